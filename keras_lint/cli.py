@@ -1,0 +1,128 @@
+"""`keras-lint [PATH ...]`: find files, lint them (in parallel), report.
+
+Exit codes: 0 no findings, 1 findings, 2 a usage, configuration or internal error (and any path
+that could not be read) -- 2 wins over 1, and `--exit-zero` turns only 1 into 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import dataclasses
+import functools
+import os
+import sys
+from typing import Optional
+
+from . import __version__, config, engine, files, report, source
+from .rules import ALL_RULES
+from .settings import Settings
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with one line, as argparse does
+        self.exit(EXIT_ERROR, f"keras-lint: error: {message}\n")
+
+
+def _codes(text: str) -> list:
+    return [code.strip() for code in text.split(",") if code.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="keras-lint", description="Find the Keras code that makes saved models fail to load.")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .); - reads stdin")
+    parser.add_argument("--select", type=_codes, help="comma-separated code prefixes to enable (replaces config)")
+    parser.add_argument("--extend-select", type=_codes, help="code prefixes to enable on top of select")
+    parser.add_argument("--ignore", type=_codes, help="code prefixes to disable")
+    parser.add_argument("--format", choices=sorted(report.FORMATS), default="text", help="output format")
+    parser.add_argument("--statistics", action="store_true", help="count findings per rule")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
+    parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
+    parser.add_argument("--target-keras", choices=["2", "3", "auto"], help="judge code as Keras 2 or 3 (default: per file)")
+    parser.add_argument("--config", metavar="PATH", help="use this config file instead of searching for one")
+    parser.add_argument("--stdin-filename", metavar="PATH", help="the name to report for - (stdin)")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes (no rule has a fix yet: reports only)")
+    parser.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
+    parser.add_argument("--version", action="version", version=f"keras-lint {__version__}")
+    return parser
+
+
+def main(argv: Optional[list] = None) -> int:
+    args = build_parser().parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    if args.list_rules:
+        for code, rule in ALL_RULES.items():
+            fix = rule.fix or "-"
+            out.write(f"{code}  {rule.name:40s} fix:{fix:7s} {rule.summary}\n")
+        return EXIT_CLEAN
+    if args.explain:
+        rule = ALL_RULES.get(args.explain.upper())
+        if rule is None:
+            err.write(f"keras-lint: error: unknown rule code '{args.explain}' (see keras-lint --list-rules)\n")
+            return EXIT_ERROR
+        out.write(f"{rule.code} {rule.name}\n\n{rule.summary}\n\n{rule.documentation()}\n")
+        return EXIT_CLEAN
+
+    paths = args.paths or ["."]
+    try:
+        settings = _settings(args, paths)
+    except config.ConfigError as exc:
+        err.write(f"keras-lint: error: {exc}\n")
+        return EXIT_ERROR
+
+    errors: list = []
+    targets = list(files.discover(paths, settings, errors.append))
+    results = _lint_all(targets, settings, args)
+    findings = sorted(f for result in results for f in result.findings)
+    errors += [e for result in results for e in result.errors]
+
+    report.FORMATS[args.format](findings, out)
+    if args.statistics:
+        report.statistics(findings, out)
+    for message in errors:
+        err.write(f"keras-lint: error: {message}\n")
+    report.summary(findings, len(targets), err)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
+
+
+def _settings(args, paths: list) -> Settings:
+    settings = Settings()
+    start = args.stdin_filename if paths == ["-"] and args.stdin_filename else paths[0]
+    path = args.config or config.find_config(start if start != "-" else ".")
+    if path:
+        settings = config.apply(settings, config.load(path), path)
+    changes = {}
+    for option in ("select", "extend_select", "ignore"):
+        value = getattr(args, option)
+        if value is not None:
+            config.check_codes(value, f"--{option.replace('_', '-')}")
+            changes[option] = tuple(value)
+    if args.target_keras:
+        changes["target_keras"] = config.parse_target(args.target_keras, "--target-keras")
+    return dataclasses.replace(settings, **changes)
+
+
+def _lint_all(targets: list, settings: Settings, args) -> list:
+    if "-" in targets:
+        name = args.stdin_filename or "stdin"
+        try:
+            src = source.decode(name, sys.stdin.buffer.read())
+            stdin_result = engine.lint_source(src, settings)
+        except source.SourceError as exc:
+            stdin_result = engine.FileResult(name, engine.unparsable(name, settings, exc))
+        targets = [t for t in targets if t != "-"]
+    else:
+        stdin_result = None
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    lint = functools.partial(engine.lint_path, settings=settings)
+    if jobs == 1 or len(targets) < 4 * jobs:  # a pool costs more than it saves on a handful of files
+        results = [lint(path) for path in targets]
+    else:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(lint, targets, chunksize=max(1, len(targets) // (jobs * 8))))
+    return results + ([stdin_result] if stdin_result else [])

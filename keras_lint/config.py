@@ -1,0 +1,164 @@
+"""Read `[tool.keras-lint]` from pyproject.toml or `[keras-lint]` from setup.cfg into Settings.
+
+The nearest file that has such a section, walking up from the first linted path, is used; flags
+given on the command line win over it. Every key and value is checked: a mistake is one
+`ConfigError` naming the file and the key, never a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import configparser
+import dataclasses
+import os
+import re
+import sys
+from typing import Optional
+
+from .rules import known_prefix
+from .settings import Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on older Pythons only
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """A configuration mistake; str(self) is the one line to show."""
+
+
+LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "register-decorators")
+KNOWN_KEYS = LIST_KEYS + ("per-file-ignores", "target-keras")
+CODE_KEYS = ("select", "extend-select", "ignore")
+
+
+def find_config(start: str) -> Optional[str]:
+    """The nearest pyproject.toml with [tool.keras-lint] or setup.cfg with [keras-lint] at or above `start`."""
+    folder = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    while True:
+        for name in ("pyproject.toml", "setup.cfg"):
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate) and _has_section(candidate):
+                return candidate
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _has_section(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return False
+    if path.endswith(".toml"):
+        return re.search(r"^\s*\[tool\.keras-lint[\].]", data, re.M) is not None
+    return re.search(r"^\s*\[keras-lint\]", data, re.M) is not None
+
+
+def load(path: str) -> dict:
+    """The raw key -> value table of a config file, keys normalised to kebab-case."""
+    if not os.path.isfile(path):
+        raise ConfigError(f"{path}: configuration file not found")
+    try:
+        if path.endswith(".toml"):
+            with open(path, "rb") as handle:
+                document = tomllib.load(handle)
+            table = document.get("tool", {}).get("keras-lint", document if "tool" not in document else None)
+            if table is None:
+                raise ConfigError(f"{path}: no [tool.keras-lint] table")
+        else:
+            parser = configparser.ConfigParser(interpolation=None)
+            parser.read(path, encoding="utf-8")
+            if not parser.has_section("keras-lint"):
+                raise ConfigError(f"{path}: no [keras-lint] section")
+            table = dict(parser.items("keras-lint"))
+    except (tomllib.TOMLDecodeError, configparser.Error, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{path}: cannot read configuration: {first}") from None
+    return {str(key).replace("_", "-"): value for key, value in table.items()}
+
+
+def apply(settings: Settings, table: dict, path: str) -> Settings:
+    """Settings updated from one config table, each key and value validated."""
+    changes = {}
+    for key, value in table.items():
+        where = f"{path}: keras-lint option '{key}'"
+        if key not in KNOWN_KEYS:
+            raise ConfigError(f"{path}: unknown keras-lint option '{key}' (known: {', '.join(KNOWN_KEYS)})")
+        if key in LIST_KEYS:
+            items = _as_list(value, where)
+            if key in CODE_KEYS:
+                check_codes(items, where)
+            changes[key.replace("-", "_")] = tuple(items)
+        elif key == "per-file-ignores":
+            changes["per_file_ignores"] = _per_file_ignores(value, where)
+        elif key == "target-keras":
+            changes["target_keras"] = parse_target(value, where)
+    changes["root"] = os.path.dirname(os.path.abspath(path))
+    return dataclasses.replace(settings, **changes)
+
+
+def check_codes(codes, where: str) -> None:
+    for code in codes:
+        if not known_prefix(code):
+            raise ConfigError(f"{where}: unknown rule code '{code}' (see keras-lint --list-rules)")
+
+
+def parse_target(value, where: str) -> Optional[int]:
+    text = str(value).strip().lower()
+    if text in ("auto", ""):
+        return None
+    if text in ("2", "3"):
+        return int(text)
+    raise ConfigError(f"{where}: expected 2, 3 or auto, got {value!r}")
+
+
+def _as_list(value, where: str) -> list:
+    if isinstance(value, str):
+        return [item for item in re.split(r"[,\s]+", value) if item]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [item.strip() for item in value if item.strip()]
+    raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+
+
+def _per_file_ignores(value, where: str) -> tuple:
+    pairs = []
+    if isinstance(value, dict):  # TOML: {"tests/*" = ["KL101"]}
+        for pattern, codes in value.items():
+            pairs.append((pattern, tuple(_as_list(codes, where))))
+    elif isinstance(value, str):  # INI, flake8's format: "tests/*: KL101,KL102  other.py: KL1"
+        pairs = _parse_file_code_pairs(value, where)
+    else:
+        raise ConfigError(f"{where}: expected a table of glob = [codes], got {value!r}")
+    for _, codes in pairs:
+        check_codes(codes, where)
+    return tuple(pairs)
+
+
+def _parse_file_code_pairs(value: str, where: str) -> list:
+    """flake8's per-file-ignores grammar: globs, a colon, codes; a non-code token starts the next group."""
+    pairs: list = []
+    globs: list = []
+    codes: list = []
+    after_colon = False
+
+    def close() -> None:
+        if not globs or not after_colon or not codes:
+            raise ConfigError(f"{where}: expected 'glob: CODE,CODE' groups, got {value.strip()!r}")
+        pairs.extend((glob, tuple(codes)) for glob in globs)
+
+    for token in re.findall(r"[^\s,:]+|:", value):
+        if token == ":":
+            after_colon = True
+        elif after_colon and re.fullmatch(r"[A-Z]+[0-9]*", token):
+            codes.append(token)
+        else:
+            if after_colon:
+                close()
+                globs, codes, after_colon = [], [], False
+            globs.append(token)
+    if globs or codes:
+        close()
+    return pairs

@@ -1,0 +1,120 @@
+"""Run the rules over one file.
+
+Cost is the design constraint here: LibCST parses ~9x slower than Python's `ast`. So every file
+gets the cheap `ast.parse` (it proves the file is Python and yields its imports), and LibCST sees
+only the top-level statements whose text contains a trigger of some enabled rule -- each parsed on
+its own, its line numbers shifted back into the file. Most statements of most files never reach
+LibCST.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import os
+from typing import Optional
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from . import noqa, source
+from .finding import Finding
+from .names import KerasNames
+from .rules import ALL_RULES
+from .rules.base import FileContext
+from .settings import Settings
+
+
+@dataclasses.dataclass
+class FileResult:
+    path: str
+    findings: list
+    errors: list = dataclasses.field(default_factory=list)  # internal errors: one line each
+
+
+def lint_path(path: str, settings: Settings) -> FileResult:
+    """Read, decode and lint one file. Never raises for anything the file contains."""
+    try:
+        src = source.read(path)
+    except source.SourceError as exc:
+        return FileResult(path, unparsable(path, settings, exc))
+    except OSError as exc:
+        return FileResult(path, [], [f"{path}: cannot read file: {exc.strerror or exc}"])
+    return lint_source(src, settings)
+
+
+def lint_source(
+    src: source.SourceFile,
+    settings: Settings,
+    tree: Optional[ast.Module] = None,
+    inline_noqa: bool = True,
+) -> FileResult:
+    """Lint decoded text. `tree` may be given when the caller already parsed it (flake8 does)."""
+    try:
+        rules = [rule for code, rule in ALL_RULES.items() if rule.triggers and settings.enabled(code, src.path)]
+        if tree is None:
+            tree = source.parse(src)
+        if not rules or not any(t in src.text for rule in rules for t in rule.triggers):
+            return FileResult(src.path, [])
+        lines = src.lines
+        findings = _run_rules(src, tree, lines, rules, settings)
+        findings = noqa.filter_findings(findings, src.text, lines, inline=inline_noqa)
+        return FileResult(src.path, sorted(set(findings)))
+    except source.SourceError as exc:
+        return FileResult(src.path, unparsable(src.path, settings, exc))
+    except RecursionError:
+        error = source.SourceError("cannot parse file: too deeply nested")
+        return FileResult(src.path, unparsable(src.path, settings, error))
+    except Exception as exc:  # a bug of ours: say where, keep going with the other files
+        return FileResult(src.path, [], [f"{src.path}: internal error: {type(exc).__name__}: {exc}"])
+
+
+def _run_rules(src: source.SourceFile, tree: ast.Module, lines: list, rules: list, settings: Settings) -> list:
+    names = KerasNames(tree, src.text)
+    major = settings.target_keras or (2 if names.looks_like_keras2() else 3)
+    findings: list = []
+    context = FileContext(src.path, names, major, findings)
+    visitors = [rule(context) for rule in rules]
+    # A statement may spell a trigger through a local alias (`from keras.layers import Lambda as Lam`).
+    triggers = {rule: tuple(rule.triggers) + tuple(names.aliases_of(rule.triggers)) for rule in rules}
+    for first, last in _statement_spans(tree):
+        text = "".join(lines[first - 1: last])
+        wanted = [rule for rule in rules if any(t in text for t in triggers[rule])]
+        if not wanted:
+            continue
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            findings.append(
+                Finding(src.path, exc.raw_line + first - 1, exc.raw_column + 1, "KL001",
+                        f"cannot parse statement with LibCST: {exc.message}")
+            )
+            continue
+        context.line_offset = first - 1
+        MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([v for v in visitors if type(v) in wanted])
+    return findings
+
+
+def _statement_spans(tree: ast.Module):
+    """(first, last) line of each top-level statement, decorators included; statements that share a
+    line (`a = 1; b = 2`) are merged so that every span starts at the beginning of a line."""
+    spans: list = []
+    for stmt in tree.body:
+        first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
+        last = stmt.end_lineno or stmt.lineno
+        if spans and first <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(last, spans[-1][1]))
+        else:
+            spans.append((first, last))
+    return spans
+
+
+def unparsable(path: str, settings: Settings, error: source.SourceError) -> list:
+    if not settings.enabled("KL001", path):
+        return []
+    return [Finding(path, error.line, error.col, "KL001", str(error))]
+
+
+def display_path(path: str) -> str:
+    """Paths as the user gave them, normalised (`./a.py` -> `a.py`)."""
+    return os.path.normpath(path) if path not in ("-", "") else path

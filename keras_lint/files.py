@@ -1,0 +1,54 @@
+"""Which files to lint: the paths given, with folders walked for `*.py`.
+
+Walking skips what is never project source (.git, __pycache__, build, dist, .tox, .eggs,
+node_modules, any virtualenv -- a folder holding `pyvenv.cfg`) and the configured `exclude` /
+`extend-exclude` globs. As in flake8, `exclude`/`extend-exclude` also apply to files named on the
+command line (pre-commit names every file); the built-in skips apply only while walking.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterator
+
+from .settings import DEFAULT_EXCLUDE, Settings, matches_path
+
+
+def discover(paths, settings: Settings, on_error: Callable[[str], None]) -> Iterator[str]:
+    """Yield files to lint, in a stable order; report each unusable path through `on_error` and go on."""
+    user_globs = tuple(p for p in settings.exclude if p not in DEFAULT_EXCLUDE) + settings.extend_exclude
+    walk_globs = settings.exclude + settings.extend_exclude
+
+    def excluded(path: str, globs) -> bool:
+        return any(matches_path(path, glob, settings.root) for glob in globs)
+
+    for path in paths:
+        if path == "-":
+            yield path
+        elif os.path.isdir(path):
+            yield from _walk(path, lambda p: excluded(p, walk_globs), on_error)
+        elif os.path.isfile(path):
+            if not excluded(path, user_globs):
+                yield path
+        elif os.path.lexists(path):
+            on_error(f"{path}: not a regular file or folder (a broken link?)")
+        else:
+            on_error(f"{path}: no such file or folder")
+
+
+def _walk(top: str, excluded: Callable[[str], bool], on_error: Callable[[str], None]) -> Iterator[str]:
+    def complain(exc: OSError) -> None:
+        on_error(f"{exc.filename}: cannot read folder: {exc.strerror}")
+
+    for folder, subfolders, filenames in os.walk(top, onerror=complain):  # never follows folder links
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if not excluded(os.path.join(folder, name))
+            and not os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
+        )
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                if not excluded(path):
+                    yield path

@@ -1,0 +1,51 @@
+"""keras-lint as a flake8 plugin (entry point `KL`): the same engine, fed by flake8.
+
+It lints the `lines` flake8 hands it and the `tree` flake8 already parsed, so it works on stdin
+(`flake8 --stdin-display-name p.py -`, as editors call it) and never reopens the file. flake8 does
+selection, per-file-ignores and `# noqa` itself; its config files (setup.cfg, tox.ini, .flake8)
+carry our option `keras-target`.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+
+from . import __version__, config, engine, source
+from .settings import Settings
+
+
+class KerasLintChecker:
+    name = "keras-lint"
+    version = __version__
+    settings = Settings()
+
+    def __init__(self, tree: ast.Module, lines: list, filename: str):
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, parser) -> None:
+        parser.add_option(
+            "--keras-target",
+            default="auto",
+            parse_from_config=True,
+            help="judge code as Keras 2 or 3, or auto (per file: tf_keras/keras.engine imports mean 2). Default: auto",
+        )
+
+    @classmethod
+    def parse_options(cls, options) -> None:
+        try:
+            target = config.parse_target(options.keras_target, "keras-target")
+        except config.ConfigError as exc:
+            raise SystemExit(f"keras-lint: error: {exc}") from None
+        cls.settings = dataclasses.replace(Settings(), target_keras=target)
+
+    def run(self):
+        src = source.SourceFile(self.filename, "".join(self.lines))
+        result = engine.lint_source(src, self.settings, tree=self.tree, inline_noqa=False)
+        for message in result.errors:
+            raise RuntimeError(message)
+        for finding in result.findings:
+            yield finding.line, finding.col - 1, f"{finding.code} {finding.message}", type(self)

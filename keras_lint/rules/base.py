@@ -1,0 +1,112 @@
+"""What every rule is: a LibCST visitor that carries its own code, documentation and examples.
+
+As in Fixit, a rule's VALID and INVALID examples double as its tests (tests/test_rule_examples.py),
+and as in ruff, its docstring has fixed sections that `keras-lint --explain` prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from typing import ClassVar, Optional
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from ..finding import Finding
+from ..names import KerasNames
+
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety")
+
+
+@dataclasses.dataclass
+class Invalid:
+    """An example a rule must report: `code` and the 1-based line/column of the finding."""
+
+    code: str
+    line: int = 1
+    col: int = 1
+    message_contains: str = ""
+
+
+@dataclasses.dataclass
+class FileContext:
+    """What rules know about the file being linted."""
+
+    path: str
+    names: KerasNames
+    keras_major: int  # 2 or 3: the Keras the file is judged against
+    findings: list = dataclasses.field(default_factory=list)
+    line_offset: int = 0  # the engine parses one statement at a time; this maps its lines to the file's
+
+
+class Rule(cst.BatchableCSTVisitor):
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""  # kebab-case, names the bad pattern
+    summary: ClassVar[str] = ""  # one line, for --list-rules and the README table
+    # Text a statement must contain for the rule to look at it at all: the engine parses only the
+    # statements some enabled rule's trigger appears in. Empty: the rule never runs on statements.
+    triggers: ClassVar[tuple] = ()
+    fix: ClassVar[Optional[str]] = None  # None, "safe" or "unsafe"
+    VALID: ClassVar[list] = []
+    INVALID: ClassVar[list] = []
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context: FileContext):
+        super().__init__()
+        self.context = context
+
+    @property
+    def names(self) -> KerasNames:
+        return self.context.names
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        """The file line a node starts on (for asking `names` what a name means there)."""
+        return self.get_metadata(PositionProvider, node).start.line + self.context.line_offset
+
+    def report(self, node: cst.CSTNode, message: str) -> None:
+        where = self.get_metadata(PositionProvider, node)
+        offset = self.context.line_offset
+        self.context.findings.append(
+            Finding(
+                self.context.path,
+                where.start.line + offset,
+                where.start.column + 1,
+                self.code,
+                message,
+                where.end.line + offset,
+                where.end.column + 1,
+            )
+        )
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+
+def dotted(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def argument(call: cst.Call, position: int, keyword: str) -> Optional[cst.Arg]:
+    """The argument bound to a parameter, given positionally or by keyword; None if absent or unknowable."""
+    positional = 0
+    for arg in call.args:
+        if arg.star:
+            return None  # *args / **kwargs could supply it
+        if arg.keyword is None:
+            if positional == position:
+                return arg
+            positional += 1
+        elif arg.keyword.value == keyword:
+            return arg
+    return None

@@ -1,0 +1,68 @@
+"""What a run is asked to do: which rules, for which files, against which Keras.
+
+Plain data; `config.py` fills it from files and the command line, `engine.py` reads it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import os
+from typing import Optional
+
+DEFAULT_EXCLUDE = (".git", "__pycache__", "build", "dist", ".tox", ".eggs", "node_modules", ".venv", "venv")
+
+
+@dataclasses.dataclass
+class Settings:
+    select: tuple = ("KL",)
+    extend_select: tuple = ()
+    ignore: tuple = ()
+    per_file_ignores: tuple = ()  # ((glob, (code prefixes...)), ...)
+    exclude: tuple = DEFAULT_EXCLUDE
+    extend_exclude: tuple = ()
+    target_keras: Optional[int] = None  # None: judged per file (tf_keras / keras.engine imports -> 2)
+    register_decorators: tuple = ()  # project decorators that register what they decorate (KL201)
+    root: str = "."  # folder relative paths in per-file-ignores and excludes are matched against
+
+    def enabled(self, code: str, path: Optional[str] = None) -> bool:
+        """Ruff's rule: the most specific matching prefix decides; on a tie, ignore wins."""
+        chosen = _longest_prefix(code, self.select + self.extend_select)
+        ignored = _longest_prefix(code, self.ignore + self._file_ignores(path))
+        return chosen > ignored
+
+    def _file_ignores(self, path: Optional[str]) -> tuple:
+        if not path or not self.per_file_ignores:
+            return ()
+        codes: tuple = ()
+        for pattern, prefixes in self.per_file_ignores:
+            if matches_path(path, pattern, self.root):
+                codes += tuple(prefixes)
+        return codes
+
+
+def _longest_prefix(code: str, prefixes) -> int:
+    best = 0
+    for prefix in prefixes:
+        if prefix == "ALL":
+            best = max(best, 1)
+        elif code.startswith(prefix):
+            best = max(best, len(prefix) + 1)
+    return best
+
+
+def matches_path(path: str, pattern: str, root: str = ".") -> bool:
+    """flake8/ruff-style path globs: a bare name matches any path component or the basename,
+    a pattern with a slash matches the path relative to the config's folder."""
+    norm = os.path.normpath(path)
+    try:
+        relative = os.path.relpath(os.path.abspath(norm), os.path.abspath(root))
+    except ValueError:  # another drive on Windows
+        relative = norm
+    relative = relative.replace(os.sep, "/")
+    pattern = pattern.rstrip("/")
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in relative.split("/")) or fnmatch.fnmatchcase(
+            os.path.basename(norm), pattern
+        )
+    return fnmatch.fnmatchcase(relative, pattern.lstrip("./")) or fnmatch.fnmatchcase(relative, pattern + "/*")
