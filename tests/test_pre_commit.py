@@ -1,0 +1,70 @@
+"""The hooks in .pre-commit-hooks.yaml, run for real with `pre-commit try-repo` on this checkout.
+
+try-repo clones the project (with a shadow commit of any uncommitted changes to *tracked* files)
+and pip-installs it into a fresh hook environment, so these tests need PyPI and take a while.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
+
+LAMBDA_MODEL = "import keras\n\nmodel = keras.Sequential([keras.layers.Lambda(lambda t: t * 2)])\n"
+DENSE_MODEL = "import keras\n\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])\n"
+
+
+@pytest.fixture(scope="session")
+def env(tmp_path_factory):
+    tracked = subprocess.run(["git", "ls-files", ".pre-commit-hooks.yaml"], cwd=ROOT, capture_output=True, text=True)
+    assert tracked.stdout.strip(), "try-repo only sees tracked files: git add .pre-commit-hooks.yaml"
+    # Drop what git exports while running hooks (e.g. when pytest runs from a git hook): it would
+    # point our git and pre-commit calls at the wrong repository.
+    env = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")}
+    env["PRE_COMMIT_HOME"] = str(tmp_path_factory.mktemp("pre-commit-home"))
+    return env
+
+
+def try_repo(hook_id, source, tmp_path, env):
+    """Run `pre-commit try-repo ROOT hook_id --all-files` in a new git repo holding model.py."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.name", "keras-lint tests")
+    git("config", "user.email", "tests@example.invalid")
+    (repo / "model.py").write_text(source)
+    git("add", "model.py")
+    command = [str(PRE_COMMIT), "try-repo", str(ROOT), hook_id, "--all-files", "--color", "never"]
+    result = subprocess.run(
+        command, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900
+    )
+    return result.returncode, result.stdout
+
+
+def test_check_hook_fails_on_lambda_layer(tmp_path, env):
+    code, output = try_repo("keras-lint", LAMBDA_MODEL, tmp_path, env)
+    assert code != 0, output
+    assert "model.py:3:27: KL101 " in output, output
+
+
+def test_check_hook_passes_on_clean_model(tmp_path, env):
+    code, output = try_repo("keras-lint", DENSE_MODEL, tmp_path, env)
+    assert code == 0, output
+    # "Passed", not "(no files to check)Skipped", which also exits 0
+    assert re.search(r"^keras-lint\.+Passed$", output, re.MULTILINE), output
+
+
+def test_fix_hook_runs_and_reports_what_it_cannot_fix(tmp_path, env):
+    code, output = try_repo("keras-lint-fix", LAMBDA_MODEL, tmp_path, env)
+    assert code != 0, output
+    assert re.search(r"^keras-lint \(fix\)\.+Failed$", output, re.MULTILINE), output
+    assert "model.py:3:27: KL101 " in output, output
