@@ -39,11 +39,17 @@ def find_config(start: str) -> Optional[str]:
         for name in ("pyproject.toml", "setup.cfg"):
             candidate = os.path.join(folder, name)
             if os.path.isfile(candidate) and _has_section(candidate):
-                return candidate
+                return _shown(candidate)
         parent = os.path.dirname(folder)
         if parent == folder:
             return None
         folder = parent
+
+
+def _shown(path: str) -> str:
+    """A path as messages show it: relative to the working folder when it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def _has_section(path: str) -> bool:

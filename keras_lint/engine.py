@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import os
 from typing import Optional
 
 import libcst as cst
@@ -114,7 +113,3 @@ def unparsable(path: str, settings: Settings, error: source.SourceError) -> list
         return []
     return [Finding(path, error.line, error.col, "KL001", str(error))]
 
-
-def display_path(path: str) -> str:
-    """Paths as the user gave them, normalised (`./a.py` -> `a.py`)."""
-    return os.path.normpath(path) if path not in ("-", "") else path

@@ -49,6 +49,6 @@ def _walk(top: str, excluded: Callable[[str], bool], on_error: Callable[[str], N
         )
         for name in sorted(filenames):
             if name.endswith(".py"):
-                path = os.path.join(folder, name)
+                path = os.path.normpath(os.path.join(folder, name))  # "./a.py" -> "a.py"
                 if not excluded(path):
                     yield path

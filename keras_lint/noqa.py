@@ -33,7 +33,7 @@ def file_level(lines: Iterable[str]):
     """True (all codes), a set of codes, or None."""
     found: set = set()
     for line in lines:
-        if "keras-lint" not in line:
+        if "keras-lint" not in line.lower():
             continue
         match = FILE.match(line)
         if match:

@@ -55,15 +55,18 @@ def decode(path: str, data: bytes) -> SourceFile:
     bom = data.startswith(codecs.BOM_UTF8)
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:  # unknown codec in the cookie, or a cookie that contradicts the BOM
-        raise SourceError(f"cannot decode file: {exc.msg}") from None
+    except SyntaxError as exc:
+        if "invalid or missing encoding declaration" not in str(exc):  # unknown codec, cookie vs BOM
+            raise SourceError(f"cannot decode file: {exc.msg}") from None
+        encoding = "utf-8"  # no cookie and not UTF-8: decoding below says where it breaks
     body = data[len(codecs.BOM_UTF8):] if bom else data
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     try:
         text = body.decode(codec)
     except UnicodeDecodeError as exc:
         line = body[: exc.start].count(b"\n") + 1
-        raise SourceError(f"cannot decode file as {codec}: {exc.reason} at byte {exc.start}", line) from None
+        col = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(f"cannot decode file as {codec}: {exc.reason} at byte {exc.start}", line, col) from None
     return SourceFile(path, text, codec, bom)
 
 

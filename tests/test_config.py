@@ -1,0 +1,105 @@
+"""Configuration: found walking up, flags win, every mistake is one clear line naming file and key."""
+
+import os
+import subprocess
+
+import pytest
+
+from conftest import BIN
+
+LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * 2)\n"
+NAMED = "import keras\ndef f(t):\n    return t\ny = keras.layers.Lambda(f)\n"
+
+
+def lint(*args, cwd=None):
+    result = subprocess.run([os.path.join(BIN, "keras-lint"), *args], capture_output=True, text=True, cwd=cwd)
+    return result.returncode, result.stdout, result.stderr
+
+
+def codes(out):
+    return sorted(line.split()[1] for line in out.splitlines())
+
+
+def test_setup_cfg_section_is_read(project):
+    (project / "setup.cfg").write_text("[keras-lint]\nignore = KL101\n")
+    (project / "m.py").write_text(LAMBDA + NAMED)
+    assert codes(lint("m.py")[1]) == ["KL102"]
+
+
+def test_pyproject_table_is_read_and_flags_win(project):
+    (project / "pyproject.toml").write_text('[tool.keras-lint]\nselect = ["KL102"]\n')
+    (project / "m.py").write_text(LAMBDA + NAMED)
+    assert codes(lint("m.py")[1]) == ["KL102"]
+    assert codes(lint("--select", "KL101", "m.py")[1]) == ["KL101"]
+
+
+def test_nearest_config_walking_up_from_the_first_path(project):
+    (project / "setup.cfg").write_text("[keras-lint]\nignore = KL101\n")
+    sub = project / "sub"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text('[tool.keras-lint]\nignore = ["KL102"]\n')
+    (sub / "m.py").write_text(LAMBDA + NAMED)
+    assert codes(lint("sub/m.py")[1]) == ["KL101"]
+    (sub / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n")  # no keras-lint table: keep walking
+    assert codes(lint("sub/m.py")[1]) == ["KL102"]
+
+
+def test_explicit_config_file(project, tmp_path_factory):
+    other = tmp_path_factory.mktemp("cfg") / "lint.toml"
+    other.write_text('[tool.keras-lint]\nignore = ["KL102"]\n')
+    (project / "m.py").write_text(LAMBDA + NAMED)
+    assert codes(lint("--config", str(other), "m.py")[1]) == ["KL101"]
+    code, _, err = lint("--config", "nope.cfg", "m.py")
+    assert code == 2 and err == "keras-lint: error: nope.cfg: configuration file not found\n"
+
+
+def test_per_file_ignores_ini_and_toml(project):
+    (project / "tests").mkdir()
+    (project / "tests" / "t.py").write_text(LAMBDA + NAMED)
+    (project / "m.py").write_text(LAMBDA)
+    (project / "setup.cfg").write_text("[keras-lint]\nper-file-ignores =\n    tests/*: KL101, KL102\n    m.py:KL1\n")
+    assert lint(".")[1] == ""
+    (project / "setup.cfg").unlink()
+    (project / "pyproject.toml").write_text('[tool.keras-lint.per-file-ignores]\n"tests/*" = ["KL102"]\n')
+    assert codes(lint(".")[1]) == ["KL101", "KL101"]
+
+
+def test_exclude_and_extend_exclude(project):
+    for name in ("gen", "keep", "old"):
+        (project / name).mkdir()
+        (project / name / "m.py").write_text(LAMBDA)
+    (project / "setup.cfg").write_text("[keras-lint]\nextend-exclude = gen, old/*.py\n")
+    out = lint(".")[1]
+    assert [line.split(":")[0] for line in out.splitlines()] == [os.path.join("keep", "m.py")]
+    assert lint("gen/m.py")[1] == ""  # as in flake8, named files are excluded too (pre-commit names them)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[keras-lint]\nselct = KL101\n", "setup.cfg: unknown keras-lint option 'selct'"),
+        ("[keras-lint]\nselect = KL101, KX1\n", "setup.cfg: keras-lint option 'select': unknown rule code 'KX1'"),
+        ("[keras-lint]\ntarget-keras = 4\n", "setup.cfg: keras-lint option 'target-keras': expected 2, 3 or auto, got '4'"),
+        ("[keras-lint]\nper-file-ignores = tests/*\n", "setup.cfg: keras-lint option 'per-file-ignores': expected"),
+        ("[keras-lint]\nignore = KL1\n[keras-lint]\n", "setup.cfg: cannot read configuration: While reading"),
+    ],
+)
+def test_config_mistakes_are_one_line_exit_2(project, text, message):
+    (project / "setup.cfg").write_text(text)
+    (project / "m.py").write_text(LAMBDA)
+    code, out, err = lint("m.py")
+    assert code == 2 and out == ""
+    assert err.startswith("keras-lint: error: " + message) and err.count("\n") == 1
+
+
+def test_toml_type_errors(project):
+    (project / "pyproject.toml").write_text("[tool.keras-lint]\nignore = 3\n")
+    (project / "m.py").write_text(LAMBDA)
+    code, _, err = lint("m.py")
+    assert code == 2 and "pyproject.toml: keras-lint option 'ignore': expected a list of strings, got 3" in err
+
+
+def test_target_keras_from_config(project):
+    (project / "pyproject.toml").write_text('[tool.keras-lint]\ntarget-keras = 2\n')
+    (project / "m.py").write_text(LAMBDA)
+    assert "Keras 2 saves" in lint("m.py")[1]

@@ -1,0 +1,62 @@
+"""The bundled fixtures report exactly the lines marked `# expect: KLnnn`, through the CLI and flake8."""
+
+import glob
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import BIN, FIXTURES, ROOT
+
+EXPECT = re.compile(r"#\s*expect:\s*(KL\d{3}(?:\s*,\s*KL\d{3})*)")
+FILES = sorted(glob.glob(os.path.join(FIXTURES, "**", "*.py"), recursive=True))
+
+
+def expected(path):
+    found = set()
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            match = EXPECT.search(line)
+            if match:
+                found |= {(number, code.strip()) for code in match.group(1).split(",")}
+    return found
+
+
+def run(*args):
+    return subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+
+
+def reported(stdout, path):
+    rows = set()
+    for line in stdout.splitlines():
+        file, number, _col, rest = line.split(":", 3)
+        assert os.path.samefile(file, path)
+        rows.add((int(number), rest.split()[0]))
+    return rows
+
+
+def test_there_are_fixtures_for_every_rule_with_triggers():
+    from keras_lint.rules import ALL_RULES
+
+    for code, rule in ALL_RULES.items():
+        if rule.triggers:
+            marked = [p for p in FILES if any(c == code for _, c in expected(p))]
+            clean = [p for p in FILES if os.path.basename(p).startswith("good_") and f"{os.sep}{code}{os.sep}" in p]
+            assert marked, f"no fixture triggers {code}"
+            assert clean, f"no near-miss fixture for {code}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[os.path.relpath(p, FIXTURES) for p in FILES])
+def test_cli_reports_exactly_the_marked_lines(path):
+    result = run(os.path.join(BIN, "keras-lint"), "-j", "1", path)
+    assert result.returncode == (1 if expected(path) else 0), result.stderr
+    assert reported(result.stdout, path) == expected(path)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[os.path.relpath(p, FIXTURES) for p in FILES])
+def test_flake8_reports_what_the_cli_reports(path):
+    cli = run(os.path.join(BIN, "keras-lint"), "-j", "1", path)
+    flake8 = run(sys.executable, "-m", "flake8", "--select", "KL", path)
+    assert flake8.stdout == cli.stdout

@@ -1,0 +1,95 @@
+"""Keras name resolution: every import spelling reaches Keras; nothing unproven does."""
+
+import ast
+
+import pytest
+
+from keras_lint.names import KerasNames, keras_path, path_matches
+
+
+def resolve(code, dotted, line=None):
+    tree = ast.parse(code)
+    line = line or len(code.splitlines())
+    return KerasNames(tree, code).keras(dotted, line)
+
+
+@pytest.mark.parametrize(
+    "code, dotted",
+    [
+        ("import keras", "keras.layers.Lambda"),
+        ("import tensorflow as tf", "tf.keras.layers.Lambda"),
+        ("from tensorflow import keras", "keras.layers.Lambda"),
+        ("from tensorflow.keras import layers as L", "L.Lambda"),
+        ("from keras.layers import Lambda as Lam", "Lam"),
+        ("import tensorflow.keras.layers as kl", "kl.Lambda"),
+        ("import tf_keras", "tf_keras.layers.Lambda"),
+        ("from keras.src.layers.core.lambda_layer import Lambda", "Lambda"),
+        ("from keras.layers.core import Lambda", "Lambda"),
+        ("import tensorflow", "tensorflow.keras.layers.Lambda"),
+        ("from tensorflow.python.keras.layers import Lambda", "Lambda"),
+        ("try:\n    import tensorflow.keras as keras\nexcept ImportError:\n    import keras", "keras.layers.Lambda"),
+        ("try:\n    from keras import layers\nexcept ImportError:\n    layers = None", "layers.Lambda"),
+        ("from keras.layers import *", "Lambda"),
+        ("import keras\nL = keras.layers", "L.Lambda"),
+        ("import keras\nLam = keras.layers.Lambda", "Lam"),
+    ],
+)
+def test_spellings_of_keras_lambda_resolve(code, dotted):
+    assert path_matches(resolve(code, dotted), "layers.Lambda")
+
+
+def test_import_inside_a_function_counts_inside_it():
+    code = "def build():\n    from keras import layers\n    return layers.Lambda\n"
+    assert resolve(code, "layers.Lambda", 3) == "layers.Lambda"
+    assert resolve(code + "x = 1\n", "layers.Lambda", 4) is None
+
+
+@pytest.mark.parametrize(
+    "code, dotted",
+    [
+        ("import tensorflow_probability as tfp", "tfp.layers.DistributionLambda"),
+        ("class Lambda:\n    pass", "Lambda"),
+        ("import mylib", "mylib.Lambda"),
+        ("from keras.layers import Lambda\nclass Lambda:\n    pass", "Lambda"),
+        ("from keras.layers import Lambda\nif x:\n    Lambda = make()", "Lambda"),
+        ("from mylib import layers\nfrom keras.layers import *", "layers.Lambda"),
+        ("from keras.layers import *\nfrom other import *", "Lambda"),
+        ("", "Lambda"),
+        ("import keras.layers as layers\ndef f(layers):\n    return layers.Lambda", "layers.Lambda"),
+    ],
+)
+def test_what_is_not_provably_keras_is_not_keras(code, dotted):
+    assert resolve(code, dotted) is None
+
+
+def test_class_body_names_are_not_seen_by_methods():
+    code = "import keras\nclass A:\n    keras = None\n    x = keras\n    def f(self):\n        return keras.layers\n"
+    names = KerasNames(ast.parse(code), code)
+    assert names.keras("keras.layers", 6) == "layers"
+
+
+def test_global_statement_reaches_module_scope():
+    code = "import keras\ndef f():\n    global keras\n    return keras.layers\n"
+    assert resolve(code, "keras.layers", 4) == "layers"
+
+
+@pytest.mark.parametrize(
+    "qualified, path",
+    [
+        ("keras", ""),
+        ("tensorflow.keras.layers.Dense", "layers.Dense"),
+        ("keras.src.layers.core.dense.Dense", "layers.core.dense.Dense"),
+        ("tf_keras.src.engine.base_layer.Layer", "engine.base_layer.Layer"),
+        ("keras_hub.layers.X", None),
+        ("tensorflow.nn.relu", None),
+        (None, None),
+    ],
+)
+def test_keras_path_folds_spellings(qualified, path):
+    assert keras_path(qualified) == path
+
+
+def test_keras2_is_recognised_from_imports():
+    assert KerasNames(ast.parse("import tf_keras")).looks_like_keras2()
+    assert KerasNames(ast.parse("from keras.engine import base_layer")).looks_like_keras2()
+    assert not KerasNames(ast.parse("import keras")).looks_like_keras2()
