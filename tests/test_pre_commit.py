@@ -15,6 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 
+pytestmark = pytest.mark.slow  # registered in tests/conftest.py
+
 LAMBDA_MODEL = "import keras\n\nmodel = keras.Sequential([keras.layers.Lambda(lambda t: t * 2)])\n"
 DENSE_MODEL = "import keras\n\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])\n"
 
