@@ -1,0 +1,27 @@
+"""The README's rule table is the catalog, and its quick start is what CI runs."""
+
+import os
+import re
+
+from conftest import ROOT
+from keras_lint.rules import ALL_RULES
+
+
+def readme():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def test_rule_table_lists_every_rule_with_its_name_and_fixability():
+    rows = re.findall(r"^\| (KL\d{3}) \| ([a-z0-9-]+) \| .* \| (no|safe|unsafe|yes)[^|]* \|$", readme(), re.M)
+    assert [(code, name) for code, name, _ in rows] == [(code, rule.name) for code, rule in ALL_RULES.items()]
+    for code, _, fixable in rows:
+        assert (fixable == "no") == (ALL_RULES[code].fix is None), code
+
+
+def test_ci_runs_the_readme_test_command():
+    quick_start = readme().split("## Quick start", 1)[1].split("```", 2)[1]
+    commands = [line for line in quick_start.splitlines()[1:] if line.strip()]
+    assert len(commands) == 2
+    with open(os.path.join(ROOT, ".ci", "run"), encoding="utf-8") as handle:
+        assert commands[1] in handle.read()
