@@ -15,6 +15,7 @@ import sys
 from typing import Optional
 
 from . import __version__, config, engine, files, report, source
+from .project import ProjectIndex, project_root
 from .rules import ALL_RULES
 from .settings import Settings
 
@@ -119,10 +120,30 @@ def _lint_all(targets: list, settings: Settings, args) -> list:
     else:
         stdin_result = None
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    lint = functools.partial(engine.lint_path, settings=settings)
-    if jobs == 1 or len(targets) < 4 * jobs:  # a pool costs more than it saves on a handful of files
-        results = [lint(path) for path in targets]
-    else:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(lint, targets, chunksize=max(1, len(targets) // (jobs * 8))))
+    project = _index_project(targets, settings, jobs) if targets else None
+    lint = functools.partial(engine.lint_path, settings=settings, project=project)
+    results = _map(lint, targets, jobs)
     return results + ([stdin_result] if stdin_result else [])
+
+
+def _needs_project(settings: Settings) -> bool:
+    return any(rule.looks_at_custom_objects and settings.enabled(code) for code, rule in ALL_RULES.items())
+
+
+def _index_project(targets: list, settings: Settings, jobs: int) -> Optional[ProjectIndex]:
+    """Summarise every file of the project the first target belongs to (and the targets themselves),
+    so that a class is judged with its bases in other files in view."""
+    if not _needs_project(settings):
+        return None
+    root = project_root(targets[0])
+    walk_settings = dataclasses.replace(settings, root=root)
+    files_to_index = set(files.discover([root], walk_settings, lambda message: None)) | set(targets)
+    summaries = _map(engine.summarise_path, sorted(files_to_index), jobs)
+    return ProjectIndex([s for s in summaries if s is not None], settings.register_decorators)
+
+
+def _map(function, items: list, jobs: int) -> list:
+    if jobs == 1 or len(items) < 4 * jobs:  # a pool costs more than it saves on a handful of files
+        return [function(item) for item in items]
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))))

@@ -19,6 +19,7 @@ from libcst.metadata import MetadataWrapper
 from . import noqa, source
 from .finding import Finding
 from .names import KerasNames
+from .project import ProjectIndex, summarise
 from .rules import ALL_RULES
 from .rules.base import FileContext
 from .settings import Settings
@@ -31,7 +32,7 @@ class FileResult:
     errors: list = dataclasses.field(default_factory=list)  # internal errors: one line each
 
 
-def lint_path(path: str, settings: Settings) -> FileResult:
+def lint_path(path: str, settings: Settings, project: Optional[ProjectIndex] = None) -> FileResult:
     """Read, decode and lint one file. Never raises for anything the file contains."""
     try:
         src = source.read(path)
@@ -39,7 +40,7 @@ def lint_path(path: str, settings: Settings) -> FileResult:
         return FileResult(path, unparsable(path, settings, exc))
     except OSError as exc:
         return FileResult(path, [], [f"{path}: cannot read file: {exc.strerror or exc}"])
-    return lint_source(src, settings)
+    return lint_source(src, settings, project=project)
 
 
 def lint_source(
@@ -47,16 +48,25 @@ def lint_source(
     settings: Settings,
     tree: Optional[ast.Module] = None,
     inline_noqa: bool = True,
+    project: Optional[ProjectIndex] = None,
 ) -> FileResult:
-    """Lint decoded text. `tree` may be given when the caller already parsed it (flake8 does)."""
+    """Lint decoded text. `tree` may be given when the caller already parsed it (flake8 does);
+    without a `project` index the file is judged on its own (what flake8 and stdin can prove)."""
     try:
-        rules = [rule for code, rule in ALL_RULES.items() if rule.triggers and settings.enabled(code, src.path)]
+        rules = [
+            rule
+            for code, rule in ALL_RULES.items()
+            if (rule.triggers or rule.looks_at_custom_objects) and settings.enabled(code, src.path)
+        ]
         if tree is None:
             tree = source.parse(src)
-        if not rules or not any(t in src.text for rule in rules for t in rule.triggers):
+        might_matter = any(t in src.text for rule in rules for t in rule.triggers) or (
+            "class" in src.text and any(rule.looks_at_custom_objects for rule in rules)
+        )
+        if not might_matter:
             return FileResult(src.path, [])
         lines = src.lines
-        findings = _run_rules(src, tree, lines, rules, settings)
+        findings = _run_rules(src, tree, lines, rules, settings, project)
         findings = noqa.filter_findings(findings, src.text, lines, inline=inline_noqa)
         return FileResult(src.path, sorted(set(findings)))
     except source.SourceError as exc:
@@ -68,17 +78,29 @@ def lint_source(
         return FileResult(src.path, [], [f"{src.path}: internal error: {type(exc).__name__}: {exc}"])
 
 
-def _run_rules(src: source.SourceFile, tree: ast.Module, lines: list, rules: list, settings: Settings) -> list:
+def _run_rules(
+    src: source.SourceFile, tree: ast.Module, lines: list, rules: list, settings: Settings, project: Optional[ProjectIndex]
+) -> list:
     names = KerasNames(tree, src.text)
     major = settings.target_keras or (2 if names.looks_like_keras2() else 3)
+    if project is None:
+        project = ProjectIndex([summarise(src.path, tree, names)], settings.register_decorators)
     findings: list = []
-    context = FileContext(src.path, names, major, findings)
+    context = FileContext(src.path, names, major, project, findings)
     visitors = [rule(context) for rule in rules]
     # A statement may spell a trigger through a local alias (`from keras.layers import Lambda as Lam`).
     triggers = {rule: tuple(rule.triggers) + tuple(names.aliases_of(rule.triggers)) for rule in rules}
+    custom_objects = [
+        (info.line, info.end_line) for info in project.classes_in(src.path) if project.keras_kind(info) is not None
+    ]
     for first, last in _statement_spans(tree):
         text = "".join(lines[first - 1: last])
-        wanted = [rule for rule in rules if any(t in text for t in triggers[rule])]
+        holds_custom_object = any(first <= line <= last for line, _ in custom_objects)
+        wanted = [
+            rule
+            for rule in rules
+            if any(t in text for t in triggers[rule]) or (rule.looks_at_custom_objects and holds_custom_object)
+        ]
         if not wanted:
             continue
         try:
@@ -106,6 +128,16 @@ def _statement_spans(tree: ast.Module):
         else:
             spans.append((first, last))
     return spans
+
+
+def summarise_path(path: str) -> Optional[object]:
+    """The project-index summary of one file, or None when it cannot be read or parsed."""
+    try:
+        src = source.read(path)
+        tree = source.parse(src)
+        return summarise(path, tree, KerasNames(tree, src.text))
+    except (source.SourceError, OSError, RecursionError, ValueError):
+        return None
 
 
 def unparsable(path: str, settings: Settings, error: source.SourceError) -> list:

@@ -1,7 +1,8 @@
 """Which files to lint: the paths given, with folders walked for `*.py`.
 
-Walking skips what is never project source (.git, __pycache__, build, dist, .tox, .eggs,
-node_modules, any virtualenv -- a folder holding `pyvenv.cfg`) and the configured `exclude` /
+Walking skips what is never project source (__pycache__, build, dist, node_modules, hidden folders
+such as .git, .tox, .eggs, .venv or .cache, any virtualenv -- a folder holding `pyvenv.cfg`) and the
+configured `exclude` /
 `extend-exclude` globs. As in flake8, `exclude`/`extend-exclude` also apply to files named on the
 command line (pre-commit names every file); the built-in skips apply only while walking.
 """
@@ -44,7 +45,8 @@ def _walk(top: str, excluded: Callable[[str], bool], on_error: Callable[[str], N
         subfolders[:] = sorted(
             name
             for name in subfolders
-            if not excluded(os.path.join(folder, name))
+            if not name.startswith(".")
+            and not excluded(os.path.join(folder, name))
             and not os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
         )
         for name in sorted(filenames):

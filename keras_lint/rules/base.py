@@ -15,6 +15,7 @@ from libcst.metadata import PositionProvider
 
 from ..finding import Finding
 from ..names import KerasNames
+from ..project import ClassInfo, ProjectIndex
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety")
 
@@ -36,6 +37,7 @@ class FileContext:
     path: str
     names: KerasNames
     keras_major: int  # 2 or 3: the Keras the file is judged against
+    project: ProjectIndex  # the whole project under the CLI; only this file under flake8
     findings: list = dataclasses.field(default_factory=list)
     line_offset: int = 0  # the engine parses one statement at a time; this maps its lines to the file's
 
@@ -47,6 +49,8 @@ class Rule(cst.BatchableCSTVisitor):
     # Text a statement must contain for the rule to look at it at all: the engine parses only the
     # statements some enabled rule's trigger appears in. Empty: the rule never runs on statements.
     triggers: ClassVar[tuple] = ()
+    # True: the rule also looks at every class the project index proves to be a Keras custom object.
+    looks_at_custom_objects: ClassVar[bool] = False
     fix: ClassVar[Optional[str]] = None  # None, "safe" or "unsafe"
     VALID: ClassVar[list] = []
     INVALID: ClassVar[list] = []
@@ -64,6 +68,13 @@ class Rule(cst.BatchableCSTVisitor):
     def line_of(self, node: cst.CSTNode) -> int:
         """The file line a node starts on (for asking `names` what a name means there)."""
         return self.get_metadata(PositionProvider, node).start.line + self.context.line_offset
+
+    def custom_object(self, node: cst.ClassDef) -> Optional[ClassInfo]:
+        """The index's summary of a class, if it is provably a Keras custom object."""
+        info = self.context.project.class_at(self.context.path, self.line_of(node))
+        if info is None or self.context.project.keras_kind(info) is None:
+            return None
+        return info
 
     def report(self, node: cst.CSTNode, message: str) -> None:
         where = self.get_metadata(PositionProvider, node)

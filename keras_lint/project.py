@@ -1,0 +1,717 @@
+"""Index the project: what every class and function of it is, so a class in `blocks.py` whose base
+is in `base.py` is judged with both in view.
+
+Each file is summarised from its `ast` alone (cheap, picklable, built in parallel): classes with
+their resolved bases, registration, `__init__` signature and what it does with its parameters,
+what `get_config` returns; module-level functions and whether they register things. The summaries
+are then joined into a `ProjectIndex` that answers the rules' questions: is this class provably a
+Keras custom object, what do its project ancestors define, is it registered anywhere.
+
+A class whose base cannot be resolved to Keras or to a project class is not a custom object:
+rules stay silent on it. Under flake8 the index holds one file, so a base defined elsewhere is
+unresolvable and nothing is claimed about it.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import os
+from typing import Iterable, Optional
+
+from .names import KerasNames, dotted_name, keras_path, path_matches
+
+# Keras base classes that make a subclass a custom object, by public path (see names.path_matches).
+CUSTOM_OBJECT_BASES = {
+    "layer": ("Layer", "layers.Layer", "engine.base_layer.Layer", "layers.layer.Layer"),
+    "model": (
+        "Model", "Sequential", "models.Model", "models.Sequential", "models.functional.Functional",
+        "engine.training.Model", "engine.sequential.Sequential", "engine.functional.Functional",
+    ),
+    "loss": ("Loss", "losses.Loss"),
+    "metric": ("Metric", "metrics.Metric"),
+    "initializer": ("Initializer", "initializers.Initializer"),
+    "regularizer": ("Regularizer", "regularizers.Regularizer"),
+    "constraint": ("Constraint", "constraints.Constraint"),
+    "schedule": ("optimizers.schedules.LearningRateSchedule", "optimizers.LearningRateSchedule"),
+    "optimizer": ("Optimizer", "optimizers.Optimizer"),
+}
+# Public modules whose capitalised exports are all custom-object bases of one kind (`layers.Dense`).
+_KIND_BY_MODULE = {
+    "layers": "layer", "models": "model", "losses": "loss", "metrics": "metric",
+    "initializers": "initializer", "regularizers": "regularizer", "constraints": "constraint",
+    "optimizers": "optimizer",
+}
+_NOT_CUSTOM_OBJECT_BASES = ("layers.InputSpec", "optimizers.schedules.serialize", "layers.Input")
+
+REGISTER_FUNCTIONS = (
+    "saving.register_keras_serializable",
+    "utils.register_keras_serializable",
+    "saving.serialization_lib.register_internal_serializable",  # what keras_export calls
+    "api_export.keras_export",  # Keras's own sources: registers every class it exports
+)
+GET_CUSTOM_OBJECTS = ("saving.get_custom_objects", "utils.get_custom_objects")
+SERIALIZE_FUNCTIONS = ("serialize_keras_object", "serialize")
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # positional | keyword_only | var_positional | var_keyword
+    has_default: bool = False
+    annotated: bool = False
+    default_is_literal: bool = True  # False: the default is an object (a layer, an array, a call...)
+
+
+@dataclasses.dataclass
+class InitInfo:
+    line: int
+    params: list  # [Param], without self
+    calls_super: bool = False  # super().__init__(...) or Base.__init__(self, ...)
+    forwards_kwargs: bool = False  # ... with **kwargs
+    forwarded: dict = dataclasses.field(default_factory=dict)  # param -> keyword of the base it fills ("" = positional)
+    stored: dict = dataclasses.field(default_factory=dict)  # attribute -> param, for `self.attr = param`
+    normalised: dict = dataclasses.field(default_factory=dict)  # attribute -> param, `self.a = keras.X.get(param)`
+
+    @property
+    def own_params(self) -> list:
+        return [p for p in self.params if p.kind in ("positional", "keyword_only")]
+
+    @property
+    def accepts_kwargs(self) -> bool:
+        return any(p.kind == "var_keyword" for p in self.params)
+
+
+@dataclasses.dataclass
+class ConfigInfo:
+    line: int
+    calls_super: bool = False
+    keys: set = dataclasses.field(default_factory=set)
+    complete: bool = True  # False: some keys come from where we cannot see (then rules say nothing of missing keys)
+    serialized: set = dataclasses.field(default_factory=set)  # keys whose value is passed through a serialize call
+    raw_attributes: dict = dataclasses.field(default_factory=dict)  # key -> attr, for `"k": self.attr`
+
+
+@dataclasses.dataclass
+class Registration:
+    line: int
+    col: int
+    called: bool  # `@register_keras_serializable(...)` rather than the bare decorator
+    package: Optional[str] = "Custom"  # None: not a literal we can read
+    name: Optional[str] = None  # None: the class or function name
+
+    def key(self, default_name: str) -> Optional[str]:
+        if self.package is None:
+            return None
+        return f"{self.package}>{self.name or default_name}"
+
+
+@dataclasses.dataclass
+class ClassInfo:
+    path: str
+    module: str
+    name: str
+    line: int
+    end_line: int
+    bases: tuple  # qualified names (None where a base is not a plain name)
+    decorators: tuple  # qualified names of the decorators (None where unresolvable)
+    registration: Optional[Registration] = None
+    methods: frozenset = frozenset()
+    init: Optional[InitInfo] = None
+    get_config: Optional[ConfigInfo] = None
+    called_attributes: frozenset = frozenset()  # `self.attr(...)` anywhere in the class
+    add_weight_initializers: frozenset = frozenset()  # attrs passed as add_weight(initializer=self.attr)
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.module}.{self.name}"
+
+
+@dataclasses.dataclass
+class FunctionInfo:
+    path: str
+    module: str
+    name: str
+    line: int
+    registration: Optional[Registration] = None
+    calls: tuple = ()  # qualified names this function (or, for a class, its __call__) calls
+    returns_inner_function: bool = False
+
+
+@dataclasses.dataclass
+class ModuleSummary:
+    path: str
+    module: str
+    classes: list
+    functions: list
+    imports: dict  # module-level name -> qualified name, to follow re-exports
+    custom_object_names: set  # names registered through get_custom_objects()[...] = / .update({...})
+
+
+# ---------------------------------------------------------------------------------------------
+# Summarising one file
+
+
+def module_name(path: str) -> str:
+    """The dotted module name Python would import the file as (walking up through packages)."""
+    path = os.path.abspath(path)
+    folder, filename = os.path.split(path)
+    parts = [] if filename == "__init__.py" else [os.path.splitext(filename)[0]]
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        folder, package = os.path.split(folder)
+        parts.insert(0, package)
+    return ".".join(parts) or os.path.splitext(filename)[0]
+
+
+def project_root(path: str) -> str:
+    """The folder the project is indexed from: the nearest one at or above `path` holding
+    pyproject.toml, setup.cfg or .git; the path's own folder when there is none."""
+    start = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+    folder = start
+    while True:
+        if any(os.path.exists(os.path.join(folder, marker)) for marker in ("pyproject.toml", "setup.cfg", ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start
+        folder = parent
+
+
+def summarise(path: str, tree: ast.Module, names: Optional[KerasNames] = None, module: Optional[str] = None) -> ModuleSummary:
+    names = names or KerasNames(tree)
+    module = module or module_name(path)
+    return _Summariser(path, module, names).run(tree)
+
+
+class _Summariser:
+    def __init__(self, path: str, module: str, names: KerasNames):
+        self.path = path
+        self.module = module
+        self.package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+        self.names = names
+
+    def qualify(self, node: Optional[ast.AST], line: int) -> Optional[str]:
+        """The qualified name of a Name/Attribute at `line`: project-absolute for local and relative names."""
+        dotted = dotted_name(node) if node is not None else None
+        if dotted is None:
+            return None
+        head = dotted.split(".")[0]
+        binding = self.names.binding(head, line)
+        if binding is not None and binding.kind in ("class", "def") and binding.scope == "module":
+            return f"{self.module}.{dotted}"
+        qualified = self.names.qualified(dotted, line)
+        if qualified and qualified.startswith("."):
+            level = len(qualified) - len(qualified.lstrip("."))
+            parts = self.package.split(".") if self.package else []
+            if level > 1:
+                parts = parts[: -(level - 1)] if level - 1 <= len(parts) else []
+            qualified = ".".join(parts + [qualified.lstrip(".")])
+        return qualified
+
+    def is_keras(self, node: Optional[ast.AST], line: int, *patterns: str) -> bool:
+        return path_matches(keras_path(self.qualify(node, line)), *patterns)
+
+    def run(self, tree: ast.Module) -> ModuleSummary:
+        classes, functions, imports, registered = [], [], {}, set()
+        for stmt in _module_level(tree.body):
+            if isinstance(stmt, ast.ClassDef):
+                classes.append(self.summarise_class(stmt))
+                call = _method(stmt, "__call__")
+                if call is not None:  # a decorator class: registering if its __call__ is
+                    functions.append(FunctionInfo(self.path, self.module, stmt.name, stmt.lineno, None, self.calls(call)))
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions.append(
+                    FunctionInfo(
+                        self.path, self.module, stmt.name, stmt.lineno, self.registration(stmt),
+                        self.calls(stmt), _returns_inner_function(stmt),
+                    )
+                )
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    qualified = self.qualify(ast.Name(local), stmt.lineno)
+                    if qualified:
+                        imports[local] = qualified
+        for node in ast.walk(tree):
+            registered |= self.custom_objects_registered(node)
+        return ModuleSummary(self.path, self.module, classes, functions, imports, registered)
+
+    # -- registration ---------------------------------------------------------------------------
+
+    def registration(self, node) -> Optional[Registration]:
+        for decorator in node.decorator_list:
+            called = isinstance(decorator, ast.Call)
+            target = decorator.func if called else decorator
+            if not self.is_keras(target, decorator.lineno, *REGISTER_FUNCTIONS[:2]):
+                continue
+            reg = Registration(decorator.lineno, decorator.col_offset + 1, called)
+            if called:
+                args = {i: a for i, a in enumerate(decorator.args)}
+                args.update({k.arg: k.value for k in decorator.keywords if k.arg})
+                package, name = args.get("package", args.get(0)), args.get("name", args.get(1))
+                if any(k.arg is None for k in decorator.keywords):
+                    reg.package = None
+                if package is not None:
+                    reg.package = package.value if _is_str(package) else None
+                if name is not None:
+                    if _is_str(name):
+                        reg.name = name.value
+                    else:
+                        reg.package = None
+            return reg
+        return None
+
+    def custom_objects_registered(self, node: ast.AST) -> set:
+        """Names put in the custom-object registry: `get_custom_objects()["X"] = X`, `.update({"X": X})`."""
+        found: set = set()
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and self.is_custom_objects_dict(target.value, node.lineno):
+                    found |= _names_in(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update":
+            if self.is_custom_objects_dict(node.func.value, node.lineno):
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    found |= _names_in(arg)
+        return found
+
+    def is_custom_objects_dict(self, node: ast.AST, line: int) -> bool:
+        return isinstance(node, ast.Call) and self.is_keras(node.func, line, *GET_CUSTOM_OBJECTS)
+
+    def calls(self, function) -> tuple:
+        found = []
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call):
+                target = node.func.func if isinstance(node.func, ast.Call) else node.func  # f(...)(symbol)
+                qualified = self.qualify(target, node.lineno)
+                if qualified:
+                    found.append(qualified)
+                if self.is_custom_objects_dict(node.func.value if isinstance(node.func, ast.Attribute) else None, node.lineno):
+                    found.append("keras.saving.get_custom_objects")
+            elif isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Subscript) and self.is_custom_objects_dict(t.value, node.lineno) for t in node.targets
+            ):
+                found.append("keras.saving.get_custom_objects")
+        return tuple(found)
+
+    # -- classes --------------------------------------------------------------------------------
+
+    def summarise_class(self, node: ast.ClassDef) -> ClassInfo:
+        methods = {m.name: m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        called, add_weight_inits = set(), set()
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call):
+                attr = _self_attribute(sub.func)
+                if attr:
+                    called.add(attr)
+                if isinstance(sub.func, ast.Attribute) and sub.func.attr == "add_weight":
+                    for keyword in sub.keywords:
+                        inner = _self_attribute(keyword.value) if keyword.arg == "initializer" else None
+                        if inner:
+                            add_weight_inits.add(inner)
+        first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+        return ClassInfo(
+            path=self.path,
+            module=self.module,
+            name=node.name,
+            line=node.lineno,
+            end_line=node.end_lineno or node.lineno,
+            bases=tuple(self.qualify(b, first) for b in node.bases),
+            decorators=tuple(self.qualify(d.func if isinstance(d, ast.Call) else d, d.lineno) for d in node.decorator_list),
+            registration=self.registration(node),
+            methods=frozenset(methods),
+            init=self.summarise_init(methods["__init__"]) if "__init__" in methods else None,
+            get_config=self.summarise_get_config(methods["get_config"]) if "get_config" in methods else None,
+            called_attributes=frozenset(called),
+            add_weight_initializers=frozenset(add_weight_inits),
+        )
+
+    def summarise_init(self, node) -> InitInfo:
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        params = []
+        for arg, default in list(zip(positional, defaults))[1:]:  # without self
+            params.append(_param(arg, "positional", default))
+        if args.vararg:
+            params.append(Param(args.vararg.arg, "var_positional"))
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+            params.append(_param(arg, "keyword_only", default))
+        if args.kwarg:
+            params.append(Param(args.kwarg.arg, "var_keyword"))
+        info = InitInfo(node.lineno, params)
+        names = {p.name for p in params}
+        kwargs_name = args.kwarg.arg if args.kwarg else None
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call) and _is_super_init(sub):
+                info.calls_super = True
+                rest = sub.args[1:] if _is_explicit_base_init(sub) else sub.args
+                for arg in rest:
+                    if isinstance(arg, ast.Name) and arg.id in names:
+                        info.forwarded.setdefault(arg.id, "")
+                for keyword in sub.keywords:
+                    if keyword.arg is None:
+                        if isinstance(keyword.value, ast.Name) and keyword.value.id == kwargs_name:
+                            info.forwards_kwargs = True
+                    elif isinstance(keyword.value, ast.Name) and keyword.value.id in names:
+                        info.forwarded.setdefault(keyword.value.id, keyword.arg)
+            elif isinstance(sub, ast.Assign) and len(sub.targets) == 1:
+                attr = _self_attribute(sub.targets[0])
+                if attr is None:
+                    continue
+                if isinstance(sub.value, ast.Name) and sub.value.id in names:
+                    info.stored.setdefault(attr, sub.value.id)
+                elif (
+                    isinstance(sub.value, ast.Call)
+                    and len(sub.value.args) == 1
+                    and isinstance(sub.value.args[0], ast.Name)
+                    and sub.value.args[0].id in names
+                    and self.is_keras(sub.value.func, sub.lineno, "initializers.get", "regularizers.get",
+                                      "constraints.get", "activations.get", "layers.deserialize",
+                                      "saving.deserialize_keras_object")
+                ):
+                    info.normalised.setdefault(attr, sub.value.args[0].id)
+        return info
+
+    def summarise_get_config(self, node) -> ConfigInfo:
+        return _ConfigReader(self, node).read()
+
+
+class _ConfigReader:
+    """Which keys `get_config` returns, following the few shapes real code uses:
+    dict literals, `{**base, ...}`, `config.update({...})`, `config["k"] = v`, and
+    `dict(list(base.items()) + list(config.items()))`."""
+
+    def __init__(self, summariser: _Summariser, node):
+        self.summariser = summariser
+        self.node = node
+        self.info = ConfigInfo(node.lineno)
+        self.variables: dict = {}  # name -> (keys, complete)
+
+    def read(self) -> ConfigInfo:
+        for sub in ast.walk(self.node):
+            if isinstance(sub, ast.Call) and _is_super_call(sub, "get_config"):
+                self.info.calls_super = True
+        returned = False
+        for stmt in _flat_statements(self.node.body):
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+                if isinstance(target, ast.Name):
+                    self.variables[target.id] = self.value(stmt.value)
+                elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    key = target.slice
+                    if target.value.id in self.variables:
+                        keys, complete = self.variables[target.value.id]
+                        if _is_str(key):
+                            self.note_value(key.value, stmt.value)
+                            self.variables[target.value.id] = (keys | {key.value}, complete)
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                call = stmt.value
+                func = call.func
+                if isinstance(func, ast.Attribute) and func.attr == "update" and isinstance(func.value, ast.Name):
+                    name = func.value.id
+                    if name in self.variables:
+                        keys, complete = self.variables[name]
+                        for arg in call.args:
+                            more, more_complete = self.value(arg)
+                            keys, complete = keys | more, complete and more_complete
+                        for keyword in call.keywords:
+                            if keyword.arg is None:
+                                more, more_complete = self.value(keyword.value)
+                                keys, complete = keys | more, complete and more_complete
+                            else:
+                                keys = keys | {keyword.arg}
+                                self.note_value(keyword.arg, keyword.value)
+                        self.variables[name] = (keys, complete)
+            elif isinstance(stmt, ast.Return) and stmt.value is not None:
+                keys, complete = self.value(stmt.value)
+                self.info.keys |= keys
+                self.info.complete = self.info.complete and complete
+                returned = True
+        if not returned:
+            self.info.complete = False
+        return self.info
+
+    def value(self, node: ast.AST) -> tuple:
+        """(keys, complete) of a dict-valued expression."""
+        if isinstance(node, ast.Dict):
+            keys, complete = set(), True
+            for key, value in zip(node.keys, node.values):
+                if key is None:  # {**other}
+                    more, more_complete = self.value(value)
+                    keys, complete = keys | more, complete and more_complete
+                elif _is_str(key):
+                    keys.add(key.value)
+                    self.note_value(key.value, value)
+                else:
+                    complete = False
+            return keys, complete
+        if isinstance(node, ast.Name) and node.id in self.variables:
+            return self.variables[node.id]
+        if isinstance(node, ast.Call):
+            if _is_super_call(node, "get_config"):
+                return set(), True  # the base's keys: rules add those of project ancestors themselves
+            if isinstance(node.func, ast.Name) and node.func.id == "dict":
+                keys, complete = set(), True
+                for arg in node.args:
+                    more, more_complete = self.value(arg)
+                    keys, complete = keys | more, complete and more_complete
+                for keyword in node.keywords:
+                    if keyword.arg is None:
+                        more, more_complete = self.value(keyword.value)
+                        keys, complete = keys | more, complete and more_complete
+                    else:
+                        keys.add(keyword.arg)
+                return keys, complete
+            if isinstance(node.func, ast.Name) and node.func.id == "list" and len(node.args) == 1:
+                return self.value(node.args[0])  # list(x.items())
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("items", "copy") and not node.args:
+                return self.value(node.func.value)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.BitOr)):
+            left, right = self.value(node.left), self.value(node.right)
+            return left[0] | right[0], left[1] and right[1]
+        return set(), False
+
+    def note_value(self, key: str, value: ast.AST) -> None:
+        if isinstance(value, ast.Call):
+            func = dotted_name(value.func) or ""
+            if func.rsplit(".", 1)[-1] in SERIALIZE_FUNCTIONS:
+                self.info.serialized.add(key)
+        attr = _self_attribute(value)
+        if attr:
+            self.info.raw_attributes[key] = attr
+
+
+# ---------------------------------------------------------------------------------------------
+# The joined index
+
+
+class ProjectIndex:
+    def __init__(self, summaries: Iterable[ModuleSummary], register_decorators: tuple = ()):
+        self.modules: dict = {}
+        self.classes: dict = {}  # qualname -> ClassInfo
+        self.functions: dict = {}  # qualname -> FunctionInfo
+        self.custom_object_names: set = set()
+        self.by_path: dict = {}  # absolute path -> [ClassInfo]
+        for summary in summaries:
+            self.add(summary)
+        self.register_decorators = tuple(register_decorators)
+        self._registering: Optional[set] = None
+
+    def add(self, summary: ModuleSummary) -> None:
+        self.modules[summary.module] = summary
+        for info in summary.classes:
+            self.classes[info.qualname] = info
+            self.by_path.setdefault(os.path.abspath(info.path), []).append(info)
+        for info in summary.functions:
+            self.functions[f"{info.module}.{info.name}"] = info
+        self.custom_object_names |= summary.custom_object_names
+        self._registering = None
+
+    # -- lookups --------------------------------------------------------------------------------
+
+    def find(self, qualified: Optional[str], table: str = "classes", seen: Optional[set] = None):
+        """A project class (or function) by qualified name, following re-exports (`pkg/__init__.py`)."""
+        if not qualified:
+            return None
+        found = getattr(self, table).get(qualified)
+        if found is not None:
+            return found
+        module, _, name = qualified.rpartition(".")
+        summary = self.modules.get(module)
+        seen = seen or set()
+        if summary is None or name not in summary.imports or qualified in seen:
+            return None
+        return self.find(summary.imports[name], table, seen | {qualified})
+
+    def class_at(self, path: str, line: int) -> Optional[ClassInfo]:
+        for info in self.classes_in(path):
+            if info.line == line:
+                return info
+        return None
+
+    def classes_in(self, path: str) -> list:
+        return self.by_path.get(os.path.abspath(path), [])
+
+    # -- questions --------------------------------------------------------------------------------
+
+    def keras_kind(self, info: ClassInfo, seen: Optional[set] = None) -> Optional[str]:
+        """"layer", "model", "loss", ... when the class provably subclasses a Keras base; else None."""
+        seen = (seen or set()) | {info.qualname}
+        for base in info.bases:
+            kind = base_kind(base)
+            if kind:
+                return kind
+            parent = self.find(base)
+            if parent is not None and parent.qualname not in seen:
+                kind = self.keras_kind(parent, seen)
+                if kind:
+                    return kind
+        return None
+
+    def ancestors(self, info: ClassInfo) -> list:
+        """Project ancestors, nearest first (depth-first over bases, each once)."""
+        result, stack, seen = [], list(reversed(info.bases)), {info.qualname}
+        while stack:
+            parent = self.find(stack.pop())
+            if parent is None or parent.qualname in seen:
+                continue
+            seen.add(parent.qualname)
+            result.append(parent)
+            stack.extend(reversed(parent.bases))
+        return result
+
+    def keras_bases(self, info: ClassInfo) -> list:
+        """The Keras classes (public paths) the class and its project ancestors derive from directly."""
+        paths = []
+        for cls in [info, *self.ancestors(info)]:
+            paths += [keras_path(b) for b in cls.bases if base_kind(b)]
+        return paths
+
+    def is_registered(self, info: ClassInfo) -> bool:
+        if info.registration is not None or info.name in self.custom_object_names:
+            return True
+        return any(self.registers(decorator) for decorator in info.decorators)
+
+    def registers(self, qualified: Optional[str]) -> bool:
+        """Does calling this decorator register what it decorates?"""
+        if not qualified:
+            return False
+        if path_matches(keras_path(qualified), *REGISTER_FUNCTIONS):
+            return True
+        if any(qualified == d or qualified.endswith("." + d) for d in self.register_decorators):
+            return True
+        function = self.find(qualified, "functions")
+        return function is not None and f"{function.module}.{function.name}" in self.registering()
+
+    def registering(self) -> set:
+        """Project callables whose body registers, directly or through other project callables (fixpoint)."""
+        if self._registering is None:
+            found: set = set()
+            changed = True
+            while changed:
+                changed = False
+                for qualname, function in self.functions.items():
+                    if qualname in found:
+                        continue
+                    for call in function.calls:
+                        inner = self.find(call, "functions")
+                        if (
+                            call == "keras.saving.get_custom_objects"
+                            or path_matches(keras_path(call), *REGISTER_FUNCTIONS)
+                            or (inner is not None and f"{inner.module}.{inner.name}" in found)
+                        ):
+                            found.add(qualname)
+                            changed = True
+                            break
+            self._registering = found
+        return self._registering
+
+
+def base_kind(qualified: Optional[str]) -> Optional[str]:
+    """The custom-object kind a Keras base class gives its subclasses, or None."""
+    path = keras_path(qualified)
+    if not path or path_matches(path, *_NOT_CUSTOM_OBJECT_BASES):
+        return None
+    for kind, patterns in CUSTOM_OBJECT_BASES.items():
+        if path_matches(path, *patterns):
+            return kind
+    parts = path.split(".")
+    if len(parts) >= 2 and parts[0] in _KIND_BY_MODULE and parts[-1][:1].isupper():
+        if parts[0] == "optimizers" and "schedules" in parts:
+            return "schedule"
+        return _KIND_BY_MODULE[parts[0]]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _module_level(body: list):
+    """Statements at module level, looking into if/try/with blocks (conditional definitions)."""
+    for stmt in body:
+        if isinstance(stmt, (ast.If, ast.With, ast.AsyncWith)):
+            yield from _module_level(stmt.body)
+            yield from _module_level(getattr(stmt, "orelse", []))
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody):
+                yield from _module_level(block)
+        else:
+            yield stmt
+
+
+def _flat_statements(body: list):
+    """Statements of a function body in order, looking into if/for/with/try blocks."""
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                yield from _flat_statements(inner)
+        for handler in getattr(stmt, "handlers", []):
+            yield from _flat_statements(handler.body)
+
+
+def _method(node: ast.ClassDef, name: str):
+    for stmt in node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+            return stmt
+    return None
+
+
+def _param(arg: ast.arg, kind: str, default: Optional[ast.AST]) -> Param:
+    literal = default is None or _is_literal(default)
+    return Param(arg.arg, kind, default is not None, arg.annotation is not None, literal)
+
+
+def _is_literal(node: ast.AST) -> bool:
+    try:
+        ast.literal_eval(node)
+        return True
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+
+
+def _is_str(node) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _names_in(node: ast.AST) -> set:
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.Dict):
+        return {v.id for v in node.values if isinstance(v, ast.Name)}
+    return set()
+
+
+def _self_attribute(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return node.attr
+    return None
+
+
+def _is_super_call(node: ast.Call, method: str) -> bool:
+    """`super().method(...)`, `super(C, self).method(...)` or `Base.method(self, ...)`."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr == method):
+        return False
+    owner = func.value
+    if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
+        return True
+    return bool(node.args) and isinstance(node.args[0], ast.Name) and node.args[0].id == "self" and dotted_name(owner) is not None
+
+
+def _is_super_init(node: ast.Call) -> bool:
+    return _is_super_call(node, "__init__")
+
+
+def _is_explicit_base_init(node: ast.Call) -> bool:
+    owner = node.func.value
+    return not (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super")
+
+
+def _returns_inner_function(node) -> bool:
+    inner = {s.name for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return any(
+        isinstance(s, ast.Return) and isinstance(s.value, ast.Name) and s.value.id in inner for s in _flat_statements(node.body)
+    )
