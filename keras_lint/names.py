@@ -151,9 +151,12 @@ class KerasNames:
             return meaningful[0]
         if meaningful and all(b.kind in ("import", "alias") for b in meaningful):
             targets = {self._binding_target(b, line, set()) for b in meaningful}
-            canonical = {keras_path(t) if keras_path(t) is not None else t for t in targets}
-            if len(canonical) == 1 and None not in targets:
-                return meaningful[0]
+            if None in targets:
+                return None
+            paths = {keras_path(t) for t in targets}
+            if None not in paths:  # every branch imports Keras: the same symbol if the same name
+                return meaningful[0] if len({p.rpartition(".")[2] for p in paths}) == 1 else None
+            return meaningful[0] if len(targets) == 1 else None
         return None
 
     def qualified(self, dotted: Optional[str], line: int) -> Optional[str]:

@@ -114,7 +114,7 @@ class ClassInfo:
     line: int
     end_line: int
     bases: tuple  # qualified names (None where a base is not a plain name)
-    decorators: tuple  # qualified names of the decorators (None where unresolvable)
+    decorators: tuple  # qualified names of the decorators (as written where unresolvable)
     registration: Optional[Registration] = None
     methods: frozenset = frozenset()
     init: Optional[InitInfo] = None
@@ -207,6 +207,11 @@ class _Summariser:
                 parts = parts[: -(level - 1)] if level - 1 <= len(parts) else []
             qualified = ".".join(parts + [qualified.lstrip(".")])
         return qualified
+
+    def decorator_name(self, decorator: ast.expr) -> Optional[str]:
+        """Qualified where resolvable, else as written (so `register-decorators` can still name it)."""
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        return self.qualify(target, decorator.lineno) or dotted_name(target)
 
     def is_keras(self, node: Optional[ast.AST], line: int, *patterns: str) -> bool:
         return path_matches(keras_path(self.qualify(node, line)), *patterns)
@@ -316,7 +321,7 @@ class _Summariser:
             line=node.lineno,
             end_line=node.end_lineno or node.lineno,
             bases=tuple(self.qualify(b, first) for b in node.bases),
-            decorators=tuple(self.qualify(d.func if isinstance(d, ast.Call) else d, d.lineno) for d in node.decorator_list),
+            decorators=tuple(self.decorator_name(d) for d in node.decorator_list),
             registration=self.registration(node),
             methods=frozenset(methods),
             init=self.summarise_init(methods["__init__"]) if "__init__" in methods else None,

@@ -32,6 +32,7 @@ def resolve(code, dotted, line=None):
         ("from keras.layers import *", "Lambda"),
         ("import keras\nL = keras.layers", "L.Lambda"),
         ("import keras\nLam = keras.layers.Lambda", "Lam"),
+        ("try:\n    from keras.layers import Lambda\nexcept ImportError:\n    from tf_keras.layers import Lambda", "Lambda"),
     ],
 )
 def test_spellings_of_keras_lambda_resolve(code, dotted):
@@ -54,6 +55,8 @@ def test_import_inside_a_function_counts_inside_it():
         ("from keras.layers import Lambda\nif x:\n    Lambda = make()", "Lambda"),
         ("from mylib import layers\nfrom keras.layers import *", "layers.Lambda"),
         ("from keras.layers import *\nfrom other import *", "Lambda"),
+        ("try:\n    from keras.layers import Lambda\nexcept ImportError:\n    from mylib import Lambda", "Lambda"),
+        ("try:\n    from keras.layers import Lambda\nexcept ImportError:\n    from keras.layers import Dense as Lambda", "Lambda"),
         ("", "Lambda"),
         ("import keras.layers as layers\ndef f(layers):\n    return layers.Lambda", "layers.Lambda"),
     ],
