@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Optional
 
-from . import __version__, config, engine, files, report, source
+from . import __version__, config, engine, files, fixes, report, source
 from .project import ProjectIndex, project_root
 from .rules import ALL_RULES
 from .settings import Settings
@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--target-keras", choices=["2", "3", "auto"], help="judge code as Keras 2 or 3 (default: per file)")
     parser.add_argument("--config", metavar="PATH", help="use this config file instead of searching for one")
     parser.add_argument("--stdin-filename", metavar="PATH", help="the name to report for - (stdin)")
-    parser.add_argument("--fix", action="store_true", help="apply safe fixes (no rule has a fix yet: reports only)")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: also apply unsafe fixes")
+    parser.add_argument("--diff", action="store_true", help="print a unified diff of what --fix would do; write nothing")
     parser.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
     parser.add_argument("--version", action="version", version=f"keras-lint {__version__}")
     return parser
@@ -80,14 +82,24 @@ def main(argv: Optional[list] = None) -> int:
     findings = sorted(f for result in results for f in result.findings)
     errors += [e for result in results for e in result.errors]
 
-    report.FORMATS[args.format](findings, out)
+    fixed = sum(result.fixed for result in results)
+    stdin_fixed = next((r.fixed_text for r in results if r.fixed_text is not None), None)
+    if args.diff:
+        out.write("".join(result.diff for result in results))
+    elif stdin_fixed is not None:  # --fix on stdin: stdout carries the fixed source, findings go to stderr
+        out.write(stdin_fixed)
+        report.FORMATS[args.format](findings, err)
+    else:
+        report.FORMATS[args.format](findings, out)
     if args.statistics:
         report.statistics(findings, out)
     for message in errors:
         err.write(f"keras-lint: error: {message}\n")
-    report.summary(findings, len(targets), err)
+    report.summary(findings, len(targets), err, fixed if (args.fix or args.diff) else None, args.diff)
     if errors:
         return EXIT_ERROR
+    if args.diff:
+        return EXIT_FINDINGS if any(result.diff for result in results) else EXIT_CLEAN
     return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
 
 
@@ -111,9 +123,16 @@ def _settings(args, paths: list) -> Settings:
 def _lint_all(targets: list, settings: Settings, args) -> list:
     if "-" in targets:
         name = args.stdin_filename or "stdin"
+        data = sys.stdin.buffer.read()
         try:
-            src = source.decode(name, sys.stdin.buffer.read())
-            stdin_result = engine.lint_source(src, settings)
+            src = source.decode(name, data)
+            if args.fix or args.diff:
+                stdin_result = fixes.fix_source(src, settings, None, args.unsafe_fixes)
+                if args.diff:
+                    stdin_result.diff = fixes.unified_diff(name, src.text, stdin_result.fixed_text or src.text)
+                    stdin_result.fixed_text = None
+            else:
+                stdin_result = engine.lint_source(src, settings)
         except source.SourceError as exc:
             stdin_result = engine.FileResult(name, engine.unparsable(name, settings, exc))
         targets = [t for t in targets if t != "-"]
@@ -121,7 +140,12 @@ def _lint_all(targets: list, settings: Settings, args) -> list:
         stdin_result = None
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     project = _index_project(targets, settings, jobs) if targets else None
-    lint = functools.partial(engine.lint_path, settings=settings, project=project)
+    if args.fix or args.diff:
+        lint = functools.partial(
+            fixes.fix_path, settings=settings, project=project, unsafe=args.unsafe_fixes, write=not args.diff
+        )
+    else:
+        lint = functools.partial(engine.lint_path, settings=settings, project=project)
     results = _map(lint, targets, jobs)
     return results + ([stdin_result] if stdin_result else [])
 

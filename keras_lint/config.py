@@ -28,7 +28,7 @@ class ConfigError(Exception):
 
 
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "register-decorators")
-KNOWN_KEYS = LIST_KEYS + ("per-file-ignores", "target-keras")
+KNOWN_KEYS = LIST_KEYS + ("per-file-ignores", "target-keras", "package")
 CODE_KEYS = ("select", "extend-select", "ignore")
 
 
@@ -102,6 +102,10 @@ def apply(settings: Settings, table: dict, path: str) -> Settings:
             changes["per_file_ignores"] = _per_file_ignores(value, where)
         elif key == "target-keras":
             changes["target_keras"] = parse_target(value, where)
+        elif key == "package":
+            if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z_][\w.]*", value.strip()):
+                raise ConfigError(f"{where}: expected a package name such as my_project, got {value!r}")
+            changes["package"] = value.strip()
     changes["root"] = os.path.dirname(os.path.abspath(path))
     return dataclasses.replace(settings, **changes)
 

@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper
 from . import noqa, source
 from .finding import Finding
 from .names import KerasNames
-from .project import ProjectIndex, summarise
+from .project import ProjectIndex, module_name, summarise
 from .rules import ALL_RULES
 from .rules.base import FileContext
 from .settings import Settings
@@ -30,6 +30,9 @@ class FileResult:
     path: str
     findings: list
     errors: list = dataclasses.field(default_factory=list)  # internal errors: one line each
+    fixed: int = 0  # with --fix / --diff: fixes applied
+    diff: str = ""  # with --diff: what --fix would change
+    fixed_text: Optional[str] = None  # with --fix on stdin: the fixed source
 
 
 def lint_path(path: str, settings: Settings, project: Optional[ProjectIndex] = None) -> FileResult:
@@ -86,7 +89,8 @@ def _run_rules(
     if project is None:
         project = ProjectIndex([summarise(src.path, tree, names)], settings.register_decorators)
     findings: list = []
-    context = FileContext(src.path, names, major, project, findings)
+    package = settings.package or module_name(src.path).split(".")[0]
+    context = FileContext(src.path, names, major, project, findings, tree=tree, lines=lines, package=package)
     visitors = [rule(context) for rule in rules]
     # A statement may spell a trigger through a local alias (`from keras.layers import Lambda as Lam`).
     triggers = {rule: tuple(rule.triggers) + tuple(names.aliases_of(rule.triggers)) for rule in rules}

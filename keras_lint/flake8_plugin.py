@@ -48,4 +48,4 @@ class KerasLintChecker:
         for message in result.errors:
             raise RuntimeError(message)
         for finding in result.findings:
-            yield finding.line, finding.col - 1, f"{finding.code} {finding.message}", type(self)
+            yield finding.line, finding.col - 1, finding.code_and_message(), type(self)

@@ -30,7 +30,7 @@ def as_json(findings: list, out: TextIO) -> None:
             "column": f.col,
             "end_line": f.end_line or f.line,
             "end_column": f.end_col or f.col,
-            "fix": ALL_RULES[f.code].fix if f.code in ALL_RULES else None,
+            "fix": f.fix.safety if f.fix else None,
         }
         for f in findings
     ]
@@ -114,17 +114,23 @@ def github(findings: list, out: TextIO) -> None:
 
 
 def statistics(findings: list, out: TextIO) -> None:
+    """One line a rule: count, code, name, and how many of them --fix (or --unsafe-fixes) can fix."""
     counts = collections.Counter(f.code for f in findings)
+    fixable = collections.Counter(f.code for f in findings if f.fix)
     for code, count in sorted(counts.items()):
         name = ALL_RULES[code].name if code in ALL_RULES else ""
-        out.write(f"{count:5d}  {code}  {name}\n")
+        out.write(f"{count:5d}  {code}  {name:40s} fixable: {fixable[code]}\n")
 
 
-def summary(findings: list, files_checked: int, out: TextIO) -> None:
+def summary(findings: list, files_checked: int, out: TextIO, fixed=None, diff: bool = False) -> None:
     def plural(count: int, word: str) -> str:
         return f"{count} {word}{'' if count == 1 else 's'}"
 
-    out.write(f"Found {plural(len(findings), 'finding')} in {plural(files_checked, 'file')}.\n")
+    if fixed is not None:
+        verb = "Would fix" if diff else "Fixed"
+        out.write(f"{verb} {plural(fixed, 'finding')}.\n")
+    remaining = " remaining" if fixed and not diff else ""
+    out.write(f"Found {plural(len(findings), 'finding')}{remaining} in {plural(files_checked, 'file')}.\n")
 
 
 FORMATS = {"text": text, "json": as_json, "sarif": sarif, "github": github}

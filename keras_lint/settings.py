@@ -23,6 +23,7 @@ class Settings:
     extend_exclude: tuple = ()
     target_keras: Optional[int] = None  # None: judged per file (tf_keras / keras.engine imports -> 2)
     register_decorators: tuple = ()  # project decorators that register what they decorate (KL201)
+    package: Optional[str] = None  # `package=` of the registrations fixes add; default: top-level package
     root: str = "."  # folder relative paths in per-file-ignores and excludes are matched against
 
     def enabled(self, code: str, path: Optional[str] = None) -> bool:

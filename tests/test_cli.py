@@ -59,7 +59,7 @@ def test_json_format(project):
 def test_statistics(project):
     (project / "bad.py").write_text(LAMBDA + "y = keras.layers.Lambda(lambda t: t)\n")
     out = lint("--statistics", "bad.py")[1]
-    assert out.splitlines()[-1].split() == ["2", "KL101", "lambda-layer-python-lambda"]
+    assert out.splitlines()[-1].split() == ["2", "KL101", "lambda-layer-python-lambda", "fixable:", "0"]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ and as in ruff, its docstring has fixed sections that `keras-lint --explain` pri
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import inspect
 from typing import ClassVar, Optional
@@ -13,7 +14,7 @@ from typing import ClassVar, Optional
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from ..finding import Finding
+from ..finding import Edit, Finding, Fix
 from ..names import KerasNames
 from ..project import ClassInfo, ProjectIndex
 
@@ -40,6 +41,9 @@ class FileContext:
     project: ProjectIndex  # the whole project under the CLI; only this file under flake8
     findings: list = dataclasses.field(default_factory=list)
     line_offset: int = 0  # the engine parses one statement at a time; this maps its lines to the file's
+    tree: Optional[ast.Module] = None  # the whole file, for fixes that add imports
+    lines: list = dataclasses.field(default_factory=list)  # the file's lines, for fixes that match indentation
+    package: Optional[str] = None  # `package` for registration fixes (config), else derived from the path
 
 
 class Rule(cst.BatchableCSTVisitor):
@@ -76,20 +80,21 @@ class Rule(cst.BatchableCSTVisitor):
             return None
         return info
 
-    def report(self, node: cst.CSTNode, message: str) -> None:
+    def report(self, node: cst.CSTNode, message: str, fix: Optional[Fix] = None) -> None:
+        start, end = self.span(node)
+        self.context.findings.append(
+            Finding(self.context.path, start[0], start[1] + 1, self.code, message, end[0], end[1] + 1, fix)
+        )
+
+    def span(self, node: cst.CSTNode) -> tuple:
+        """((line, column), (line, column)) of a node in the file, columns from 0."""
         where = self.get_metadata(PositionProvider, node)
         offset = self.context.line_offset
-        self.context.findings.append(
-            Finding(
-                self.context.path,
-                where.start.line + offset,
-                where.start.column + 1,
-                self.code,
-                message,
-                where.end.line + offset,
-                where.end.column + 1,
-            )
-        )
+        return (where.start.line + offset, where.start.column), (where.end.line + offset, where.end.column)
+
+    def replace(self, node: cst.CSTNode, code: str) -> Edit:
+        start, end = self.span(node)
+        return Edit(start, end, code)
 
     @classmethod
     def documentation(cls) -> str:

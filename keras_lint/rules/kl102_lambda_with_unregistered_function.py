@@ -3,9 +3,10 @@ from typing import Optional
 
 import libcst as cst
 
+from ..finding import Fix
 from ..names import dotted_name, keras_path
 from .base import Invalid, Rule, dotted
-from .helpers import is_registration, lambda_layer_function
+from .helpers import is_registration, lambda_layer_function, registration_fix
 
 # A saved function is stored by bare name; Keras 3 finds it on load only if that name is one of its
 # built-ins in activations, losses, metrics, initializers, ... (serialization_lib.BUILTIN_MODULES),
@@ -62,13 +63,19 @@ class LambdaWithUnregisteredFunction(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    For a module-level `def` of the same file, the fix is safe: it adds
+    `@keras.saving.register_keras_serializable(package="...")` above the function (in the file's own
+    spelling of Keras, importing it only if needed; `package` comes from the `package` setting, else
+    the top-level package or module name). The function computes the same; the saved model now names
+    it `package>name`, which a loading script finds once it imports the module. Other cases (nested
+    functions, methods, imported functions) have no automatic fix.
     """
 
     code = "KL102"
     name = "lambda-layer-unregistered-function"
     summary = "`Lambda` layer wraps a named function that is not registered: load cannot find it"
     triggers = ("Lambda",)
+    fix = "safe"
 
     VALID = [
         "import keras\n@keras.saving.register_keras_serializable()\ndef f(t):\n    return t\nkeras.layers.Lambda(f)\n",
@@ -98,7 +105,16 @@ class LambdaWithUnregisteredFunction(Rule):
                 node,
                 f"Lambda layer wraps {problem}: Keras saves only its name and cannot find it on load "
                 "(\"Could not locate function\"); register it with @keras.saving.register_keras_serializable()",
+                self._fix(function),
             )
+
+    def _fix(self, function: cst.BaseExpression) -> Optional[Fix]:
+        if not isinstance(function, cst.Name):
+            return None
+        binding = self.names.binding(function.value, self.line_of(function))
+        if binding is None or binding.kind != "def" or binding.scope != "module":
+            return None
+        return registration_fix(self, binding.node, f"register `{function.value}`")
 
     def _problem(self, function: cst.BaseExpression) -> Optional[str]:
         line = self.line_of(function)

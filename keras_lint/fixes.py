@@ -1,0 +1,176 @@
+"""Apply fixes: text edits a rule attached to its findings, applied so that nothing else changes.
+
+A fix is a set of edits in file coordinates. Edits of different fixes that overlap are not applied
+in the same pass: the first wins and the rest wait for the next pass, after the file is linted
+again (at most MAX_PASSES). A pass whose result does not parse is dropped whole, never written.
+Bytes outside the edited spans stay as they were: line endings of inserted text follow the file's,
+and the file is encoded back with its own codec and BOM.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import difflib
+import os
+import tempfile
+from typing import Callable, Optional
+
+from . import engine, source
+from .finding import Fix
+from .source import split_lines
+
+MAX_PASSES = 8
+
+
+@dataclasses.dataclass
+class FixOutcome:
+    text: str
+    fixed: int = 0  # findings whose fix was applied
+    problems: list = dataclasses.field(default_factory=list)  # one line each: fixes dropped and why
+
+
+def allowed(fix: Optional[Fix], unsafe: bool) -> bool:
+    return fix is not None and (fix.safety == "safe" or unsafe)
+
+
+def apply_once(text: str, findings: list, unsafe: bool) -> tuple:
+    """Apply every non-overlapping allowed fix once. Returns (new text, findings fixed)."""
+    offsets = _line_offsets(text)
+    newline = _newline_of(text)
+    chosen, taken = [], []
+    for finding in findings:
+        if not allowed(finding.fix, unsafe):
+            continue
+        spans = [(_offset(offsets, e.start), _offset(offsets, e.end), e.text) for e in finding.fix.edits]
+        if any(_overlaps(span, other) for span in spans for other in taken):
+            continue  # the next pass will see it again, against the updated text
+        taken += spans
+        chosen.append(finding)
+    for start, end, replacement in sorted(taken, key=lambda s: (s[0], s[1]), reverse=True):
+        text = text[:start] + replacement.replace("\n", newline) + text[end:]
+    return text, chosen
+
+
+def fix_text(text: str, lint: Callable[[str], list], unsafe: bool) -> FixOutcome:
+    """Lint, fix, lint again, until no allowed fix is left (bounded). `lint` maps text to findings."""
+    outcome = FixOutcome(text)
+    for _ in range(MAX_PASSES):
+        candidate, chosen = apply_once(outcome.text, lint(outcome.text), unsafe)
+        if not chosen:
+            break
+        problem = _parse_problem(candidate)
+        if problem:
+            codes = ", ".join(sorted({f.code for f in chosen}))
+            outcome.problems.append(f"fix for {codes} dropped: its result would not parse ({problem})")
+            break
+        outcome.text, outcome.fixed = candidate, outcome.fixed + len(chosen)
+    return outcome
+
+
+def fix_source(src: source.SourceFile, settings, project, unsafe: bool) -> engine.FileResult:
+    """Fix decoded text; the result holds the findings that remain and the fixed text."""
+
+    def lint(text: str) -> list:
+        result = engine.lint_source(dataclasses.replace(src, text=text), settings, project=project)
+        if result.errors:
+            raise _LintFailed(result)
+        return result.findings
+
+    try:
+        outcome = fix_text(src.text, lint, unsafe)
+        remaining = lint(outcome.text)
+    except _LintFailed as failed:
+        return failed.result
+    result = engine.FileResult(src.path, remaining, outcome.problems, outcome.fixed)
+    result.fixed_text = outcome.text
+    return result
+
+
+def fix_path(path: str, settings, project, unsafe: bool, write: bool) -> engine.FileResult:
+    """--fix (write=True) or --diff (write=False) for one file."""
+    try:
+        src = source.read(path)
+    except (source.SourceError, OSError):
+        return engine.lint_path(path, settings, project)  # reports it as lint would
+    result = fix_source(src, settings, project, unsafe)
+    if result.fixed_text is not None and result.fixed_text != src.text:
+        if write:
+            try:
+                write_atomically(path, src.encode(result.fixed_text))
+            except OSError as exc:
+                result.errors.append(f"{path}: cannot write the fixed file: {exc.strerror or exc}")
+        else:
+            result.diff = unified_diff(path, src.text, result.fixed_text)
+    result.fixed_text = None  # not sent back across processes
+    return result
+
+
+class _LintFailed(Exception):
+    def __init__(self, result):
+        super().__init__()
+        self.result = result
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+        )
+    )
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename over the original, keeping its mode:
+    a reader (or a second keras-lint) sees the old file or the new one, never half of one."""
+    folder = os.path.dirname(os.path.abspath(path))
+    mode = os.stat(path).st_mode
+    handle, temporary = tempfile.mkstemp(prefix=".keras-lint-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _parse_problem(text: str) -> Optional[str]:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError) as exc:
+        return getattr(exc, "msg", None) or str(exc)
+    return None
+
+
+def _line_offsets(text: str) -> list:
+    offsets, total = [0], 0
+    for line in split_lines(text):
+        total += len(line)
+        offsets.append(total)
+    return offsets
+
+
+def _offset(offsets: list, position: tuple) -> int:
+    line, column = position
+    if line - 1 >= len(offsets):
+        return offsets[-1]
+    return min(offsets[line - 1] + column, offsets[-1])
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    # Two insertions at one point conflict too: their order would be arbitrary.
+    return a[0] < b[1] and b[0] < a[1] or a[0] == a[1] == b[0] == b[1]
+
+
+def _newline_of(text: str) -> str:
+    for index, char in enumerate(text):
+        if char == "\r":
+            return "\r\n" if text[index + 1: index + 2] == "\n" else "\r"
+        if char == "\n":
+            return "\n"
+    return "\n"
