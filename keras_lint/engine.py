@@ -89,8 +89,9 @@ def _run_rules(
     if project is None:
         project = ProjectIndex([summarise(src.path, tree, names)], settings.register_decorators)
     findings: list = []
-    package = settings.package or module_name(src.path).split(".")[0]
-    context = FileContext(src.path, names, major, project, findings, tree=tree, lines=lines, package=package)
+    module = module_name(src.path)
+    package = settings.package or module.split(".")[0]
+    context = FileContext(src.path, names, major, project, findings, tree=tree, lines=lines, package=package, module=module)
     visitors = [rule(context) for rule in rules]
     # A statement may spell a trigger through a local alias (`from keras.layers import Lambda as Lam`).
     triggers = {rule: tuple(rule.triggers) + tuple(names.aliases_of(rule.triggers)) for rule in rules}

@@ -183,30 +183,34 @@ def summarise(path: str, tree: ast.Module, names: Optional[KerasNames] = None, m
     return _Summariser(path, module, names).run(tree)
 
 
+def qualify(names: KerasNames, module: str, is_package: bool, dotted: Optional[str], line: int) -> Optional[str]:
+    """The qualified name of a dotted name at `line`, project-absolute: a module-level class or def
+    of this file becomes `module.Name`, a relative import `pkg.sub.Name`."""
+    if dotted is None:
+        return None
+    head = dotted.split(".")[0]
+    binding = names.binding(head, line)
+    if binding is not None and binding.kind in ("class", "def") and binding.scope == "module":
+        return f"{module}.{dotted}"
+    qualified = names.qualified(dotted, line)
+    if qualified and qualified.startswith("."):
+        level = len(qualified) - len(qualified.lstrip("."))
+        parts = (module if is_package else module.rpartition(".")[0]).split(".")
+        parts = [p for p in parts if p]
+        if level > 1:
+            parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+        qualified = ".".join(parts + [qualified.lstrip(".")])
+    return qualified
+
+
 class _Summariser:
     def __init__(self, path: str, module: str, names: KerasNames):
         self.path = path
         self.module = module
-        self.package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
         self.names = names
 
     def qualify(self, node: Optional[ast.AST], line: int) -> Optional[str]:
-        """The qualified name of a Name/Attribute at `line`: project-absolute for local and relative names."""
-        dotted = dotted_name(node) if node is not None else None
-        if dotted is None:
-            return None
-        head = dotted.split(".")[0]
-        binding = self.names.binding(head, line)
-        if binding is not None and binding.kind in ("class", "def") and binding.scope == "module":
-            return f"{self.module}.{dotted}"
-        qualified = self.names.qualified(dotted, line)
-        if qualified and qualified.startswith("."):
-            level = len(qualified) - len(qualified.lstrip("."))
-            parts = self.package.split(".") if self.package else []
-            if level > 1:
-                parts = parts[: -(level - 1)] if level - 1 <= len(parts) else []
-            qualified = ".".join(parts + [qualified.lstrip(".")])
-        return qualified
+        return qualify(self.names, self.module, self.path.endswith("__init__.py"), dotted_name(node) if node else None, line)
 
     def decorator_name(self, decorator: ast.expr) -> Optional[str]:
         """Qualified where resolvable, else as written (so `register-decorators` can still name it)."""

@@ -6,7 +6,8 @@
   `# unsafe-load: <load|call> raises <ExceptionType>: <text in the error>`.
 - `fixtures/KL102/bad_*.py` must fail to load with "Could not locate function '<name>'", naming the
   function passed to the reported Lambda, both when the loader knows nothing and when it imports
-  the fixture module first (which is why the rule exists: importing the code does not help).
+  the fixture module first (which is why the rule exists: importing the code does not help) --
+  unless the fixture declares `# loads-but-differs`: then it must load and compute something else.
 - `good_*.py` in both folders must round-trip with equal outputs when the loader imports the module.
 
 Each subprocess imports TensorFlow (several seconds), so a fixture is saved once per session.
@@ -38,7 +39,9 @@ def ids(paths):
 
 
 KL101_BAD = fixture_files("KL101", "bad")
-KL102_BAD = fixture_files("KL102", "bad")
+KL102_ALL_BAD = fixture_files("KL102", "bad")
+KL102_DIFFERS = [p for p in KL102_ALL_BAD if "# loads-but-differs" in p.read_text()]
+KL102_BAD = [p for p in KL102_ALL_BAD if p not in KL102_DIFFERS]
 GOOD = fixture_files("KL101", "good") + fixture_files("KL102", "good")
 
 
@@ -107,6 +110,13 @@ def test_kl102_load_cannot_locate_the_function(path, import_fixture, saved):
     located = LOCATE_FUNCTION.search(outcome.error)
     assert located, outcome.error
     assert located.group(1) in reported_lambda_functions(path, "KL102")
+
+
+@pytest.mark.parametrize("path", KL102_DIFFERS, ids=ids(KL102_DIFFERS))
+def test_kl102_function_reloads_as_a_different_builtin(path, saved):
+    outcome = load_in_fresh_process(saved(path), import_fixture=True)
+    assert outcome.ok, f"failed at {outcome.stage}:\n{outcome.error}"
+    assert outcome.equal is False, "the reloaded model computes the same: the rule's claim does not hold"
 
 
 @pytest.mark.parametrize("path", GOOD, ids=ids(GOOD))

@@ -16,7 +16,7 @@ from libcst.metadata import PositionProvider
 
 from ..finding import Edit, Finding, Fix
 from ..names import KerasNames
-from ..project import ClassInfo, ProjectIndex
+from ..project import ClassInfo, ProjectIndex, qualify
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety")
 
@@ -44,6 +44,7 @@ class FileContext:
     tree: Optional[ast.Module] = None  # the whole file, for fixes that add imports
     lines: list = dataclasses.field(default_factory=list)  # the file's lines, for fixes that match indentation
     package: Optional[str] = None  # `package` for registration fixes (config), else derived from the path
+    module: str = ""  # the file's dotted module name, for project-absolute names
 
 
 class Rule(cst.BatchableCSTVisitor):
@@ -72,6 +73,10 @@ class Rule(cst.BatchableCSTVisitor):
     def line_of(self, node: cst.CSTNode) -> int:
         """The file line a node starts on (for asking `names` what a name means there)."""
         return self.get_metadata(PositionProvider, node).start.line + self.context.line_offset
+
+    def qualified(self, dotted_text: Optional[str], line: int) -> Optional[str]:
+        """Project-absolute qualified name (`pkg.mod.Name`), as the project index names things."""
+        return qualify(self.names, self.context.module, self.context.path.endswith("__init__.py"), dotted_text, line)
 
     def custom_object(self, node: cst.ClassDef) -> Optional[ClassInfo]:
         """The index's summary of a class, if it is provably a Keras custom object."""

@@ -12,11 +12,13 @@ from ..names import keras_path, path_matches
 from .base import Rule, argument, dotted
 
 
-def lambda_layer_function(rule: Rule, call: cst.Call) -> Optional[cst.BaseExpression]:
-    """If `call` constructs Keras's `Lambda` layer, the expression passed as its `function`."""
+def lambda_layer_function(rule: Rule, call: cst.Call, parameter: str = "function") -> Optional[cst.BaseExpression]:
+    """If `call` constructs Keras's `Lambda` layer, the expression passed as `parameter`
+    (Lambda(function, output_shape=None, mask=None, arguments=None))."""
     if not rule.names.is_keras(dotted(call.func), rule.line_of(call), "layers.Lambda"):
         return None
-    arg = argument(call, 0, "function")
+    position = ("function", "output_shape", "mask").index(parameter)
+    arg = argument(call, position, parameter)
     return arg.value if arg is not None else None
 
 

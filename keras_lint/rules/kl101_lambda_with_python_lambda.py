@@ -8,7 +8,9 @@ class LambdaWithPythonLambda(Rule):
     """
     ## What it does
     Reports a Keras `Lambda` layer built from a Python `lambda` expression, passed positionally
-    or as `function=`, or through a name whose only value is a `lambda`.
+    or as `function=`, or through a name whose only value is a `lambda`; also a lambda given as
+    `output_shape=` or `mask=`, which Keras stores and refuses the same way (measured: the load
+    fails even when `function` is a registered function).
 
     ## Why is this bad?
     Keras stores a Python lambda as marshalled bytecode. Keras 3 refuses to load it by default:
@@ -68,21 +70,20 @@ class LambdaWithPythonLambda(Rule):
         Invalid("try:\n    from tensorflow import keras\nexcept ImportError:\n    import keras\nkeras.layers.Lambda(lambda t: t)\n", 5, 1),
         Invalid("def build(x):\n    from keras import layers\n    return layers.Lambda(lambda t: t)(x)\n", 3, 12),
         Invalid("from keras import layers\ndouble = lambda t: t * 2\nlayers.Lambda(double)\n", 3, 1, "`double`"),
+        Invalid("import keras\nkeras.layers.Lambda(f, output_shape=lambda s: s)\n", 2, 1, "output_shape"),
+        Invalid("import keras\nkeras.layers.Lambda(f, None, lambda i, m: m)\n", 2, 1, "mask"),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        function = lambda_layer_function(self, node)
-        if function is None:
+        wrapped = []
+        for parameter in ("function", "output_shape", "mask"):
+            value = lambda_layer_function(self, node, parameter)
+            what = self._python_lambda(value) if value is not None else None
+            if what:
+                wrapped.append(what if parameter == "function" else f"{what} as {parameter}")
+        if not wrapped:
             return
-        if isinstance(function, cst.Lambda):
-            what = "a Python lambda"
-        elif isinstance(function, cst.Name):
-            binding = self.names.binding(function.value, self.line_of(function))
-            if binding is None or binding.kind != "lambda":
-                return
-            what = f"`{function.value}`, a Python lambda"
-        else:
-            return
+        what = " and ".join(wrapped)
         if self.context.keras_major == 2:
             why = (
                 "Keras 2 saves it as Python bytecode that breaks across Python versions, reads the loading "
@@ -91,3 +92,12 @@ class LambdaWithPythonLambda(Rule):
         else:
             why = "Keras 3 refuses to load it unless safe_mode=False"
         self.report(node, f"Lambda layer wraps {what}: {why}; use a registered Layer subclass")
+
+    def _python_lambda(self, value: cst.BaseExpression):
+        if isinstance(value, cst.Lambda):
+            return "a Python lambda"
+        if isinstance(value, cst.Name):
+            binding = self.names.binding(value.value, self.line_of(value))
+            if binding is not None and binding.kind == "lambda":
+                return f"`{value.value}`, a Python lambda"
+        return None

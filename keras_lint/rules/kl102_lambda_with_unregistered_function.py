@@ -25,6 +25,13 @@ KERAS_BUILTIN_FUNCTION_NAMES = frozenset(
     sparse_top_k_categorical_accuracy sparsemax squared_hinge squareplus stft swish tanh tanh_shrink
     threshold top_k_categorical_accuracy truncated_normal tversky unit_norm variance_scaling zeros""".split()
 )
+# Functions outside those modules whose bare name reloads as a Keras built-in that computes the same
+# (measured: equal outputs after save/load). `keras.ops.gelu` is NOT here: it reloads as
+# `keras.activations.gelu`, whose `approximate` default differs -- outputs silently change.
+SAME_AS_BUILTIN = frozenset(
+    "relu leaky_relu hard_sigmoid hard_silu sparse_plus squareplus celu elu log_softmax glu sigmoid".split()
+)
+_BUILTIN_MODULES = ("activations", "losses", "metrics", "initializers", "regularizers", "constraints", "optimizers")
 
 
 class LambdaWithUnregisteredFunction(Rule):
@@ -34,8 +41,12 @@ class LambdaWithUnregisteredFunction(Rule):
     the model is loaded: a module-level `def` without `@register_keras_serializable(...)`, a nested
     function, a method, or an imported function (including Keras's own API functions such as
     `keras.applications.inception_v3.preprocess_input`). Silent for a function registered in the
-    same file, for Keras built-ins that Keras looks up by name (`keras.activations.relu`), and for
-    anything it cannot resolve (a parameter, a call's result).
+    same file or (under the CLI, which sees the whole project) in the project module it is imported
+    from, for Keras built-ins that Keras looks up by name (`keras.activations.relu`, and functions
+    such as `keras.ops.relu` measured to reload as an equal built-in), and for anything it cannot
+    resolve (a parameter, a call's result). A function saved by a built-in's name that reloads as a
+    *different* built-in (`keras.ops.gelu` comes back as `keras.activations.gelu`, whose
+    `approximate` default differs) is reported: the outputs silently change.
 
     ## Why is this bad?
     Keras 3 saves only the function's name (`{"module": "builtins", "config": "my_fn"}`), so the
@@ -93,6 +104,7 @@ class LambdaWithUnregisteredFunction(Rule):
         Invalid("import keras\nfrom mylib import f\nkeras.layers.Lambda(function=f)\n", 3, 1, "imported"),
         Invalid("import keras\nkeras.layers.Lambda(keras.applications.inception_v3.preprocess_input)\n", 2, 1),
         Invalid("import keras\nkeras.layers.Lambda(keras.ops.sum)\n", 2, 1),
+        Invalid("import keras\nkeras.layers.Lambda(keras.ops.gelu)\n", 2, 1, "reloads as Keras's built-in `gelu`"),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -100,7 +112,14 @@ class LambdaWithUnregisteredFunction(Rule):
         if function is None:
             return
         problem = self._problem(function)
-        if problem:
+        if problem == "silently different":
+            name = dotted(function).rsplit(".", 1)[-1]
+            self.report(
+                node,
+                f"Lambda layer wraps `{dotted(function)}`: Keras saves only the name `{name}`, which reloads as "
+                f"Keras's built-in `{name}`, a different function -- outputs silently change; wrap it in a registered function",
+            )
+        elif problem:
             self.report(
                 node,
                 f"Lambda layer wraps {problem}: Keras saves only its name and cannot find it on load "
@@ -134,12 +153,18 @@ class LambdaWithUnregisteredFunction(Rule):
                 return f"the module-level function `{name}`, which is not registered"
             return f"the {'nested function' if binding.scope == 'function' else 'method'} `{name}`"
         if binding.kind in ("import", "alias"):
-            qualified = self.names.qualified(name, line)
+            qualified = self.qualified(name, line)
             if qualified is None:
                 return None
-            is_keras_or_tf = keras_path(qualified) is not None or qualified.split(".")[0] == "tensorflow"
-            if is_keras_or_tf and qualified.rsplit(".", 1)[-1] in KERAS_BUILTIN_FUNCTION_NAMES:
-                return None
+            project_function = self.context.project.find(qualified, "functions")
+            if project_function is not None and project_function.registration is not None:
+                return None  # registered where it is defined
+            path = keras_path(qualified)
+            if path is not None and path.split(".")[0] in _BUILTIN_MODULES:
+                return None  # Keras finds its own built-ins by name
+            symbol = qualified.rsplit(".", 1)[-1]
+            if (path is not None or qualified.split(".")[0] == "tensorflow") and symbol in KERAS_BUILTIN_FUNCTION_NAMES:
+                return None if symbol in SAME_AS_BUILTIN else "silently different"
             return f"the imported function `{name}`"
         return None
 
