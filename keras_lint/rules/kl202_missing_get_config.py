@@ -1,0 +1,519 @@
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from ..names import keras_path, path_matches
+from ..project import ClassInfo, ProjectIndex, base_kind
+from .base import Invalid, Rule, dotted
+from .kl203_get_config_missing_init_argument import (
+    EXEMPT_PARAMS,
+    LAYER_BASES,
+    MODEL_BASES,
+    config_carries,
+    method,
+    missing_argument_error,
+)
+
+# Keras bases whose get_config cannot serialize anything: it raises NotImplementedError.
+RAISING_BASES = (
+    "regularizers.Regularizer", "Regularizer",
+    "optimizers.schedules.LearningRateSchedule", "optimizers.LearningRateSchedule",
+)
+# Keras 3's automatic config keeps only these (and lists/tuples/dicts of them): str, int, float,
+# bool, None (keras/src/ops/operation.py, Operation.__new__). Annotations that name them:
+_JSON_TYPES = frozenset(
+    "int float str bool bytes list tuple dict set frozenset Any object typing.Any "
+    "typing.List typing.Tuple typing.Dict typing.Sequence typing.Mapping typing.Set typing.FrozenSet "
+    "typing.Iterable typing.Literal typing.Text collections.abc.Sequence collections.abc.Mapping "
+    "collections.abc.Iterable".split()
+)
+_UNIONS = frozenset({"typing.Optional", "typing.Union", "Optional", "Union"})
+_CONTAINERS = frozenset(
+    "list tuple set frozenset typing.List typing.Tuple typing.Sequence typing.Iterable typing.Set "
+    "typing.FrozenSet collections.abc.Sequence collections.abc.Iterable".split()
+)
+_MAPPINGS = frozenset("dict typing.Dict typing.Mapping collections.abc.Mapping".split())
+_CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable", "Callable"})
+_ARRAY_MAKERS = frozenset(
+    "array asarray zeros ones full eye identity arange linspace zeros_like ones_like full_like".split()
+)
+_TF_OBJECTS = frozenset({"Tensor", "Variable", "Module", "TensorSpec", "DType"})
+
+
+class _NonJson:
+    """Evidence, read from the class's own source, that an `__init__` parameter holds an object
+    Keras 3's automatic config refuses (a layer, an initializer instance, an array, a function)."""
+
+    def __init__(self, rule: Rule, node: cst.ClassDef, info: ClassInfo):
+        self.rule = rule
+        self.project: ProjectIndex = rule.context.project
+        self.node = node
+        self.info = info
+
+    def why(self, param: cst.Param, init: cst.FunctionDef) -> Optional[str]:
+        name = param.name.value
+        if param.annotation is not None and self.annotation(param.annotation.annotation) == "object":
+            return f"annotated `{_code(param.annotation.annotation)}`"
+        if param.default is not None and self.default(param.default):
+            return f"defaults to `{_code(param.default)}`"
+        return self.use(name, init)
+
+    # -- what a name means -------------------------------------------------------------------------
+
+    def qualified(self, node: cst.BaseExpression) -> Optional[str]:
+        name = dotted(node)
+        if name is None:
+            return None
+        return self.rule.names.qualified(name, self.rule.line_of(node)) or name
+
+    def is_keras_class(self, qualified: Optional[str]) -> bool:
+        path = keras_path(qualified)
+        return bool(path) and path.rsplit(".", 1)[-1][:1].isupper()
+
+    def is_custom_object_class(self, qualified: Optional[str]) -> bool:
+        found = self.project.find(qualified) if qualified else None
+        return found is not None and self.project.keras_kind(found) is not None
+
+    # -- annotations: "object", "json" or None (unknown) ----------------------------------------
+
+    def annotation(self, node: cst.BaseExpression) -> Optional[str]:
+        if isinstance(node, cst.Name) and node.value == "None":
+            return "none"
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            return self.union([node.left, node.right])
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            qualified = self.qualified(node)
+            if qualified in _JSON_TYPES or f"typing.{qualified}" in _JSON_TYPES:
+                return "json"
+            if qualified in _CALLABLES:
+                return "object"
+            if qualified and (qualified.startswith("numpy.") and qualified.endswith("ndarray")):
+                return "object"
+            if qualified and qualified.startswith("tensorflow.") and qualified.rsplit(".", 1)[-1] in _TF_OBJECTS:
+                return "object"
+            if self.is_keras_class(qualified) or self.is_custom_object_class(qualified):
+                return "object"
+            return None
+        if isinstance(node, cst.Subscript):
+            head = self.qualified(node.value)
+            items = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+            if head in _CALLABLES:
+                return "object"
+            if head in _UNIONS:
+                return self.union(items)
+            if head in _CONTAINERS:
+                return self.union([i for i in items if not (isinstance(i, cst.Ellipsis))], every=True)
+            if head in _MAPPINGS and len(items) == 2:
+                return self.annotation(items[1])
+            if head in ("typing.Literal", "Literal"):
+                return "json"
+        return None
+
+    def union(self, members: list, every: bool = False) -> Optional[str]:
+        """An object when every member that is not None is one (a value could always be None)."""
+        kinds = [self.annotation(m) for m in members]
+        kinds = [k for k in kinds if k != "none"]
+        if kinds and all(k == "object" for k in kinds):
+            return "object"
+        if kinds and all(k == "json" for k in kinds):
+            return "json"
+        return None
+
+    # -- defaults --------------------------------------------------------------------------------
+
+    def default(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Lambda):
+            return True
+        if isinstance(node, cst.Call):
+            qualified = self.qualified(node.func)
+            if qualified is None:
+                return False
+            last = qualified.rsplit(".", 1)[-1]
+            if self.is_keras_class(qualified) or self.is_custom_object_class(qualified):
+                return True  # keras.initializers.GlorotUniform(), layers.Dense(4), MyLayer()
+            if qualified.startswith("numpy.") and last in _ARRAY_MAKERS:
+                return True
+            if qualified.startswith("tensorflow.") and last in ("constant", "Variable", "zeros", "ones", "convert_to_tensor"):
+                return True
+            return False
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            if isinstance(node, cst.Name):
+                binding = self.rule.names.binding(node.value, self.rule.line_of(node))
+                if binding is not None and binding.scope == "module" and binding.kind in ("def", "lambda", "class"):
+                    return True  # a function or a class object
+            qualified = self.qualified(node)
+            path = keras_path(qualified)
+            if path and (path.startswith("activations.") or self.is_keras_class(qualified)):
+                return True  # keras.activations.relu, keras.layers.Dense (the class itself)
+            if qualified and qualified.startswith(("tensorflow.nn.", "tensorflow.math.")):
+                return True
+        return False
+
+    # -- uses ------------------------------------------------------------------------------------
+
+    def use(self, name: str, init: cst.FunctionDef) -> Optional[str]:
+        """Called (`name(...)` in __init__, or `self.attr(...)` after `self.attr = name`): a string
+        or number cannot be. Only when nothing else is ever assigned to it."""
+        for attr, param in self.info.init.stored.items():
+            if param == name and attr in self.info.called_attributes and self.only_assigned(attr, name):
+                return f"called as `self.{attr}(...)`"
+        assigned, called = _names_assigned_and_called(init)
+        if name in called and name not in assigned:
+            return f"called as `{name}(...)` in `__init__`"
+        return None
+
+    def only_assigned(self, attr: str, param: str) -> bool:
+        values = _self_assignments(self.node).get(attr, [])
+        return bool(values) and all(isinstance(v, cst.Name) and v.value == param for v in values)
+
+
+def _code(node: cst.CSTNode) -> str:
+    text = cst.Module([]).code_for_node(node)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _self_assignments(node: cst.ClassDef) -> dict:
+    """attr -> [assigned value nodes] for every `self.attr = ...` / `self.attr += ...` in the class
+    (an AugAssign or a tuple target counts as an assignment of something else)."""
+    found: dict = {}
+
+    def is_self_attr(target) -> Optional[str]:
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+            return target.attr.value
+        return None
+
+    class Collect(cst.CSTVisitor):
+        def visit_Assign(self, assign: cst.Assign) -> None:
+            for target in assign.targets:
+                attr = is_self_attr(target.target)
+                if attr:
+                    found.setdefault(attr, []).append(assign.value)
+                elif isinstance(target.target, (cst.Tuple, cst.List)):
+                    for element in target.target.elements:
+                        inner = is_self_attr(element.value)
+                        if inner:
+                            found.setdefault(inner, []).append(None)
+
+        def visit_AnnAssign(self, assign: cst.AnnAssign) -> None:
+            attr = is_self_attr(assign.target)
+            if attr:
+                found.setdefault(attr, []).append(assign.value)
+
+        def visit_AugAssign(self, assign: cst.AugAssign) -> None:
+            attr = is_self_attr(assign.target)
+            if attr:
+                found.setdefault(attr, []).append(None)
+
+    node.visit(Collect())
+    return found
+
+
+def _names_assigned_and_called(function: cst.FunctionDef) -> tuple:
+    assigned: set = set()
+    called: set = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_AssignTarget(self, target: cst.AssignTarget) -> None:
+            if isinstance(target.target, cst.Name):
+                assigned.add(target.target.value)
+
+        def visit_Call(self, call: cst.Call) -> None:
+            if isinstance(call.func, cst.Name):
+                called.add(call.func.value)
+
+    function.body.visit(Collect())
+    return assigned, called
+
+
+def _init_params(init: cst.FunctionDef) -> dict:
+    params = init.params
+    return {p.name.value: p for p in [*params.posonly_params, *params.params, *params.kwonly_params]}
+
+
+def _unresolved(project: ProjectIndex, info: ClassInfo) -> bool:
+    """Is a base of the class or of a project ancestor neither a project class nor Keras's?
+    (An unknown mixin may define get_config.)"""
+    for cls in [info, *project.ancestors(info)]:
+        for base in cls.bases:
+            if project.find(base) is None and not base_kind(base):
+                return True
+    return False
+
+
+class MissingGetConfig(Rule):
+    """
+    ## What it does
+    Reports a Keras custom object whose `__init__` takes arguments of its own while neither the
+    class nor a project ancestor defines `get_config`, where that loses them:
+
+    - **Keras 2** (a file importing `tf_keras` or `keras.engine`, or `--target-keras 2`): always.
+    - **Keras 3**, subclass of `Layer`: only when an argument is annotated as, defaults to, or is
+      used as an object the automatic config refuses (a layer, an initializer instance, an array,
+      a function). Plain `str`/`int`/`float`/`bool`/`None` values are recorded automatically.
+    - **Keras 3**, subclass of `keras.Model`: always.
+    - Subclass of another built-in (`Dense`, `Loss`, `Metric`, `Initializer`, `Constraint`,
+      `Regularizer`, `LearningRateSchedule`, ...): the arguments the base's `get_config` does not
+      carry. Arguments forwarded by the same keyword (or positionally) to the built-in's
+      `__init__` (`units` to `Dense`) are covered.
+
+    `name`, `trainable`, `dtype`, `*args` and `**kwargs` never need keys.
+
+    ## Why is this bad?
+    Keras rebuilds the object on load from `get_config()`. Keras 3 `model.save` raises
+    `NotImplementedError: Object Wrap was created by passing non-serializable argument values in
+    __init__(), and therefore the object must override get_config()` for a non-JSON argument; for
+    a `keras.Model` subclass it records each argument's *default*, not the value passed (or fails
+    at save when there is no default), so the loaded model is rebuilt differently and its weights
+    fail to load. tf.keras 2.10 and older raise at save for any argument (`Layer X has arguments
+    [...] in __init__ and therefore must override get_config()`). A built-in base's `get_config`
+    silently drops what it does not know: a defaulted argument comes back as its default, a required
+    one makes loading raise `TypeError: ... missing 1 required positional argument`.
+
+    ## Example
+    ```python
+    class Wrap(keras.layers.Layer):
+        def __init__(self, inner, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = inner
+
+        def call(self, x):
+            return self.inner(x)
+    ```
+
+    ## Use instead
+    ```python
+        def get_config(self):
+            return {**super().get_config(), "inner": keras.layers.serialize(self.inner)}
+
+        @classmethod
+        def from_config(cls, config):
+            config["inner"] = keras.layers.deserialize(config["inner"])
+            return cls(**config)
+    ```
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL202"
+    name = "missing-get-config"
+    summary = "custom object takes `__init__` arguments but has no `get_config` that can carry them"
+    looks_at_custom_objects = True
+
+    _K3 = "import keras\n\n"
+    _K2 = "import tf_keras as keras\n\n"
+    _PLAIN = (
+        "class Units(keras.layers.Layer):\n    def __init__(self, units=3, name=None, **kwargs):\n"
+        "        super().__init__(name=name, **kwargs)\n        self.units = units\n\n"
+        "    def call(self, x):\n        return x * self.units\n"
+    )
+    VALID = [
+        # Keras 3 auto-configs plain values (measured: round-trips with the value passed)
+        _K3 + _PLAIN,
+        _K3 + "class T(keras.layers.Layer):\n    def __init__(self, units: int, pair: tuple = (1, 2), "
+        "mode: 'str | None' = None, act: 'str | Callable' = 'relu', **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.units = units\n",
+        # a string normalised into an object is still a string when passed
+        _K3 + "class A(keras.layers.Layer):\n    def __init__(self, activation='relu', **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.activation = keras.activations.get(activation)\n\n"
+        "    def call(self, x):\n        return self.activation(x)\n",
+        # stored, then replaced: what is called is not the argument
+        _K3 + "class A(keras.layers.Layer):\n    def __init__(self, kind='relu', **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.fn = kind\n        if kind == 'relu':\n"
+        "            self.fn = keras.activations.relu\n\n    def call(self, x):\n        return self.fn(x)\n",
+        # a project ancestor defines get_config (KL203's business)
+        _K2 + "class Base(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.units = units\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n\n\n"
+        "class Child(Base):\n    def __init__(self, units, **kwargs):\n        super().__init__(units, **kwargs)\n",
+        # forwarded to the built-in base that carries it
+        _K3 + "class D(keras.layers.Dense):\n    def __init__(self, units, activation=None, **kwargs):\n"
+        "        super().__init__(units, activation=activation, **kwargs)\n",
+        _K2 + "class D(keras.layers.Dense):\n    def __init__(self, units, **kwargs):\n"
+        "        super().__init__(units=units, **kwargs)\n",
+        # only Keras's own arguments
+        _K2 + "class N(keras.layers.Layer):\n    def __init__(self, name=None, trainable=True, dtype=None, **kwargs):\n"
+        "        super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)\n",
+        # a mixin the index cannot see may define get_config
+        _K2 + "from mylib import ConfigMixin\n\n\nclass M(ConfigMixin, keras.layers.Layer):\n"
+        "    def __init__(self, units, **kwargs):\n        super().__init__(**kwargs)\n        self.units = units\n",
+        # no __init__ of its own
+        _K3 + "class M(keras.Model):\n    def call(self, x):\n        return x\n",
+    ]
+    INVALID = [
+        Invalid(
+            _K3 + "class Wrap(keras.layers.Layer):\n    def __init__(self, inner, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.inner = inner\n\n"
+            "    def call(self, x):\n        return self.inner(x)\n",
+            3, 1, "Keras 3: `Wrap` has no get_config and its automatic config refuses `inner` (called as `self.inner(...)`)",
+        ),
+        Invalid(
+            _K3 + "class Init(keras.layers.Layer):\n"
+            "    def __init__(self, init=keras.initializers.GlorotUniform(), **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.init = init\n",
+            3, 1, "defaults to `keras.initializers.GlorotUniform()`",
+        ),
+        Invalid(
+            "import keras\nimport numpy as np\nfrom typing import Optional\n\n\n"
+            "class Table(keras.layers.Layer):\n    def __init__(self, table: Optional[np.ndarray] = None, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.table = table\n",
+            6, 1, "annotated `Optional[np.ndarray]`",
+        ),
+        Invalid(
+            _K3 + "class Seq(keras.layers.Layer):\n    def __init__(self, blocks: list[keras.layers.Layer], **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.blocks = blocks\n",
+            3, 1, "`blocks`",
+        ),
+        # Keras 3, Model subclass: the default is recorded instead of the value passed
+        Invalid(
+            _K3 + "class Net(keras.Model):\n    def __init__(self, units=3, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.dense = keras.layers.Dense(units)\n\n"
+            "    def call(self, x):\n        return self.dense(x)\n",
+            3, 1, "records the default of `units`",
+        ),
+        Invalid(
+            "from tensorflow import keras\n\nclass Net(keras.Model):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.dense = keras.layers.Dense(units)\n",
+            3, 1, "Keras 3: `keras.Model` subclass `Net` requires `units`",
+        ),
+        # Keras 2: always
+        Invalid(_K2 + _PLAIN, 3, 1, "Keras 2: `Units` takes `units` in `__init__` but has no get_config: tf.keras 2.10 and older raise NotImplementedError at save"),
+        Invalid(
+            "from keras.engine.training import Model\n\nclass Net(Model):\n    def __init__(self, units=3):\n"
+            "        super().__init__()\n        self.units = units\n",
+            3, 1, "Keras 2",
+        ),
+        # a built-in base's get_config does not carry the added argument (both majors)
+        Invalid(
+            _K3 + "class ScaledDense(keras.layers.Dense):\n    def __init__(self, units, scale=1.0, **kwargs):\n"
+            "        super().__init__(units, **kwargs)\n        self.scale = scale\n",
+            3, 1, "`scale` (defaulted: it silently comes back as its default after load)",
+        ),
+        Invalid(
+            _K2 + "class FocalLoss(keras.losses.Loss):\n    def __init__(self, gamma, name='focal', **kwargs):\n"
+            "        super().__init__(name=name, **kwargs)\n        self.gamma = gamma\n",
+            3, 1, "missing 1 required positional argument: 'gamma'",
+        ),
+        Invalid(
+            _K3 + "class Decay(keras.optimizers.schedules.LearningRateSchedule):\n"
+            "    def __init__(self, rate=0.1):\n        self.rate = rate\n\n"
+            "    def __call__(self, step):\n        return self.rate\n",
+            3, 1, "NotImplementedError",
+        ),
+        # through a project ancestor without get_config
+        Invalid(
+            _K3 + "class Base(keras.layers.Dense):\n    pass\n\n\n"
+            "class Child(Base):\n    def __init__(self, units, gain=2.0, **kwargs):\n"
+            "        super().__init__(units=units, **kwargs)\n        self.gain = gain\n",
+            7, 1, "`gain`",
+        ),
+    ]
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        info = self.custom_object(node)
+        if info is None or info.init is None or info.get_config is not None:
+            return
+        project = self.context.project
+        ancestors = project.ancestors(info)
+        if any(a.get_config is not None for a in ancestors) or _unresolved(project, info):
+            return
+        bases = set(project.keras_bases(info))
+        if len(bases) != 1:
+            return
+        base = bases.pop()
+        init = method(node, "__init__")
+        if init is None:
+            return
+        params = [p for p in info.init.own_params if p.name not in EXEMPT_PARAMS]
+        lost = [p for p in params if config_carries(project, info, p.name) is False]
+        keras3 = self.context.keras_major == 3
+        base_name = base.rsplit(".", 1)[-1]
+
+        if path_matches(base, *LAYER_BASES) or path_matches(base, *MODEL_BASES):
+            is_model = path_matches(base, *MODEL_BASES)
+            if not keras3:
+                if lost:
+                    self.report(node, self.keras2_message(info, lost, is_model))
+                return
+            if is_model:
+                if lost:
+                    self.report(node, self.model_message(info, lost))
+                return
+            evidence = _NonJson(self, node, info)
+            signature = _init_params(init)
+            reasons = []
+            for param in params:
+                if param.name in signature:
+                    why = evidence.why(signature[param.name], init)
+                    if why:
+                        reasons.append(f"`{param.name}` ({why})")
+            if reasons:
+                self.report(
+                    node,
+                    f"Keras 3: `{info.name}` has no get_config and its automatic config refuses "
+                    f"{', '.join(reasons)}, which is not a plain value: model.save raises `NotImplementedError: "
+                    f"Object {info.name} was created by passing non-serializable argument values`; "
+                    "add get_config (and from_config)",
+                )
+            return
+        if base_kind(base) == "model" or not lost:
+            return  # Sequential / Functional: rebuilt through their own layer lists
+        if path_matches(base, *RAISING_BASES):
+            names = ", ".join(f"`{p.name}`" for p in lost)
+            self.report(
+                node,
+                f"`{info.name}` has no get_config and `{base_name}.get_config` raises NotImplementedError: "
+                f"saving it fails; add get_config returning {names}",
+            )
+            return
+        self.report(node, f"`{info.name}` has no get_config and `{base_name}.get_config` does not carry "
+                          f"{self.lost_description(info, lost)}; add get_config")
+
+    @staticmethod
+    def lost_description(info: ClassInfo, lost: list) -> str:
+        required = [p for p in lost if not p.has_default]
+        defaulted = [p for p in lost if p.has_default]
+        parts = []
+        if required:
+            names = ", ".join(f"`{p.name}`" for p in required)
+            parts.append(f"{names} (required: load raises `{missing_argument_error(info.name, required)}`)")
+        if defaulted:
+            names = ", ".join(f"`{p.name}`" for p in defaulted)
+            they = "they silently come back as their defaults" if len(defaulted) > 1 else "it silently comes back as its default"
+            parts.append(f"{names} (defaulted: {they} after load)")
+        return " and ".join(parts)
+
+    @staticmethod
+    def model_message(info: ClassInfo, lost: list) -> str:
+        required = [p.name for p in lost if not p.has_default]
+        defaulted = [p.name for p in lost if p.has_default]
+        if required:
+            names = ", ".join(f"`{n}`" for n in required)
+            return (
+                f"Keras 3: `keras.Model` subclass `{info.name}` requires {names} but has no get_config: "
+                f"model.save raises `NotImplementedError: Object {info.name} was created by passing "
+                "non-serializable argument values` (or load_model fails); add get_config"
+            )
+        names = ", ".join(f"`{n}`" for n in defaulted)
+        return (
+            f"Keras 3: `keras.Model` subclass `{info.name}` has no get_config, so Keras records the default of "
+            f"{names}, not the value passed: the model is rebuilt with the default on load and its weights "
+            "fail to load; add get_config"
+        )
+
+    @staticmethod
+    def keras2_message(info: ClassInfo, lost: list, is_model: bool) -> str:
+        names = ", ".join(f"`{p.name}`" for p in lost)
+        if is_model:
+            return (
+                f"Keras 2: `keras.Model` subclass `{info.name}` takes {names} but has no get_config: tf.keras "
+                "2.10 and older save an empty config, so load_model cannot pass them back (required: TypeError, "
+                "defaulted: they come back as defaults); add get_config"
+            )
+        return (
+            f"Keras 2: `{info.name}` takes {names} in `__init__` but has no get_config: tf.keras 2.10 and older "
+            f"raise NotImplementedError at save (`Layer {info.name} has arguments [...] in __init__ and therefore "
+            "must override get_config()`), later ones for any non-JSON value; add get_config"
+        )
