@@ -1,0 +1,182 @@
+"""How fast is keras-lint on real Keras code, next to baselines timed in the same run?
+
+    .venv/bin/python bench/benchmark.py [--corpus DIR] [--quick [N]] [--repeat R] [--json PATH]
+
+The default corpus is the source of the `keras` and `keras-hub` wheels, fetched once with pip
+into bench/.cache/ (git-ignored). Every figure is wall time, the best of R runs. See README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+
+import libcst
+
+CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache")
+BIN = os.path.dirname(sys.executable)  # the venv's keras-lint and flake8, not whatever is on PATH
+FLAKE8, KERAS_LINT = os.path.join(BIN, "flake8"), os.path.join(BIN, "keras-lint")
+WHEELS = {"keras": "keras-[0-9]*.whl", "keras_hub": "keras_hub-[0-9]*.whl"}
+
+
+def default_corpus() -> str:
+    """Download the wheels (unless already there) and unpack each into src/<name>/."""
+    dl, src = os.path.join(CACHE, "dl"), os.path.join(CACHE, "src")
+    if not all(glob.glob(os.path.join(dl, pattern)) for pattern in WHEELS.values()):
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--dest", dl, "keras", "keras-hub"],
+                       check=True)
+    for name, pattern in WHEELS.items():
+        target = os.path.join(src, name)
+        if not os.path.isdir(target):
+            wheel = sorted(glob.glob(os.path.join(dl, pattern)))[-1]
+            with zipfile.ZipFile(wheel) as archive:  # unpack beside, then rename: no half-unpacked corpus
+                archive.extractall(target + ".tmp")
+            os.replace(target + ".tmp", target)
+    return src
+
+
+def python_files(top: str) -> list:
+    return sorted(os.path.join(d, f) for d, _, names in os.walk(top) for f in names if f.endswith(".py"))
+
+
+def quick_corpus(top: str, count: int) -> str:
+    """Copy the first `count` files to their own folder, so every tool is still given one folder."""
+    quick = os.path.join(CACHE, "quick")
+    shutil.rmtree(quick, ignore_errors=True)
+    for path in python_files(top)[:count]:
+        copy = os.path.join(quick, os.path.relpath(path, top))
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        shutil.copyfile(path, copy)
+    return quick
+
+
+def best_of(repeat: int, work) -> tuple:
+    """(best seconds, every run's seconds, the last run's result)."""
+    runs, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = work()
+        runs.append(time.perf_counter() - start)
+    return min(runs), runs, result
+
+
+def parse_all(parse, sources: dict) -> list:
+    """Parse every file; return the ones that failed (so a floor is never quietly partial)."""
+    failed = []
+    for path, data in sources.items():
+        try:
+            parse(data)
+        except Exception as exc:  # SyntaxError, libcst.ParserSyntaxError, ...
+            failed.append(f"{path}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    return failed
+
+
+def run(command: list) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True)
+
+
+def keras_lint(*args: str):
+    """Run keras-lint; exit code 1 only means findings, 2 means it failed: stop and show why."""
+    def work():
+        proc = run([KERAS_LINT, *args])
+        if proc.returncode not in (0, 1):
+            sys.exit(f"keras-lint {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}")
+        return proc
+    return work
+
+
+def rate(lines_per_second: float) -> str:
+    return f"{lines_per_second / 1000:.0f}k" if lines_per_second >= 10_000 else f"{lines_per_second:.0f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", metavar="DIR", help="benchmark this folder instead of keras + keras-hub")
+    parser.add_argument("--quick", metavar="N", type=int, nargs="?", const=100, help="only the first N files (100)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts (3)")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures here")
+    args = parser.parse_args()
+
+    corpus = os.path.abspath(args.corpus or default_corpus())
+    if args.quick:
+        corpus = quick_corpus(corpus, args.quick)
+    sources = {}
+    for path in python_files(corpus):
+        with open(path, "rb") as handle:  # bytes: both parsers honour coding cookies themselves
+            sources[path] = handle.read()
+    line_counts = {path: len(data.splitlines()) for path, data in sources.items()}
+    lines = sum(line_counts.values())
+    small = min(sources, key=lambda p: (abs(line_counts[p] - 50), p))  # one ~50-line file
+    jobs = os.cpu_count() or 1
+    print(f"corpus: {corpus}\n{len(sources)} files, {lines} lines; {jobs} CPUs; best of {args.repeat}\n")
+
+    rows, problems, out = [], [], {}
+
+    def measure(name: str, work, vs: str = "flake8 E9,F", n_lines: int = lines):
+        best, runs, result = best_of(args.repeat, work)
+        rows.append({"name": name, "seconds": best, "runs": runs, "lines": n_lines, "vs": vs})
+        print(f"  measured {name:28s} " + " ".join(f"{t:.2f}" for t in runs), flush=True)
+        return result
+
+    # Floors: the parse alone, in-process, files already in memory.
+    problems += measure("ast.parse (in-process)", lambda: parse_all(ast.parse, sources))
+    problems += measure("libcst.parse_module", lambda: parse_all(libcst.parse_module, sources))
+
+    # flake8 exits 1 when it reports anything; its stderr is empty unless something broke.
+    def flake8(select: str, *paths: str):
+        def work():
+            proc = run([FLAKE8, "--select", select, "-j", "1", *(paths or [corpus])])
+            problems.extend(f"flake8 --select {select}: {line}" for line in proc.stderr.splitlines())
+            return proc
+        return work
+
+    measure("flake8 E9,F", flake8("E9,F"))
+    out["j1"] = measure("keras-lint -j1", keras_lint("-j", "1", corpus))
+    out["jN"] = measure(f"keras-lint -j{jobs}", keras_lint("-j", str(jobs), corpus))
+    # Does flake8 run our plugin even when KL is not selected? Measured, not assumed: compare these.
+    out["flake8 KL"] = measure("flake8 KL", flake8("KL"))
+    measure("flake8 E9,F,KL", flake8("E9,F,KL"))
+    # One small file: mostly process start and imports, which is what an editor or pre-commit pays.
+    measure("flake8 E9,F one file", flake8("E9,F", small), vs="flake8 E9,F one file", n_lines=line_counts[small])
+    measure("keras-lint one file", keras_lint(small), vs="flake8 E9,F one file", n_lines=line_counts[small])
+
+    findings = out["j1"].stdout.splitlines()
+    flake8_kl = [line for line in out["flake8 KL"].stdout.splitlines() if ": KL" in line]
+    same = out["j1"].stdout == out["jN"].stdout
+    problems += [f"keras-lint: {line}" for line in out["j1"].stderr.splitlines() if "error" in line]
+
+    seconds = {row["name"]: row["seconds"] for row in rows}
+    print(f"\n{'measurement':28s} {'seconds':>8s} {'lines/s':>9s}  ratio (time / baseline)")
+    for row in rows:
+        row["lines_per_second"] = row["lines"] / row["seconds"]
+        row["ratio"] = row["seconds"] / seconds[row["vs"]]
+        print(f"{row['name']:28s} {row['seconds']:8.3f} {rate(row['lines_per_second']):>9s}"
+              f"  {row['ratio']:5.2f}x {row['vs']}")
+    plugin = seconds["flake8 E9,F,KL"] - seconds["flake8 E9,F"]
+    print(f"\nflake8 plugin overhead (E9,F,KL - E9,F): {plugin:+.3f} s")
+    print(f"one file: {os.path.relpath(small, corpus)} ({line_counts[small]} lines)")
+    print(f"keras-lint findings: {len(findings)} (flake8 --select KL: {len(flake8_kl)}); "
+          f"{out['j1'].stderr.strip().splitlines()[-1]}")
+    print(f"same findings -j1 / -j{jobs}: {'yes' if same else 'no'}")
+    problems = list(dict.fromkeys(problems))  # each repeat reports the same ones again
+    print("problems: " + ("none" if not problems else "\n  " + "\n  ".join(problems)))
+
+    if args.json:
+        figures = {"corpus": corpus, "files": len(sources), "lines": lines, "cpus": jobs, "repeat": args.repeat,
+                   "small_file": small, "rows": rows, "plugin_overhead_seconds": plugin,
+                   "findings": len(findings), "flake8_kl_findings": len(flake8_kl), "same_findings": same,
+                   "problems": problems}
+        with open(args.json, "w") as handle:
+            json.dump(figures, handle, indent=2)
+
+
+if __name__ == "__main__":
+    main()
