@@ -1,0 +1,169 @@
+import libcst as cst
+
+from .base import Invalid, Rule
+
+# How each kind of custom object is named in messages.
+KIND_WORDS = {
+    "layer": "layer",
+    "model": "model",
+    "loss": "loss",
+    "metric": "metric",
+    "initializer": "initializer",
+    "regularizer": "regularizer",
+    "constraint": "constraint",
+    "schedule": "learning-rate schedule",
+    "optimizer": "optimizer",
+}
+
+# Keras's own packages: their loaders find a class of theirs by importing the module the file names
+# (Keras 3 `serialization_lib._retrieve_class_or_fn` does so for exactly these four; tf_keras for
+# any module, and its `.h5` loader knows its built-ins), so their unregistered classes load.
+# Measured: a model using keras.src.applications.convnext.LayerScale (unregistered) loads.
+KERAS_OWN_PACKAGES = frozenset({"keras", "keras_hub", "keras_cv", "keras_nlp", "tf_keras"})
+
+
+class UnregisteredCustomObject(Rule):
+    """
+    ## What it does
+    Reports a module-level Keras custom object -- a subclass, directly or through other classes of
+    the project, of `Layer` (or a built-in layer such as `Dense`), `Model`/`Sequential`, `Loss`,
+    `Metric`, `Initializer`, `Regularizer`, `Constraint`, `LearningRateSchedule` or `Optimizer` --
+    that is registered nowhere: no `@register_keras_serializable(...)` in any spelling
+    (`keras.saving`, `keras.utils`, `tf.keras.utils`, `tf_keras.utils`, aliased), no
+    `get_custom_objects()["X"] = X` or `.update({...})` anywhere in the project, and no project
+    decorator whose body registers (Keras's `keras_export`, KerasHub's `keras_hub_export`, or the
+    decorators named in the `register-decorators` option). Classes not provably Keras (a local
+    `class Layer`, a `torch.nn.Module`, a Keras `Callback`) are left alone, and so are the classes
+    of Keras's own packages (`keras`, `keras_hub`, `keras_cv`, `keras_nlp`, `tf_keras`), which
+    their loaders find by importing the class's module.
+
+    ## Why is this bad?
+    A saved model stores the class by name only. Loading it without `custom_objects` fails:
+    `TypeError: Could not locate class 'MyLayer'. Make sure custom classes and functions are
+    decorated with @keras.saving.register_keras_serializable().` (Keras 3; Keras 2 `.h5` files:
+    `ValueError: Unknown layer: 'MyLayer'`). Registering the class only in the loading script
+    does not help: it must be registered when the model is *saved*, so that the file stores the
+    registered name. With the decorator, a loader that imports the module loads the model.
+
+    ## Example
+    ```python
+    class Scale(keras.layers.Layer):
+        def __init__(self, factor, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def call(self, x):
+            return x * self.factor
+
+        def get_config(self):
+            return {**super().get_config(), "factor": self.factor}
+    ```
+
+    ## Use instead
+    ```python
+    @keras.saving.register_keras_serializable(package="my_project")
+    class Scale(keras.layers.Layer):
+        ...
+    ```
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL201"
+    name = "unregistered-custom-object"
+    summary = "Keras custom object is not registered: a saved model using it cannot be loaded without custom_objects"
+    looks_at_custom_objects = True
+
+    VALID = [
+        # registered in every spelling
+        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass A(keras.layers.Layer):\n    pass\n",
+        "import keras\n@keras.utils.register_keras_serializable()\nclass A(keras.Model):\n    pass\n",
+        "import tensorflow as tf\n@tf.keras.utils.register_keras_serializable('p')\nclass A(tf.keras.losses.Loss):\n    pass\n",
+        "import tf_keras\n@tf_keras.utils.register_keras_serializable()\nclass A(tf_keras.layers.Dense):\n    pass\n",
+        "from keras.saving import register_keras_serializable as reg\nfrom keras import layers\n"
+        "@reg(package='p')\nclass A(layers.Layer):\n    pass\n",
+        "try:\n    from tensorflow.keras.utils import register_keras_serializable\nexcept ImportError:\n"
+        "    from keras.utils import register_keras_serializable\nimport keras\n"
+        "@register_keras_serializable(package='p')\nclass A(keras.layers.Layer):\n    pass\n",
+        # registered elsewhere in the project
+        "import keras\nclass A(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['A'] = A\n",
+        "import keras\nclass A(keras.metrics.Metric):\n    pass\nkeras.utils.get_custom_objects().update({'A': A})\n",
+        # a project decorator whose body registers (as keras_export / keras_hub_export do)
+        "import keras\ndef export(path):\n    def wrap(symbol):\n"
+        "        keras.saving.register_keras_serializable(package='p')(symbol)\n        return symbol\n    return wrap\n"
+        "@export('p.A')\nclass A(keras.layers.Layer):\n    pass\n",
+        "import keras\nclass export:\n    def __init__(self, path):\n        self.path = path\n"
+        "    def __call__(self, symbol):\n        keras.saving.register_keras_serializable(package='p')(symbol)\n"
+        "        return symbol\n@export('p.A')\nclass A(keras.optimizers.Optimizer):\n    pass\n",
+        # not provably Keras
+        "class Layer:\n    pass\nclass A(Layer):\n    pass\n",
+        "import torch\nclass A(torch.nn.Module):\n    def get_config(self):\n        return {}\n",
+        "import keras\nclass A(keras.callbacks.Callback):\n    pass\n",
+        "from mylib import Base\nclass A(Base):\n    pass\n",
+        "import keras\nclass A(keras.layers.InputSpec):\n    pass\n",
+        # a class defined inside a function is not a module-level custom object
+        "import keras\ndef build():\n    class A(keras.layers.Layer):\n        pass\n    return A()\n",
+        # bare `@register_keras_serializable` is KL209's finding, not this rule's
+        "import keras\n@keras.saving.register_keras_serializable\nclass A(keras.layers.Layer):\n    pass\n",
+    ]
+    INVALID = [
+        Invalid("import keras\nclass A(keras.layers.Layer):\n    pass\n", 2, 1, "Could not locate class 'A'"),
+        Invalid("import keras\n\n@dataclass\nclass A(keras.layers.Dense):\n    pass\n", 4, 1, "layer `A`"),
+        Invalid("from tensorflow import keras\nclass M(keras.Model):\n    pass\n", 2, 1, "model `M`"),
+        Invalid("import tensorflow as tf\nclass S(tf.keras.Sequential):\n    pass\n", 2, 1),
+        Invalid("from keras.losses import Loss as L\nclass F(L):\n    pass\n", 2, 1, "loss `F`"),
+        Invalid("import keras\nclass M(keras.metrics.Metric):\n    pass\n", 2, 1, "metric"),
+        Invalid("import keras\nclass I(keras.initializers.Initializer):\n    pass\n", 2, 1, "initializer"),
+        Invalid("import keras\nclass R(keras.regularizers.Regularizer):\n    pass\n", 2, 1, "regularizer"),
+        Invalid("import keras\nclass C(keras.constraints.Constraint):\n    pass\n", 2, 1, "constraint"),
+        Invalid(
+            "import keras\nclass W(keras.optimizers.schedules.LearningRateSchedule):\n    pass\n", 2, 1,
+            "learning-rate schedule",
+        ),
+        Invalid("import keras\nclass O(keras.optimizers.Optimizer):\n    pass\n", 2, 1, "optimizer"),
+        Invalid("import tf_keras\nclass A(tf_keras.layers.Layer):\n    pass\n", 2, 1, "Unknown layer"),
+        # through a base class of the project: the base is registered, the subclass is not
+        Invalid(
+            "import keras\n@keras.saving.register_keras_serializable(package='p')\n"
+            "class Base(keras.layers.Layer):\n    pass\nclass Child(Base):\n    pass\n",
+            5, 1, "`Child`",
+        ),
+        # an abstract base of the project is a custom object too (the issue makes no exception)
+        Invalid(
+            "import abc\nimport keras\nclass Base(keras.layers.Layer, abc.ABC):\n    pass\n"
+            "@keras.saving.register_keras_serializable(package='p')\nclass Child(Base):\n    pass\n",
+            3, 1, "`Base`",
+        ),
+        # a class defined after a conditional import is still a module-level class
+        Invalid(
+            "import keras\ntry:\n    import tensorflow\nexcept ImportError:\n    pass\n"
+            "class A(keras.layers.Layer):\n    pass\n",
+            6, 1,
+        ),
+        # a decorator that is not a registering one does not count
+        Invalid("import functools\nimport keras\n@functools.total_ordering\nclass A(keras.layers.Layer):\n    pass\n", 4, 1),
+        # get_custom_objects for another name does not register this class
+        Invalid("import keras\nclass A(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['B'] = B\n", 2, 1),
+    ]
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        info = self.custom_object(node)
+        if info is None or self.context.project.is_registered(info):
+            return
+        if info.module.split(".")[0] in KERAS_OWN_PACKAGES:
+            return
+        kind = KIND_WORDS.get(self.context.project.keras_kind(info), "custom object")
+        if self.context.keras_major == 2:
+            quoted = f" (\"Unknown layer: '{info.name}'\")" if kind == "layer" else ""
+            consequence = f"Keras 2: a `.h5` model using it fails to load without custom_objects{quoted}"
+        else:
+            consequence = (
+                f"Keras 3: a saved model using it fails to load without custom_objects "
+                f"(\"Could not locate class '{info.name}'\")"
+            )
+        self.report(
+            node,
+            f"Keras {kind} `{info.name}` is not registered: {consequence}, and registering it only in the "
+            "loading script does not help; decorate it with @keras.saving.register_keras_serializable(package=...)",
+        )

@@ -1,0 +1,227 @@
+import dataclasses
+import os
+import weakref
+from typing import Union
+
+import libcst as cst
+
+from ..project import ProjectIndex
+from .base import Invalid, Rule
+
+
+@dataclasses.dataclass(frozen=True)
+class _Registered:
+    path: str  # absolute
+    line: int  # the `class` / `def` line
+    decorator_line: int
+    key: str  # "package>name"
+    what: str  # "class" | "function"
+    qualname: str
+
+
+# ProjectIndex -> ({key: [_Registered, ...] in path order}, {(path, line): _Registered}); built once per index.
+_TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _registrations(project: ProjectIndex) -> tuple:
+    table = _TABLES.get(project)
+    if table is None:
+        found = []
+        # `by_path` and the module summaries keep every definition, also two of one name in one module
+        # (the `classes` / `functions` tables keep the last of those).
+        classes = [info for infos in project.by_path.values() for info in infos]
+        functions = [info for summary in project.modules.values() for info in summary.functions]
+        for what, infos in (("class", classes), ("function", functions)):
+            for info in infos:
+                reg = info.registration
+                # A bare `@register_keras_serializable` registers nothing (KL209); a package or name
+                # that is not a literal has a key we cannot know: never a duplicate.
+                key = reg.key(info.name) if reg is not None and reg.called else None
+                if key is not None:
+                    qualname = f"{info.module}.{info.name}"
+                    found.append(_Registered(os.path.abspath(info.path), info.line, reg.line, key, what, qualname))
+        by_key: dict = {}
+        for entry in sorted(found, key=lambda e: (e.path, e.decorator_line)):
+            by_key.setdefault(entry.key, []).append(entry)
+        table = (by_key, {(e.path, e.line): e for e in found})
+        _TABLES[project] = table
+    return table
+
+
+class DuplicateRegisteredName(Rule):
+    """
+    ## What it does
+    Reports a class or function registered with `@register_keras_serializable(...)` under a
+    `package>name` key that another class or function of the project already registers (the
+    default package is `Custom`, the default name the class or function name). Every registration
+    after the first, in path order, is reported, at its decorator. Keys that are not literals are
+    never compared, and definitions in exclusive branches of one `if`/`try` (only one of them runs)
+    are not duplicates of each other.
+
+    ## Why is this bad?
+    Keras keeps one object per key and a second registration silently replaces the first: no
+    error, no warning. A saved model stores only the key, so on load every object saved under it
+    becomes the last-registered one, and the loaded model computes something else (measured: two
+    layers `Scale` registered as `Custom>Scale`, one multiplying by 2 and one by 3, load as two
+    copies of the same class and the outputs differ).
+
+    ## Example
+    ```python
+    # blocks/vision.py
+    @keras.saving.register_keras_serializable()
+    class Scale(keras.layers.Layer): ...
+
+    # blocks/text.py
+    @keras.saving.register_keras_serializable()
+    class Scale(keras.layers.Layer): ...
+    ```
+
+    ## Use instead
+    ```python
+    # blocks/vision.py
+    @keras.saving.register_keras_serializable(package="vision")
+    class Scale(keras.layers.Layer): ...
+
+    # blocks/text.py
+    @keras.saving.register_keras_serializable(package="text")
+    class Scale(keras.layers.Layer): ...
+    ```
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL208"
+    name = "duplicate-registered-name"
+    summary = "Two objects registered under the same `package>name`: on load both become the last-registered one"
+    triggers = ("register_keras_serializable",)
+    looks_at_custom_objects = True  # asks for the whole project's index under the CLI
+
+    VALID = [
+        "import keras\n@keras.saving.register_keras_serializable(package='a')\nclass S(keras.layers.Layer):\n    pass\n"
+        "@keras.saving.register_keras_serializable(package='b')\nclass T(keras.layers.Layer):\n    pass\n",
+        # same class name, different package or name
+        "import keras\n@keras.saving.register_keras_serializable(package='a')\ndef f(x):\n    return x\n"
+        "@keras.saving.register_keras_serializable(package='b')\ndef g(x):\n    return x\n",
+        "import keras\n@keras.saving.register_keras_serializable()\nclass S(keras.layers.Layer):\n    pass\n"
+        "@keras.saving.register_keras_serializable(name='S2')\nclass T(keras.layers.Layer):\n    pass\n",
+        # a key that is not a literal is never a duplicate
+        "import keras\nP = 'a'\n@keras.saving.register_keras_serializable(package=P)\nclass S(keras.layers.Layer):\n"
+        "    pass\n@keras.saving.register_keras_serializable(package=P, name='S')\nclass T(keras.layers.Layer):\n    pass\n",
+        # exclusive branches: only one of them is ever defined
+        "import keras\ntry:\n    import tensorflow as tf\n    @keras.saving.register_keras_serializable()\n"
+        "    class S(keras.layers.Layer):\n        pass\nexcept ImportError:\n"
+        "    @keras.saving.register_keras_serializable()\n    class S(keras.layers.Layer):\n        pass\n",
+        "import keras\nif keras.__version__ >= '3':\n    @keras.saving.register_keras_serializable()\n"
+        "    def f(x):\n        return x\nelse:\n    @keras.saving.register_keras_serializable()\n"
+        "    def f(x):\n        return x\n",
+        # the bare decorator registers nothing (KL209)
+        "import keras\n@keras.saving.register_keras_serializable\nclass S(keras.layers.Layer):\n    pass\n"
+        "@keras.saving.register_keras_serializable(name='S')\nclass T(keras.layers.Layer):\n    pass\n",
+        # classes inside functions are not module-level registrations
+        "import keras\ndef a():\n    @keras.saving.register_keras_serializable()\n    class S(keras.layers.Layer):\n"
+        "        pass\ndef b():\n    @keras.saving.register_keras_serializable()\n    class S(keras.layers.Layer):\n"
+        "        pass\n",
+    ]
+    INVALID = [
+        Invalid(
+            "import keras\n@keras.saving.register_keras_serializable()\nclass S(keras.layers.Layer):\n    pass\n"
+            "@keras.saving.register_keras_serializable(name='S')\nclass T(keras.layers.Layer):\n    pass\n",
+            5, 1, "`Custom>S`",
+        ),
+        # the default package is `Custom`; a function and a class collide too
+        Invalid(
+            "import keras\n@keras.saving.register_keras_serializable()\ndef scale(x):\n    return x\n"
+            "@keras.saving.register_keras_serializable(package='Custom')\nclass scale(keras.layers.Layer):\n    pass\n",
+            5, 1, "function `example.scale`",
+        ),
+        Invalid(
+            "from keras.utils import register_keras_serializable as reg\n@reg('p')\ndef f(x):\n    return x\n"
+            "@reg('p', 'f')\ndef g(x):\n    return x\n",
+            5, 1, "`p>f`",
+        ),
+        # `try` body and `else` both run: not exclusive
+        Invalid(
+            "import keras\ntry:\n    import tensorflow as tf\n    @keras.saving.register_keras_serializable('p')\n"
+            "    class S(keras.layers.Layer):\n        pass\nexcept ImportError:\n    pass\nelse:\n"
+            "    @keras.saving.register_keras_serializable('p')\n    class S(keras.layers.Layer):\n        pass\n",
+            10, 5,
+        ),
+    ]
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._branches: dict = {}  # def line -> branch path, for the statement being visited
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._branches = {}
+        for statement in node.body:
+            self._collect(statement, ())
+
+    def _collect(self, node: cst.CSTNode, path: tuple) -> None:
+        """Record where each class/def of the statement sits among if/try branches."""
+        if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
+            self._branches[self.line_of(node)] = path
+            return
+        if isinstance(node, cst.If):
+            self._collect_block(node.body, path + ((id(node), "body"),))
+            if node.orelse is not None:
+                inner = node.orelse.body
+                branch = path + ((id(node), "orelse"),)
+                if isinstance(inner, cst.If):  # elif
+                    self._collect(inner, branch)
+                else:
+                    self._collect_block(inner, branch)
+        elif isinstance(node, (cst.Try, cst.TryStar)):
+            self._collect_block(node.body, path + ((id(node), "ok"),))
+            for index, handler in enumerate(node.handlers):
+                self._collect_block(handler.body, path + ((id(node), f"handler{index}"),))
+            if node.orelse is not None:
+                self._collect_block(node.orelse.body, path + ((id(node), "ok"),))
+            if node.finalbody is not None:
+                self._collect_block(node.finalbody.body, path)
+        elif isinstance(node, (cst.With, cst.For, cst.While)):
+            self._collect_block(node.body, path)
+
+    def _collect_block(self, block: cst.BaseSuite, path: tuple) -> None:
+        if isinstance(block, cst.IndentedBlock):
+            for statement in block.body:
+                self._collect(statement, path)
+
+    def _exclusive(self, line: int, other: int) -> bool:
+        """Are two definitions of this statement in different branches of one if/try?"""
+        if line not in self._branches or other not in self._branches:
+            return False
+        mine = dict(self._branches[line])
+        return any(node in mine and mine[node] != branch for node, branch in self._branches[other])
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._check(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._check(node)
+
+    def _check(self, node: Union[cst.ClassDef, cst.FunctionDef]) -> None:
+        path, line = os.path.abspath(self.context.path), self.line_of(node)
+        by_key, by_location = _registrations(self.context.project)
+        entry = by_location.get((path, line))
+        if entry is None:
+            return
+        earlier = None
+        for other in by_key[entry.key]:
+            if other == entry:
+                break
+            if other.path == path and self._exclusive(line, other.line):
+                continue
+            earlier = earlier or other
+        if earlier is None:
+            return
+        decorator = next((d for d in node.decorators if self.line_of(d) == entry.decorator_line), None)
+        where = "this file" if earlier.path == path else os.path.relpath(earlier.path, os.path.dirname(path))
+        self.report(
+            decorator or node,
+            f"`{entry.key}` is already registered by the {earlier.what} `{earlier.qualname}` ({where}, line "
+            f"{earlier.line}): Keras keeps the last registration, so on load every object saved under this name "
+            "becomes the same one, without error or warning, and the model computes something else; "
+            "give each a distinct `package=` or `name=`",
+        )
