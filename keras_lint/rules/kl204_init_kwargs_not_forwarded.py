@@ -1,0 +1,601 @@
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from ..names import keras_path, path_matches
+from ..project import ClassInfo, InitInfo, ProjectIndex, base_kind
+from .base import Invalid, Rule, dotted
+
+# What the config a Keras base's get_config writes starts with, in order, by (Keras major, kind).
+# Measured with Keras 3.15.1 and tf_keras 2.21 (`cls.from_config(obj.get_config())` and .keras
+# round trips): Layer and built-in layers write name, trainable, dtype; Loss name, reduction;
+# Metric name, dtype; Optimizer name and its hyperparameters. tf_keras's `Model.get_config` returns
+# {} once a subclass overrides it, and its compile restore was not measured: Keras 2 is layers only.
+# Initializer and Constraint write {}; Regularizer and LearningRateSchedule raise: nothing to say.
+BASE_CONFIG_KEYS = {
+    (3, "layer"): ("name", "trainable", "dtype"),
+    (3, "model"): ("name", "trainable", "dtype"),
+    (3, "loss"): ("name", "reduction"),
+    (3, "metric"): ("name", "dtype"),
+    (3, "optimizer"): (
+        "name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "use_ema",
+        "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps",
+    ),
+    (2, "layer"): ("name", "trainable", "dtype"),
+}
+# What the Keras base's __init__ takes besides the subclass's own arguments, by kind: given to the
+# subclass at construction and not handed on, they are dropped (plain Python, both majors).
+BASE_INIT_KEYWORDS = {
+    "layer": ("name", "trainable", "dtype"),
+    "model": ("name", "trainable", "dtype"),
+    "loss": ("name", "reduction", "dtype"),
+    "metric": ("name", "dtype"),
+    "optimizer": ("name", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "use_ema"),
+}
+# Keras's plain Layer and Model: a subclass that overrides no get_config gets the automatic config.
+PLAIN_BASES = (
+    "Layer", "layers.Layer", "engine.base_layer.Layer", "layers.layer.Layer",
+    "Model", "models.Model", "engine.training.Model",
+)
+# Keras bases whose from_config does not simply call `cls(**config)`: nothing is claimed for them.
+OWN_FROM_CONFIG_BASES = (
+    "Sequential", "models.Sequential", "engine.sequential.Sequential",
+    "models.functional.Functional", "engine.functional.Functional", "Functional",
+)
+# Built-in layers that own trainable weights: a class built on one, or holding one, is affected by
+# `trainable`; a class with no weights at all (a preprocessing or dropout layer) is not.
+WEIGHTED_LAYERS = frozenset(
+    """Dense EinsumDense Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose
+    Convolution1D Convolution2D Convolution3D Convolution2DTranspose Convolution3DTranspose
+    DepthwiseConv1D DepthwiseConv2D SeparableConv1D SeparableConv2D SeparableConvolution1D
+    SeparableConvolution2D Embedding LSTM GRU SimpleRNN LSTMCell GRUCell SimpleRNNCell Bidirectional
+    ConvLSTM1D ConvLSTM2D ConvLSTM3D MultiHeadAttention GroupedQueryAttention LayerNormalization
+    BatchNormalization GroupNormalization RMSNormalization UnitNormalization PReLU""".split()
+)
+KERAS_OWN = PLAIN_BASES + OWN_FROM_CONFIG_BASES
+# Bases that define neither __init__ arguments nor get_config.
+INERT_BASES = frozenset({"object", "builtins.object", "abc.ABC"})
+
+
+def method(node: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
+    """The class's own `def name` (the last one, as Python keeps it)."""
+    found = None
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
+            found = stmt
+    return found
+
+
+def _inert_mixin(project: ProjectIndex, info: ClassInfo, seen: frozenset = frozenset()) -> bool:
+    """A project class that cannot change what __init__ takes or what get_config writes."""
+    if info.qualname in seen or info.init is not None or info.get_config is not None:
+        return False
+    if "from_config" in info.methods:
+        return False
+    for base in info.bases:
+        if base in INERT_BASES:
+            continue
+        parent = project.find(base)
+        if parent is None or not _inert_mixin(project, parent, seen | {info.qualname}):
+            return False
+    return True
+
+
+def chain(project: ProjectIndex, info: ClassInfo) -> Optional[tuple]:
+    """([the class, its project ancestors in MRO order], the Keras base's public path) when every
+    class on the way has exactly one base leading to Keras and any others are inert; else None
+    (a base outside the project and Keras could define __init__ or get_config)."""
+    classes = [info]
+    current = info
+    while True:
+        primary = None
+        for base in current.bases:
+            if base is None:
+                return None
+            if base in INERT_BASES:
+                continue
+            parent = project.find(base)  # first: linting Keras's own source, its layers are project classes
+            if parent is not None and base_kind(base) and path_matches(keras_path(base), *KERAS_OWN):
+                parent = None  # ... but its Layer and Model are what they are everywhere else
+            if parent is not None:
+                if project.keras_kind(parent) is None:
+                    if _inert_mixin(project, parent):
+                        continue
+                    return None
+                candidate = parent
+            elif base_kind(base):
+                candidate = keras_path(base)
+            else:
+                return None
+            if primary is not None:
+                return None
+            primary = candidate
+        if primary is None:
+            return None
+        if isinstance(primary, str):
+            return classes, primary
+        if primary in classes:
+            return None
+        classes.append(primary)
+        current = primary
+
+
+def accepted(init: InitInfo) -> set:
+    return {p.name for p in init.own_params}
+
+
+def names_read(function: cst.FunctionDef) -> set:
+    """Every bare name used in the function's body."""
+    found: set = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.add(name.value)
+
+    function.body.visit(Collect())
+    return found
+
+
+def uses_of_kwargs(function: cst.FunctionDef, kwargs: str, base_keys: tuple) -> bool:
+    """Does the body use `**kwargs` in any way that could hand a base argument on? Reading one
+    unrelated key (`kwargs.pop("foo", None)`, `kwargs.get("foo")`, `kwargs["foo"]`, `"foo" in kwargs`)
+    cannot; any other use (passing it, storing it, iterating it) might."""
+    harmless: set = set()
+    other = []
+
+    def literal(node) -> Optional[str]:
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            return value if isinstance(value, str) else None
+        return None
+
+    def is_kwargs(node) -> bool:
+        return isinstance(node, cst.Name) and node.value == kwargs
+
+    class Collect(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            func = call.func
+            if (
+                isinstance(func, cst.Attribute)
+                and is_kwargs(func.value)
+                and func.attr.value in ("pop", "get")
+                and call.args
+                and call.args[0].keyword is None
+                and not call.args[0].star
+                and literal(call.args[0].value) not in (None, *base_keys)
+            ):
+                harmless.add(id(func.value))
+
+        def visit_Subscript(self, node: cst.Subscript) -> None:
+            if is_kwargs(node.value) and len(node.slice) == 1:
+                index = node.slice[0].slice
+                if isinstance(index, cst.Index) and literal(index.value) not in (None, *base_keys):
+                    harmless.add(id(node.value))
+
+        def visit_Comparison(self, node: cst.Comparison) -> None:
+            if (
+                len(node.comparisons) == 1
+                and isinstance(node.comparisons[0].operator, (cst.In, cst.NotIn))
+                and is_kwargs(node.comparisons[0].comparator)
+                and literal(node.left) not in (None, *base_keys)
+            ):
+                harmless.add(id(node.comparisons[0].comparator))
+
+        def visit_Name(self, name: cst.Name) -> None:
+            if name.value == kwargs and id(name) not in harmless:
+                other.append(name)
+
+    function.body.visit(Collect())
+    return bool(other)
+
+
+def config_keys(
+    project: ProjectIndex, info: ClassInfo, major: int, kind: str, functional: bool = False
+) -> Optional[tuple]:
+    """(the base keys -- name, trainable, dtype, ... -- the config of `info` provably holds, in the
+    order Keras writes them; whether that depends on the Keras version; "own", "base" or "auto":
+    who writes them), or None when unknown."""
+    found = chain(project, info)
+    if found is None:
+        return None
+    classes, keras_base = found
+    if any("from_config" in c.methods for c in classes) or path_matches(keras_base, *OWN_FROM_CONFIG_BASES):
+        return None
+    base_keys = BASE_CONFIG_KEYS.get((major, kind))
+    if base_keys is None:
+        return None
+    both = kind == "layer"  # the same in Keras 3 and tf_keras
+    overridden = False
+    for cls in classes:
+        config = cls.get_config
+        if config is None:
+            continue
+        if config.calls_super:
+            overridden = True
+            continue
+        # This get_config builds its dict alone: only the base keys it writes itself are there.
+        written = tuple(k for k in base_keys if k in config.keys)
+        if not written and not config.complete:
+            return None
+        return written, not both, "own"
+    if overridden or not path_matches(keras_base, *PLAIN_BASES):
+        return base_keys, not both, "base"  # the Keras base's own get_config
+    # No get_config anywhere: Keras's automatic config.
+    init = info.init
+    if major != 3 or init is None:
+        return None  # tf_keras's automatic config keeps only the arguments __init__ takes
+    if any(p.kind == "var_positional" or not p.default_is_literal for p in init.params):
+        # Keras 3 writes the automatic config only for plain values (str, numbers, None, lists of
+        # them); given *args, a layer or an array, it refuses to save at all (NotImplementedError).
+        return None
+    if functional:
+        return base_keys, True, "auto"  # built as a Functional model: its get_config writes name (measured)
+    # Keras 3 (Operation.get_config) keeps `name` only if __init__ takes `name` or `**kwargs`.
+    keep_name = "name" in accepted(init) or any(p.kind == "var_keyword" and p.name == "kwargs" for p in init.params)
+    return tuple(k for k in base_keys if k != "name" or keep_name), True, "auto"
+
+
+def builds_functional(definition: cst.FunctionDef) -> bool:
+    """Does this `__init__` call `super().__init__(inputs, outputs, ...)` (a functional-style Model)?"""
+    found = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            func = call.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call):
+                if any(
+                    (arg.keyword is None and not arg.star)
+                    or (arg.keyword is not None and arg.keyword.value in ("inputs", "outputs"))
+                    for arg in call.args
+                ):
+                    found.append(call)
+
+    definition.body.visit(Collect())
+    return bool(found)
+
+
+def next_init_takes(project: ProjectIndex, info: ClassInfo, key: str) -> Optional[bool]:
+    """Would the `__init__` that `super().__init__` reaches take `key`? None when unknown."""
+    found = chain(project, info)
+    if found is None:
+        return None
+    for cls in found[0][1:]:
+        if cls.init is not None:
+            return cls.init.accepts_kwargs or key in accepted(cls.init)
+    return True  # Keras's own base class takes its own arguments
+
+
+def holds_trainable_weights(rule: Rule, node: cst.ClassDef, info: ClassInfo) -> bool:
+    """Is there evidence that `trainable` matters for this class: it is a model, is built on a
+    weighted built-in layer, or its own body adds a trainable weight or builds a weighted layer
+    (a built-in one, or a project layer/model)? False also when unsure (an ancestor could)."""
+    project = rule.context.project
+    if project.keras_kind(info) == "model":
+        return True
+    if any(path.rpartition(".")[2] in WEIGHTED_LAYERS for path in project.keras_bases(info) if path):
+        return True
+    found = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            func = call.func
+            if isinstance(func, cst.Attribute) and func.attr.value in ("add_weight", "add_variable"):
+                frozen = any(
+                    arg.keyword is not None and arg.keyword.value == "trainable"
+                    and isinstance(arg.value, cst.Name) and arg.value.value == "False"
+                    for arg in call.args
+                )
+                if not frozen:
+                    found.append(call)
+                return
+            name = dotted(func)
+            if name is None:
+                return
+            line = rule.line_of(call)
+            path = rule.names.keras(name, line)
+            if path is not None:
+                if path.rpartition(".")[2] in WEIGHTED_LAYERS or base_kind(rule.names.qualified(name, line)) == "model":
+                    found.append(call)
+                return
+            target = project.find(rule.names.qualified(name, line)) or project.find(f"{info.module}.{name}")
+            if target is not None and project.keras_kind(target) in ("layer", "model"):
+                found.append(call)
+
+    node.body.visit(Collect())
+    return bool(found)
+
+
+def listed(names, suffix: str = "") -> str:
+    items = [f"`{n}{suffix}`" for n in names]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class InitKwargsNotForwarded(Rule):
+    """
+    ## What it does
+    Reports the `def __init__` of a Keras custom object (layer, model, loss, metric, optimizer)
+    that does not accept `**kwargs` although the saved config holds `name`, `trainable`, `dtype`
+    (or a loss's `reduction`, ...), or that accepts them (or an explicit `name=`) but never passes
+    them on to `super().__init__`. Silent when get_config builds its dict alone without those
+    keys (the config then holds none of them), when a project class defines `from_config`, when
+    the class inherits its `__init__`, and when a base outside the project could change either.
+
+    ## Why is this bad?
+    Loading calls `cls(**config)`. A config built on `super().get_config()`, a built-in base's
+    config (`Dense`, `Loss`, `Metric`, `Optimizer`), or Keras 3's automatic config (no get_config)
+    holds `name`, `trainable`, `dtype`, so loading fails:
+    `TypeError: MyLayer.__init__() got an unexpected keyword argument 'name'` (Keras 3's automatic
+    config drops `name` but keeps `trainable`, so there it names `'trainable'`).
+    Accepted but not forwarded, `MyLayer(4, name="head", dtype="float64")` silently builds a layer
+    named `my_layer` in float32, and the saved model records that.
+
+    ## Example
+    ```python
+    class Scale(keras.layers.Layer):
+        def __init__(self, factor):
+            super().__init__()
+            self.factor = factor
+
+        def get_config(self):
+            return {**super().get_config(), "factor": self.factor}
+    ```
+
+    ## Use instead
+    ```python
+    class Scale(keras.layers.Layer):
+        def __init__(self, factor, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def get_config(self):
+            return {**super().get_config(), "factor": self.factor}
+    ```
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL204"
+    name = "init-kwargs-not-forwarded"
+    summary = "`__init__` does not accept `**kwargs` or does not pass them to `super().__init__`: load fails or `name=` is dropped"
+    looks_at_custom_objects = True
+
+    VALID = [
+        # the fix
+        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.units = units\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+        # S7c: no **kwargs, but get_config builds its dict alone: the config holds no name
+        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n"
+        "        super().__init__()\n        self.units = units\n"
+        "    def get_config(self):\n        return {'units': self.units}\n",
+        # *args and **kwargs, both forwarded
+        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, *args, **kwargs):\n"
+        "        super().__init__(*args, **kwargs)\n",
+        # explicit name/trainable/dtype, forwarded
+        "import keras\nclass A(keras.layers.Layer):\n"
+        "    def __init__(self, units, name=None, trainable=True, dtype=None):\n"
+        "        super().__init__(name=name, trainable=trainable, dtype=dtype)\n        self.units = units\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+        # no __init__ of its own: it inherits one
+        "import keras\nclass A(keras.layers.Dense):\n    def get_config(self):\n        return super().get_config()\n",
+        # tf_keras's automatic config keeps only the __init__ arguments
+        "import tf_keras\nclass A(tf_keras.layers.Layer):\n    def __init__(self, units):\n"
+        "        super().__init__()\n        self.units = units\n",
+        # a project ancestor's get_config builds its dict alone
+        "import keras\nclass Base(keras.layers.Layer):\n    def __init__(self, units=1, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.units = units\n"
+        "    def get_config(self):\n        return {'units': self.units}\n"
+        "class A(Base):\n    def __init__(self, units=2):\n        super().__init__(units)\n",
+        # from_config decides what reaches __init__
+        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n        super().__init__()\n"
+        "        self.units = units\n    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n"
+        "    @classmethod\n    def from_config(cls, config):\n        return cls(config['units'])\n",
+        # a base outside the project could do anything
+        "import keras\nfrom mylib import Mixin\nclass A(Mixin, keras.layers.Layer):\n    def __init__(self, units):\n"
+        "        super().__init__()\n        self.units = units\n",
+        # an initializer's config holds no name
+        "import keras\nclass Init(keras.initializers.Initializer):\n    def __init__(self, value):\n        self.value = value\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'value': self.value}\n",
+        # kwargs used some other way: it may hand name on
+        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+        "        super().__init__(**{k: v for k, v in kwargs.items() if k != 'units'})\n        self.units = units\n",
+        # get_config of its own, incomplete: unknown keys
+        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n        super().__init__()\n"
+        "        self.units = units\n    def get_config(self):\n        return dict(self.saved)\n",
+        # no get_config and an object as a default: Keras 3 refuses to save it at all (KL202's finding)
+        "import keras\nclass Net(keras.Model):\n    def __init__(self, block=keras.layers.Dense(2)):\n        super().__init__()\n"
+        "        self.block = block\n    def call(self, x):\n        return x\n",
+        # only trainable swallowed, and the layer has no weights: trainable changes nothing
+        "import keras\nclass Cross(keras.layers.Layer):\n    def __init__(self, bins, name=None, dtype=None, **kwargs):\n"
+        "        super().__init__(name=name, dtype=dtype)\n        self.bins = bins\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'bins': self.bins}\n",
+        # the parent's __init__ takes no name: forwarding it would fail at construction
+        "import keras\nclass Base(keras.layers.Layer):\n    def __init__(self, units):\n        super().__init__()\n"
+        "        self.units = units\n    def get_config(self):\n        return {'units': self.units}\n"
+        "class A(Base):\n    def __init__(self, units, **kwargs):\n        super().__init__(units)\n"
+        "    def get_config(self):\n        return {'units': self.units}\n",
+    ]
+    INVALID = [
+        # S7a: get_config builds on super().get_config(), __init__ takes no **kwargs
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n"
+            "        super().__init__()\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            3, 5, "unexpected keyword argument 'name'",
+        ),
+        # Keras 3 automatic config (no get_config): `trainable` is what __init__ gets first
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units=2):\n"
+            "        super().__init__()\n        self.units = units\n",
+            3, 5, "unexpected keyword argument 'trainable'",
+        ),
+        # no arguments at all and no get_config (Keras 3): trainable and dtype come back
+        Invalid(
+            "import keras\nclass Counter(keras.layers.Layer):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.count = self.add_weight(shape=(), trainable=False)\n",
+            3, 5, "'trainable'",
+        ),
+        # explicit name only: trainable still comes back
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, name=None):\n"
+            "        super().__init__(name=name)\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            3, 5, "'trainable'",
+        ),
+        # a Dense subclass: Dense's get_config holds name
+        Invalid(
+            "from tensorflow import keras\nclass A(keras.layers.Dense):\n    def __init__(self, units):\n"
+            "        super().__init__(units)\n",
+            3, 5, "'name'",
+        ),
+        # the ancestor's get_config builds on super: the child's config holds name
+        Invalid(
+            "import keras\nclass Base(keras.layers.Layer):\n    def __init__(self, units=1, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n"
+            "class A(Base):\n    def __init__(self, units=2):\n        super().__init__(units)\n",
+            9, 5, "'name'",
+        ),
+        # a loss: Loss.get_config holds name and reduction
+        Invalid(
+            "import keras\nclass Focal(keras.losses.Loss):\n    def __init__(self, gamma=2.0):\n"
+            "        super().__init__()\n        self.gamma = gamma\n    def call(self, y, p):\n        return p\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'gamma': self.gamma}\n",
+            3, 5, "'name'",
+        ),
+        # S7b: **kwargs accepted but not passed on
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__()\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            3, 5, "silently dropped",
+        ),
+        # reading an unrelated key does not hand name on
+        Invalid(
+            "import keras\nclass A(keras.Model):\n    def __init__(self, units, **kwargs):\n"
+            "        self.debug = kwargs.pop('debug', False)\n        super().__init__()\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            3, 5, "`name=`, `trainable=` and `dtype=`",
+        ),
+        # only trainable swallowed, and the layer has a trainable weight
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, name=None, dtype=None, **kwargs):\n"
+            "        super().__init__(name=name, dtype=dtype)\n        self.units = units\n"
+            "        self.w = self.add_weight(shape=(units,))\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            3, 5, "`trainable=` given at construction is silently dropped",
+        ),
+        # an explicit name= never used
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, name=None, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            3, 5, "`name=`",
+        ),
+        # decorated __init__: reported at the def line
+        Invalid(
+            "import keras\nimport functools\nclass A(keras.layers.Layer):\n    @functools.wraps(object.__init__)\n"
+            "    def __init__(self, units):\n        super().__init__()\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            5, 5, "'name'",
+        ),
+        # Keras 3, a Model built functionally: its config holds name
+        Invalid(
+            "import keras\nclass Net(keras.Model):\n    def __init__(self, units=3):\n"
+            "        inputs = keras.Input((4,))\n        super().__init__(inputs, keras.layers.Dense(units)(inputs))\n"
+            "        self.units = units\n",
+            3, 5, "'name'\" (Keras 3)",
+        ),
+        # tf_keras: super().get_config() holds name as well
+        Invalid(
+            "import tf_keras\nclass A(tf_keras.layers.Layer):\n    def __init__(self, units):\n"
+            "        super().__init__()\n        self.units = units\n"
+            "    def get_config(self):\n        config = super().get_config()\n"
+            "        config.update(units=self.units)\n        return config\n",
+            3, 5, "unexpected keyword argument 'name'",
+        ),
+    ]
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        info = self.custom_object(node)
+        if info is None or info.init is None:
+            return
+        definition = method(node, "__init__")
+        if definition is None:
+            return
+        project = self.context.project
+        kind = project.keras_kind(info)
+        major = self.context.keras_major
+        message = self.not_accepted(project, info, kind, major, definition) or self.not_forwarded(
+            project, info, kind, definition, node
+        )
+        if message:
+            self.report(definition, message)
+
+    def not_accepted(
+        self, project: ProjectIndex, info: ClassInfo, kind: str, major: int, definition: cst.FunctionDef
+    ) -> Optional[str]:
+        init = info.init
+        if init.accepts_kwargs:
+            return None
+        found = config_keys(project, info, major, kind, kind == "model" and builds_functional(definition))
+        if not found:
+            return None
+        keys, version_dependent, source = found
+        refused = [k for k in keys if k not in accepted(init)]
+        if not refused:
+            return None
+        error = f"TypeError: {info.name}.__init__() got an unexpected keyword argument '{refused[0]}'"
+        return (
+            f"`__init__` does not accept `**kwargs`, but "
+            f"{'the automatic config (there is no get_config)' if source == 'auto' else 'the saved config'} "
+            f"holds {listed(keys)} and loading "
+            f"passes {'it' if len(keys) == 1 else 'them'} back into it: \"{error}\""
+            f"{f' (Keras {major})' if version_dependent else ''}; accept `**kwargs` and pass them to `super().__init__`"
+        )
+
+    def not_forwarded(
+        self, project: ProjectIndex, info: ClassInfo, kind: str, definition: cst.FunctionDef, node: cst.ClassDef
+    ) -> Optional[str]:
+        init = info.init
+        base_keys = BASE_INIT_KEYWORDS.get(kind)
+        if kind == "loss" and self.context.keras_major == 2:
+            base_keys = ("name", "reduction")  # tf_keras's Loss takes no dtype
+        if base_keys is None or not init.calls_super:
+            return None
+        used = names_read(definition)
+        own = accepted(init)
+        unused = [k for k in base_keys if k in own and k not in used]
+        kwargs = next((p.name for p in init.params if p.kind == "var_keyword"), None)
+        swallowed = []
+        if kwargs is not None and not init.forwards_kwargs and not uses_of_kwargs(definition, kwargs, base_keys):
+            swallowed = [k for k in base_keys if k not in own]
+        unused = [k for k in unused if next_init_takes(project, info, k)]
+        swallowed = [k for k in swallowed if next_init_takes(project, info, k)]
+        if "trainable" in unused + swallowed and not holds_trainable_weights(self, node, info):
+            # no weights (that we can see): `trainable` changes nothing
+            unused = [k for k in unused if k != "trainable"]
+            swallowed = [k for k in swallowed if k != "trainable"]
+        if swallowed:
+            taken = f"`**{kwargs}`"
+            if kind == "optimizer":
+                what = "`name=` and the base optimizer arguments (`clipnorm=`, `weight_decay=`, ...) given at construction are"
+            else:
+                dropped = [k for k in base_keys if k in unused or k in swallowed]
+                what = f"{listed(dropped, '=')} given at construction {'is' if len(dropped) == 1 else 'are'}"
+            fix = f"`super().__init__(**{kwargs})`"
+        elif unused:
+            taken = listed(unused)
+            what = f"{listed(unused, '=')} given at construction {'is' if len(unused) == 1 else 'are'}"
+            fix = "`super().__init__(" + ", ".join(f"{k}={k}" for k in unused) + ")`"
+        else:
+            return None
+        return (
+            f"`__init__` accepts {taken} but never passes {'it' if taken.count('`') == 2 else 'them'} to "
+            f"`super().__init__`: {what} silently dropped (and saved as the defaults); pass "
+            f"{'it' if taken.count('`') == 2 else 'them'} on with {fix}"
+        )
