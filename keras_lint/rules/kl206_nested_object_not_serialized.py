@@ -38,7 +38,9 @@ class NestedObjectNotSerialized(Rule):
     ...), re-bound in `__init__` before it is stored, assigned again elsewhere in the class, or only
     passed on (`add_weight(initializer=self.init)`, `Dense(kernel_initializer=self.init)`): Keras
     accepts the dict there. Silent, too, on keys a Keras base's `from_config` deserializes itself
-    (`layer` of a `Wrapper`, `cell` of an `RNN`, ...).
+    (`layer` of a `Wrapper`, `cell` of an `RNN`, ...), on arguments that hold a class (a default
+    such as `keras.layers.Dense`, a `Type[...]` annotation: Keras cannot save those at all), and
+    when a base class is neither Keras's nor the project's (it may define `from_config`).
 
     ## Why is this bad?
     Keras turns the nested object into a dict when saving, and the default `from_config` calls
@@ -139,6 +141,11 @@ class NestedObjectNotSerialized(Rule):
         "import keras\nfrom mylib import ConfigMixin\nclass W(ConfigMixin, keras.layers.Layer):\n    def __init__(self, inner, **kw):\n"
         "        super().__init__(**kw)\n        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
         "    def get_config(self):\n        return {**super().get_config(), 'inner': self.inner}\n",
+        # a class, not an instance (Keras cannot save it at all: another failure than this rule's)
+        "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, block=keras.layers.Dense, **kw):\n"
+        "        super().__init__(**kw)\n        self.block = block\n    def build(self, s):\n        self.inner = self.block(3)\n"
+        "    def call(self, x):\n        return self.inner(x)\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'block': self.block}\n",
         # tf_keras: an unserialized function with a from_config loads from `.h5` too (measured)
         "import tf_keras as keras\nclass W(keras.layers.Layer):\n    def __init__(self, fn, **kw):\n        super().__init__(**kw)\n"
         "        self.fn = fn\n    def call(self, x):\n        return self.fn(x)\n"
@@ -217,6 +224,7 @@ class NestedObjectNotSerialized(Rule):
         special_base = any(not path_matches(path, *PLAIN_BASES) for path in keras_bases)
         assigned = _self_assignments(node)
         rebound = _rebound_names(init)
+        class_params = _class_params(init)
         unserialized, serialized = [], []
         for key, attr, is_serialized in _config_values(get_config):
             param = info.init.stored.get(attr)
@@ -224,6 +232,7 @@ class NestedObjectNotSerialized(Rule):
                 param is None
                 or attr in info.init.normalised
                 or param in rebound
+                or param in class_params
                 or assigned.get(attr, 0) != 1
                 or attr not in info.called_attributes
                 or attr in inherited_methods
@@ -361,6 +370,23 @@ def _self_assignments(node: cst.ClassDef) -> dict:
                 key = _string(sub.args[1].value)
                 counts[key or "*"] = counts.get(key or "*", 0) + 2  # setattr: treat as a second assignment
     return counts
+
+
+def _class_params(function: cst.FunctionDef) -> set:
+    """Parameters that hold a class rather than an instance: a default naming a class
+    (`block=keras.layers.Dense`, capitalised, not called) or a `Type[...]`/`type[...]` annotation.
+    Keras cannot even save a class in a config (`get_config() missing 1 required positional
+    argument: 'self'`), so the load failure this rule describes is not what happens to them."""
+    found = set()
+    params = function.params
+    for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+        default = dotted(param.default) if param.default is not None else None
+        if default and default.rsplit(".", 1)[-1][:1].isupper():
+            found.add(param.name.value)
+        annotation = param.annotation.annotation if param.annotation is not None else None
+        if isinstance(annotation, cst.Subscript) and (dotted(annotation.value) or "").rsplit(".", 1)[-1] in ("Type", "type"):
+            found.add(param.name.value)
+    return found
 
 
 def _rebound_names(function: cst.FunctionDef) -> set:
