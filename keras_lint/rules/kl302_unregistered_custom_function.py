@@ -1,0 +1,164 @@
+from typing import Optional
+
+import libcst as cst
+
+from ..names import keras_path
+from .base import Invalid, Rule, dotted
+from .kl301_unserializable_callable import TRIGGERS, CallSites, load_failure, qualify, silently_swapped
+
+
+class UnregisteredCustomFunction(CallSites, Rule):
+    """
+    ## What it does
+    Reports a module-level function of the project passed, without
+    `@keras.saving.register_keras_serializable(...)`, where Keras saves it: as `loss=`,
+    `metrics=[...]` or `weighted_metrics=[...]` of `compile()`, or as `activation=`,
+    `recurrent_activation=`, `*_initializer=`, `*_regularizer=` or `*_constraint=` of a Keras layer
+    (or of a project layer/model whose `get_config` saves that argument). The function may be
+    defined in the same file or imported from another module of the project. Silent for registered
+    functions (also through `get_custom_objects()` or a project decorator that registers, such as
+    KerasHub's `keras_hub_export`), for Keras's own functions and strings, for functions of other
+    packages, for functions with decorators it cannot judge, and for sub-layers built inside a
+    custom layer or model class (Keras never saves their config).
+
+    ## Why is this bad?
+    Keras saves a function by its bare name and looks the name up on load among its built-ins and
+    the registered objects. An unregistered function is found in neither, so a default load fails:
+    `TypeError: Could not locate function 'my_loss'. Make sure custom classes and functions are
+    decorated with @keras.saving.register_keras_serializable().` (for an initializer, regularizer or
+    constraint: `Could not interpret initializer identifier`). Defining or importing the function
+    in the loading script does not help; only `custom_objects=` does (or `compile=False` for
+    `compile()` arguments, which loads the model uncompiled). Keras 2 (`.h5`): `ValueError: Unknown
+    loss function: 'my_loss'`; a custom activation in a Keras 2 `.h5` file cannot be loaded at all.
+    When the function's name is also a Keras built-in (`mish`, `dice`), the load silently uses
+    Keras's function instead.
+
+    ## Example
+    ```python
+    def dice_loss(y_true, y_pred):
+        ...
+
+    model.compile(optimizer="adam", loss=dice_loss)
+    ```
+
+    ## Use instead
+    ```python
+    @keras.saving.register_keras_serializable(package="my_project")
+    def dice_loss(y_true, y_pred):
+        ...
+
+    model.compile(optimizer="adam", loss=dice_loss)
+    ```
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL302"
+    name = "unregistered-custom-function"
+    summary = "unregistered project function passed as loss/metric/activation/...: the saved model cannot be loaded"
+    triggers = TRIGGERS
+    needs_project = True  # project functions and classes, wherever they are defined
+
+    VALID = [
+        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef my_loss(y, p):\n    return y - p\n"
+        "model.compile(optimizer='adam', loss=my_loss)\n",
+        "from tensorflow.keras.utils import register_keras_serializable as reg\nfrom tensorflow.keras import layers\n"
+        "@reg('p')\ndef act(t):\n    return t\nlayers.Dense(3, activation=act)\n",
+        # registered through get_custom_objects
+        "import keras\ndef my_loss(y, p):\n    return y - p\nkeras.saving.get_custom_objects()['my_loss'] = my_loss\n"
+        "model.compile(optimizer='adam', loss=my_loss)\n",
+        # a project decorator whose body registers
+        "import keras\ndef export(path):\n    def wrap(symbol):\n"
+        "        keras.saving.register_keras_serializable(package='p')(symbol)\n        return symbol\n    return wrap\n"
+        "@export('p.act')\ndef act(t):\n    return t\nkeras.layers.Dense(3, activation=act)\n",
+        # the layer built into the registry is not saved (fixtures/KL302/good_custom_objects_key.py: a
+        # function registered under its name as such a layer is found again too)
+        "import keras\ndef act(x):\n    return x\nkeras.saving.get_custom_objects()['act'] = keras.layers.Activation(act)\n",
+        # a decorator from elsewhere: it might register or replace the function
+        "import keras\nfrom mylib import export\n@export('act')\ndef act(t):\n    return t\n"
+        "keras.layers.Dense(3, activation=act)\n",
+        # Keras's own functions, other packages' functions, strings
+        "import keras\nfrom keras.losses import mean_squared_error\nmodel.compile(optimizer='adam', loss=mean_squared_error)\n",
+        "import tensorflow as tf\nmodel.compile(optimizer='adam', loss=tf.keras.losses.huber, metrics=['mae'])\n",
+        "import keras\nfrom mylib import act\nkeras.layers.Dense(3, activation=act)\n",
+        # not a compile() of Keras, not a Keras layer
+        "def my_loss(y, p):\n    return y - p\nmodel.compile(optimizer='adam', loss=my_loss)\n",
+        "import keras\ndef my_loss(y, p):\n    return y - p\nmodel.compile(my_loss)\n",
+        "import keras\nimport torch\ndef act(t):\n    return t\ntorch.nn.Linear(3, 3, activation=act)\n",
+        # a sub-layer of a custom layer is not saved
+        "import keras\ndef act(t):\n    return t\nclass Block(keras.layers.Layer):\n    def build(self, shape):\n"
+        "        self.d = keras.layers.Dense(3, activation=act)\n",
+        # a nested function or a lambda is KL301's finding
+        "import keras\ndef build():\n    def act(t):\n        return t\n    return keras.layers.Dense(3, activation=act)\n",
+        # rebound: not provably the def
+        "import keras\ndef act(t):\n    return t\nact = keras.saving.register_keras_serializable()(act)\n"
+        "keras.layers.Dense(3, activation=act)\n",
+    ]
+    INVALID = [
+        Invalid("import keras\ndef my_loss(y, p):\n    return y - p\nmodel.compile(optimizer='adam', loss=my_loss)\n",
+                4, 33, "Could not locate function 'my_loss'"),
+        Invalid("import tensorflow as tf\ndef iou(y, p):\n    return p\nmodel.compile(loss='mse', metrics=['mae', iou])\n",
+                4, 43, "`metrics=` of compile()"),
+        Invalid("import keras\ndef iou(y, p):\n    return p\nmodel.compile(loss='mse', weighted_metrics={'out': [iou]})\n",
+                4, 53),
+        Invalid("from keras import layers\ndef act(t):\n    return t\nlayers.Dense(3, activation=act)\n", 4, 17,
+                "`activation=` of `layers.Dense`"),
+        Invalid("import keras\ndef init(shape, dtype=None):\n    return 0\nkeras.layers.Conv1D(3, 3, bias_initializer=init)\n",
+                4, 27),
+        Invalid("import keras\ndef act(t):\n    return t\nkeras.layers.Activation(act)\n", 4, 25),
+        Invalid("import tf_keras as keras\ndef act(t):\n    return t\nkeras.layers.Dense(3, activation=act)\n", 4, 23, "Keras 2"),
+        # the name of a Keras built-in: the load silently takes Keras's function
+        Invalid("import keras\ndef mish(t):\n    return t\nkeras.layers.Dense(3, activation=mish)\n", 4, 23, "silently"),
+        # decorated with something of the project that does not register
+        Invalid("import keras\ndef noop(f):\n    return f\n@noop\ndef act(t):\n    return t\n"
+                "keras.layers.Dense(3, activation=act)\n",
+                7, 23),
+        # a sub-layer built in a plain (non-Keras) builder class is saved with the model
+        Invalid("import keras\ndef act(t):\n    return t\nclass Builder:\n    def build(self):\n"
+                "        return keras.layers.Dense(3, activation=act)\n", 6, 38),
+    ]
+
+    def check_call(self, node: cst.Call) -> None:
+        for site in self.saved_arguments(node):
+            name = self.unregistered(site.value)
+            if name is not None:
+                self.report(site.node, self._message(name, site))
+
+    def unregistered(self, value: cst.BaseExpression) -> Optional[str]:
+        """The function's name if `value` is a module-level project function that is provably not registered."""
+        name = dotted(value)
+        if name is None or name.split(".")[0] in ("self", "cls"):
+            return None
+        line = self.line_of(value)
+        found = self.function_node(name, line)
+        if found is None:
+            return None
+        node, names, module, scope, path = found
+        if scope != "module":
+            return None
+        if keras_path(qualify(names, module, path, node.name, node.lineno)) is not None:
+            return None  # Keras's own function (linting Keras's sources)
+        if self.is_registered_function(node, names, module, path) is not False:
+            return None
+        return node.name
+
+    def _message(self, name: str, site) -> str:
+        what = f"unregistered function `{name}` passed as {site.place}"
+        if silently_swapped(name, site.keyword):
+            return (
+                f"{what}: Keras saves only the name `{name}`, which is also a Keras built-in: the loaded model "
+                f"silently uses Keras's `{name}` instead; rename it and register it with "
+                "@keras.saving.register_keras_serializable()"
+            )
+        if self.context.keras_major == 2:
+            if "activation" in site.keyword:
+                consequence = "Keras 2 cannot load a custom activation from `.h5` at all, and `.keras` files need custom_objects"
+            elif site.keyword in ("loss", "metrics", "weighted_metrics"):
+                kind = "loss" if site.keyword == "loss" else "metric"
+                consequence = f"Keras 2: load fails without custom_objects (\"Unknown {kind} function: '{name}'\")"
+            else:
+                consequence = "Keras 2 saves only its name, so a load needs custom_objects"
+        else:
+            consequence = f"Keras 3 saves only its name and {load_failure(name, site.keyword)}, even when the loader imports it"
+        return f"{what}: {consequence}; register it with @keras.saving.register_keras_serializable()"

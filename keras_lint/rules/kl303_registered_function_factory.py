@@ -1,0 +1,181 @@
+from typing import Optional
+
+import libcst as cst
+
+from .base import Invalid, Rule, dotted
+from .helpers import is_registration
+from .kl102_lambda_with_unregistered_function import KERAS_BUILTIN_FUNCTION_NAMES
+
+
+class RegisteredFunctionFactory(Rule):
+    """
+    ## What it does
+    Reports `@register_keras_serializable(...)` (any spelling: `keras.saving`, `keras.utils`,
+    `tf.keras.utils`, aliased) on a function that defines an inner function and returns it, or
+    returns a lambda: a loss, metric or activation *factory* such as `focal_loss(gamma)`. Silent when
+    the inner function is itself decorated (registered inside the factory), and for registered
+    functions that only use an inner helper.
+
+    ## Why is this bad?
+    The registration covers the factory, but what reaches Keras is the function the factory returns,
+    and that one is not registered. Keras saves it by its own bare name (`loss_fn`) and cannot find
+    it on load, even when the loading script imports the module and so runs the registration:
+    `TypeError: Could not locate function 'loss_fn'. Make sure custom classes and functions are
+    decorated with @keras.saving.register_keras_serializable().` The factory's arguments
+    (`gamma`) are not saved anywhere either. A returned lambda is refused by a default load.
+
+    ## Example
+    ```python
+    @keras.saving.register_keras_serializable(package="my_project")
+    def focal_loss(gamma=2.0):
+        def loss_fn(y_true, y_pred):
+            ...
+        return loss_fn
+
+    model.compile(optimizer="adam", loss=focal_loss(gamma=3.0))
+    ```
+
+    ## Use instead
+    A registered `Loss` subclass whose `get_config` carries the factory's arguments:
+    ```python
+    @keras.saving.register_keras_serializable(package="my_project")
+    class FocalLoss(keras.losses.Loss):
+        def __init__(self, gamma=2.0, **kwargs):
+            super().__init__(**kwargs)
+            self.gamma = gamma
+
+        def call(self, y_true, y_pred):
+            ...
+
+        def get_config(self):
+            return {**super().get_config(), "gamma": self.gamma}
+    ```
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL303"
+    name = "registered-function-factory"
+    summary = "`register_keras_serializable` on a factory: the inner function it returns is saved, and it is not registered"
+    triggers = ("register_keras_serializable",)
+
+    VALID = [
+        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef my_loss(y, p):\n    return y - p\n",
+        # an inner helper that is called, not returned
+        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef my_loss(y, p):\n"
+        "    def sq(t):\n        return t * t\n    return sq(y - p)\n",
+        # the inner function is registered itself
+        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef make(k):\n"
+        "    @keras.saving.register_keras_serializable(package='p', name=f'act_{k}')\n    def act(t):\n"
+        "        return t * k\n    return act\n",
+        # a factory without registration is not this rule's business (KL301 reports its calls)
+        "import keras\ndef focal_loss(gamma):\n    def loss_fn(y, p):\n        return y - p\n    return loss_fn\n",
+        # a registered class
+        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass L(keras.losses.Loss):\n"
+        "    def call(self, y, p):\n        return y - p\n    def get_config(self):\n        return {}\n",
+        # a decorator that is not Keras's
+        "import mylib\n@mylib.register_keras_serializable()\ndef focal_loss(gamma):\n"
+        "    def loss_fn(y, p):\n        return y - p\n    return loss_fn\n",
+        # returns something that is not the inner function
+        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef my_loss(y, p):\n"
+        "    def helper(t):\n        return t\n    return keras.ops.mean(helper(y - p))\n",
+    ]
+    INVALID = [
+        Invalid(
+            "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef focal_loss(gamma=2.0):\n"
+            "    def loss_fn(y, p):\n        return (y - p) * gamma\n    return loss_fn\n",
+            2, 2, "Could not locate function 'loss_fn'",
+        ),
+        Invalid(
+            "from tensorflow.keras.utils import register_keras_serializable\n@register_keras_serializable()\n"
+            "def weighted(w):\n    def fn(y, p):\n        return w * (y - p)\n    if w is None:\n        return None\n"
+            "    return fn\n",
+            2, 2, "`weighted`",
+        ),
+        Invalid(
+            "from keras.saving import register_keras_serializable as reg\n@reg(package='p')\ndef scaled(k):\n"
+            "    return lambda t: t * k\n",
+            2, 2, "lambda",
+        ),
+        Invalid(
+            "import keras\nclass Losses:\n    @staticmethod\n    @keras.utils.register_keras_serializable(package='p')\n"
+            "    def focal(gamma):\n        def fn(y, p):\n            return y - p\n        return fn\n",
+            4, 6,
+        ),
+    ]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        registration = next((d for d in node.decorators if self._registers(d)), None)
+        if registration is None:
+            return
+        returned = _returned_inner(node)
+        if returned is None:
+            return
+        factory = node.name.value
+        what = "a lambda" if returned == "a lambda" else f"its inner function `{returned}`"
+        if returned == "a lambda":
+            consequence = (
+                "Keras saves it as bytecode that a default load refuses (in compile(): \"Requested the "
+                "deserialization of a Python lambda\") or cannot read back (in a layer)"
+            )
+        elif returned in KERAS_BUILTIN_FUNCTION_NAMES:
+            consequence = (
+                f"Keras saves only the name `{returned}`, which is also a Keras built-in: a load silently "
+                f"resolves it to Keras's `{returned}` (or fails, for an initializer)"
+            )
+        else:
+            consequence = (
+                f"Keras saves only the name `{returned}`, which is not registered, so a load fails even when the "
+                f"loader imports the module (as a loss, metric or activation: \"Could not locate function '{returned}'\")"
+            )
+        self.report(
+            registration.decorator,
+            f"registered factory `{factory}` returns {what}: the registration covers `{factory}`, not what it "
+            f"returns; {consequence}; register a Loss/Metric/Layer subclass whose get_config carries the factory's arguments",
+        )
+
+    def _registers(self, decorator: cst.Decorator) -> bool:
+        target = decorator.decorator
+        if isinstance(target, cst.Call):
+            target = target.func
+        return is_registration(self.names, dotted(target), self.line_of(decorator))
+
+
+def _returned_inner(node: cst.FunctionDef) -> Optional[str]:
+    """The name of an undecorated inner function the function returns, "a lambda", or None."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    inner = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
+    for stmt in _flat(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Return) and small.value is not None:
+                value = small.value
+                if isinstance(value, cst.Name) and value.value in inner:
+                    return None if inner[value.value].decorators else value.value
+                if isinstance(value, cst.Lambda):
+                    return "a lambda"
+    return None
+
+
+def _flat(body):
+    """Statements of a function body in order, looking into if/for/while/with/try blocks, not into nested defs."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, field, None)
+            if block is None:
+                continue
+            if isinstance(block, (cst.Else, cst.Finally, cst.If)):
+                if isinstance(block, cst.If):  # elif
+                    yield from _flat([block])
+                    continue
+                block = block.body
+            if isinstance(block, cst.IndentedBlock):
+                yield from _flat(block.body)
+        for handler in getattr(stmt, "handlers", ()):
+            if isinstance(handler.body, cst.IndentedBlock):
+                yield from _flat(handler.body.body)

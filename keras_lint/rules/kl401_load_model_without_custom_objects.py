@@ -1,0 +1,329 @@
+import ast
+import os
+
+import libcst as cst
+
+from ..names import dotted_name
+from ..project import module_name
+from .base import Invalid, Rule, argument, dotted
+from .helpers import is_registration
+from .kl402_legacy_save_format import expects_error, literal_value, path_end
+
+# Entry points that rebuild a saved model (or object) and take `custom_objects` as their second argument.
+LOADERS = (
+    "models.load_model", "saving.load_model", "models.model_from_json", "models.model_from_config",
+    "models.model_from_yaml",
+)
+# Deserializers of one object: mostly called inside a `from_config`, where the loader's
+# `custom_objects` are already in scope; judged only outside classes and wrappers.
+DESERIALIZERS = ("layers.deserialize", "saving.deserialize_keras_object", "utils.deserialize_keras_object")
+SCOPES = (
+    "utils.custom_object_scope", "saving.custom_object_scope", "utils.CustomObjectScope", "saving.CustomObjectScope",
+)
+# Keras 3 finds an unregistered class of these packages by importing the module its config names
+# (serialization_lib._retrieve_class_or_fn); tf_keras finds its own classes by their exported names.
+SELF_LOCATING_PACKAGES = ("keras", "keras_hub", "keras_cv", "keras_nlp", "tf_keras")
+# Kinds of custom object a model needs only to restore its compile() state: `compile=False` skips them.
+COMPILE_ONLY_KINDS = ("loss", "metric", "optimizer", "schedule")
+MAX_NAMED = 3
+
+
+class LoadModelWithoutCustomObjects(Rule):
+    """
+    ## What it does
+    Reports a Keras loading call -- `keras.models.load_model`, `keras.saving.load_model`,
+    `model_from_json`, `model_from_config`, `keras.layers.deserialize`,
+    `deserialize_keras_object`, in any import spelling (`tf.keras`, `tf_keras`, aliases) -- called
+    without `custom_objects` (by keyword or position) and outside `with custom_object_scope(...)` /
+    `CustomObjectScope(...)`, **when the loading file defines or imports custom objects of the
+    project that are not registered**, and names them:
+    - Keras custom-object classes (subclasses of `Layer`, `Model`, `Loss`, `Metric`, ... directly
+      or through project classes) registered nowhere: no `@register_keras_serializable(...)`, no
+      `get_custom_objects()[...] =`/`.update(...)`, no registering project decorator, not a
+      public API class exported with a `*_export` decorator, and not in a `keras`, `keras_hub`,
+      `keras_cv`, `keras_nlp` or `tf_keras` package (Keras finds those by importing their module).
+      Counted when the class is defined in the loading file, or imported into it from the project
+      (`from .blocks import Gate`, or `import pkg.blocks` for every class of that module);
+    - module-level functions of the loading file with the signature of a Keras loss or metric,
+      `(y_true, y_pred, ...)`, that are not registered. Other functions are not counted: whether a
+      helper ends up in a model as an activation or initializer is not visible at the load call,
+      and counting every unregistered function would report nearly every load.
+
+    Why the loading file's view: a bare `load_model` is correct for models of built-in and
+    registered layers, which most are; a file that neither defines nor imports an unregistered
+    custom object (a test that round-trips a model of built-in layers, a library's generic
+    loader) is left alone, while the classic mistake -- the loader imports the class and expects
+    that to be enough -- is caught. With `compile=False`, losses, metrics, optimizers and schedules
+    do not count (Keras skips the compile state). A path without extension (a SavedModel
+    directory) is not reported: Keras 2 revives the classes of a SavedModel without them, and
+    Keras 3 cannot load it at all (KL403). Under Keras 2 (tf_keras), a `.keras` path is not
+    reported either: that loader imports the module a class's config names. A project function that
+    happens to be called `load_model` is not Keras's. Calls with `**kwargs`, calls inside
+    `with pytest.raises(...)`/`self.assertRaises...(...)`, and `deserialize` calls inside a class or
+    inside a function that takes `custom_objects` or `**kwargs` itself (a wrapper that forwards
+    them) are left alone. Under flake8 only the linted file's own custom objects are known.
+
+    ## Why is this bad?
+    A saved model stores each custom object by name only. Loading it in a process where that name
+    is not registered fails:
+    `TypeError: Could not locate class 'MyLayer'. Make sure custom classes and functions are
+    decorated with @keras.saving.register_keras_serializable().` (Keras 3), `ValueError: Unknown
+    layer: 'MyLayer'. Please ensure you are using a keras.utils.custom_object_scope` (`.h5`),
+    `Unknown loss function: 'my_loss'` (Keras 2). Defining or importing the class in the loading
+    script does not help; only `custom_objects=` (or a scope) does, or registering the class with
+    `@keras.saving.register_keras_serializable()` so the saved file names it by its registered key.
+
+    ## Example
+    ```python
+    class Scale(keras.layers.Layer):  # not registered
+        ...
+
+    model = keras.models.load_model("model.keras")
+    ```
+
+    ## Use instead
+    ```python
+    model = keras.models.load_model("model.keras", custom_objects={"Scale": Scale})
+    ```
+    or register `Scale` with `@keras.saving.register_keras_serializable(package="my_project")`
+    before the model is saved, and import its module before loading.
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL401"
+    name = "load-model-without-custom-objects"
+    summary = "`load_model` without `custom_objects` while the project has unregistered custom objects"
+    triggers = ("load_model", "model_from_json", "model_from_config", "model_from_yaml", "deserialize")
+    needs_project = True  # project functions and classes, wherever they are defined
+
+    VALID = [
+        # no unregistered custom object anywhere: the bare load is correct
+        "import keras\nmodel = keras.models.load_model('m.keras')\n",
+        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass Scale(keras.layers.Layer):\n"
+        "    pass\nmodel = keras.models.load_model('m.keras')\n",
+        "import keras\nclass Scale(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['Scale'] = Scale\n"
+        "model = keras.models.load_model('m.keras')\n",
+        # custom objects supplied
+        "import keras\nclass Scale(keras.layers.Layer):\n    pass\n"
+        "model = keras.models.load_model('m.keras', custom_objects={'Scale': Scale})\n",
+        "import keras\nclass Scale(keras.layers.Layer):\n    pass\nmodel = keras.models.load_model('m.keras', {'Scale': Scale})\n",
+        "import keras\nclass Scale(keras.layers.Layer):\n    pass\nwith keras.saving.custom_object_scope({'Scale': Scale}):\n"
+        "    model = keras.models.load_model('m.keras')\n",
+        "from tensorflow.keras.utils import CustomObjectScope\nimport tensorflow as tf\n"
+        "class Scale(tf.keras.layers.Layer):\n    pass\ndef load(p):\n    with CustomObjectScope({'Scale': Scale}):\n"
+        "        return tf.keras.models.load_model(p)\n",
+        "import keras\nclass Scale(keras.layers.Layer):\n    pass\ndef load(p, **kw):\n    return keras.models.load_model(p, **kw)\n",
+        # a project function called load_model, a method called load_model
+        "import keras\nclass Scale(keras.layers.Layer):\n    pass\ndef load_model(p):\n    return p\nload_model('m.keras')\n",
+        "import keras\nclass Scale(keras.layers.Layer):\n    pass\nlearner.load_model('m.keras')\n",
+        # deserialize inside a class's from_config: the loader's custom objects are in scope there
+        "import keras\nclass Wrap(keras.layers.Layer):\n    @classmethod\n    def from_config(cls, config):\n"
+        "        config['inner'] = keras.layers.deserialize(config['inner'])\n        return cls(**config)\n",
+        # a loss-shaped function, but compile=False skips the compile state
+        "import keras\ndef weighted_mse(y_true, y_pred):\n    return y_pred\n"
+        "model = keras.models.load_model('m.keras', compile=False)\n",
+        "import keras\n@keras.saving.register_keras_serializable()\ndef weighted_mse(y_true, y_pred):\n    return y_pred\n"
+        "model = keras.models.load_model('m.keras')\n",
+        # a SavedModel directory: Keras 2 revives the class without it; Keras 3 cannot load it (KL403)
+        "import tensorflow as tf\nclass Tower(tf.keras.Model):\n    pass\nrestored = tf.keras.models.load_model('tower_dir')\n",
+        # the call expects the failure
+        "import keras, pytest\nclass Scale(keras.layers.Layer):\n    pass\ndef test_needs_scale():\n"
+        "    with pytest.raises(TypeError):\n        keras.models.load_model('m.keras')\n",
+        # Keras's own public classes
+        "import keras\nfrom keras.src.api_export import keras_export\n@keras_export('keras.layers.Scale')\n"
+        "class Scale(keras.layers.Layer):\n    pass\nkeras.models.load_model('m.keras')\n",
+    ]
+    INVALID = [
+        Invalid("import keras\nclass Scale(keras.layers.Layer):\n    pass\nmodel = keras.models.load_model('m.keras')\n",
+                4, 9, "`Scale`"),
+        Invalid("import tensorflow as tf\nclass Scale(tf.keras.layers.Layer):\n    pass\n"
+                "def restore(path):\n    return tf.keras.models.load_model(path, compile=False)\n", 5, 12, "Could not locate class"),
+        Invalid("from keras.saving import load_model as lm\nimport keras\nclass Head(keras.Model):\n    pass\nlm('m.keras')\n",
+                5, 1, "`Head`"),
+        Invalid("import keras\ndef weighted_mse(y_true, y_pred):\n    return y_pred\nmodel = keras.models.load_model('m.keras')\n",
+                4, 9, "`weighted_mse`"),
+        Invalid("import tf_keras\nclass Scale(tf_keras.layers.Layer):\n    pass\n"
+                "m = tf_keras.models.model_from_json(text)\n", 4, 5, "model_from_json"),
+        Invalid("import keras\nclass Scale(keras.layers.Layer):\n    pass\nlayer = keras.layers.deserialize(config)\n", 4, 9),
+        # a `with` that is not a custom-object scope does not count
+        Invalid("import keras\nclass Scale(keras.layers.Layer):\n    pass\nwith open('m.json') as f:\n"
+                "    model = keras.models.model_from_json(f.read())\n", 5, 13),
+    ]
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._scopes: list = []  # `with` statements that supply custom objects or expect an error
+        self._classes = 0
+        self._functions: list = []  # enclosing FunctionDefs
+        self._imports = None  # what the file imports, computed on the first load call
+
+    # -- where we are ------------------------------------------------------------------------
+
+    def visit_With(self, node: cst.With) -> None:
+        if expects_error(self, node) or any(self._is_scope(item.item) for item in node.items):
+            self._scopes.append(node)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        if self._scopes and self._scopes[-1] is original_node:
+            self._scopes.pop()
+
+    def _is_scope(self, expr: cst.BaseExpression) -> bool:
+        if not isinstance(expr, cst.Call):
+            return False
+        name = dotted(expr.func)
+        if self.names.is_keras(name, self.line_of(expr), *SCOPES):
+            return True
+        # a scope we cannot resolve (`generic_utils.custom_object_scope`, a project helper): not a bare load
+        last = (name or "").rsplit(".", 1)[-1].lower()
+        return "custom_object" in last or "customobject" in last
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes -= 1
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._functions.pop()
+
+    # -- the call ----------------------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._scopes:
+            return
+        name = dotted(node.func)
+        line = self.line_of(node)
+        if self.names.is_keras(name, line, *LOADERS):
+            pass
+        elif self.names.is_keras(name, line, *DESERIALIZERS):
+            if self._classes or any(_takes(f, "custom_objects") for f in self._functions):
+                return
+        else:
+            return
+        if any(a.star for a in node.args) or argument(node, 1, "custom_objects") is not None:
+            return
+        is_load_model = self.names.is_keras(name, line, "models.load_model", "saving.load_model")
+        if is_load_model:
+            path_arg = argument(node, 0, "filepath")
+            end = path_end(self, path_arg.value) if path_arg is not None else None
+            if end is not None and end.kind == "none":
+                # a SavedModel directory: Keras 2 revives its classes without them, Keras 3 cannot load it (KL403)
+                return
+            if end is not None and end.kind == "keras" and self.context.keras_major == 2:
+                # tf_keras's `.keras` loader imports the module a class's config names: project classes load
+                return
+        compile_arg = argument(node, 2, "compile") if is_load_model else None
+        skip_compile = compile_arg is not None and literal_value(compile_arg.value) is False
+        missing = self._unregistered(skip_compile)
+        if not missing:
+            return
+        shown = ", ".join(f"`{n}`" for n in missing[:MAX_NAMED])
+        if len(missing) > MAX_NAMED:
+            shown += f" and {len(missing) - MAX_NAMED} more"
+        called = f"`{self.names.keras(name, line).rsplit('.', 1)[-1]}`"
+        if called != f"`{name.rsplit('.', 1)[-1]}`":
+            called += f" (as `{name}`)"
+        them = "them" if len(missing) > 1 else "it"
+        self.report(
+            node,
+            f"{called} without `custom_objects`, but this file defines or imports unregistered custom objects "
+            f"({shown}): a saved model using {them} fails to load (\"Could not locate class '{missing[0]}'\" / "
+            f"\"Unknown layer\"); pass custom_objects={{...}} or register {them} with "
+            "@keras.saving.register_keras_serializable()",
+        )
+
+    # -- what the project leaves unregistered ---------------------------------------------------
+
+    def _unregistered(self, skip_compile: bool) -> list:
+        """Unregistered custom objects the loading file can see: its own, and those it imports from the
+        project (a class, or a project module holding such classes). Under flake8 only its own."""
+        project = self.context.project
+        local = [info for info in project.classes_in(self.context.path)]
+        imported = []
+        for target in self._imported_targets():
+            found = project.find(target)
+            if found is not None:
+                imported.append(found)
+            elif target in project.modules:
+                imported += project.modules[target].classes
+        names = []
+        for info in local + imported:
+            kind = project.keras_kind(info)
+            if kind is None or project.is_registered(info) or _exported(info):
+                continue
+            if info.module.split(".")[0] in SELF_LOCATING_PACKAGES:
+                continue
+            if skip_compile and kind in COMPILE_ONLY_KINDS:
+                continue
+            if info.name not in names:
+                names.append(info.name)
+        if not skip_compile:
+            names += [n for n in self._loss_functions() if n not in names]
+        return names
+
+    def _imported_targets(self) -> set:
+        """The absolute qualified names this file imports (in any scope), relative imports resolved."""
+        if self._imports is None:
+            package = module_name(self.context.path)
+            if os.path.basename(self.context.path) != "__init__.py":
+                package = package.rpartition(".")[0]
+            targets, stack = set(), [self.names.module]
+            while stack:
+                scope = stack.pop()
+                stack.extend(scope.children)
+                for bindings in scope.bindings.values():
+                    for binding in bindings:
+                        if binding.kind == "import" and binding.target:
+                            targets.add(_absolute(binding.target, package))
+            targets |= {_absolute(m, package) for m in self.names.imported_modules}  # `import a.b`
+            self._imports = targets
+        return self._imports
+
+    def _loss_functions(self) -> list:
+        """Module-level functions of this file shaped like a Keras loss or metric, not registered."""
+        found = []
+        registered = self.context.project.custom_object_names
+        for name, bindings in self.names.module.bindings.items():
+            if len(bindings) != 1 or bindings[0].kind != "def" or name in registered:
+                continue
+            function = bindings[0].node
+            params = [a.arg for a in function.args.posonlyargs + function.args.args]
+            if params[:2] != ["y_true", "y_pred"]:
+                continue
+            if any(_registers(self.names, d) for d in function.decorator_list):
+                continue
+            found.append(name)
+        return found
+
+
+def _absolute(target: str, package: str) -> str:
+    """`..layers.Scale` imported from package `a.b.c` -> `a.b.layers.Scale`."""
+    if not target.startswith("."):
+        return target
+    level = len(target) - len(target.lstrip("."))
+    parts = package.split(".") if package else []
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    return ".".join(parts + [target.lstrip(".")])
+
+
+def _takes(function: cst.FunctionDef, parameter: str) -> bool:
+    params = function.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    return any(p.name.value == parameter for p in every) or isinstance(params.star_kwarg, cst.Param)
+
+
+def _exported(info) -> bool:
+    """Decorated with a public-API export decorator (`keras_export`, `keras_hub_export`, ...): the
+    library's own class, found by the library's loader."""
+    return any(d and d.rsplit(".", 1)[-1].endswith("_export") for d in info.decorators)
+
+
+def _registers(names, decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return is_registration(names, dotted_name(target), decorator.lineno)

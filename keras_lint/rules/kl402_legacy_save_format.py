@@ -1,0 +1,456 @@
+import dataclasses
+import re
+from typing import Optional
+
+import libcst as cst
+
+from .base import Invalid, Rule, argument, dotted
+
+# ---------------------------------------------------------------------------------------------
+# What a path expression is known to end with. KL402, KL403 and KL502 judge paths by their end
+# only, as Keras does (`str(filepath).endswith(".keras")`), so the literal text at the end of a
+# string, f-string, `+`/`%`/`.format` build, `os.path.join(...)`, `Path(...)`, `p / "x"` or
+# `p.joinpath(...)` decides; anything else (a variable, a call's result) is unknown.
+
+_JOIN_FUNCTIONS = ("os.path.join", "posixpath.join", "ntpath.join", "tensorflow.io.gfile.join")
+_PATH_CLASSES = ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath",
+                 "pathlib.WindowsPath", "pathlib.PureWindowsPath")
+_BRACE_FIELD = re.compile(r"\{[^{}]*\}")
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z%]")
+
+
+@dataclasses.dataclass(frozen=True)
+class PathEnd:
+    """The literal end of a path expression, and its literal start when that is known."""
+
+    tail: str
+    head: Optional[str] = None  # None: the path starts with something unknown
+    whole: bool = False  # the expression is one literal: tail == head == the path
+    component: bool = False  # the tail is the whole last component (`os.path.join(d, "m.h5")`)
+
+    @property
+    def kind(self) -> str:
+        """keras | weights (.weights.h5) | h5 (.h5/.hdf5) | none (no extension) | other."""
+        tail = self.tail
+        if tail.endswith(".keras"):
+            return "keras"
+        if tail.endswith(".weights.h5"):
+            return "weights"
+        if tail.endswith((".h5", ".hdf5")):
+            return "h5"
+        last = re.split(r"[/\\]", tail)[-1]
+        return "none" if "." not in last else "other"
+
+    @property
+    def remote_hub(self) -> bool:
+        """`hf://...`: Keras saves and loads these as directories, without an extension."""
+        return self.head is not None and self.head.startswith("hf://")
+
+    def shown(self) -> str:
+        text = self.tail if self.whole else (".../" if self.component else "...") + self.tail
+        return text if len(text) <= 60 else "..." + text[-57:]
+
+
+def _literal(text: str) -> PathEnd:
+    return PathEnd(text, text, True)
+
+
+def path_end(rule: Rule, node: Optional[cst.BaseExpression]) -> Optional[PathEnd]:
+    """What the path expression `node` is known to end with, or None."""
+    if node is None:
+        return None
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return _literal(value) if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        return _joined(path_end(rule, node.left), path_end(rule, node.right))
+    if isinstance(node, cst.FormattedString):
+        parts = node.parts
+        if not parts:
+            return _literal("")
+        if all(isinstance(p, cst.FormattedStringText) for p in parts):
+            return _literal("".join(p.value for p in parts))
+        if not isinstance(parts[-1], cst.FormattedStringText):
+            return None
+        head = parts[0].value if isinstance(parts[0], cst.FormattedStringText) else None
+        return PathEnd(parts[-1].value, head)
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, cst.Add):
+            return _joined(path_end(rule, node.left), path_end(rule, node.right))
+        if isinstance(node.operator, cst.Divide):  # pathlib: base / "name"
+            right = path_end(rule, node.right)
+            return PathEnd(right.tail, component=right.whole) if right is not None else None
+        if isinstance(node.operator, cst.Modulo):  # "%s/model.h5" % base
+            left = path_end(rule, node.left)
+            return _after_placeholder(left, _PERCENT_SPEC) if left is not None and left.whole else None
+        return None
+    if isinstance(node, cst.Call):
+        return _call_path_end(rule, node)
+    return None
+
+
+def _joined(left: Optional[PathEnd], right: Optional[PathEnd]) -> Optional[PathEnd]:
+    """`left + right`."""
+    if right is None:
+        return None
+    if left is None:
+        return PathEnd(right.tail)
+    if left.whole and right.whole:
+        return _literal(left.tail + right.tail)
+    tail = left.tail + right.tail if right.whole else right.tail
+    head = left.head + right.head if left.whole and right.head is not None else left.head
+    return PathEnd(tail, head)
+
+
+def _after_placeholder(template: PathEnd, spec: re.Pattern) -> Optional[PathEnd]:
+    """A literal format string's text after its last placeholder (None if it ends in one)."""
+    matches = list(spec.finditer(template.tail))
+    if not matches:
+        return template
+    rest = template.tail[matches[-1].end():]
+    if not rest:
+        return None
+    return PathEnd(rest, template.tail[: matches[0].start()] or None)
+
+
+def _call_path_end(rule: Rule, call: cst.Call) -> Optional[PathEnd]:
+    if any(a.star for a in call.args):
+        return None
+    func = call.func
+    positional = [a.value for a in call.args if a.keyword is None]
+    if isinstance(func, cst.Attribute):
+        attr = func.attr.value
+        if attr == "format" and isinstance(func.value, (cst.SimpleString, cst.ConcatenatedString)):
+            template = path_end(rule, func.value)
+            return _after_placeholder(template, _BRACE_FIELD) if template is not None and template.whole else None
+        if attr == "joinpath" and positional:
+            last = path_end(rule, positional[-1])
+            return PathEnd(last.tail, component=last.whole) if last is not None else None
+        if attr == "with_suffix" and len(positional) == 1:
+            suffix = path_end(rule, positional[0])
+            return PathEnd(suffix.tail) if suffix is not None and suffix.whole else None
+    name = dotted(func)
+    line = rule.line_of(call)
+    qualified = rule.names.qualified(name, line) if name else None
+    if qualified in _JOIN_FUNCTIONS or qualified in _PATH_CLASSES:
+        if not positional:
+            return None
+        last = path_end(rule, positional[-1])
+        if last is None or len(positional) == 1:
+            return last
+        first = path_end(rule, positional[0])
+        return PathEnd(last.tail, first.head if first is not None else None, component=last.whole)
+    if len(positional) == 1 and (qualified == "os.fspath" or (name == "str" and rule.names.binding("str", line) is None)):
+        return path_end(rule, positional[0])
+    return None
+
+
+def expects_error(rule: Rule, node: cst.With) -> bool:
+    """`with pytest.raises(...)`, `with self.assertRaises(...)`/`assertRaisesRegex(...)`: code that
+    expects what it calls to raise (tests of the very errors these rules predict)."""
+    for item in node.items:
+        call = item.item
+        name = dotted(call.func) if isinstance(call, cst.Call) else None
+        if name is None:
+            continue
+        last = name.rsplit(".", 1)[-1]
+        if last.startswith("assertRaises") or (last == "raises" and rule.names.qualified(name, rule.line_of(call)) == "pytest.raises"):
+            return True
+    return False
+
+
+def literal_value(node: Optional[cst.BaseExpression]):
+    """The value of a literal True/False/None/number/string, or `...` when not a literal."""
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.Integer):
+        return int(node.value, 0) if node.value.isdigit() else ...
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    return ...
+
+
+# ---------------------------------------------------------------------------------------------
+
+SAVE_FUNCTIONS = ("models.save_model", "saving.save_model")
+SAVE_WEIGHTS_FUNCTIONS = ("saving.save_weights",)
+CHECKPOINT = ("callbacks.ModelCheckpoint",)
+# Calls whose result is a Keras model: evidence that a name assigned from one is a model.
+MODEL_FACTORIES = (
+    "Model", "models.Model", "Sequential", "models.Sequential", "models.load_model", "saving.load_model",
+    "models.clone_model", "models.model_from_json", "models.model_from_config",
+)
+# Keywords only Keras's (and TensorFlow-Keras's) `Model.save` takes.
+# (`options=` is not one: `tf.train.Checkpoint.save` takes it too.)
+KERAS_SAVE_KEYWORDS = ("save_format", "include_optimizer", "save_traces", "signatures")
+
+INVALID_EXTENSION = (
+    "`ValueError: Invalid filepath extension for saving. Please add either a `.keras` extension for the native "
+    "Keras format (recommended) or a `.h5` extension.`"
+)
+LEGACY_H5 = "Keras 3 writes `.h5` in the legacy HDF5 format (it warns \"This file format is considered legacy\")"
+
+
+class LegacySaveFormat(Rule):
+    """
+    ## What it does
+    Under Keras 3, reports saving calls that use a format Keras 3 dropped or only keeps as legacy:
+    - `save_format=` passed to `model.save(...)` or `keras.saving.save_model(...)` (any spelling,
+      `tf.keras.models.save_model` included), and `save_format=` passed to `save_weights(...)`;
+    - a `model.save(...)`, `keras.saving.save_model(...)` or `ModelCheckpoint(...)` path ending
+      `.h5`/`.hdf5`, or without an extension (a SavedModel directory in Keras 2);
+    - a `save_weights(...)` path, or a `ModelCheckpoint(..., save_weights_only=True)` path, that
+      does not end `.weights.h5`.
+
+    Paths are judged by their literal end: string literals, f-strings, `+`, `%` and `.format`
+    builds, `os.path.join(...)`, `pathlib.Path(...)`, `base / "name"` and `.joinpath(...)`.
+    A path held in a variable is not judged. `hf://` paths and `zipped=False` saves are fine.
+
+    The receiver of `.save(...)` is unknown statically, so it is reported only when the evidence
+    is Keras-specific: the file imports Keras or TensorFlow, and the path ends `.h5`/`.hdf5`, or a
+    Keras-only keyword is passed (`save_format=`, `include_optimizer=`, `save_traces=`,
+    `signatures=`), or the receiver is a name assigned, in the same top-level
+    statement (a function body, an `if __name__ == "__main__":` block), from `keras.Model(...)`,
+    `keras.Sequential(...)`, `load_model(...)`, `clone_model(...)` or a `keras.applications`
+    model, and not rebound. Files judged as Keras 2 (they import `tf_keras`) are not reported:
+    there these formats work. Calls inside `with pytest.raises(...)` / `self.assertRaises...(...)`
+    expect the error and are not reported.
+
+    ## Why is this bad?
+    Keras 3 raises on the formats Keras 2 wrote:
+    `ValueError: Invalid filepath extension for saving. Please add either a .keras extension for
+    the native Keras format (recommended) or a .h5 extension. Use model.export(filepath) if you
+    want to export a SavedModel for use with TFLite/TFServing/etc.`;
+    `ValueError: The save_format argument is deprecated in Keras 3. Please remove this argument
+    and pass a file path with either .keras or .h5 extension.`;
+    `ValueError: The filename must end in .weights.h5.`;
+    `ValueError: The filepath provided must end in .keras (Keras model format).` (ModelCheckpoint,
+    `.hdf5` included). `save_weights(save_format=...)` is a `TypeError`. `.h5` still saves, with
+    a warning that the format is legacy: it cannot hold everything a `.keras` file holds.
+
+    ## Example
+    ```python
+    model.save("exported_model")
+    model.save_weights("checkpoints/best.h5")
+    keras.callbacks.ModelCheckpoint("weights.{epoch:02d}.hdf5")
+    ```
+
+    ## Use instead
+    ```python
+    model.save("exported_model.keras")      # or model.export("exported_model") for serving
+    model.save_weights("checkpoints/best.weights.h5")
+    keras.callbacks.ModelCheckpoint("model.{epoch:02d}.keras")
+    ```
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL402"
+    name = "legacy-save-format"
+    summary = "Saving with a path or `save_format` Keras 3 rejects or treats as legacy (`.h5`, no extension)"
+    triggers = (".save(", "save_model", "save_weights", "ModelCheckpoint", "save_format")
+
+    VALID = [
+        "import keras\nmodel = keras.Sequential([])\nmodel.save('model.keras')\n",
+        # a model assigned in another top-level statement is not followed (only `.save(...)` statements are read)
+        "import keras\nmodel = keras.Sequential([])\nmodel.save('saved_model')\n",
+        # the code expects the error
+        "import keras, pytest\ndef test_refused(model):\n    with pytest.raises(ValueError):\n        model.save('m.h5', save_format='tf')\n",
+        "import keras\nmodel.save_weights('w.weights.h5')\n",
+        "import keras\nkeras.callbacks.ModelCheckpoint('m.{epoch:02d}.keras')\n",
+        "import keras\nkeras.callbacks.ModelCheckpoint(f'{d}/best.weights.h5', save_weights_only=True)\n",
+        # the receiver is not provably a Keras model and the path says nothing Keras-specific
+        "import keras\ntokenizer.save('vocab_dir')\n",
+        "import keras\nimport numpy as np\nnp.save('features', x)\n",
+        # the file does not use Keras at all
+        "model.save('model.h5')\n",
+        # a path held in a variable is not judged
+        "import keras\nmodel = keras.Sequential([])\nmodel.save(path)\n",
+        "import keras\nmodel = keras.Sequential([])\nmodel.save(f'{run}_{epoch}')\n",
+        # Keras 2 files: `.h5` and SavedModel directories are Keras 2 formats
+        "import tf_keras\nmodel = tf_keras.Sequential([])\nmodel.save('model.h5')\nmodel.save('saved_model')\n",
+        # valid Keras 3 destinations without an extension
+        "import keras\nmodel = keras.Sequential([])\nmodel.save('hf://me/my-model')\n",
+        "import keras\nmodel = keras.Sequential([])\nmodel.save('unzipped_dir', zipped=False)\n",
+        "import keras\nmodel = keras.Sequential([])\nmodel.export('serving_dir')\n",
+        "import tensorflow as tf\ntf.saved_model.save(model, 'export_dir')\n",
+        "import tensorflow as tf\nckpt.save('ckpt/prefix', options=tf.train.CheckpointOptions())\n",
+        # the name is rebound to something else before it is saved
+        "import keras\nmodel = keras.Sequential([])\nmodel = wrap(model)\nmodel.save('out')\n",
+        "import keras\nsave_format = 'tf'\nmodel.save('m.keras', save_format=None)\n",
+    ]
+    INVALID = [
+        Invalid("import keras\ndef export():\n    model = keras.Sequential([])\n    model.save('saved_model/1')\n", 4, 5, "Invalid filepath extension"),
+        Invalid("import tensorflow as tf\nmodel = tf.keras.models.load_model('m.keras')\nmodel.save('model.h5')\n", 3, 1, "legacy"),
+        Invalid("import tensorflow as tf\nif __name__ == '__main__':\n    model = tf.keras.models.load_model('m.keras')\n    model.save('model_dir/')\n", 4, 5),
+        Invalid("import keras\nmodel.save('best.hdf5')\n", 2, 1, "legacy"),
+        Invalid("import tensorflow as tf\nmodel.save(out_dir, save_format='tf')\n", 2, 1, "save_format"),
+        Invalid("import keras\nkeras.models.save_model(model, 'exported')\n", 2, 1, "Invalid filepath extension"),
+        Invalid("from tensorflow.keras.models import save_model\nsave_model(m, os.path.join(d, 'model.pb'))\nimport os\n", 2, 1),
+        Invalid("import keras\nmodel.save_weights('weights.h5')\n", 2, 1, "must end in `.weights.h5`"),
+        Invalid("import keras\nmodel.save_weights(f'{ckpt_dir}/ckpt')\n", 2, 1, "`.weights.h5`"),
+        Invalid("import keras\nmodel.save_weights('w.weights.h5', save_format='h5')\n", 2, 1, "TypeError"),
+        Invalid("import keras\nkeras.callbacks.ModelCheckpoint('w.{epoch:02d}-{val_loss:.2f}.hdf5')\n", 2, 1, "must end in `.keras`"),
+        Invalid("from keras.callbacks import ModelCheckpoint\nModelCheckpoint('best.h5', save_weights_only=True)\n", 2, 1, "`.weights.h5`"),
+        Invalid("import os\nimport keras\ndef train(model, d):\n    model.fit()\n    model.save(os.path.join(d, 'final.h5'))\n", 5, 5, "legacy"),
+        Invalid("import keras\nfrom pathlib import Path\ndef run():\n    m = keras.applications.ResNet50()\n    m.save(Path('out') / 'resnet')\n", 5, 5),
+        Invalid("import keras\nmodel.save('%s/model.h5' % out)\n", 2, 1, "legacy"),
+        Invalid("import keras\nmodel.save('{}/best'.format(out), include_optimizer=False)\n", 2, 1, "Invalid filepath extension"),
+    ]
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._models: set = set()  # (name, line): a name assigned from a Keras model factory at that line
+        self._expecting_errors: list = []  # the `with` statements that expect an exception
+
+    def visit_With(self, node: cst.With) -> None:
+        if expects_error(self, node):
+            self._expecting_errors.append(node)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        if self._expecting_errors and self._expecting_errors[-1] is original_node:
+            self._expecting_errors.pop()
+
+    # -- receivers ---------------------------------------------------------------------------
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._note_model(node.targets[0].target.value, node.value, node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self._note_model(node.target.value, node.value, node)
+
+    def _note_model(self, name: str, value: cst.BaseExpression, node: cst.CSTNode) -> None:
+        if isinstance(value, cst.Call) and self._is_model_factory(value):
+            self._models.add((name, self.line_of(node)))
+
+    def _is_model_factory(self, call: cst.Call) -> bool:
+        path = self.names.keras(dotted(call.func), self.line_of(call))
+        if path is None:
+            return False
+        if self.names.is_keras(dotted(call.func), self.line_of(call), *MODEL_FACTORIES):
+            return True
+        parts = path.split(".")
+        return parts[0] == "applications" and len(parts) >= 2 and parts[-1][:1].isupper()
+
+    def _is_model(self, receiver: cst.BaseExpression, line: int) -> bool:
+        if isinstance(receiver, cst.Call):
+            return self._is_model_factory(receiver)
+        if not isinstance(receiver, cst.Name):
+            return False
+        binding = self.names.binding(receiver.value, line)
+        return binding is not None and (receiver.value, binding.line) in self._models
+
+    def _uses_keras(self) -> bool:
+        return self.names.imports_keras() or any(
+            m == "tensorflow" or m.startswith("tensorflow.") for m in self.names.imported_modules
+        )
+
+    # -- calls -------------------------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.context.keras_major != 3 or self._expecting_errors:
+            return
+        line = self.line_of(node)
+        name = dotted(node.func)
+        if self.names.is_keras(name, line, *CHECKPOINT):
+            self._checkpoint(node)
+        elif self.names.is_keras(name, line, *SAVE_FUNCTIONS):
+            self._save(node, argument(node, 1, "filepath"), proven=True)
+        elif self.names.is_keras(name, line, *SAVE_WEIGHTS_FUNCTIONS):
+            self._save_weights(node, argument(node, 1, "filepath"))
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value in ("save", "save_weights"):
+            receiver = node.func.value
+            receiver_name = dotted(receiver)
+            if receiver_name is not None and self.names.qualified(receiver_name, line) is not None:
+                return  # a module's function (`np.save`, `tf.saved_model.save`), not a method of a model
+            if not self._uses_keras():
+                return
+            if node.func.attr.value == "save_weights":
+                self._save_weights(node, argument(node, 0, "filepath"))
+            else:
+                self._save(node, argument(node, 0, "filepath"), proven=self._is_model(receiver, line))
+
+    def _save(self, node: cst.Call, path_arg: Optional[cst.Arg], proven: bool) -> None:
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        if any(a.star == "**" for a in node.args):
+            return
+        if literal_value(keywords.get("zipped")) is False:
+            return
+        end = path_end(self, path_arg.value) if path_arg is not None else None
+        if end is not None and end.remote_hub:
+            return
+        save_format = literal_value(keywords.get("save_format"))
+        has_save_format = "save_format" in keywords and save_format not in (None, False, "")
+        keras_keyword = has_save_format or any(k in keywords for k in KERAS_SAVE_KEYWORDS[1:])
+        kind = end.kind if end is not None else None
+        problems = []
+        if has_save_format:
+            shown = f"={save_format!r}" if isinstance(save_format, str) else ""
+            problems.append(
+                f"`save_format{shown}` is deprecated in Keras 3 (\"The `save_format` argument is deprecated in Keras 3. "
+                "Please remove this argument and pass a file path with either `.keras` or `.h5` extension\", a "
+                "ValueError unless the path ends in `.keras` or `.h5`)"
+            )
+        if kind == "h5":
+            problems.append(f"{LEGACY_H5}; use a `.keras` path")
+        elif kind in ("none", "other") and (proven or keras_keyword):
+            what = "has no extension" if kind == "none" else "does not end in `.keras` or `.h5`"
+            problems.append(
+                f"the path `{end.shown()}` {what}: Keras 3 raises {INVALID_EXTENSION}; save to a `.keras` path, "
+                "or use `model.export(dir)` for a SavedModel"
+            )
+        if problems:
+            self.report(node, "; ".join(problems))
+
+    def _save_weights(self, node: cst.Call, path_arg: Optional[cst.Arg]) -> None:
+        if any(a.star for a in node.args):
+            return
+        problems = []
+        if any(a.keyword is not None and a.keyword.value == "save_format" for a in node.args):
+            problems.append("Keras 3's `save_weights` takes no `save_format` (TypeError: unexpected keyword argument)")
+        end = path_end(self, path_arg.value) if path_arg is not None else None
+        max_shard = any(a.keyword is not None and a.keyword.value == "max_shard_size" for a in node.args)
+        if end is not None and end.kind != "weights" and not max_shard:
+            problems.append(
+                f"the path `{end.shown()}` does not end in `.weights.h5`: Keras 3 raises "
+                f"`ValueError: The filename must end in `.weights.h5``"
+            )
+        if problems:
+            self.report(node, "; ".join(problems))
+
+    def _checkpoint(self, node: cst.Call) -> None:
+        if any(a.star for a in node.args):
+            return
+        path_arg = argument(node, 0, "filepath")
+        end = path_end(self, path_arg.value) if path_arg is not None else None
+        if end is None:
+            return
+        weights_arg = argument(node, 4, "save_weights_only")
+        weights_only = literal_value(weights_arg.value) if weights_arg is not None else False
+        if weights_only is True or weights_only == 1:
+            if end.kind != "weights":
+                self.report(
+                    node,
+                    f"Keras 3 `ModelCheckpoint(save_weights_only=True)` needs a path ending `.weights.h5`, not "
+                    f"`{end.shown()}`: `ValueError: When using `save_weights_only=True` in `ModelCheckpoint`, the "
+                    "filepath provided must end in `.weights.h5``",
+                )
+        elif weights_only is False:
+            if end.tail.endswith(".h5"):
+                self.report(node, f"{LEGACY_H5}; use a `.keras` checkpoint path")
+            elif end.kind != "keras":
+                self.report(
+                    node,
+                    f"Keras 3 `ModelCheckpoint` needs a path ending `.keras` (or legacy `.h5`), not "
+                    f"`{end.shown()}`: `ValueError: The filepath provided must end in `.keras` (Keras model format)`",
+                )
+        elif end.kind not in ("keras", "weights", "h5") or end.tail.endswith(".hdf5"):
+            # save_weights_only unknown: only a path neither mode accepts
+            self.report(
+                node,
+                f"Keras 3 `ModelCheckpoint` accepts only paths ending `.keras`/`.h5` (or `.weights.h5` with "
+                f"save_weights_only=True), not `{end.shown()}`: it raises ValueError",
+            )

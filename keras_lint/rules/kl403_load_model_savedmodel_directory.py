@@ -1,0 +1,105 @@
+import libcst as cst
+
+from .base import Invalid, Rule, argument, dotted
+from .kl402_legacy_save_format import expects_error, path_end
+
+LOAD_MODEL = ("models.load_model", "saving.load_model")
+
+
+class LoadModelSavedModelDirectory(Rule):
+    """
+    ## What it does
+    Under Keras 3, reports `load_model(...)` (`keras.models.load_model`, `keras.saving.load_model`,
+    `tf.keras.models.load_model`, in any import spelling) given a path without an extension -- a
+    string literal, f-string, `os.path.join(...)` or `pathlib` join whose literal end has none,
+    such as `"saved_model/1"`, `"export_dir/"` or `os.path.join(out, "model")`: the SavedModel
+    directory that Keras 2's `model.save("dir")` and `tf.saved_model.save` write. `hf://` paths
+    (Hugging Face Hub) are not reported, nor files that import Orbax (Keras 3 also loads Orbax
+    checkpoint directories), nor files judged as Keras 2 (they import `tf_keras`), nor calls
+    inside `with pytest.raises(...)` / `self.assertRaises...(...)`.
+
+    ## Why is this bad?
+    Keras 3's `load_model` reads `.keras` files, legacy `.h5` files, and the unzipped directories
+    of `save_model(..., zipped=False)`; it cannot read a SavedModel:
+    `ValueError: File format not supported: filepath=saved_model/1. Keras 3 only supports V3
+    .keras files, legacy H5 format files (.h5 extension). Note that the legacy SavedModel format
+    is not supported by load_model() in Keras 3. In order to reload a TensorFlow SavedModel as an
+    inference-only layer in Keras 3, use keras.layers.TFSMLayer(saved_model/1,
+    call_endpoint='serving_default')`.
+
+    ## Example
+    ```python
+    model = keras.models.load_model("exported/serving_model")
+    ```
+
+    ## Use instead
+    Reload a SavedModel for inference as a layer (or re-save the model as `.keras` with the Keras
+    that wrote it, and load that):
+    ```python
+    layer = keras.layers.TFSMLayer("exported/serving_model", call_endpoint="serving_default")
+    outputs = layer(inputs)
+    ```
+    To write a SavedModel from Keras 3, use `model.export("exported/serving_model")`.
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL403"
+    name = "load-model-savedmodel-directory"
+    summary = "`load_model` given a SavedModel directory: Keras 3 cannot load it (use `keras.layers.TFSMLayer`)"
+    triggers = ("load_model",)
+
+    VALID = [
+        "import keras\nkeras.models.load_model('model.keras')\n",
+        "import keras\nkeras.models.load_model('legacy.h5')\n",
+        "import keras\nkeras.saving.load_model('hf://me/my-model')\n",
+        "import keras\nkeras.saving.load_model(path)\n",
+        "import keras\nkeras.saving.load_model(f'{out}/{name}')\n",
+        "import tf_keras\ntf_keras.models.load_model('saved_model')\n",
+        "def load_model(path):\n    return path\nload_model('saved_model')\n",
+        "import keras\nlayer = keras.layers.TFSMLayer('saved_model', call_endpoint='serving_default')\n",
+        "import keras\nimport orbax.checkpoint\nkeras.saving.load_model('checkpoints/step_100')\n",
+        "import keras\nimport unittest\nclass T(unittest.TestCase):\n    def test(self):\n"
+        "        with self.assertRaisesRegex(ValueError, 'File format not supported'):\n"
+        "            keras.saving.load_model('exported')\n",
+    ]
+    INVALID = [
+        Invalid("import keras\nmodel = keras.models.load_model('saved_model/1')\n", 2, 9, "TFSMLayer"),
+        Invalid("import tensorflow as tf\ntf.keras.models.load_model('export_dir/')\n", 2, 1, "File format not supported"),
+        Invalid("from tensorflow.keras.models import load_model\nimport os\nload_model(os.path.join(d, 'model'))\n", 3, 1),
+        Invalid("from keras.saving import load_model as lm\nfrom pathlib import Path\nlm(Path(d) / 'serving')\n", 3, 1),
+        Invalid("import keras\ndef restore(run):\n    return keras.models.load_model(f'runs/{run}/model', compile=False)\n", 3, 12),
+        Invalid("import keras\nkeras.models.load_model(filepath='exported')\n", 2, 1, "`exported`"),
+    ]
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._expecting_errors: list = []
+
+    def visit_With(self, node: cst.With) -> None:
+        if expects_error(self, node):
+            self._expecting_errors.append(node)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        if self._expecting_errors and self._expecting_errors[-1] is original_node:
+            self._expecting_errors.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.context.keras_major != 3 or self._expecting_errors:
+            return
+        if not self.names.is_keras(dotted(node.func), self.line_of(node), *LOAD_MODEL):
+            return
+        if any(m == "orbax" or m.startswith("orbax.") for m in self.names.imported_modules):
+            return
+        path_arg = argument(node, 0, "filepath")
+        end = path_end(self, path_arg.value) if path_arg is not None else None
+        if end is None or end.kind != "none" or end.remote_hub:
+            return
+        self.report(
+            node,
+            f"`load_model` given `{end.shown()}`, a path without extension (a SavedModel directory): Keras 3 "
+            "cannot load SavedModels (\"ValueError: File format not supported ... the legacy SavedModel format is "
+            "not supported by `load_model()` in Keras 3\"); use `keras.layers.TFSMLayer(path, "
+            "call_endpoint='serving_default')` for inference, and `model.export(path)` to write one",
+        )

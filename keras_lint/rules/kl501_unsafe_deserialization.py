@@ -1,0 +1,124 @@
+import libcst as cst
+
+from .base import Invalid, Rule, dotted
+from .kl402_legacy_save_format import literal_value
+
+ENABLE_UNSAFE = ("config.enable_unsafe_deserialization",)
+SAFE_MODE_SCOPE = ("saving.SafeModeScope",)
+# Names of Keras functions and methods that take `safe_mode`, for calls whose receiver cannot be
+# resolved (`saving_lib.load_model`, `MyModel.from_config`) in a file that uses Keras.
+LOAD_NAMES = frozenset(
+    {"load_model", "deserialize_keras_object", "deserialize", "from_config", "model_from_json", "model_from_config"}
+)
+
+WHY = (
+    "loading a file with it can run code from the file (a Lambda layer's Python bytecode; CVE-2024-3660, and the "
+    "safe_mode bypasses CVE-2025-1550 / CVE-2025-9906 show what an attacker's file can do)"
+)
+USE_INSTEAD = "load only files you made, and replace Lambda layers with registered Layer subclasses so safe_mode can stay on"
+
+
+class UnsafeDeserialization(Rule):
+    """
+    ## What it does
+    Reports what turns off Keras's safe mode for deserialization:
+    - `safe_mode=False` (or `0`) passed to a Keras load or deserialize call: `load_model`,
+      `deserialize_keras_object`, `keras.layers.deserialize`, `from_config`, ... in any import
+      spelling, and calls of those names on other receivers in a file that imports Keras or
+      TensorFlow;
+    - `keras.config.enable_unsafe_deserialization()`, which turns it off for the whole process;
+    - `SafeModeScope(False)` / `SafeModeScope(safe_mode=False)` (`keras.src.saving.serialization_lib`).
+
+    ## Why is this bad?
+    Safe mode is what stops a model file from running code when it is loaded: a `Lambda` layer
+    built from a Python lambda is stored as marshalled bytecode, and deserializing it runs whatever
+    the file says (CVE-2024-3660; Keras added `safe_mode` in 2.13 to close it). With safe mode off,
+    loading a model from a download, a shared drive or a model hub is running that file's code
+    with your privileges. Even with safe mode on, crafted files have bypassed it (CVE-2025-1550,
+    CVE-2025-9906, CVE-2025-9905): `safe_mode=False` removes the one check there is. Keras says
+    so itself: "This carries a potential risk of arbitrary code execution and thus it is
+    disallowed by default."
+
+    ## Example
+    ```python
+    model = keras.models.load_model("model.keras", safe_mode=False)
+    ```
+
+    ## Use instead
+    Build the model without Python lambdas (a registered `Layer` subclass instead of
+    `Lambda(lambda ...)`), and load it with the default `safe_mode=True`:
+    ```python
+    model = keras.models.load_model("model.keras")
+    ```
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL501"
+    name = "unsafe-deserialization"
+    summary = "Keras safe mode turned off (`safe_mode=False`, `enable_unsafe_deserialization()`): loading runs code"
+    triggers = ("safe_mode", "enable_unsafe_deserialization", "SafeModeScope")
+
+    VALID = [
+        "import keras\nkeras.models.load_model('m.keras')\n",
+        "import keras\nkeras.models.load_model('m.keras', safe_mode=True)\n",
+        "import keras\nkeras.models.load_model('m.keras', safe_mode=trusted)\n",
+        "from keras.src.saving.serialization_lib import SafeModeScope\nwith SafeModeScope(True):\n    pass\n",
+        # not Keras: a project function, and a file that does not use Keras
+        "def load_model(path, safe_mode=False):\n    return path\nload_model('m', safe_mode=False)\n",
+        "loader.load_model('m.keras', safe_mode=False)\n",
+        "import keras\nyaml.load(text, safe_mode=False)\n",
+    ]
+    INVALID = [
+        Invalid("import keras\nmodel = keras.models.load_model('m.keras', safe_mode=False)\n", 2, 9, "CVE-2024-3660"),
+        Invalid("import tensorflow as tf\ntf.keras.models.load_model(p, custom_objects=objs, safe_mode=False)\n", 2, 1),
+        Invalid("from keras.saving import load_model as lm\nlm(p, safe_mode=0)\n", 2, 1),
+        Invalid("import keras\nkeras.saving.deserialize_keras_object(cfg, safe_mode=False)\n", 2, 1),
+        Invalid("import keras\nkeras.config.enable_unsafe_deserialization()\n", 2, 1, "whole process"),
+        Invalid("from keras.src.saving import serialization_lib\nwith serialization_lib.SafeModeScope(False):\n    pass\n", 2, 6),
+        Invalid("from keras.src.saving.serialization_lib import SafeModeScope\nwith SafeModeScope(safe_mode=False):\n    pass\n", 2, 6),
+        Invalid("import keras\ndef restore(cfg):\n    return MyModel.from_config(cfg, safe_mode=False)\n", 3, 12),
+        Invalid("import tf_keras\ntf_keras.models.load_model('m.keras', safe_mode=False)\n", 2, 1),
+    ]
+
+    def _uses_keras(self) -> bool:
+        return self.names.imports_keras() or any(
+            m == "tensorflow" or m.startswith("tensorflow.") for m in self.names.imported_modules
+        )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted(node.func)
+        line = self.line_of(node)
+        if self.names.is_keras(name, line, *ENABLE_UNSAFE):
+            self.report(
+                node,
+                f"`enable_unsafe_deserialization()` turns Keras's safe mode off for the whole process: {WHY}; {USE_INSTEAD}",
+            )
+            return
+        if self.names.is_keras(name, line, *SAFE_MODE_SCOPE):
+            value = next((a.value for a in node.args if a.keyword is None or a.keyword.value == "safe_mode"), None)
+            if value is not None and not any(a.star for a in node.args) and _is_false(value):
+                self.report(node, f"`SafeModeScope(False)` turns Keras's safe mode off: {WHY}; {USE_INSTEAD}")
+            return
+        safe_mode = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "safe_mode"), None)
+        if safe_mode is None or not _is_false(safe_mode):
+            return
+        keras_path = self.names.keras(name, line)
+        if keras_path is None:
+            last = name.rsplit(".", 1)[-1] if name else None
+            if last not in LOAD_NAMES or not self._uses_keras() or self._is_local(name, line):
+                return
+        self.report(node, f"`safe_mode=False` turns Keras's safe mode off: {WHY}; {USE_INSTEAD}")
+
+    def _is_local(self, name: str, line: int) -> bool:
+        """A bare name bound in this module by something other than an import: the project's own function."""
+        if "." in name:
+            return False
+        binding = self.names.binding(name, line)
+        return binding is None or binding.kind not in ("import", "alias")
+
+
+def _is_false(node: cst.BaseExpression) -> bool:
+    value = literal_value(node)
+    return value is False or (type(value) is int and value == 0)

@@ -1,0 +1,78 @@
+import libcst as cst
+
+from .base import Invalid, Rule, argument, dotted
+from .kl402_legacy_save_format import path_end
+
+LOAD_MODEL = ("models.load_model", "saving.load_model")
+
+
+class LoadModelH5File(Rule):
+    """
+    ## What it does
+    Reports `load_model(...)` (`keras.models.load_model`, `keras.saving.load_model`,
+    `tf.keras.models.load_model`, `tf_keras...`, in any import spelling) given a path that ends
+    `.h5` or `.hdf5` -- a string literal, f-string, `os.path.join(...)` or `pathlib` join whose
+    literal end is `.h5`/`.hdf5`.
+
+    ## Why is this bad?
+    `.h5` files are read by the legacy HDF5 loader, and a `Lambda` layer in an HDF5 file carries
+    Python bytecode that runs when the model is loaded and called. That loader has ignored
+    `safe_mode`: Keras 2 / tf_keras load such a file without any check (observed with tf_keras
+    2.21: a Python-lambda model saved as `.h5` loads with the default `safe_mode=True`), and
+    Keras 3 before 3.11.3 did too (CVE-2025-9905, "safe_mode is silently ignored" for `.h5`).
+    Keras 3.11.3 and later check it, but still ignore the global
+    `keras.config.enable_unsafe_deserialization()` switch on this path. A model file you did not
+    make can therefore run code on your machine. The `.keras` format is checked by `safe_mode`
+    in every Keras version that has it.
+
+    ## Example
+    ```python
+    model = keras.models.load_model("downloaded/classifier.h5")
+    ```
+
+    ## Use instead
+    Load `.keras` files (re-save trusted `.h5` models once as `.keras`), and keep the default
+    `safe_mode=True`:
+    ```python
+    model = keras.models.load_model("downloaded/classifier.keras")
+    ```
+
+    ## Fix safety
+    No automatic fix yet.
+    """
+
+    code = "KL502"
+    name = "load-model-h5-file"
+    summary = "`load_model` reads an `.h5` file: the legacy HDF5 loader has ignored `safe_mode` (CVE-2025-9905)"
+    triggers = ("load_model",)
+
+    VALID = [
+        "import keras\nkeras.models.load_model('model.keras')\n",
+        "import keras\nkeras.models.load_model(path)\n",
+        "import keras\nkeras.models.load_model(f'{name}.{ext}')\n",
+        "import keras\nmodel.load_weights('best.weights.h5')\n",
+        "import keras\nmodel.load_weights('best.h5')\n",
+        "def load_model(path):\n    return path\nload_model('model.h5')\n",
+        "import h5py\nh5py.File('model.h5')\n",
+    ]
+    INVALID = [
+        Invalid("import keras\nmodel = keras.models.load_model('classifier.h5')\n", 2, 9, "CVE-2025-9905"),
+        Invalid("import tensorflow as tf\ntf.keras.models.load_model('weights-improvement-01.hdf5')\n", 2, 1),
+        Invalid("from tensorflow.keras.models import load_model\nimport os\nload_model(os.path.join(d, 'best.h5'), compile=False)\n", 3, 1),
+        Invalid("import tf_keras\ndef restore(d):\n    return tf_keras.models.load_model(f'{d}/model.h5')\n", 3, 12, "`.keras`"),
+        Invalid("from keras.saving import load_model\nload_model(filepath='m.h5', safe_mode=True)\n", 2, 1),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.names.is_keras(dotted(node.func), self.line_of(node), *LOAD_MODEL):
+            return
+        path_arg = argument(node, 0, "filepath")
+        end = path_end(self, path_arg.value) if path_arg is not None else None
+        if end is None or end.kind != "h5":
+            return
+        self.report(
+            node,
+            f"`load_model` reads `{end.shown()}` with the legacy HDF5 loader, which has ignored `safe_mode` "
+            "(Keras 2/tf_keras, and Keras 3 before 3.11.3: CVE-2025-9905): a Lambda layer in the file runs its code; "
+            "use the `.keras` format for files you did not make",
+        )
