@@ -151,7 +151,9 @@ def _lint_all(targets: list, settings: Settings, args) -> list:
 
 
 def _needs_project(settings: Settings) -> bool:
-    return any(rule.looks_at_custom_objects and settings.enabled(code) for code, rule in ALL_RULES.items())
+    return any(
+        (rule.looks_at_custom_objects or rule.needs_project) and settings.enabled(code) for code, rule in ALL_RULES.items()
+    )
 
 
 def _index_project(targets: list, settings: Settings, jobs: int) -> Optional[ProjectIndex]:

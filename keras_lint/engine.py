@@ -52,9 +52,11 @@ def lint_source(
     tree: Optional[ast.Module] = None,
     inline_noqa: bool = True,
     project: Optional[ProjectIndex] = None,
+    gate: bool = True,
 ) -> FileResult:
     """Lint decoded text. `tree` may be given when the caller already parsed it (flake8 does);
-    without a `project` index the file is judged on its own (what flake8 and stdin can prove)."""
+    without a `project` index the file is judged on its own (what flake8 and stdin can prove).
+    `gate=False` hands every custom-object class to its rules (tests prove the gate changes nothing)."""
     try:
         rules = [
             rule
@@ -73,7 +75,7 @@ def lint_source(
         if not might_matter:
             return FileResult(src.path, [])
         lines = src.lines
-        findings = _run_rules(src, tree, lines, rules, settings, project)
+        findings = _run_rules(src, tree, lines, rules, settings, project, gate)
         findings = noqa.filter_findings(findings, src.text, lines, inline=inline_noqa)
         return FileResult(src.path, sorted(set(findings)))
     except source.SourceError as exc:
@@ -86,7 +88,13 @@ def lint_source(
 
 
 def _run_rules(
-    src: source.SourceFile, tree: ast.Module, lines: list, rules: list, settings: Settings, project: Optional[ProjectIndex]
+    src: source.SourceFile,
+    tree: ast.Module,
+    lines: list,
+    rules: list,
+    settings: Settings,
+    project: Optional[ProjectIndex],
+    gate: bool = True,
 ) -> list:
     names = KerasNames(tree, src.text)
     major = settings.target_keras or (2 if names.looks_like_keras2() else 3)
@@ -99,17 +107,16 @@ def _run_rules(
     visitors = [rule(context) for rule in rules]
     # A statement may spell a trigger through a local alias (`from keras.layers import Lambda as Lam`).
     triggers = {rule: tuple(rule.triggers) + tuple(names.aliases_of(rule.triggers)) for rule in rules}
-    custom_objects = [
-        (info.line, info.end_line) for info in project.classes_in(src.path) if project.keras_kind(info) is not None
+    # Custom-object classes of this file, each with the rules the index cannot clear of it.
+    suspects = [
+        (info.line, [rule for rule in rules if rule.looks_at_custom_objects and (not gate or rule.might_report(info, project))])
+        for info in project.classes_in(src.path)
+        if project.keras_kind(info) is not None
     ]
     for first, last in _statement_spans(tree):
         text = "".join(lines[first - 1: last])
-        holds_custom_object = any(first <= line <= last for line, _ in custom_objects)
-        wanted = [
-            rule
-            for rule in rules
-            if any(t in text for t in triggers[rule]) or (rule.looks_at_custom_objects and holds_custom_object)
-        ]
+        suspected = {rule for line, suspecting in suspects if first <= line <= last for rule in suspecting}
+        wanted = [rule for rule in rules if rule in suspected or any(t in text for t in triggers[rule])]
         if not wanted:
             continue
         try:

@@ -121,6 +121,7 @@ class ClassInfo:
     get_config: Optional[ConfigInfo] = None
     called_attributes: frozenset = frozenset()  # `self.attr(...)` anywhere in the class
     add_weight_initializers: frozenset = frozenset()  # attrs passed as add_weight(initializer=self.attr)
+    unnamed_weights: bool = False  # some `self.add_weight(...)`/`self.add_variable(...)` may lack a name
 
     @property
     def qualname(self) -> str:
@@ -306,12 +307,17 @@ class _Summariser:
 
     def summarise_class(self, node: ast.ClassDef) -> ClassInfo:
         methods = {m.name: m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        called, add_weight_inits = set(), set()
+        called, add_weight_inits, unnamed_weights = set(), set(), False
         for sub in ast.walk(node):
             if isinstance(sub, ast.Call):
                 attr = _self_attribute(sub.func)
                 if attr:
                     called.add(attr)
+                if attr in ("add_weight", "add_variable") and not any(
+                    k.arg == "name" and not (isinstance(k.value, ast.Constant) and k.value.value is None)
+                    for k in sub.keywords
+                ):
+                    unnamed_weights = True
                 if isinstance(sub.func, ast.Attribute) and sub.func.attr == "add_weight":
                     for keyword in sub.keywords:
                         inner = _self_attribute(keyword.value) if keyword.arg == "initializer" else None
@@ -332,6 +338,7 @@ class _Summariser:
             get_config=self.summarise_get_config(methods["get_config"]) if "get_config" in methods else None,
             called_attributes=frozenset(called),
             add_weight_initializers=frozenset(add_weight_inits),
+            unnamed_weights=unnamed_weights,
         )
 
     def summarise_init(self, node) -> InitInfo:

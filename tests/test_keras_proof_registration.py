@@ -249,6 +249,7 @@ def test_kl201_is_silent_in_kerass_own_packages(tmp_path):
     write(tmp_path, {
         "keras_cv/__init__.py": "",
         "keras_cv/layers.py": LAYER.format(name="Internal", base="keras.layers.Layer"),
+        "keras_cv/models/no_init_here/blocks.py": LAYER.format(name="Block", base="keras.layers.Layer"),
         "mypkg/__init__.py": "",
         "mypkg/layers.py": LAYER.format(name="Internal", base="keras.layers.Layer"),
     })

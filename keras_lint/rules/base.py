@@ -18,6 +18,8 @@ from ..finding import Edit, Finding, Fix
 from ..names import KerasNames
 from ..project import ClassInfo, ProjectIndex, qualify
 
+_VISITOR_METHODS: dict = {}  # rule class -> names of its visit_*/leave_* methods
+
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety")
 
 
@@ -56,6 +58,8 @@ class Rule(cst.BatchableCSTVisitor):
     triggers: ClassVar[tuple] = ()
     # True: the rule also looks at every class the project index proves to be a Keras custom object.
     looks_at_custom_objects: ClassVar[bool] = False
+    # True: the rule asks the project index about other files (the CLI builds it only for such rules).
+    needs_project: ClassVar[bool] = False
     fix: ClassVar[Optional[str]] = None  # None, "safe" or "unsafe"
     VALID: ClassVar[list] = []
     INVALID: ClassVar[list] = []
@@ -65,6 +69,21 @@ class Rule(cst.BatchableCSTVisitor):
     def __init__(self, context: FileContext):
         super().__init__()
         self.context = context
+
+    def get_visitors(self) -> dict:
+        # LibCST finds a visitor's methods with inspect.getmembers on every traversal; once per class is enough.
+        names = _VISITOR_METHODS.get(type(self))
+        if names is None:
+            names = _VISITOR_METHODS[type(self)] = tuple(super().get_visitors())
+        return {name: getattr(self, name) for name in names}
+
+    @classmethod
+    def might_report(cls, info: ClassInfo, project: ProjectIndex) -> bool:
+        """For rules that look at custom objects: a cheap necessary condition, read off the index
+        alone. False proves the rule has nothing to say about the class, so the engine need not hand
+        its statement to LibCST (most classes of a well-kept project are fine: this is where the
+        time goes). It may say True too often, never False too often (tests/test_engine_gate.py)."""
+        return True
 
     @property
     def names(self) -> KerasNames:

@@ -1,5 +1,8 @@
+import os
+
 import libcst as cst
 
+from ..project import ClassInfo
 from .base import Invalid, Rule
 
 # How each kind of custom object is named in messages.
@@ -20,6 +23,22 @@ KIND_WORDS = {
 # any module, and its `.h5` loader knows its built-ins), so their unregistered classes load.
 # Measured: a model using keras.src.applications.convnext.LayerScale (unregistered) loads.
 KERAS_OWN_PACKAGES = frozenset({"keras", "keras_hub", "keras_cv", "keras_nlp", "tf_keras"})
+
+
+def in_keras_own_package(info: ClassInfo) -> bool:
+    """Is the class's file inside one of Keras's own packages? By module name, or by a folder of that
+    name holding `__init__.py` above the file: the index names a module in a folder without
+    `__init__.py` (an implicit namespace package, e.g. keras_hub/src/models/edrec/) by its file alone."""
+    if info.module.split(".")[0] in KERAS_OWN_PACKAGES:
+        return True
+    folder = os.path.dirname(os.path.abspath(info.path))
+    while True:
+        parent, name = os.path.split(folder)
+        if name in KERAS_OWN_PACKAGES and os.path.isfile(os.path.join(folder, "__init__.py")):
+            return True
+        if parent == folder:
+            return False
+        folder = parent
 
 
 class UnregisteredCustomObject(Rule):
@@ -147,11 +166,15 @@ class UnregisteredCustomObject(Rule):
         Invalid("import keras\nclass A(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['B'] = B\n", 2, 1),
     ]
 
+    @classmethod
+    def might_report(cls, info: ClassInfo, project) -> bool:
+        return not project.is_registered(info) and not in_keras_own_package(info)
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)
         if info is None or self.context.project.is_registered(info):
             return
-        if info.module.split(".")[0] in KERAS_OWN_PACKAGES:
+        if in_keras_own_package(info):
             return
         kind = KIND_WORDS.get(self.context.project.keras_kind(info), "custom object")
         if self.context.keras_major == 2:

@@ -14,6 +14,7 @@ from .kl203_get_config_missing_init_argument import (
     config_carries,
     method,
     missing_argument_error,
+    supplied_by_subclasses,
 )
 
 # Keras bases whose get_config cannot serialize anything: it raises NotImplementedError.
@@ -411,6 +412,14 @@ class MissingGetConfig(Rule):
         ),
     ]
 
+    @classmethod
+    def might_report(cls, info: ClassInfo, project: ProjectIndex) -> bool:
+        return (
+            info.init is not None
+            and info.get_config is None
+            and not any(a.get_config is not None for a in project.ancestors(info))
+        )
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)
         if info is None or info.init is None or info.get_config is not None:
@@ -427,7 +436,10 @@ class MissingGetConfig(Rule):
         if init is None:
             return
         params = [p for p in info.init.own_params if p.name not in EXEMPT_PARAMS]
-        lost = [p for p in params if config_carries(project, info, p.name) is False]
+        lost = [
+            p for p in params
+            if config_carries(self, info, p.name) is False and not supplied_by_subclasses(self, info, p.name)
+        ]
         keras3 = self.context.keras_major == 3
         base_name = base.rsplit(".", 1)[-1]
 

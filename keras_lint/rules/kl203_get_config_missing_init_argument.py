@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import ast
+import os
+import weakref
 from typing import Optional
 
 import libcst as cst
@@ -9,7 +12,7 @@ from ..project import CUSTOM_OBJECT_BASES, ClassInfo, ProjectIndex, base_kind
 from .base import Invalid, Rule
 
 # `__init__` parameters Keras passes back by itself (Layer/Model config) or that never need a key.
-EXEMPT_PARAMS = frozenset({"name", "trainable", "dtype"})
+EXEMPT_PARAMS = frozenset({"name", "trainable", "dtype", "weights"})  # weights: initial values, loaded from the file
 # Keras's own Layer/Model: the keys their get_config writes (Keras 3 and tf_keras).
 LAYER_CONFIG_KEYS = frozenset({"name", "trainable", "dtype", "activity_regularizer"})
 LAYER_BASES = CUSTOM_OBJECT_BASES["layer"]  # Keras's plain Layer
@@ -45,10 +48,15 @@ def passed_on(info: ClassInfo, key: str):
     return key if init.forwards_kwargs else False
 
 
-def trace_key(project: ProjectIndex, info: ClassInfo, key: str, seen: frozenset = frozenset()) -> tuple:
+def trace_key(
+    rule: Optional[Rule], info: ClassInfo, key: str, seen: frozenset = frozenset(), project: Optional[ProjectIndex] = None
+) -> tuple:
     """Does the config `info`'s get_config (its own or an inherited one) returns hold `key`, for an
     argument passed to `info(...)` as `key`? (True / False / None when it cannot be told, and for
-    False the class along the chain where it is lost.)"""
+    False the class along the chain where it is lost.) Without a rule (the index alone, for
+    `might_report`) keys added under computed names go unseen: it may say False where the rule
+    says None, never the reverse."""
+    project = project or rule.context.project
     if info.qualname in seen:
         return None, None
     seen = seen | {info.qualname}
@@ -56,7 +64,7 @@ def trace_key(project: ProjectIndex, info: ClassInfo, key: str, seen: frozenset 
     if own is not None:
         if key in own.keys:
             return True, None
-        if not own.complete:
+        if not own.complete or (rule is not None and dynamic_keys(rule, info)):
             return None, None
         if not own.calls_super:
             return False, info
@@ -75,11 +83,146 @@ def trace_key(project: ProjectIndex, info: ClassInfo, key: str, seen: frozenset 
         if path_matches(parent, *LAYER_BASES, *MODEL_BASES):
             return (True, None) if arrival in LAYER_CONFIG_KEYS else (None, None)
         return True, None  # a built-in (Dense, Loss, ...): its get_config carries the keywords it takes
-    return trace_key(project, parent, arrival, seen)
+    return trace_key(rule, parent, arrival, seen, project)
 
 
-def config_carries(project: ProjectIndex, info: ClassInfo, key: str) -> Optional[bool]:
-    return trace_key(project, info, key)[0]
+def dynamic_keys(rule: Rule, info: ClassInfo) -> bool:
+    """Does the class's get_config add keys the index does not list? `config[k] = v` with a computed
+    `k` (a loop over stored kwargs), `config |= ...`, `config.setdefault(...)`. (Read here: the
+    index's ConfigInfo counts only literal keys and does not mark these incomplete.)"""
+    function = _ast_method(info, "get_config", rule)
+    if function is None:
+        return False
+    for node in ast.walk(function):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            if not (isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+                return True
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            return True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault":
+            return True
+    return False
+
+
+_SUBCLASSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # ProjectIndex -> {qualname: [ClassInfo]}
+
+
+def subclasses(project: ProjectIndex, info: ClassInfo) -> list:
+    """The project classes whose direct base is `info`."""
+    if project not in _SUBCLASSES:
+        children: dict = {}
+        for cls in list(project.classes.values()):
+            for base in cls.bases:
+                parent = project.find(base)
+                if parent is not None and parent.qualname != cls.qualname:
+                    children.setdefault(parent.qualname, []).append(cls)
+        _SUBCLASSES[project] = children
+    return _SUBCLASSES[project].get(info.qualname, [])
+
+
+def supplied_by_subclasses(rule: Rule, info: ClassInfo, key: str, seen: frozenset = frozenset()) -> bool:
+    """A base class's argument that its project subclasses take care of: each one that deals with
+    it supplies it itself (Conv's `rank`, given as a constant by Conv2D), carries it in its own
+    config, or passes it on from a base of its own of the same kind; at least one does. Then the
+    base is not built directly. A subclass without an `__init__` of its own builds the base as it is
+    (the base may be concrete); one that neither takes nor gives the argument says nothing."""
+    children = subclasses(rule.context.project, info)
+    seen = seen | {info.qualname}
+    evidence = False
+    for child in children:
+        if child.init is None or child.qualname in seen:
+            return False
+        if passes_explicitly(rule, child, key, info):
+            evidence = True
+        elif key in {p.name for p in child.init.own_params}:
+            if not (trace_key(rule, child, key)[0] is True or supplied_by_subclasses(rule, child, key, seen)):
+                return False
+            evidence = True
+    return evidence
+
+
+def passes_explicitly(rule: Rule, child: ClassInfo, key: str, base: Optional[ClassInfo] = None) -> bool:
+    """Does the child's `__init__` give its base `key` a value of its own (`rank=2`, or positionally
+    in `key`'s place), rather than passing on an argument of the same name?"""
+    init = _ast_method(child, "__init__", rule)
+    if init is None:
+        return False
+    position = None
+    if base is not None and base.init is not None:
+        positional = [p.name for p in base.init.params if p.kind == "positional"]
+        position = positional.index(key) if key in positional else None
+    for node in ast.walk(init):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+            if any(k.arg == key and not (isinstance(k.value, ast.Name) and k.value.id == key) for k in node.keywords):
+                return True
+            args = list(node.args)
+            if not isinstance(node.func.value, ast.Call):  # Base.__init__(self, ...)
+                args = args[1:]
+            if position is not None and not any(isinstance(a, ast.Starred) for a in args[: position + 1]):
+                if len(args) > position and not (isinstance(args[position], ast.Name) and args[position].id == key):
+                    return True
+    return False
+
+
+def folded_into(init: cst.FunctionDef, into: set) -> set:
+    """Parameters `__init__` folds into another parameter before use (`batch_shape = (batch_size,)
+    + shape`): carried whenever that one is. `into`: the parameters known to be carried."""
+    found: set = set()
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.add(name.value)
+
+    class Collect(cst.CSTVisitor):
+        def visit_Assign(self, assign: cst.Assign) -> None:
+            if any(isinstance(t.target, cst.Name) and t.target.value in into for t in assign.targets):
+                assign.value.visit(Names())
+
+    init.body.visit(Collect())
+    return found
+
+
+def reads_config_keys_from_kwargs(node: cst.ClassDef, info: ClassInfo) -> bool:
+    """Does `__init__` take a get_config key out of `**kwargs` (`kwargs.pop("batch_input_shape")`,
+    `kwargs["k"]`, `"k" in kwargs`)? Then arguments are carried under keys of the class's choosing."""
+    init = method(node, "__init__")
+    if init is None or info.get_config is None or init.params.star_kwarg is None:
+        return False
+    kwargs = init.params.star_kwarg.name.value
+    keys = info.get_config.keys
+    read: set = set()
+
+    def is_kwargs(expr) -> bool:
+        return isinstance(expr, cst.Name) and expr.value == kwargs
+
+    def literal(expr) -> Optional[str]:
+        value = expr.evaluated_value if isinstance(expr, cst.SimpleString) else None
+        return value if isinstance(value, str) else None
+
+    class Collect(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            func = call.func
+            if isinstance(func, cst.Attribute) and is_kwargs(func.value) and func.attr.value in ("pop", "get"):
+                if call.args and literal(call.args[0].value):
+                    read.add(literal(call.args[0].value))
+
+        def visit_Subscript(self, sub: cst.Subscript) -> None:
+            if is_kwargs(sub.value) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
+                key = literal(sub.slice[0].slice.value)
+                if key:
+                    read.add(key)
+
+        def visit_Comparison(self, comparison: cst.Comparison) -> None:
+            for target in comparison.comparisons:
+                if isinstance(target.operator, cst.In) and is_kwargs(target.comparator) and literal(comparison.left):
+                    read.add(literal(comparison.left))
+
+    init.body.visit(Collect())
+    return bool(read & keys)
+
+
+def config_carries(rule: Rule, info: ClassInfo, key: str) -> Optional[bool]:
+    return trace_key(rule, info, key)[0]
 
 
 def reported_at(project: ProjectIndex, ancestor: ClassInfo, key: str) -> bool:
@@ -140,6 +283,87 @@ def words_in(function: cst.FunctionDef) -> set:
     return found
 
 
+_PARSED: dict = {}  # (path, mtime, size) -> ast.Module or None, for reading ancestors' methods
+
+
+def _ast_class(info: ClassInfo, rule: Rule) -> Optional[ast.ClassDef]:
+    """A project class's `ast` node (the engine gives rules LibCST nodes of the current statement
+    only): from the current file's bindings when it is defined here, else read from its file."""
+    if os.path.abspath(info.path) == os.path.abspath(rule.context.path):
+        for binding in rule.names.module.bindings.get(info.name, []):
+            if binding.kind == "class" and isinstance(binding.node, ast.ClassDef) and binding.node.lineno == info.line:
+                return binding.node
+    try:
+        stat = os.stat(info.path)
+    except OSError:
+        return None
+    key = (os.path.abspath(info.path), stat.st_mtime_ns, stat.st_size)
+    if key not in _PARSED:
+        try:
+            with open(info.path, "rb") as handle:
+                _PARSED[key] = ast.parse(handle.read())
+        except (OSError, SyntaxError, ValueError, RecursionError):
+            _PARSED[key] = None
+    tree = _PARSED[key]
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.lineno == info.line and node.name == info.name:
+            return node
+    return None
+
+
+def _ast_method(info: ClassInfo, name: str, rule: Rule):
+    cls = _ast_class(info, rule)
+    for stmt in cls.body if cls is not None else ():
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+            return stmt
+    return None
+
+
+def from_config_words(rule: Rule, info: ClassInfo, node: cst.ClassDef) -> Optional[set]:
+    """The words (string literals, call keywords) of the from_config that rebuilds `info`: its own
+    or the nearest project ancestor's; an empty set when Keras's own does (`cls(**config)`); None
+    when it cannot be read."""
+    if "from_config" in info.methods:
+        own = method(node, "from_config")
+        return words_in(own) if own is not None else None
+    for ancestor in rule.context.project.ancestors(info):
+        if "from_config" in ancestor.methods:
+            found = _ast_method(ancestor, "from_config", rule)
+            if found is None:
+                return None
+            words = set()
+            for sub in ast.walk(found):
+                if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                    words.add(sub.value)
+                elif isinstance(sub, ast.keyword) and sub.arg:
+                    words.add(sub.arg)
+            return words
+    return set()
+
+
+def none_default(rule: Rule, owner: ClassInfo, name: str, node: Optional[cst.ClassDef]) -> bool:
+    """Is the parameter's default `None`? From the class's LibCST node when it owns the __init__
+    (`node` given), else from the owner's source; False when unknown."""
+    if node is not None:
+        init = method(node, "__init__")
+        if init is None:
+            return False
+        params = [*init.params.posonly_params, *init.params.params, *init.params.kwonly_params]
+        return any(
+            p.name.value == name and isinstance(p.default, cst.Name) and p.default.value == "None" for p in params
+        )
+    init = _ast_method(owner, "__init__", rule)
+    if init is None:
+        return False
+    args = init.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    return any(a.arg == name and isinstance(d, ast.Constant) and d.value is None for a, d in pairs)
+
+
 def quoted(names: list) -> str:
     """Python's own listing of missing arguments: 'a', 'a' and 'b', 'a', 'b', and 'c'."""
     items = [f"'{n}'" for n in names]
@@ -177,9 +401,15 @@ class GetConfigMissingInitArgument(Rule):
     `dict(list(base.items()) + ...)`, and counts the keys a project ancestor's or a built-in base's
     `get_config` adds for an argument forwarded to it by the same keyword (`super().__init__(units=units)`
     in a `Dense` subclass whose `get_config` calls `super().get_config()`). `name`, `trainable`,
-    `dtype`, `*args` and `**kwargs` never need keys. Silent when the keys cannot all be seen, when
-    a project ancestor defines `from_config`, and for arguments the class's own `from_config`
-    supplies or its `__init__` never uses.
+    `dtype`, `weights` (initial values; the file's weights replace them), `*args` and `**kwargs`
+    never need keys. Silent, since the argument may come back another way, when: the keys cannot
+    all be seen (a computed key, `config.update(self.extra())`); the `from_config` rebuilding the
+    class (its own or the nearest project ancestor's) cannot be read or names the argument;
+    `__init__` never uses the argument, folds it into another argument that is carried
+    (`batch_shape = (batch_size,) + shape`), or reads config keys back out of `**kwargs`; every
+    project subclass that deals with the argument supplies or carries it itself (an abstract base
+    such as a `Conv` whose subclasses pass `rank=2`); or it defaults to `None` in a class that restores state from
+    asset files (`load_assets`, as tokenizers do with their vocabulary).
 
     ## Why is this bad?
     Keras rebuilds the object on load with `cls(**config)`. A required argument that is not in the
@@ -250,9 +480,57 @@ class GetConfigMissingInitArgument(Rule):
         "    @classmethod\n    def from_config(cls, config):\n"
         "        inner = keras.layers.Dense.from_config(config.pop('inner_config'))\n"
         "        return cls(inner=inner, **config)\n",
+        # the nearest project ancestor's from_config supplies it
+        _HEAD + "class Base(keras.layers.Layer):\n    @classmethod\n    def from_config(cls, config):\n"
+        "        config.setdefault('seed', 0)\n        return cls(**config)\n\n\n"
+        "class A(Base):\n    def __init__(self, seed, **kwargs):\n        super().__init__(**kwargs)\n"
+        "        self.seed = seed\n\n    def get_config(self):\n        return super().get_config()\n",
+        # a vocabulary saved as an asset file and restored by load_assets()
+        _HEAD + "class Tok(keras.layers.Layer):\n    def __init__(self, vocabulary=None, lowercase=True, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.vocabulary = vocabulary\n        self.lowercase = lowercase\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'lowercase': self.lowercase}\n\n"
+        "    def save_assets(self, dir_path):\n        pass\n\n"
+        "    def load_assets(self, dir_path):\n        self.vocabulary = []\n",
+        # folded into another argument that is carried
+        _HEAD + "class In(keras.layers.Layer):\n    def __init__(self, shape=None, batch_size=None, batch_shape=None, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        if shape is not None:\n            batch_shape = (batch_size,) + tuple(shape)\n"
+        "        self.batch_shape = batch_shape\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'batch_shape': self.batch_shape}\n",
+        # an abstract base: every subclass supplies `rank` itself
+        _HEAD + "class Conv(keras.layers.Layer):\n    def __init__(self, rank, filters, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.rank, self.filters = rank, filters\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'filters': self.filters}\n\n\n"
+        "class Conv2(Conv):\n    def __init__(self, filters, **kwargs):\n"
+        "        super().__init__(rank=2, filters=filters, **kwargs)\n",
+        # an abstract base: the subclass that uses `factor` carries it, the other ignores it
+        _HEAD + "class Aug(keras.layers.Layer):\n    def __init__(self, factor=None, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.factor = factor\n\n"
+        "    def get_config(self):\n        return super().get_config()\n\n\n"
+        "class Bright(Aug):\n    def __init__(self, factor, **kwargs):\n        super().__init__(factor=factor, **kwargs)\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'factor': self.factor}\n\n\n"
+        "class Flip(Aug):\n    def __init__(self, mode='h', **kwargs):\n        super().__init__(**kwargs)\n"
+        "        self.mode = mode\n\n    def get_config(self):\n        return {**super().get_config(), 'mode': self.mode}\n",
+        # keys of the class's own choosing, read back from **kwargs
+        _HEAD + "class In(keras.layers.Layer):\n    def __init__(self, input_shape=None, batch_size=None, **kwargs):\n"
+        "        if 'batch_input_shape' in kwargs:\n            shape = kwargs.pop('batch_input_shape')\n"
+        "        else:\n            shape = (batch_size,) + tuple(input_shape)\n"
+        "        super().__init__(**kwargs)\n        self.shape = shape\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'batch_input_shape': self.shape}\n",
+        # an ancestor that writes keys in a loop over what it was given
+        _HEAD + "class Wrapper(keras.losses.Loss):\n    def __init__(self, fn, **kwargs):\n"
+        "        super().__init__()\n        self.fn, self.fn_kwargs = fn, kwargs\n\n"
+        "    def get_config(self):\n        config = {}\n        for k, v in self.fn_kwargs.items():\n"
+        "            config[k] = v\n        return {**super().get_config(), **config}\n\n\n"
+        "class Focal(Wrapper):\n    def __init__(self, gamma=2.0, **kwargs):\n"
+        "        super().__init__(keras.losses.binary_focal_crossentropy, gamma=gamma, **kwargs)\n\n"
+        "    def get_config(self):\n        return super().get_config()\n",
         # an argument __init__ never uses
         _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, units, legacy_flag=False, **kwargs):\n"
         "        super().__init__(**kwargs)\n        self.units = units\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+        # initial weights: the file's weights replace them on load
+        _HEAD + "class E(keras.layers.Layer):\n    def __init__(self, units, weights=None, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.units, self.initial = units, weights\n\n"
         "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
         # name / trainable / dtype are Keras's own
         _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, units, name=None, dtype=None, **kwargs):\n"
@@ -333,6 +611,24 @@ class GetConfigMissingInitArgument(Rule):
             "class Child(Base):\n    def get_config(self):\n        return {'name': self.name}\n",
             13, 5, "`units` (required",
         ),
+        # an ancestor's from_config that only deserializes another key does not supply it
+        Invalid(
+            _HEAD + "class Base(keras.layers.Layer):\n    @classmethod\n    def from_config(cls, config):\n"
+            "        config['inner'] = keras.layers.deserialize(config['inner'])\n        return cls(**config)\n\n\n"
+            "class A(Base):\n    def __init__(self, inner, rate=0.5, **kwargs):\n        super().__init__(**kwargs)\n"
+            "        self.inner, self.rate = inner, rate\n\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}\n",
+            15, 5, "`rate` (defaulted",
+        ),
+        # a subclass that only passes **kwargs on does not supply it: the base still loses it
+        Invalid(
+            _HEAD + "class Patch(keras.layers.Layer):\n    def __init__(self, size, data_format=None, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.size, self.data_format = size, data_format\n\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'size': self.size}\n\n\n"
+            "class Patch2(Patch):\n    def __init__(self, size, **kwargs):\n"
+            "        super().__init__(size=size, **kwargs)\n",
+            8, 5, "`data_format` (defaulted",
+        ),
         # both kinds in one message
         Invalid(
             "import tf_keras as keras\n\nclass L(keras.layers.Layer):\n    def __init__(self, a, b, c=1, **kwargs):\n"
@@ -341,6 +637,16 @@ class GetConfigMissingInitArgument(Rule):
             8, 5, "`b` (required: load raises `TypeError: L.__init__() missing 1 required positional argument: 'b'`) and `c` (defaulted",
         ),
     ]
+
+    @classmethod
+    def might_report(cls, info: ClassInfo, project: ProjectIndex) -> bool:
+        if info.get_config is None or not info.get_config.complete:
+            return False
+        owner = init_owner(project, info)
+        return owner is not None and owner.init is not None and any(
+            p.name not in EXEMPT_PARAMS and trace_key(None, info, p.name, project=project)[0] is False
+            for p in owner.init.own_params
+        )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)
@@ -353,29 +659,37 @@ class GetConfigMissingInitArgument(Rule):
         owner = init_owner(project, info)
         if owner is None or owner.init is None:
             return
-        if any("from_config" in a.methods for a in project.ancestors(info)):
-            return  # rebuilt by code we do not read here
-        supplied: set = set()
-        if "from_config" in info.methods:
-            from_config = method(node, "from_config")
-            if from_config is None:
-                return
-            supplied = words_in(from_config)
-        used = None
+        if reads_config_keys_from_kwargs(node, info):
+            return
+        supplied = from_config_words(self, info, node)
+        if supplied is None:
+            return  # rebuilt by a from_config we cannot read
+        restores_assets = any("load_assets" in cls.methods for cls in [info, *project.ancestors(info)])
+        used, init = None, None
         if owner is info:
             init = method(node, "__init__")
             used = names_used(init) if init is not None else None
+        folded: set = set()
+        if owner is info and init is not None:
+            carried = {p.name for p in owner.init.own_params if trace_key(self, info, p.name)[0] is True}
+            folded = folded_into(init, carried) - carried
         required, defaulted = [], []
         for param in owner.init.own_params:
             if param.name in EXEMPT_PARAMS or param.name in supplied:
                 continue
+            if restores_assets and none_default(self, owner, param.name, node if owner is info else None):
+                continue  # a tokenizer's `vocabulary=None`: saved as an asset file, restored by load_assets()
             if used is not None and param.name not in used:
                 continue  # never read: losing it changes nothing
-            carried, lost_at = trace_key(project, info, param.name)
+            if param.name in folded:
+                continue
+            carried, lost_at = trace_key(self, info, param.name)
             if carried is not False:
                 continue
             if lost_at is not info and reported_at(project, lost_at, param.name):
                 continue  # lost by an ancestor's own get_config: reported there, fixed there
+            if supplied_by_subclasses(self, info, param.name):
+                continue
             (defaulted if param.has_default else required).append(param)
         if not required and not defaulted:
             return

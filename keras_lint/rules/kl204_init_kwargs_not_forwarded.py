@@ -301,8 +301,13 @@ def holds_trainable_weights(rule: Rule, node: cst.ClassDef, info: ClassInfo) -> 
                     found.append(call)
                 return
             target = project.find(rule.names.qualified(name, line)) or project.find(f"{info.module}.{name}")
-            if target is not None and project.keras_kind(target) in ("layer", "model"):
-                found.append(call)
+            if target is None or project.keras_kind(target) not in ("layer", "model"):
+                return
+            if keras_path(target.qualname) is not None:  # linting Keras itself: its layers are known
+                if target.name in WEIGHTED_LAYERS or project.keras_kind(target) == "model":
+                    found.append(call)
+            else:
+                found.append(call)  # a project layer: assume it has weights
 
     node.body.visit(Collect())
     return bool(found)
@@ -508,7 +513,7 @@ class InitKwargsNotForwarded(Rule):
             "import keras\nclass Net(keras.Model):\n    def __init__(self, units=3):\n"
             "        inputs = keras.Input((4,))\n        super().__init__(inputs, keras.layers.Dense(units)(inputs))\n"
             "        self.units = units\n",
-            3, 5, "'name'\" (Keras 3)",
+            3, 5, "'name'\" (Keras 3",
         ),
         # tf_keras: super().get_config() holds name as well
         Invalid(
@@ -519,6 +524,19 @@ class InitKwargsNotForwarded(Rule):
             3, 5, "unexpected keyword argument 'name'",
         ),
     ]
+
+    @classmethod
+    def might_report(cls, info: ClassInfo, project: ProjectIndex) -> bool:
+        init = info.init
+        if init is None:
+            return False
+        if not init.accepts_kwargs:
+            return True  # not_accepted may speak
+        base_keys = BASE_INIT_KEYWORDS.get(project.keras_kind(info))
+        if base_keys is None or not init.calls_super:
+            return False  # not_forwarded says nothing
+        own = accepted(init)
+        return not init.forwards_kwargs or any(k in own for k in (*base_keys, "reduction"))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)
@@ -555,7 +573,9 @@ class InitKwargsNotForwarded(Rule):
             f"{'the automatic config (there is no get_config)' if source == 'auto' else 'the saved config'} "
             f"holds {listed(keys)} and loading "
             f"passes {'it' if len(keys) == 1 else 'them'} back into it: \"{error}\""
-            f"{f' (Keras {major})' if version_dependent else ''}; accept `**kwargs` and pass them to `super().__init__`"
+            f"{f' (Keras {major}' if version_dependent else ''}"
+            f"{'; given a layer or an array argument, saving already fails' if source == 'auto' else ''}"
+            f"{')' if version_dependent else ''}; accept `**kwargs` and pass them to `super().__init__`"
         )
 
     def not_forwarded(

@@ -172,6 +172,11 @@ class GetConfigWithoutSuper(Rule):
         ),
     ]
 
+    @classmethod
+    def might_report(cls, info: ClassInfo, project: ProjectIndex) -> bool:
+        config = info.get_config
+        return config is not None and not config.calls_super and config.complete
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)
         if info is None or info.get_config is None:

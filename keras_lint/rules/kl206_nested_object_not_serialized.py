@@ -194,6 +194,13 @@ class NestedObjectNotSerialized(Rule):
             "        config['inner'] = keras.layers.deserialize(config['inner'])\n        return cls(**config)\n",
             8, 5, "Could not parse config",
         ),
+        # an optional function (default None) called when given
+        Invalid(
+            "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, skip=None, **kw):\n        super().__init__(**kw)\n"
+            "        self.skip = skip\n    def call(self, x):\n        return x if self.skip is None else self.skip(x)\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'skip': self.skip}\n",
+            8, 5, "`self.skip`",
+        ),
         # a Model subclass
         Invalid(
             "from tensorflow import keras\nclass M(keras.Model):\n    def __init__(self, backbone, **kw):\n"
@@ -203,6 +210,16 @@ class NestedObjectNotSerialized(Rule):
             8, 5,
         ),
     ]
+
+    @classmethod
+    def might_report(cls, info, project) -> bool:
+        init = info.init
+        return (
+            init is not None
+            and info.get_config is not None
+            and project.keras_kind(info) in KINDS
+            and any(attr in info.called_attributes and attr not in init.normalised for attr in init.stored)
+        )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)
@@ -381,7 +398,7 @@ def _class_params(function: cst.FunctionDef) -> set:
     params = function.params
     for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
         default = dotted(param.default) if param.default is not None else None
-        if default and default.rsplit(".", 1)[-1][:1].isupper():
+        if default and default not in ("None", "True", "False") and default.rsplit(".", 1)[-1][:1].isupper():
             found.add(param.name.value)
         annotation = param.annotation.annotation if param.annotation is not None else None
         if isinstance(annotation, cst.Subscript) and (dotted(annotation.value) or "").rsplit(".", 1)[-1] in ("Type", "type"):

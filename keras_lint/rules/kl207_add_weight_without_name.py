@@ -124,6 +124,10 @@ class AddWeightWithoutName(Rule):
         super().__init__(context)
         self._classes: list = []  # one entry per enclosing ClassDef: its ClassInfo when checked, else None
 
+    @classmethod
+    def might_report(cls, info, project) -> bool:
+        return info.unnamed_weights and project.keras_kind(info) in KINDS
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node) if not self._classes else None  # nested classes are not the layer
         if info is not None:

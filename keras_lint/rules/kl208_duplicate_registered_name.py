@@ -195,6 +195,12 @@ class DuplicateRegisteredName(Rule):
         mine = dict(self._branches[line])
         return any(node in mine and mine[node] != branch for node, branch in self._branches[other])
 
+    @classmethod
+    def might_report(cls, info, project: ProjectIndex) -> bool:
+        by_key, by_location = _registrations(project)
+        entry = by_location.get((os.path.abspath(info.path), info.line))
+        return entry is not None and len(by_key[entry.key]) > 1
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._check(node)
 
