@@ -113,10 +113,18 @@ def _run_rules(
         for info in project.classes_in(src.path)
         if project.keras_kind(info) is not None
     ]
-    for first, last in _statement_spans(tree):
+    for first, last, statements in _statement_spans(tree):
         text = "".join(lines[first - 1: last])
         suspected = {rule for line, suspecting in suspects if first <= line <= last for rule in suspecting}
-        wanted = [rule for rule in rules if rule in suspected or any(t in text for t in triggers[rule])]
+        wanted = [
+            rule
+            for rule in rules
+            if rule in suspected
+            or (
+                any(t in text for t in triggers[rule])
+                and (not gate or any(rule.might_report_statement(stmt, context) for stmt in statements))
+            )
+        ]
         if not wanted:
             continue
         try:
@@ -133,16 +141,16 @@ def _run_rules(
 
 
 def _statement_spans(tree: ast.Module):
-    """(first, last) line of each top-level statement, decorators included; statements that share a
-    line (`a = 1; b = 2`) are merged so that every span starts at the beginning of a line."""
+    """(first, last, statements) of each top-level statement, decorators included; statements that
+    share a line (`a = 1; b = 2`) are merged so that every span starts at the beginning of a line."""
     spans: list = []
     for stmt in tree.body:
         first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
         last = stmt.end_lineno or stmt.lineno
         if spans and first <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(last, spans[-1][1]))
+            spans[-1] = (spans[-1][0], max(last, spans[-1][1]), spans[-1][2] + [stmt])
         else:
-            spans.append((first, last))
+            spans.append((first, last, [stmt]))
     return spans
 
 

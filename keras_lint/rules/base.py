@@ -85,6 +85,13 @@ class Rule(cst.BatchableCSTVisitor):
         time goes). It may say True too often, never False too often (tests/test_engine_gate.py)."""
         return True
 
+    @classmethod
+    def might_report_statement(cls, statement: ast.stmt, context: "FileContext") -> bool:
+        """For rules with triggers: a cheap necessary condition on a top-level statement whose text
+        holds a trigger, read off its `ast` (and the index). False: the engine does not run the rule
+        on it. Same contract as `might_report`."""
+        return True
+
     @property
     def names(self) -> KerasNames:
         return self.context.names

@@ -85,3 +85,40 @@ def registration_fix(rule: Rule, definition: ast.AST, title: str) -> Fix:
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     line = f'{indent}@{decorator}(package="{rule.context.package}")\n'
     return Fix("safe", (Edit((first, 0), (first, 0), line), *edits), title)
+
+
+# -- cheap statement checks (`might_report_statement`), on the `ast` before any LibCST parsing --------
+
+
+def last_name(func: ast.expr) -> Optional[str]:
+    """`load_model` for `keras.models.load_model` or `load_model`; None for anything else."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def calls_named(statement: ast.stmt, names, words: tuple):
+    """The calls in a statement whose callee ends in one of `words`, or in a local alias of one."""
+    wanted = set(words) | names.aliases_of(words)
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Call) and last_name(node.func) in wanted:
+            yield node
+
+
+def could_be_path(node: ast.expr) -> bool:
+    """Could kl402.path_end read an ending off this expression? Never off a plain name or attribute."""
+    return isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call))
+
+
+def has_path_call(statement: ast.stmt, names, words: tuple, keywords: tuple = ()) -> bool:
+    """A call named in `words` with one of `keywords`, or with a path (first two positionals or
+    `filepath=`) that is a literal, an f-string, a join: what the path rules can judge at all."""
+    for call in calls_named(statement, names, words):
+        if any(k.arg in keywords for k in call.keywords):
+            return True
+        candidates = call.args[:2] + [k.value for k in call.keywords if k.arg == "filepath"]
+        if any(could_be_path(c) for c in candidates):
+            return True
+    return False

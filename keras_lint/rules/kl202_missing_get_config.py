@@ -418,6 +418,7 @@ class MissingGetConfig(Rule):
             info.init is not None
             and info.get_config is None
             and not any(a.get_config is not None for a in project.ancestors(info))
+            and not _unresolved(project, info)
         )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:

@@ -535,8 +535,11 @@ class InitKwargsNotForwarded(Rule):
         base_keys = BASE_INIT_KEYWORDS.get(project.keras_kind(info))
         if base_keys is None or not init.calls_super:
             return False  # not_forwarded says nothing
+        # `unused` needs a base keyword taken as a parameter and never read: one handed to the base
+        # (`forwarded`) or stored (`self.name = name`) is read.
+        read = set(init.forwarded) | set(init.stored.values()) | set(init.normalised.values())
         own = accepted(init)
-        return not init.forwards_kwargs or any(k in own for k in (*base_keys, "reduction"))
+        return not init.forwards_kwargs or any(k in own and k not in read for k in (*base_keys, "reduction"))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)

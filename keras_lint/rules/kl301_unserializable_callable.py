@@ -57,6 +57,31 @@ class CallSites:
     """Mixin for call-site rules: tracks the enclosing classes and custom-object registrations, and
     yields the saved arguments of each call to `check_call`."""
 
+    @classmethod
+    def might_report_statement(cls, statement: ast.stmt, context) -> bool:
+        """Is there a call that saved_arguments could find a non-literal callable in? A compile()
+        with a loss/metrics keyword, or, outside classes that may be Keras layers (their sub-layers
+        are never saved), a call with an activation/initializer/... keyword or an `Activation(x)`."""
+
+        def walk(node: ast.AST, in_keras_class: bool) -> bool:
+            if isinstance(node, ast.ClassDef) and node.bases and not in_keras_class:
+                info = context.project.class_at(context.path, node.lineno)
+                in_keras_class = info is None or not _provably_not_keras(context.project, info, set())
+            if isinstance(node, ast.Call):
+                keywords = [k for k in node.keywords if k.arg and not isinstance(k.value, ast.Constant)]
+                func = node.func
+                if isinstance(func, ast.Attribute) and func.attr == "compile":
+                    if any(k.arg in COMPILE_KEYWORDS for k in keywords):
+                        return True
+                elif not in_keras_class and (
+                    any(_saved_layer_keyword(k.arg) for k in keywords)
+                    or (node.args and (getattr(func, "attr", None) or getattr(func, "id", None)) == "Activation")
+                ):
+                    return True
+            return any(walk(child, in_keras_class) for child in ast.iter_child_nodes(node))
+
+        return walk(statement, False)
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._classes().append(node)
 

@@ -6,7 +6,7 @@ import libcst as cst
 from ..names import dotted_name
 from ..project import module_name
 from .base import Invalid, Rule, argument, dotted
-from .helpers import is_registration
+from .helpers import calls_named, is_registration
 from .kl402_legacy_save_format import expects_error, literal_value, path_end
 
 # Entry points that rebuild a saved model (or object) and take `custom_objects` as their second argument.
@@ -97,6 +97,18 @@ class LoadModelWithoutCustomObjects(Rule):
     summary = "`load_model` without `custom_objects` while the project has unregistered custom objects"
     triggers = ("load_model", "model_from_json", "model_from_config", "model_from_yaml", "deserialize")
     needs_project = True  # project functions and classes, wherever they are defined
+
+    @classmethod
+    def might_report_statement(cls, statement, context) -> bool:
+        """A loader or deserializer called without `custom_objects=`, in a file that can see
+        unregistered custom objects (the second question is asked of the index, once it matters)."""
+        words = tuple(path.rsplit(".", 1)[-1] for path in LOADERS + DESERIALIZERS)
+        if not any(
+            not any(k.arg == "custom_objects" or k.arg is None for k in call.keywords) and len(call.args) < 2
+            for call in calls_named(statement, context.names, words)
+        ):
+            return False
+        return bool(cls(context)._unregistered(skip_compile=False))  # the longest list it can name
 
     VALID = [
         # no unregistered custom object anywhere: the bare load is correct

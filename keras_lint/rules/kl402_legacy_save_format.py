@@ -5,6 +5,7 @@ from typing import Optional
 import libcst as cst
 
 from .base import Invalid, Rule, argument, dotted
+from .helpers import has_path_call
 
 # ---------------------------------------------------------------------------------------------
 # What a path expression is known to end with. KL402, KL403 and KL502 judge paths by their end
@@ -250,6 +251,12 @@ class LegacySaveFormat(Rule):
     name = "legacy-save-format"
     summary = "Saving with a path or `save_format` Keras 3 rejects or treats as legacy (`.h5`, no extension)"
     triggers = (".save(", "save_model", "save_weights", "ModelCheckpoint", "save_format")
+
+    @classmethod
+    def might_report_statement(cls, statement, context) -> bool:
+        return context.keras_major == 3 and has_path_call(
+            statement, context.names, ("save", "save_weights", "save_model", "ModelCheckpoint"), ("save_format",)
+        )
 
     VALID = [
         "import keras\nmodel = keras.Sequential([])\nmodel.save('model.keras')\n",

@@ -1,6 +1,7 @@
 import libcst as cst
 
 from .base import Invalid, Rule, argument, dotted
+from .helpers import has_path_call
 from .kl402_legacy_save_format import expects_error, path_end
 
 LOAD_MODEL = ("models.load_model", "saving.load_model")
@@ -49,6 +50,10 @@ class LoadModelSavedModelDirectory(Rule):
     name = "load-model-savedmodel-directory"
     summary = "`load_model` given a SavedModel directory: Keras 3 cannot load it (use `keras.layers.TFSMLayer`)"
     triggers = ("load_model",)
+
+    @classmethod
+    def might_report_statement(cls, statement, context) -> bool:
+        return has_path_call(statement, context.names, ("load_model",))
 
     VALID = [
         "import keras\nkeras.models.load_model('model.keras')\n",

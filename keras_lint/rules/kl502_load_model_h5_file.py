@@ -1,6 +1,7 @@
 import libcst as cst
 
 from .base import Invalid, Rule, argument, dotted
+from .helpers import has_path_call
 from .kl402_legacy_save_format import path_end
 
 LOAD_MODEL = ("models.load_model", "saving.load_model")
@@ -45,6 +46,10 @@ class LoadModelH5File(Rule):
     name = "load-model-h5-file"
     summary = "`load_model` reads an `.h5` file: the legacy HDF5 loader has ignored `safe_mode` (CVE-2025-9905)"
     triggers = ("load_model",)
+
+    @classmethod
+    def might_report_statement(cls, statement, context) -> bool:
+        return has_path_call(statement, context.names, ("load_model",))
 
     VALID = [
         "import keras\nkeras.models.load_model('model.keras')\n",
