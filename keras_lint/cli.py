@@ -14,8 +14,8 @@ import os
 import sys
 from typing import Optional
 
-from . import __version__, config, engine, files, fixes, report, source
-from .project import ProjectIndex, project_root
+from . import __version__, cache, config, engine, files, fixes, report, source
+from .project import ProjectIndex, module_name, project_root
 from .rules import ALL_RULES
 from .settings import Settings
 
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
     parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: also apply unsafe fixes")
     parser.add_argument("--diff", action="store_true", help="print a unified diff of what --fix would do; write nothing")
+    parser.add_argument("--no-cache", action="store_true", help=f"neither read nor write {cache.FOLDER}/ (project root)")
     parser.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
     parser.add_argument("--version", action="version", version=f"keras-lint {__version__}")
     return parser
@@ -139,15 +140,37 @@ def _lint_all(targets: list, settings: Settings, args) -> list:
     else:
         stdin_result = None
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    project = _index_project(targets, settings, jobs) if targets else None
+    store = cache.Cache(project_root(targets[0])) if targets and not args.no_cache else None
+    project, fingerprint = _index_project(targets, settings, jobs, store) if targets else (None, "")
     if args.fix or args.diff:
         lint = functools.partial(
             fixes.fix_path, settings=settings, project=project, unsafe=args.unsafe_fixes, write=not args.diff
         )
+        results = _map(lint, targets, jobs)
     else:
         lint = functools.partial(engine.lint_path, settings=settings, project=project)
-    results = _map(lint, targets, jobs)
+        results = _lint_cached(lint, targets, jobs, store, settings, fingerprint)
+    if store is not None:
+        store.save()
     return results + ([stdin_result] if stdin_result else [])
+
+
+def _lint_cached(lint, targets: list, jobs: int, store, settings: Settings, fingerprint: str) -> list:
+    """Lint what the cache cannot answer for; remember the new answers (never internal errors)."""
+    if store is None:
+        return _map(lint, targets, jobs)
+    version = cache.code_version()
+    keys = {}
+    for target in targets:
+        digest = cache.digest_of(target)
+        keys[target] = digest and cache.result_key(digest, repr(settings), version, fingerprint)
+    known = {t: store.findings(t, keys[t]) if keys[t] else None for t in targets}
+    todo = [t for t in targets if known[t] is None]
+    fresh = dict(zip(todo, _map(lint, todo, jobs)))
+    for target, result in fresh.items():
+        if keys[target] and not result.errors:
+            store.store_findings(target, keys[target], result.findings)
+    return [fresh[t] if known[t] is None else engine.FileResult(t, known[t]) for t in targets]
 
 
 def _needs_project(settings: Settings) -> bool:
@@ -156,16 +179,31 @@ def _needs_project(settings: Settings) -> bool:
     )
 
 
-def _index_project(targets: list, settings: Settings, jobs: int) -> Optional[ProjectIndex]:
+def _index_project(targets: list, settings: Settings, jobs: int, store=None) -> tuple:
     """Summarise every file of the project the first target belongs to (and the targets themselves),
-    so that a class is judged with its bases in other files in view."""
+    so that a class is judged with its bases in other files in view. Returns the index and its
+    fingerprint (what cached results are valid for); (None, "") when no enabled rule asks."""
     if not _needs_project(settings):
-        return None
+        return None, ""
     root = project_root(targets[0])
     walk_settings = dataclasses.replace(settings, root=root)
-    files_to_index = set(files.discover([root], walk_settings, lambda message: None)) | set(targets)
-    summaries = _map(engine.summarise_path, sorted(files_to_index), jobs)
-    return ProjectIndex([s for s in summaries if s is not None], settings.register_decorators)
+    files_to_index = sorted(set(files.discover([root], walk_settings, lambda message: None)) | set(targets))
+    digests = {path: cache.digest_of(path) for path in files_to_index} if store is not None else {}
+    summaries, missing = {}, []
+    for path in files_to_index:
+        known = store.summary(path, module_name(path), digests[path]) if digests.get(path) else None
+        if known is None:
+            missing.append(path)
+        else:
+            summaries[path] = known
+    for path, summary in zip(missing, _map(engine.summarise_path, missing, jobs)):
+        summaries[path] = summary
+        if summary is not None and digests.get(path):
+            store.store_summary(path, module_name(path), digests[path], summary)
+    ordered = [summaries[path] for path in files_to_index if summaries[path] is not None]  # the last definition wins
+    index = ProjectIndex(ordered, settings.register_decorators)
+    fingerprint = cache.content_hash(repr((sorted(digests.items()), settings.register_decorators)).encode())
+    return index, fingerprint
 
 
 def _map(function, items: list, jobs: int) -> list:

@@ -1,0 +1,96 @@
+"""`.keras_lint_cache`: a second run over an unchanged tree lints nothing again and reports the same;
+any change that could change a finding (the file, a base class elsewhere, the settings) is seen."""
+
+import json
+import os
+
+from keras_lint import cache, engine
+from keras_lint.cli import main
+
+BASE = "import keras\nclass Base(keras.layers.Layer):\n    pass\n"
+NOT_KERAS = "class Base:\n    pass\n"
+CHILD = "from base import Base\nclass Child(Base):\n    pass\n"
+LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t)\n"
+
+
+def run(capsys, *args):
+    code = main(["-j", "1", *args])
+    return code, capsys.readouterr().out
+
+
+def count_linting(monkeypatch):
+    calls = []
+    real = engine.lint_path
+
+    def counting(path, *args, **kwargs):
+        calls.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "lint_path", counting)
+    return calls
+
+
+def test_second_run_lints_nothing_and_reports_the_same(project, capsys, monkeypatch):
+    (project / "base.py").write_text(BASE)
+    (project / "child.py").write_text(CHILD)
+    (project / "lam.py").write_text(LAMBDA)
+    first = run(capsys, ".")
+    assert first[0] == 1 and "lam.py:2:5: KL101" in first[1] and "child.py:2:1: KL201" in first[1]
+    calls = count_linting(monkeypatch)
+    assert run(capsys, ".") == first
+    assert calls == []
+    assert (project / cache.FOLDER / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_a_changed_base_class_in_another_file_is_seen(project, capsys):
+    (project / "base.py").write_text(BASE)
+    (project / "child.py").write_text(CHILD)
+    assert "KL201" in run(capsys, "child.py")[1]  # a Keras layer through its base: unregistered
+    # The base stops being a Keras layer: the child's own bytes did not change, its finding must go.
+    (project / "base.py").write_text(NOT_KERAS)
+    assert run(capsys, "child.py") == (0, "")
+
+
+def test_changed_file_and_changed_settings_are_not_served_old_results(project, capsys):
+    (project / "lam.py").write_text(LAMBDA)
+    assert "KL101" in run(capsys, "lam.py")[1]
+    assert run(capsys, "--select", "KL102", "lam.py") == (0, "")
+    (project / "lam.py").write_text("import keras\n")
+    assert run(capsys, "lam.py") == (0, "")
+
+
+def test_path_spelling_is_kept(project, capsys):
+    (project / "src").mkdir()
+    (project / "src" / "lam.py").write_text(LAMBDA)
+    spellings = ["src", "./src", "src/lam.py", "./src/lam.py", str(project / "src")]
+    uncached = [run(capsys, "--no-cache", s) for s in spellings]
+    assert [run(capsys, s) for s in spellings] == uncached
+    assert [run(capsys, s) for s in spellings] == uncached  # now from the cache
+
+
+def test_a_broken_or_crafted_cache_is_ignored(project, capsys):
+    (project / "lam.py").write_text(LAMBDA)
+    expected = run(capsys, "lam.py")
+    stored = project / cache.FOLDER / "cache.json"
+    for text in ("{not json", json.dumps({"format": 1, "summaries": {}, "results": {"x": {"@type": "os.system"}}})):
+        stored.write_text(text)
+        assert run(capsys, "lam.py") == expected
+        json.loads(stored.read_text())  # rewritten whole
+
+
+def test_no_cache_writes_nothing(project, capsys):
+    (project / "lam.py").write_text(LAMBDA)
+    run(capsys, "--no-cache", "lam.py")
+    assert not (project / cache.FOLDER).exists()
+
+
+def test_summaries_and_findings_survive_the_json_round_trip(project):
+    (project / "child.py").write_text(BASE + CHILD.replace("from base import Base\n", ""))
+    (project / "named.py").write_text("import keras\ndef f(t):\n    return t\nx = keras.layers.Lambda(f)\n")
+    summary = engine.summarise_path("child.py")
+    findings = engine.lint_path("named.py", engine.Settings()).findings
+    assert summary.classes and findings and findings[0].fix is not None  # dataclasses nested in dataclasses
+    data = cache._encode({"s": summary, "f": findings})
+    back = json.loads(json.dumps(data), object_hook=cache._decode)
+    assert back == {"s": summary, "f": findings}
+    assert back["f"][0].fix == findings[0].fix  # Finding equality leaves the fix out
