@@ -39,7 +39,7 @@ def discover(paths, settings: Settings, on_error: Callable[[str], None]) -> Iter
 
 def _walk(top: str, excluded: Callable[[str], bool], on_error: Callable[[str], None]) -> Iterator[str]:
     def complain(exc: OSError) -> None:
-        on_error(f"{exc.filename}: cannot read folder: {exc.strerror}")
+        on_error(f"{os.path.normpath(exc.filename)}: cannot read folder: {exc.strerror}")  # as files are named
 
     for folder, subfolders, filenames in os.walk(top, onerror=complain):  # never follows folder links
         subfolders[:] = sorted(
@@ -52,5 +52,9 @@ def _walk(top: str, excluded: Callable[[str], bool], on_error: Callable[[str], N
         for name in sorted(filenames):
             if name.endswith(".py"):
                 path = os.path.normpath(os.path.join(folder, name))  # "./a.py" -> "a.py"
-                if not excluded(path):
+                if excluded(path):
+                    continue
+                if os.path.exists(path) and not os.path.isfile(path):  # a FIFO: reading it would wait forever
+                    on_error(f"{path}: not a regular file")
+                else:  # a broken or looping link: reading it says why
                     yield path

@@ -3,6 +3,8 @@ import sys
 
 import pytest
 
+from keras_roundtrip import save_in_fresh_process
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "fixtures")
 BIN = os.path.dirname(sys.executable)  # console scripts of the environment running the tests
@@ -19,3 +21,20 @@ def project(tmp_path, monkeypatch):
     (tmp_path / "setup.cfg").write_text("[metadata]\nname = sample\n")
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def saved(tmp_path_factory):
+    """saved(path) -> the workdir holding the fixture's model, saved in a fresh process on first use
+    (once per test process, whichever proof module asks first)."""
+    workdirs = {}
+
+    def save(path):
+        if path not in workdirs:
+            workdir = tmp_path_factory.mktemp(path.stem)
+            outcome = save_in_fresh_process(path, workdir)
+            assert outcome.ok, f"saving {path.name} failed at {outcome.stage}:\n{outcome.error}"
+            workdirs[path] = workdir
+        return workdirs[path]
+
+    return save

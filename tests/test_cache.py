@@ -2,7 +2,6 @@
 any change that could change a finding (the file, a base class elsewhere, the settings) is seen."""
 
 import json
-import os
 
 from keras_lint import cache, engine
 from keras_lint.cli import main

@@ -27,7 +27,7 @@ import pytest
 from conftest import BIN
 from keras_lint.engine import lint_path
 from keras_lint.settings import Settings
-from keras_roundtrip import load_in_fresh_process, save_in_fresh_process
+from keras_roundtrip import load_in_fresh_process
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CODES = ("KL301", "KL302", "KL303")
@@ -72,22 +72,6 @@ LOADING = variants(LOADS_WITH, BAD)
 
 def variant_ids(found):
     return [f"{p.parent.name}/{p.stem}-{key}" for p, key, _ in found]
-
-
-@pytest.fixture(scope="session")
-def saved(tmp_path_factory):
-    """saved(path) -> the workdir holding the fixture's saved model, saving it on first use."""
-    workdirs = {}
-
-    def save(path):
-        if path not in workdirs:
-            workdir = tmp_path_factory.mktemp(path.stem)
-            outcome = save_in_fresh_process(path, workdir)
-            assert outcome.ok, f"saving {path.name} failed at {outcome.stage}:\n{outcome.error}"
-            workdirs[path] = workdir
-        return workdirs[path]
-
-    return save
 
 
 def test_fixtures_exist():

@@ -36,7 +36,6 @@ from keras_roundtrip import (
     OUTPUTS_FILE,
     TIMEOUT,
     load_in_fresh_process,
-    save_in_fresh_process,
 )
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -74,22 +73,6 @@ GOOD = fixture_files("KL204", "good") + fixture_files("KL205", "good")
 def test_fixtures_exist():
     assert len(KL204_LOAD_FAILS) >= 4 and len(KL204_DROPPED) >= 1
     assert len(KL205_BAD) >= 4 and len(GOOD) >= 6
-
-
-@pytest.fixture(scope="session")
-def saved(tmp_path_factory):
-    """saved(path) -> the workdir holding the fixture's saved model, saving it on first use."""
-    workdirs = {}
-
-    def save(path):
-        if path not in workdirs:
-            workdir = tmp_path_factory.mktemp(path.stem)
-            outcome = save_in_fresh_process(path, workdir)
-            assert outcome.ok, f"saving {path.name} failed at {outcome.stage}:\n{outcome.error}"
-            workdirs[path] = workdir
-        return workdirs[path]
-
-    return save
 
 
 # Loads the saved model in a fresh process (after importing the fixture, as a loading script that

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from keras_roundtrip import load_in_fresh_process, save_in_fresh_process
+from keras_roundtrip import load_in_fresh_process
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -47,22 +47,6 @@ GOOD = fixture_files("KL101", "good") + fixture_files("KL102", "good")
 
 def test_fixtures_exist():
     assert len(KL101_BAD) >= 3 and len(KL102_BAD) >= 3 and len(GOOD) >= 4
-
-
-@pytest.fixture(scope="session")
-def saved(tmp_path_factory):
-    """saved(path) -> the workdir holding the fixture's saved model, saving it on first use."""
-    workdirs = {}
-
-    def save(path):
-        if path not in workdirs:
-            workdir = tmp_path_factory.mktemp(path.stem)
-            outcome = save_in_fresh_process(path, workdir)
-            assert outcome.ok, f"saving {path.name} failed at {outcome.stage}:\n{outcome.error}"
-            workdirs[path] = workdir
-        return workdirs[path]
-
-    return save
 
 
 def reported_lambda_functions(path, code):

@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN
-from keras_roundtrip import RESULT_MARK, load_in_fresh_process, save_in_fresh_process
+from keras_roundtrip import RESULT_MARK, load_in_fresh_process
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LOCATE_CLASS = re.compile(r"Could not locate class '([^']+)'")
@@ -124,22 +124,6 @@ def lint(*paths, select):
     )
     assert result.returncode in (0, 1), result.stderr
     return [line for line in result.stdout.splitlines() if line.strip()]
-
-
-@pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    """saved(path) -> a workdir holding the fixture's model saved by tests/keras_roundtrip.py."""
-    workdirs = {}
-
-    def save(path):
-        if path not in workdirs:
-            workdir = tmp_path_factory.mktemp(path.stem)
-            outcome = save_in_fresh_process(path, workdir)
-            assert outcome.ok, f"saving {path.name} failed at {outcome.stage}:\n{outcome.error}"
-            workdirs[path] = workdir
-        return workdirs[path]
-
-    return save
 
 
 # -- KL401 ---------------------------------------------------------------------------------------

@@ -52,22 +52,6 @@ def test_fixtures_exist():
     assert KERAS_INTERNAL in GOOD
 
 
-@pytest.fixture(scope="session")
-def saved(tmp_path_factory):
-    """saved(path) -> the workdir holding the fixture's saved model, saving it on first use."""
-    workdirs = {}
-
-    def save(path):
-        if path not in workdirs:
-            workdir = tmp_path_factory.mktemp(path.stem)
-            outcome = save_in_fresh_process(path, workdir)
-            assert outcome.ok, f"saving {path.name} failed at {outcome.stage}:\n{outcome.error}"
-            workdirs[path] = workdir
-        return workdirs[path]
-
-    return save
-
-
 def reported_classes(path, code="KL201"):
     """Names of the classes whose `class` line is marked `# expect: <code>`."""
     source = path.read_text()
