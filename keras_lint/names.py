@@ -49,7 +49,7 @@ class Binding:
     kind: str  # import | alias | def | class | lambda | none | other
     line: int
     target: Optional[str] = None  # import: the qualified name; alias: the dotted expression
-    node: Optional[ast.AST] = None  # def: the FunctionDef (for its decorators)
+    node: Optional[ast.AST] = None  # def: the FunctionDef (for its decorators); other: the value assigned, if plain
     scope: str = "module"  # the kind of scope it binds in: module | function | class
 
 
@@ -349,6 +349,9 @@ class _Collector:
             alias = dotted_name(value) if value is not None else None
             if alias:
                 scope.bind(target.id, Binding("alias", line, alias))
+                return
+            if value is not None:  # kept for rules that read a variable's value (a path literal)
+                scope.bind(target.id, Binding("other", line, node=value))
                 return
         self.targets(target, line, scope)
 

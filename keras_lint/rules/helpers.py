@@ -108,8 +108,8 @@ def calls_named(statement: ast.stmt, names, words: tuple):
 
 
 def could_be_path(node: ast.expr) -> bool:
-    """Could kl402.path_end read an ending off this expression? Never off a plain name or attribute."""
-    return isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call))
+    """Could kl402.path_end read an ending off this expression? Never off an attribute or a subscript."""
+    return isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call, ast.Name))
 
 
 def has_path_call(statement: ast.stmt, names, words: tuple, keywords: tuple = ()) -> bool:

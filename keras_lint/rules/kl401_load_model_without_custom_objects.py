@@ -111,6 +111,9 @@ class LoadModelWithoutCustomObjects(Rule):
         return bool(cls(context)._unregistered(skip_compile=False))  # the longest list it can name
 
     VALID = [
+        # a SavedModel directory through a variable: Keras 2 revives its classes, Keras 3 cannot load it (KL403)
+        "import tf_keras\nclass L(tf_keras.layers.Layer):\n    pass\ndef test(d):\n    path = d + '/model'\n"
+        "    return tf_keras.models.load_model(path)\n",
         # no unregistered custom object anywhere: the bare load is correct
         "import keras\nmodel = keras.models.load_model('m.keras')\n",
         "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass Scale(keras.layers.Layer):\n"

@@ -1,3 +1,4 @@
+import ast
 import dataclasses
 import re
 from typing import Optional
@@ -56,15 +57,17 @@ def _literal(text: str) -> PathEnd:
     return PathEnd(text, text, True)
 
 
-def path_end(rule: Rule, node: Optional[cst.BaseExpression]) -> Optional[PathEnd]:
-    """What the path expression `node` is known to end with, or None."""
+def path_end(rule: Rule, node: Optional[cst.BaseExpression], line: Optional[int] = None, depth: int = 0) -> Optional[PathEnd]:
+    """What the path expression `node` is known to end with, or None. A plain variable is followed
+    to the one value assigned to it (`path = base + "/model"`); `line` is where a node re-parsed
+    from such a value stands (it has no position of its own)."""
     if node is None:
         return None
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
         return _literal(value) if isinstance(value, str) else None
     if isinstance(node, cst.ConcatenatedString):
-        return _joined(path_end(rule, node.left), path_end(rule, node.right))
+        return _joined(path_end(rule, node.left, line, depth), path_end(rule, node.right, line, depth))
     if isinstance(node, cst.FormattedString):
         parts = node.parts
         if not parts:
@@ -77,17 +80,30 @@ def path_end(rule: Rule, node: Optional[cst.BaseExpression]) -> Optional[PathEnd
         return PathEnd(parts[-1].value, head)
     if isinstance(node, cst.BinaryOperation):
         if isinstance(node.operator, cst.Add):
-            return _joined(path_end(rule, node.left), path_end(rule, node.right))
+            return _joined(path_end(rule, node.left, line, depth), path_end(rule, node.right, line, depth))
         if isinstance(node.operator, cst.Divide):  # pathlib: base / "name"
-            right = path_end(rule, node.right)
+            right = path_end(rule, node.right, line, depth)
             return PathEnd(right.tail, component=right.whole) if right is not None else None
         if isinstance(node.operator, cst.Modulo):  # "%s/model.h5" % base
-            left = path_end(rule, node.left)
+            left = path_end(rule, node.left, line, depth)
             return _after_placeholder(left, _PERCENT_SPEC) if left is not None and left.whole else None
         return None
     if isinstance(node, cst.Call):
-        return _call_path_end(rule, node)
+        return _call_path_end(rule, node, line, depth)
+    if isinstance(node, cst.Name) and depth < 3:
+        return _variable_path_end(rule, node.value, line if line is not None else rule.line_of(node), depth)
     return None
+
+
+def _variable_path_end(rule: Rule, name: str, line: int, depth: int) -> Optional[PathEnd]:
+    binding = rule.names.binding(name, line)
+    if binding is None or binding.kind != "other" or not isinstance(binding.node, ast.expr):
+        return None  # a parameter, a loop variable, assigned more than once: unknown
+    try:
+        value = cst.parse_expression(ast.unparse(binding.node))
+    except (cst.ParserSyntaxError, ValueError, RecursionError):
+        return None
+    return path_end(rule, value, binding.line, depth + 1)
 
 
 def _joined(left: Optional[PathEnd], right: Optional[PathEnd]) -> Optional[PathEnd]:
@@ -114,7 +130,7 @@ def _after_placeholder(template: PathEnd, spec: re.Pattern) -> Optional[PathEnd]
     return PathEnd(rest, template.tail[: matches[0].start()] or None)
 
 
-def _call_path_end(rule: Rule, call: cst.Call) -> Optional[PathEnd]:
+def _call_path_end(rule: Rule, call: cst.Call, line: Optional[int], depth: int) -> Optional[PathEnd]:
     if any(a.star for a in call.args):
         return None
     func = call.func
@@ -122,27 +138,27 @@ def _call_path_end(rule: Rule, call: cst.Call) -> Optional[PathEnd]:
     if isinstance(func, cst.Attribute):
         attr = func.attr.value
         if attr == "format" and isinstance(func.value, (cst.SimpleString, cst.ConcatenatedString)):
-            template = path_end(rule, func.value)
+            template = path_end(rule, func.value, line, depth)
             return _after_placeholder(template, _BRACE_FIELD) if template is not None and template.whole else None
         if attr == "joinpath" and positional:
-            last = path_end(rule, positional[-1])
+            last = path_end(rule, positional[-1], line, depth)
             return PathEnd(last.tail, component=last.whole) if last is not None else None
         if attr == "with_suffix" and len(positional) == 1:
-            suffix = path_end(rule, positional[0])
+            suffix = path_end(rule, positional[0], line, depth)
             return PathEnd(suffix.tail) if suffix is not None and suffix.whole else None
     name = dotted(func)
-    line = rule.line_of(call)
+    line = line if line is not None else rule.line_of(call)
     qualified = rule.names.qualified(name, line) if name else None
     if qualified in _JOIN_FUNCTIONS or qualified in _PATH_CLASSES:
         if not positional:
             return None
-        last = path_end(rule, positional[-1])
+        last = path_end(rule, positional[-1], line, depth)
         if last is None or len(positional) == 1:
             return last
-        first = path_end(rule, positional[0])
+        first = path_end(rule, positional[0], line, depth)
         return PathEnd(last.tail, first.head if first is not None else None, component=last.whole)
     if len(positional) == 1 and (qualified == "os.fspath" or (name == "str" and rule.names.binding("str", line) is None)):
-        return path_end(rule, positional[0])
+        return path_end(rule, positional[0], line, depth)
     return None
 
 
@@ -288,6 +304,8 @@ class LegacySaveFormat(Rule):
         "import keras\nsave_format = 'tf'\nmodel.save('m.keras', save_format=None)\n",
     ]
     INVALID = [
+        # a plain variable is followed to the one value assigned to it
+        Invalid("import keras\ndef save(model, d):\n    path = d + '/weights.h5'\n    model.save_weights(path)\n", 4, 5, "weights.h5"),
         Invalid("import keras\ndef export():\n    model = keras.Sequential([])\n    model.save('saved_model/1')\n", 4, 5, "Invalid filepath extension"),
         Invalid("import tensorflow as tf\nmodel = tf.keras.models.load_model('m.keras')\nmodel.save('model.h5')\n", 3, 1, "legacy"),
         Invalid("import tensorflow as tf\nif __name__ == '__main__':\n    model = tf.keras.models.load_model('m.keras')\n    model.save('model_dir/')\n", 4, 5),
