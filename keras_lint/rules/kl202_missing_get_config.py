@@ -249,11 +249,13 @@ class MissingGetConfig(Rule):
     Reports a Keras custom object whose `__init__` takes arguments of its own while neither the
     class nor a project ancestor defines `get_config`, where that loses them:
 
-    - **Keras 2** (a file importing `tf_keras` or `keras.engine`, or `--target-keras 2`): always.
-    - **Keras 3**, subclass of `Layer`: only when an argument is annotated as, defaults to, or is
-      used as an object the automatic config refuses (a layer, an initializer instance, an array,
-      a function). Plain `str`/`int`/`float`/`bool`/`None` values are recorded automatically.
-    - **Keras 3**, subclass of `keras.Model`: always.
+    - Subclass of `Layer` (Keras 3, and Keras 2: a file importing `tf_keras` or `keras.engine`, or
+      `--target-keras 2`): only when an argument is annotated as, defaults to, or is used as an
+      object the automatic config refuses (a layer, an initializer instance, an array, a function).
+      Plain `str`/`int`/`float`/`bool`/`None` values are recorded automatically (measured in Keras 3
+      and tf_keras; only tf.keras 2.10 and older, long unsupported, raised for any argument).
+    - Subclass of `keras.Model`: always (Keras 3 records the defaults, tf.keras 2.10 and older
+      nothing).
     - Subclass of another built-in (`Dense`, `Loss`, `Metric`, `Initializer`, `Constraint`,
       `Regularizer`, `LearningRateSchedule`, ...): the arguments the base's `get_config` does not
       carry. Arguments forwarded by the same keyword (or positionally) to the built-in's
@@ -311,6 +313,8 @@ class MissingGetConfig(Rule):
         "    def call(self, x):\n        return x * self.units\n"
     )
     VALID = [
+        # tf_keras auto-configs plain values too (measured; a triage false positive when reported)
+        _K2 + _PLAIN,
         # Keras 3 auto-configs plain values (measured: round-trips with the value passed)
         _K3 + _PLAIN,
         _K3 + "class T(keras.layers.Layer):\n    def __init__(self, units: int, pair: tuple = (1, 2), "
@@ -379,8 +383,12 @@ class MissingGetConfig(Rule):
             "        super().__init__(**kwargs)\n        self.dense = keras.layers.Dense(units)\n",
             3, 1, "Keras 3: `keras.Model` subclass `Net` requires `units`",
         ),
-        # Keras 2: always
-        Invalid(_K2 + _PLAIN, 3, 1, "Keras 2: `Units` takes `units` in `__init__` but has no get_config: tf.keras 2.10 and older raise NotImplementedError at save"),
+        # Keras 2: an object argument (tf_keras auto-configs plain values, as Keras 3 does)
+        Invalid(
+            _K2 + "class Wrap(keras.layers.Layer):\n    def __init__(self, inner=keras.layers.Dense(2), **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.inner = inner\n",
+            3, 1, "Keras 2: `Wrap` has no get_config",
+        ),
         Invalid(
             "from keras.engine.training import Model\n\nclass Net(Model):\n    def __init__(self, units=3):\n"
             "        super().__init__()\n        self.units = units\n",
@@ -446,13 +454,9 @@ class MissingGetConfig(Rule):
 
         if path_matches(base, *LAYER_BASES) or path_matches(base, *MODEL_BASES):
             is_model = path_matches(base, *MODEL_BASES)
-            if not keras3:
-                if lost:
-                    self.report(node, self.keras2_message(info, lost, is_model))
-                return
             if is_model:
                 if lost:
-                    self.report(node, self.model_message(info, lost))
+                    self.report(node, self.model_message(info, lost) if keras3 else self.keras2_message(info, lost))
                 return
             evidence = _NonJson(self, node, info)
             signature = _init_params(init)
@@ -465,9 +469,9 @@ class MissingGetConfig(Rule):
             if reasons:
                 self.report(
                     node,
-                    f"Keras 3: `{info.name}` has no get_config and its automatic config refuses "
+                    f"Keras {self.context.keras_major}: `{info.name}` has no get_config and its automatic config refuses "
                     f"{', '.join(reasons)}, which is not a plain value: model.save raises `NotImplementedError: "
-                    f"Object {info.name} was created by passing non-serializable argument values`; "
+                    f"{'Object' if keras3 else 'Layer'} {info.name} was created by passing non-serializable argument values`; "
                     "add get_config (and from_config)",
                 )
             return
@@ -517,16 +521,10 @@ class MissingGetConfig(Rule):
         )
 
     @staticmethod
-    def keras2_message(info: ClassInfo, lost: list, is_model: bool) -> str:
+    def keras2_message(info: ClassInfo, lost: list) -> str:
         names = ", ".join(f"`{p.name}`" for p in lost)
-        if is_model:
-            return (
-                f"Keras 2: `keras.Model` subclass `{info.name}` takes {names} but has no get_config: tf.keras "
-                "2.10 and older save an empty config, so load_model cannot pass them back (required: TypeError, "
-                "defaulted: they come back as defaults); add get_config"
-            )
         return (
-            f"Keras 2: `{info.name}` takes {names} in `__init__` but has no get_config: tf.keras 2.10 and older "
-            f"raise NotImplementedError at save (`Layer {info.name} has arguments [...] in __init__ and therefore "
-            "must override get_config()`), later ones for any non-JSON value; add get_config"
+            f"Keras 2: `keras.Model` subclass `{info.name}` takes {names} but has no get_config: tf.keras "
+            "2.10 and older save an empty config, so load_model cannot pass them back (required: TypeError, "
+            "defaulted: they come back as defaults); add get_config"
         )
