@@ -1,9 +1,10 @@
 """Remember work between runs, in `.keras_lint_cache/` at the project root.
 
-Two tables, both keyed by path and checked against the file's content hash:
+The whole cache belongs to one build of keras-lint (its version and a digest of its own code): any
+other finds it empty. Two tables, both keyed by path and checked against the file's content hash:
 - summaries: the project index's summary of a file (valid while its bytes and module name hold);
-- results: a file's findings, valid while its bytes, the settings, keras-lint's own code and the
-  fingerprint of the whole project index hold. A change anywhere in the project (a base class in
+- results: a file's findings, valid while its bytes, the settings and the fingerprint of the whole
+  project index hold. A change anywhere in the project (a base class in
   another file) thus invalidates every result: coarse, never stale.
 
 JSON, never pickle: the cache lives in the user's tree, and unpickling a crafted file would run
@@ -51,13 +52,14 @@ def code_version() -> str:
 class Cache:
     def __init__(self, root: str):
         self.folder = os.path.join(root, FOLDER)
+        self.version = code_version()
         self.summaries: dict = {}  # path -> [module, hash, summary]
         self.results: dict = {}  # path -> [key, findings]
         self.changed = False
         try:
             with open(os.path.join(self.folder, _FILE), encoding="utf-8") as handle:
                 data = json.load(handle, object_hook=_decode)
-            if data.get("format") == 1:
+            if data.get("format") == 1 and data.get("version") == self.version:
                 self.summaries, self.results = dict(data["summaries"]), dict(data["results"])
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             pass  # no cache, or one we cannot read: start empty
@@ -87,7 +89,7 @@ class Cache:
             if not os.path.exists(ignore):
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# created by keras-lint\n*\n")
-            data = {"format": 1, "summaries": self.summaries, "results": self.results}
+            data = {"format": 1, "version": self.version, "summaries": self.summaries, "results": self.results}
             fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -114,8 +116,8 @@ def digest_of(path: str) -> Optional[str]:
         return None  # reported when linted
 
 
-def result_key(digest: str, settings_text: str, version: str, fingerprint: str) -> str:
-    return hashlib.sha256("\0".join((digest, settings_text, version, fingerprint)).encode()).hexdigest()
+def result_key(digest: str, settings_text: str, fingerprint: str) -> str:
+    return hashlib.sha256("\0".join((digest, settings_text, fingerprint)).encode()).hexdigest()
 
 
 def _encode(value):

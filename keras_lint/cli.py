@@ -159,11 +159,10 @@ def _lint_cached(lint, targets: list, jobs: int, store, settings: Settings, fing
     """Lint what the cache cannot answer for; remember the new answers (never internal errors)."""
     if store is None:
         return _map(lint, targets, jobs)
-    version = cache.code_version()
     keys = {}
     for target in targets:
         digest = cache.digest_of(target)
-        keys[target] = digest and cache.result_key(digest, repr(settings), version, fingerprint)
+        keys[target] = digest and cache.result_key(digest, repr(settings), fingerprint)
     known = {t: store.findings(t, keys[t]) if keys[t] else None for t in targets}
     todo = [t for t in targets if known[t] is None]
     fresh = dict(zip(todo, _map(lint, todo, jobs)))

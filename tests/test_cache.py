@@ -93,3 +93,13 @@ def test_summaries_and_findings_survive_the_json_round_trip(project):
     back = json.loads(json.dumps(data), object_hook=cache._decode)
     assert back == {"s": summary, "f": findings}
     assert back["f"][0].fix == findings[0].fix  # Finding equality leaves the fix out
+
+
+def test_another_build_of_keras_lint_starts_empty(project, capsys, monkeypatch):
+    (project / "lam.py").write_text(LAMBDA)
+    expected = run(capsys, "lam.py")
+    # A cache written by another build (a changed rule, or a changed index summary) is not read.
+    monkeypatch.setattr(cache, "code_version", lambda: "another build")
+    calls = count_linting(monkeypatch)
+    assert run(capsys, "lam.py") == expected
+    assert calls == ["lam.py"]
