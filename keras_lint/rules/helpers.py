@@ -107,9 +107,19 @@ def calls_named(statement: ast.stmt, names, words: tuple):
             yield node
 
 
-def could_be_path(node: ast.expr) -> bool:
-    """Could kl402.path_end read an ending off this expression? Never off an attribute or a subscript."""
-    return isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call, ast.Name))
+def could_be_path(node: ast.expr, names, depth: int = 0) -> bool:
+    """Could kl402.path_end read an ending off this expression? Never off an attribute or a
+    subscript; off a name only when it is bound once, to such an expression."""
+    if isinstance(node, ast.Name):
+        binding = names.binding(node.id, node.lineno)
+        return (
+            depth < 3
+            and binding is not None
+            and binding.kind == "other"
+            and isinstance(binding.node, ast.expr)
+            and could_be_path(binding.node, names, depth + 1)
+        )
+    return isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call))
 
 
 def has_path_call(statement: ast.stmt, names, words: tuple, keywords: tuple = ()) -> bool:
@@ -119,6 +129,6 @@ def has_path_call(statement: ast.stmt, names, words: tuple, keywords: tuple = ()
         if any(k.arg in keywords for k in call.keywords):
             return True
         candidates = call.args[:2] + [k.value for k in call.keywords if k.arg == "filepath"]
-        if any(could_be_path(c) for c in candidates):
+        if any(could_be_path(c, names) for c in candidates):
             return True
     return False
