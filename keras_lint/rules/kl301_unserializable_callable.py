@@ -68,14 +68,18 @@ class CallSites:
                 info = context.project.class_at(context.path, node.lineno)
                 in_keras_class = info is None or not _provably_not_keras(context.project, info, set())
             if isinstance(node, ast.Call):
-                keywords = [k for k in node.keywords if k.arg and not isinstance(k.value, ast.Constant)]
+                keywords = [k for k in node.keywords if k.arg and _might_be_unsaveable(k.value, context.names)]
                 func = node.func
                 if isinstance(func, ast.Attribute) and func.attr == "compile":
                     if any(k.arg in COMPILE_KEYWORDS for k in keywords):
                         return True
                 elif not in_keras_class and (
                     any(_saved_layer_keyword(k.arg) for k in keywords)
-                    or (node.args and (getattr(func, "attr", None) or getattr(func, "id", None)) == "Activation")
+                    or (
+                        node.args
+                        and (getattr(func, "attr", None) or getattr(func, "id", None)) == "Activation"
+                        and _might_be_unsaveable(node.args[0], context.names)
+                    )
                 ):
                     return True
             return any(walk(child, in_keras_class) for child in ast.iter_child_nodes(node))
@@ -303,6 +307,33 @@ def _expand(arg: cst.Arg, value: cst.BaseExpression, place: str, keyword: str) -
     if isinstance(value, cst.Dict):
         return [s for e in value.elements if isinstance(e, cst.DictElement) for s in _expand(e, e.value, place, keyword)]
     return [Site(value, arg, place, keyword)]
+
+
+def _might_be_unsaveable(value: ast.expr, names) -> bool:
+    """Could KL301/KL302 report this argument value? A lambda; `self.method`; a name bound to a
+    lambda or a def; a project (non-Keras) function or its call; never a literal or Keras's own
+    `keras.activations.relu`, `initializers.Constant(1.0)` (the cheap, `ast` side of unserializable()
+    and unregistered())."""
+    if isinstance(value, ast.Lambda):
+        return True
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return any(_might_be_unsaveable(e, names) for e in value.elts)
+    if isinstance(value, ast.Dict):
+        return any(_might_be_unsaveable(v, names) for v in value.values)
+    if isinstance(value, ast.Call):
+        value = value.func  # a factory's result: judged by the factory
+    name = dotted_name(value)
+    if name is None:
+        return False
+    head, _, rest = name.partition(".")
+    if head in ("self", "cls"):
+        return bool(rest) and "." not in rest
+    binding = names.binding(head, value.lineno)
+    if binding is None:
+        return False
+    if binding.kind in ("lambda", "def"):
+        return True
+    return binding.kind in ("import", "alias") and names.keras(name, value.lineno) is None
 
 
 def _saved_layer_keyword(keyword: str) -> bool:
