@@ -27,6 +27,7 @@ import libcst as cst
 
 from ..names import KerasNames, dotted_name, keras_path
 from ..project import GET_CUSTOM_OBJECTS, FunctionInfo, base_kind, module_name
+from ..project import qualify as qualify_in_project
 from .base import Invalid, Rule, argument, dotted
 from .helpers import is_registration
 from .kl102_lambda_with_unregistered_function import KERAS_BUILTIN_FUNCTION_NAMES
@@ -379,22 +380,8 @@ def _provably_not_keras(project, info, seen: set) -> bool:
 
 
 def qualify(names: KerasNames, module: str, path: str, name: Optional[str], line: int) -> Optional[str]:
-    """As project._Summariser.qualify: local module-level defs/classes and relative imports made absolute."""
-    if not name:
-        return None
-    head = name.split(".")[0]
-    binding = names.binding(head, line)
-    if binding is not None and binding.kind in ("class", "def") and binding.scope == "module":
-        return f"{module}.{name}"
-    qualified = names.qualified(name, line)
-    if qualified and qualified.startswith("."):
-        package = module if os.path.basename(path) == "__init__.py" else module.rpartition(".")[0]
-        level = len(qualified) - len(qualified.lstrip("."))
-        parts = package.split(".") if package else []
-        if level > 1:
-            parts = parts[: -(level - 1)] if level - 1 <= len(parts) else []
-        qualified = ".".join(parts + [qualified.lstrip(".")])
-    return qualified
+    """The project index's qualified name of `name` (project.qualify), for a file given by path."""
+    return qualify_in_project(names, module, os.path.basename(path) == "__init__.py", name or None, line)
 
 
 _PARSED: dict = {}
