@@ -12,7 +12,8 @@ from .helpers import has_path_call
 # What a path expression is known to end with. KL402, KL403 and KL502 judge paths by their end
 # only, as Keras does (`str(filepath).endswith(".keras")`), so the literal text at the end of a
 # string, f-string, `+`/`%`/`.format` build, `os.path.join(...)`, `Path(...)`, `p / "x"` or
-# `p.joinpath(...)` decides; anything else (a variable, a call's result) is unknown.
+# `p.joinpath(...)` decides, or that of the one value a plain variable is assigned; anything else
+# (a parameter, a variable assigned twice, a call's result) is unknown.
 
 _JOIN_FUNCTIONS = ("os.path.join", "posixpath.join", "ntpath.join", "tensorflow.io.gfile.join")
 _PATH_CLASSES = ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath",
@@ -221,7 +222,9 @@ class LegacySaveFormat(Rule):
 
     Paths are judged by their literal end: string literals, f-strings, `+`, `%` and `.format`
     builds, `os.path.join(...)`, `pathlib.Path(...)`, `base / "name"` and `.joinpath(...)`.
-    A path held in a variable is not judged. `hf://` paths and `zipped=False` saves are fine.
+    A path held in a variable is judged by the one value assigned to it (`path = d + "/m.h5"`);
+    a parameter or a variable assigned more than once is not. `hf://` paths and `zipped=False`
+    saves are fine.
 
     The receiver of `.save(...)` is unknown statically, so it is reported only when the evidence
     is Keras-specific: the file imports Keras or TensorFlow, and the path ends `.h5`/`.hdf5`, or a
