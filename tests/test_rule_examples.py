@@ -2,6 +2,7 @@
 
 import pytest
 
+from keras_lint import fixes
 from keras_lint.engine import lint_source
 from keras_lint.rules import ALL_RULES
 from keras_lint.settings import Settings
@@ -27,6 +28,15 @@ def test_invalid_example_is_reported(code, index, case):
     findings = lint(case.code, code)
     assert [(f.code, f.line, f.col) for f in findings] == [(code, case.line, case.col)]
     assert case.message_contains in findings[0].message
+    fix = findings[0].fix
+    if case.fixed is None:
+        assert fix is None, f"{code} offers a fix here: give the example its `fixed` text"
+        return
+    assert fix is not None, f"{code} offers no fix for this example"
+    fixed = fixes.fix_text(case.code, lambda text: lint(text, code), unsafe=fix.safety == "unsafe")
+    assert fixed.problems == [] and fixed.text == case.fixed
+    assert lint(fixed.text, code) == []  # the finding is gone
+    assert fixes.fix_text(fixed.text, lambda text: lint(text, code), unsafe=True).text == fixed.text  # idempotent
 
 
 def test_every_rule_has_examples_both_ways():

@@ -25,12 +25,14 @@ DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use 
 
 @dataclasses.dataclass
 class Invalid:
-    """An example a rule must report: `code` and the 1-based line/column of the finding."""
+    """An example a rule must report: `code` and the 1-based line/column of the finding. `fixed`:
+    the whole text after `--fix` (with `--unsafe-fixes` when the fix is unsafe); None: no fix."""
 
     code: str
     line: int = 1
     col: int = 1
     message_contains: str = ""
+    fixed: Optional[str] = None
 
 
 @dataclasses.dataclass

@@ -98,7 +98,11 @@ class LambdaWithUnregisteredFunction(Rule):
         "import mylib\ndef f(t):\n    return t\nmylib.Lambda(f)\n",
     ]
     INVALID = [
-        Invalid("import keras\ndef f(t):\n    return t\nkeras.layers.Lambda(f)\n", 4, 1, "module-level function `f`"),
+        Invalid(
+            "import keras\ndef f(t):\n    return t\nkeras.layers.Lambda(f)\n", 4, 1, "module-level function `f`",
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\ndef f(t):\n'
+            "    return t\nkeras.layers.Lambda(f)\n",
+        ),
         Invalid("import keras\ndef build():\n    def f(t):\n        return t\n    return keras.layers.Lambda(f)\n", 5, 12, "nested"),
         Invalid("import keras\nclass B:\n    def build(self):\n        return keras.layers.Lambda(self.f)\n", 4, 16, "method"),
         Invalid("import keras\nfrom mylib import f\nkeras.layers.Lambda(function=f)\n", 3, 1, "imported"),
