@@ -4,13 +4,15 @@ Cost is the design constraint here: LibCST parses ~9x slower than Python's `ast`
 gets the cheap `ast.parse` (it proves the file is Python and yields its imports), and LibCST sees
 only the top-level statements whose text contains a trigger of some enabled rule -- each parsed on
 its own, its line numbers shifted back into the file. Most statements of most files never reach
-LibCST.
+LibCST. Of a class, LibCST sees only the methods some rule reads: the bodies of the others are
+blanked (`pass` and empty lines), so every line and column it reports stays where it was.
 """
 
 from __future__ import annotations
 
 import ast
 import dataclasses
+import os
 from typing import Optional
 
 import libcst as cst
@@ -63,6 +65,8 @@ def lint_source(
             for code, rule in ALL_RULES.items()
             if (rule.triggers or rule.looks_at_custom_objects) and settings.enabled(code, src.path)
         ]
+        if tree is None and gate and project is not None and _cleared_by_index(src, rules, project):
+            return FileResult(src.path, [])
         if tree is None:
             tree = source.parse(src)
         if project is None and "keras" not in src.text and "tensorflow" not in src.text:
@@ -87,6 +91,24 @@ def lint_source(
         return FileResult(src.path, [], [f"{src.path}: internal error: {type(exc).__name__}: {exc}"])
 
 
+def _cleared_by_index(src: source.SourceFile, rules: list, project: ProjectIndex) -> bool:
+    """True when the project index (which parsed this file already) proves no rule can report in it:
+    no enabled rule's trigger word appears in its text (an alias is imported by that word too), and
+    the index clears each of its custom-object classes for each rule. Most files of a project are
+    such files; they need not be parsed a second time."""
+    if os.path.abspath(src.path) not in project.paths:
+        return False
+    if any(word in src.text for rule in rules for word in rule.triggers):
+        return False
+    class_rules = [rule for rule in rules if rule.looks_at_custom_objects]
+    return not any(
+        rule.might_report(info, project)
+        for info in project.classes_in(src.path)
+        if project.keras_kind(info) is not None
+        for rule in class_rules
+    )
+
+
 def _run_rules(
     src: source.SourceFile,
     tree: ast.Module,
@@ -99,7 +121,7 @@ def _run_rules(
     names = KerasNames(tree, src.text)
     major = settings.target_keras or (2 if names.looks_like_keras2() else 3)
     if project is None:
-        project = ProjectIndex([summarise(src.path, tree, names)], settings.register_decorators)
+        project = ProjectIndex([summarise(src.path, tree, names, text=src.text)], settings.register_decorators)
     findings: list = []
     module = module_name(src.path)
     package = settings.package or module.split(".")[0]
@@ -127,6 +149,8 @@ def _run_rules(
         ]
         if not wanted:
             continue
+        if gate and len(statements) == 1 and isinstance(statements[0], ast.ClassDef):
+            text = _blank_unread_methods(statements[0], lines, first, wanted, suspected, triggers) or text
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as exc:
@@ -138,6 +162,40 @@ def _run_rules(
         context.line_offset = first - 1
         MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([v for v in visitors if type(v) in wanted])
     return findings
+
+
+def _blank_unread_methods(
+    node: ast.ClassDef, lines: list, first: int, wanted: list, suspected: set, triggers: dict
+) -> Optional[str]:
+    """The class's text with the body of every method no wanted rule reads replaced by `pass` and
+    empty lines; None when every method is read. A rule judging the class reads its `reads_methods`;
+    a rule run for its triggers reads the methods whose text holds one."""
+    read: set = set()
+    for rule in wanted:
+        if rule in suspected:
+            if rule.reads_methods is None:
+                return None
+            read |= rule.reads_methods
+    words = tuple(word for rule in wanted if rule.triggers for word in triggers[rule])
+    text = lines[first - 1: node.end_lineno]
+    blanked = False
+    for method in node.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.name in read:
+            continue
+        body_first = min([method.body[0].lineno] + [d.lineno for d in getattr(method.body[0], "decorator_list", ())])
+        opening = lines[body_first - 1]
+        if body_first <= method.lineno or opening[: method.body[0].col_offset].strip():
+            continue  # the body shares a line with the signature: leave it whole
+        start = min([method.lineno] + [d.lineno for d in method.decorator_list])
+        if any(word in line for word in words for line in lines[start - 1: method.end_lineno]):
+            continue
+        indent = opening[: len(opening) - len(opening.lstrip(" \t"))]
+        for number in range(body_first, method.end_lineno + 1):
+            line = lines[number - 1]
+            ending = line[len(line.rstrip("\r\n")):]
+            text[number - first] = (indent + "pass" if number == body_first else "") + ending
+        blanked = True
+    return "".join(text) if blanked else None
 
 
 def _statement_spans(tree: ast.Module):
@@ -159,7 +217,7 @@ def summarise_path(path: str) -> Optional[object]:
     try:
         src = source.read(path)
         tree = source.parse(src)
-        return summarise(path, tree, KerasNames(tree, src.text))
+        return summarise(path, tree, KerasNames(tree, src.text), text=src.text)
     except (source.SourceError, OSError, RecursionError, ValueError):
         return None
 

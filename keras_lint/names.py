@@ -67,6 +67,20 @@ class Scope:
         self.bindings.setdefault(name, []).append(dataclasses.replace(binding, scope=self.kind))
 
 
+def walk(node: ast.AST) -> list:
+    """Every node under `node`, in `ast.walk`'s breadth-first order, twice as fast (the index walks
+    every file of the project: this is a large share of its time)."""
+    found = [node]
+    for current in found:  # the list grows while we read it: breadth-first
+        for field in current._fields:
+            value = getattr(current, field, None)
+            if value.__class__ is list:
+                found.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                found.append(value)
+    return found
+
+
 def dotted_name(node: ast.AST) -> Optional[str]:
     """`a.b.c` for a Name/Attribute chain, else None."""
     parts = []
@@ -238,12 +252,12 @@ class KerasNames:
                 return scope
 
     def _unbound_everywhere(self, name: str) -> bool:
-        def walk(scope: Scope) -> Iterator[Scope]:
+        def scopes(scope: Scope) -> Iterator[Scope]:
             yield scope
             for child in scope.children:
-                yield from walk(child)
+                yield from scopes(child)
 
-        return all(name not in s.bindings for s in walk(self.module)) and not hasattr(builtins, name)
+        return all(name not in s.bindings for s in scopes(self.module)) and not hasattr(builtins, name)
 
 
 class _Collector:
@@ -315,7 +329,7 @@ class _Collector:
             self.collect(node.finalbody, scope)
         elif type(node).__name__ == "Match":
             for case in node.cases:
-                for sub in ast.walk(case.pattern):
+                for sub in walk(case.pattern):
                     for attr in ("name", "rest"):
                         value = getattr(sub, attr, None)
                         if isinstance(value, str):
@@ -356,7 +370,7 @@ class _Collector:
         self.targets(target, line, scope)
 
     def targets(self, target, line: int, scope: Scope) -> None:
-        for node in ast.walk(target):
+        for node in walk(target):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 scope.bind(node.id, Binding("other", line))
 
@@ -364,6 +378,6 @@ class _Collector:
         # Walrus targets bind in the enclosing function; nothing else inside expressions binds.
         if not self.walrus:
             return
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
                 scope.bind(sub.target.id, Binding("other", sub.lineno))

@@ -19,7 +19,7 @@ import dataclasses
 import os
 from typing import Iterable, Optional
 
-from .names import KerasNames, dotted_name, keras_path, path_matches
+from .names import KerasNames, dotted_name, keras_path, path_matches, walk
 
 # Keras base classes that make a subclass a custom object, by public path (see names.path_matches).
 CUSTOM_OBJECT_BASES = {
@@ -178,10 +178,14 @@ def project_root(path: str) -> str:
         folder = parent
 
 
-def summarise(path: str, tree: ast.Module, names: Optional[KerasNames] = None, module: Optional[str] = None) -> ModuleSummary:
+def summarise(
+    path: str, tree: ast.Module, names: Optional[KerasNames] = None, module: Optional[str] = None, text: str = ""
+) -> ModuleSummary:
+    """What the project index keeps of one file. With its `text`, a file that never spells
+    `custom_objects` is not searched for registry writes (a walk of every node, saved for most files)."""
     names = names or KerasNames(tree)
     module = module or module_name(path)
-    return _Summariser(path, module, names).run(tree)
+    return _Summariser(path, module, names).run(tree, not text or "custom_objects" in text)
 
 
 def qualify(names: KerasNames, module: str, is_package: bool, dotted: Optional[str], line: int) -> Optional[str]:
@@ -221,7 +225,7 @@ class _Summariser:
     def is_keras(self, node: Optional[ast.AST], line: int, *patterns: str) -> bool:
         return path_matches(keras_path(self.qualify(node, line)), *patterns)
 
-    def run(self, tree: ast.Module) -> ModuleSummary:
+    def run(self, tree: ast.Module, may_write_registry: bool = True) -> ModuleSummary:
         classes, functions, imports, registered = [], [], {}, set()
         for stmt in _module_level(tree.body):
             if isinstance(stmt, ast.ClassDef):
@@ -242,7 +246,7 @@ class _Summariser:
                     qualified = self.qualify(ast.Name(local), stmt.lineno)
                     if qualified:
                         imports[local] = qualified
-        for node in ast.walk(tree):
+        for node in walk(tree) if may_write_registry else ():
             registered |= self.custom_objects_registered(node)
         return ModuleSummary(self.path, self.module, classes, functions, imports, registered)
 
@@ -289,7 +293,7 @@ class _Summariser:
 
     def calls(self, function) -> tuple:
         found = []
-        for node in ast.walk(function):
+        for node in walk(function):
             if isinstance(node, ast.Call):
                 target = node.func.func if isinstance(node.func, ast.Call) else node.func  # f(...)(symbol)
                 qualified = self.qualify(target, node.lineno)
@@ -308,7 +312,7 @@ class _Summariser:
     def summarise_class(self, node: ast.ClassDef) -> ClassInfo:
         methods = {m.name: m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
         called, add_weight_inits, unnamed_weights = set(), set(), False
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if isinstance(sub, ast.Call):
                 attr = _self_attribute(sub.func)
                 if attr:
@@ -357,7 +361,7 @@ class _Summariser:
         info = InitInfo(node.lineno, params)
         names = {p.name for p in params}
         kwargs_name = args.kwarg.arg if args.kwarg else None
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if isinstance(sub, ast.Call) and _is_super_init(sub):
                 info.calls_super = True
                 rest = sub.args[1:] if _is_explicit_base_init(sub) else sub.args
@@ -404,7 +408,7 @@ class _ConfigReader:
         self.variables: dict = {}  # name -> (keys, complete)
 
     def read(self) -> ConfigInfo:
-        for sub in ast.walk(self.node):
+        for sub in walk(self.node):
             if isinstance(sub, ast.Call) and _is_super_call(sub, "get_config"):
                 self.info.calls_super = True
         returned = False
@@ -508,6 +512,7 @@ class ProjectIndex:
         self.functions: dict = {}  # qualname -> FunctionInfo
         self.custom_object_names: set = set()
         self.by_path: dict = {}  # absolute path -> [ClassInfo]
+        self.paths: set = set()  # absolute paths of the files summarised
         for summary in summaries:
             self.add(summary)
         self.register_decorators = tuple(register_decorators)
@@ -515,6 +520,7 @@ class ProjectIndex:
 
     def add(self, summary: ModuleSummary) -> None:
         self.modules[summary.module] = summary
+        self.paths.add(os.path.abspath(summary.path))
         for info in summary.classes:
             self.classes[info.qualname] = info
             self.by_path.setdefault(os.path.abspath(info.path), []).append(info)

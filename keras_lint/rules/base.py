@@ -60,6 +60,10 @@ class Rule(cst.BatchableCSTVisitor):
     triggers: ClassVar[tuple] = ()
     # True: the rule also looks at every class the project index proves to be a Keras custom object.
     looks_at_custom_objects: ClassVar[bool] = False
+    # The methods of a custom-object class the rule reads when it judges the class; None: all of them.
+    # The engine blanks the bodies of the class's other methods before LibCST parses it (a rule that
+    # runs on a statement for its triggers sees the methods whose text holds a trigger).
+    reads_methods: ClassVar[Optional[frozenset]] = None
     # True: the rule asks the project index about other files (the CLI builds it only for such rules).
     needs_project: ClassVar[bool] = False
     fix: ClassVar[Optional[str]] = None  # None, "safe" or "unsafe"
