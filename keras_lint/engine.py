@@ -215,10 +215,17 @@ def _statement_spans(tree: ast.Module):
 def summarise_path(path: str) -> Optional[object]:
     """The project-index summary of one file, or None when it cannot be read or parsed."""
     try:
-        src = source.read(path)
+        return summarise_source(source.read(path))
+    except (source.SourceError, OSError):
+        return None
+
+
+def summarise_source(src: source.SourceFile) -> Optional[object]:
+    """The project-index summary of decoded text, or None when it cannot be parsed."""
+    try:
         tree = source.parse(src)
-        return summarise(path, tree, KerasNames(tree, src.text), text=src.text)
-    except (source.SourceError, OSError, RecursionError, ValueError):
+        return summarise(src.path, tree, KerasNames(tree, src.text), text=src.text)
+    except (source.SourceError, RecursionError, ValueError):
         return None
 
 

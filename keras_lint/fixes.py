@@ -72,7 +72,12 @@ def fix_source(src: source.SourceFile, settings, project, unsafe: bool) -> engin
     """Fix decoded text; the result holds the findings that remain and the fixed text."""
 
     def lint(text: str) -> list:
-        result = engine.lint_source(dataclasses.replace(src, text=text), settings, project=project)
+        fixed = dataclasses.replace(src, text=text)
+        index = project
+        if project is not None and text != src.text:  # the index must describe the text as it is now
+            summary = engine.summarise_source(fixed)
+            index = project.with_file(summary) if summary is not None else project
+        result = engine.lint_source(fixed, settings, project=index)
         if result.errors:
             raise _LintFailed(result)
         return result.findings

@@ -513,12 +513,14 @@ class ProjectIndex:
         self.custom_object_names: set = set()
         self.by_path: dict = {}  # absolute path -> [ClassInfo]
         self.paths: set = set()  # absolute paths of the files summarised
+        self.summaries: list = []
         for summary in summaries:
             self.add(summary)
         self.register_decorators = tuple(register_decorators)
         self._registering: Optional[set] = None
 
     def add(self, summary: ModuleSummary) -> None:
+        self.summaries.append(summary)
         self.modules[summary.module] = summary
         self.paths.add(os.path.abspath(summary.path))
         for info in summary.classes:
@@ -528,6 +530,13 @@ class ProjectIndex:
             self.functions[f"{info.module}.{info.name}"] = info
         self.custom_object_names |= summary.custom_object_names
         self._registering = None
+
+    def with_file(self, summary: ModuleSummary) -> "ProjectIndex":
+        """A copy in which `summary` replaces what the index held for its file (--fix re-lints a file
+        after each pass: its classes moved, gained methods, lost findings)."""
+        path = os.path.abspath(summary.path)
+        kept = [m for m in self.summaries if os.path.abspath(m.path) != path]
+        return ProjectIndex([*kept, summary], self.register_decorators)
 
     # -- lookups --------------------------------------------------------------------------------
 
