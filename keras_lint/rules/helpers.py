@@ -132,3 +132,136 @@ def has_path_call(statement: ast.stmt, names, words: tuple, keywords: tuple = ()
         if any(could_be_path(c, names) for c in candidates):
             return True
     return False
+
+
+# -- edits that add an item to a call's arguments, a def's parameters or a dict --------------------
+
+
+def start_of(rule: Rule, node: cst.CSTNode) -> tuple:
+    """Where a node starts in the file, its opening parentheses included."""
+    lpar = getattr(node, "lpar", None)
+    return rule.span(lpar[0] if lpar else node)[0]
+
+
+def end_of(rule: Rule, node: cst.CSTNode) -> tuple:
+    """Where a node ends in the file, its closing parentheses included."""
+    rpar = getattr(node, "rpar", None)
+    return rule.span(rpar[-1] if rpar else node)[1]
+
+
+def param_end(rule: Rule, param: cst.Param) -> tuple:
+    """Where a parameter ends, its annotation and default included (LibCST's own span is the name)."""
+    if param.default is not None:
+        return end_of(rule, param.default)
+    if param.annotation is not None:
+        return end_of(rule, param.annotation.annotation)
+    return rule.span(param.name)[1]
+
+
+def char_at(rule: Rule, position: tuple) -> str:
+    line, column = position
+    lines = rule.context.lines
+    return lines[line - 1][column: column + 1] if 0 < line <= len(lines) else ""
+
+
+def leading_whitespace(rule: Rule, line: int) -> str:
+    text = rule.context.lines[line - 1]
+    return text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def append_item(rule: Rule, items: list, last: Optional[tuple], close: tuple, text: str) -> Optional[Edit]:
+    """An edit adding `text` as the last item of a bracketed list (call arguments, parameters) whose
+    closing bracket is at `close`. `items` carry their commas (LibCST); `last` is the (start, end)
+    of the last item, without its comma. Keeps the list's style: `(a)` -> `(a, text)`; `(a,)` ->
+    `(a, text,)`; with the bracket on a line of its own after a trailing comma, `text,` gets a
+    line of its own, aligned with the last item. None when `close` is not a closing bracket."""
+    if char_at(rule, close) not in (")", "]", "}"):
+        return None
+    if not items:
+        return Edit(close, close, text)
+    start, end = last
+    comma = items[-1].comma
+    if not isinstance(comma, cst.Comma):
+        return Edit(end, end, f", {text}")
+    comma_end = rule.span(comma)[1]
+    if close[0] > comma_end[0] and not rule.context.lines[close[0] - 1][: close[1]].strip():
+        before = rule.context.lines[start[0] - 1][: start[1]]
+        indent = before if not before.strip() else " " * start[1]
+        return Edit((close[0], 0), (close[0], 0), f"{indent}{text},\n")
+    return Edit(comma_end, comma_end, f" {text},")
+
+
+def append_argument(rule: Rule, call: cst.Call, text: str) -> Optional[Edit]:
+    """An edit adding `text` (`**kwargs`, `name="w"`) as the last argument of a call."""
+    end = rule.span(call)[1]
+    close = (end[0], end[1] - 1)  # a call's span ends just after its own `)`
+    last = rule.span(call.args[-1]) if call.args else None  # an argument's span has its parentheses
+    return append_item(rule, list(call.args), last, close, text)
+
+
+def append_parameter(rule: Rule, definition: cst.FunctionDef, text: str) -> Optional[Edit]:
+    """An edit adding `text` (`**kwargs`) as the last parameter of a def that has none of `/`, `**`."""
+    params = definition.params
+    if params.star_kwarg is not None or params.posonly_ind is not cst.MaybeSentinel.DEFAULT or params.posonly_params:
+        return None
+    ordered = list(params.params)
+    if isinstance(params.star_arg, cst.Param):
+        ordered.append(params.star_arg)
+    ordered += list(params.kwonly_params)
+    if not ordered:
+        return None
+    close = rule.span(params)[1]  # the parameters' span ends at the closing `)`
+    last = (rule.span(ordered[-1])[0], param_end(rule, ordered[-1]))
+    return append_item(rule, ordered, last, close, text)
+
+
+def prepend_to_dict(rule: Rule, literal: cst.Dict, text: str) -> Optional[Edit]:
+    """An edit adding `text` (`**super().get_config()`) as the first entry of a dict literal: on
+    the line of the first entry, or on a line of its own when the first entry starts its line."""
+    if not literal.elements:
+        start = rule.span(literal.lbrace)[1]
+        return Edit(start, start, text)
+    first = literal.elements[0]
+    if isinstance(first, cst.DictElement):
+        start = start_of(rule, first.key)
+    else:
+        start = rule.span(first)[0]
+    if start[0] > rule.span(literal.lbrace)[0][0] and not rule.context.lines[start[0] - 1][: start[1]].strip():
+        return Edit(start, start, f"{text},\n{rule.context.lines[start[0] - 1][: start[1]]}")
+    return Edit(start, start, f"{text}, ")
+
+
+# -- what the text says now, for telling a stale project index (during --fix passes) -------------
+
+
+def is_super_call(call: cst.Call, method_name: str) -> bool:
+    """`super().m(...)`, `super(C, self).m(...)` or `Base.m(self, ...)`: what the project index
+    counts as calling the base's method (project._is_super_call), read off LibCST."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == method_name):
+        return False
+    owner = func.value
+    if isinstance(owner, cst.Call) and isinstance(owner.func, cst.Name) and owner.func.value == "super":
+        return True
+    first = call.args[0] if call.args else None
+    return (
+        first is not None
+        and first.keyword is None
+        and not first.star
+        and isinstance(first.value, cst.Name)
+        and first.value.value == "self"
+        and dotted(owner) is not None
+    )
+
+
+def super_calls(function: cst.FunctionDef, method_name: str) -> list:
+    """The calls of the base's `method_name` anywhere in a function."""
+    found = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            if is_super_call(call, method_name):
+                found.append(call)
+
+    function.body.visit(Collect())
+    return found

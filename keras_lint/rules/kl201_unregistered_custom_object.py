@@ -1,9 +1,13 @@
+import ast
 import os
+from typing import Optional
 
 import libcst as cst
 
-from ..project import ClassInfo
+from ..finding import Fix
+from ..project import ClassInfo, ProjectIndex
 from .base import Invalid, Rule
+from .helpers import registration_fix
 
 # How each kind of custom object is named in messages.
 KIND_WORDS = {
@@ -39,6 +43,31 @@ def in_keras_own_package(info: ClassInfo) -> bool:
         if parent == folder:
             return False
         folder = parent
+
+
+def key_may_be_taken(project: ProjectIndex, info: ClassInfo, key: str) -> bool:
+    """Could another class or function of the project be registered under `key` (`package>Name`)
+    -- already, or by this same fix (another unregistered custom object of that name)? Two
+    registrations of one key make a saved model load the wrong object, silently (KL208)."""
+    name = key.split(">", 1)[1]
+    here = (os.path.abspath(info.path), info.line)
+    for other in (o for infos in project.by_path.values() for o in infos):
+        if (os.path.abspath(other.path), other.line) == here:
+            continue  # the class itself (the index may hold a file twice: as named and as found)
+        if other.registration is None and other.name == name and project.keras_kind(other) is not None:
+            return True
+        if _may_register(other.registration, other.name, key):
+            return True
+    functions = (f for summary in project.modules.values() for f in summary.functions)
+    return any(_may_register(f.registration, f.name, key) for f in functions)
+
+
+def _may_register(registration, default_name: str, key: str) -> bool:
+    if registration is None or not registration.called:
+        return False  # a bare decorator registers nothing (KL209)
+    if registration.package is None:  # a package or name we cannot read
+        return registration.name in (None, key.split(">", 1)[1])
+    return registration.key(default_name) == key
 
 
 class UnregisteredCustomObject(Rule):
@@ -86,13 +115,24 @@ class UnregisteredCustomObject(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    The fix is safe: it adds `@keras.saving.register_keras_serializable(package="...")` above the
+    class, in the file's own spelling of Keras (importing it only if needed); `package` comes from
+    the `package` setting, else the top-level package or module name. The class computes the same;
+    a model saved from then on names it `package>Name`, which a loading script finds once it
+    imports the module (measured: the fixed fixtures round-trip). Files saved before keep loading
+    as they did. One loader changes: one that passes `custom_objects={"Name": ...}` with a class of
+    its own, not imported from this module, needs the key `package>Name` for files saved after
+    the fix. No fix for a class that has other decorators (the registration would apply to what
+    they return), nor when another class or function of the project is, or would by the same
+    fix be, registered under that `package>Name`: two registrations of one key make a model load
+    the wrong object, silently (KL208).
     """
 
     code = "KL201"
     name = "unregistered-custom-object"
     summary = "Keras custom object is not registered: a saved model using it cannot be loaded without custom_objects"
     looks_at_custom_objects = True
+    fix = "safe"
 
     VALID = [
         # registered in every spelling
@@ -127,43 +167,117 @@ class UnregisteredCustomObject(Rule):
         "import keras\n@keras.saving.register_keras_serializable\nclass A(keras.layers.Layer):\n    pass\n",
     ]
     INVALID = [
-        Invalid("import keras\nclass A(keras.layers.Layer):\n    pass\n", 2, 1, "Could not locate class 'A'"),
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    pass\n", 2, 1, "Could not locate class 'A'",
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class A(keras.layers.Layer):\n    pass\n",
+        ),
         Invalid("import keras\n\n@dataclass\nclass A(keras.layers.Dense):\n    pass\n", 4, 1, "layer `A`"),
-        Invalid("from tensorflow import keras\nclass M(keras.Model):\n    pass\n", 2, 1, "model `M`"),
-        Invalid("import tensorflow as tf\nclass S(tf.keras.Sequential):\n    pass\n", 2, 1),
-        Invalid("from keras.losses import Loss as L\nclass F(L):\n    pass\n", 2, 1, "loss `F`"),
-        Invalid("import keras\nclass M(keras.metrics.Metric):\n    pass\n", 2, 1, "metric"),
-        Invalid("import keras\nclass I(keras.initializers.Initializer):\n    pass\n", 2, 1, "initializer"),
-        Invalid("import keras\nclass R(keras.regularizers.Regularizer):\n    pass\n", 2, 1, "regularizer"),
-        Invalid("import keras\nclass C(keras.constraints.Constraint):\n    pass\n", 2, 1, "constraint"),
+        Invalid(
+            "from tensorflow import keras\nclass M(keras.Model):\n    pass\n", 2, 1, "model `M`",
+            fixed='from tensorflow import keras\n@keras.utils.register_keras_serializable(package="example")\n'
+            "class M(keras.Model):\n    pass\n",
+        ),
+        Invalid(
+            "import tensorflow as tf\nclass S(tf.keras.Sequential):\n    pass\n", 2, 1,
+            fixed='import tensorflow as tf\n@tf.keras.utils.register_keras_serializable(package="example")\n'
+            "class S(tf.keras.Sequential):\n    pass\n",
+        ),
+        Invalid(
+            "from keras.losses import Loss as L\nclass F(L):\n    pass\n", 2, 1, "loss `F`",
+            fixed="from keras.losses import Loss as L\nfrom keras.saving import register_keras_serializable\n"
+            '@register_keras_serializable(package="example")\nclass F(L):\n    pass\n',
+        ),
+        Invalid(
+            "import keras\nclass M(keras.metrics.Metric):\n    pass\n", 2, 1, "metric",
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class M(keras.metrics.Metric):\n    pass\n",
+        ),
+        Invalid(
+            "import keras\nclass I(keras.initializers.Initializer):\n    pass\n", 2, 1, "initializer",
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class I(keras.initializers.Initializer):\n    pass\n",
+        ),
+        Invalid(
+            "import keras\nclass R(keras.regularizers.Regularizer):\n    pass\n", 2, 1, "regularizer",
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class R(keras.regularizers.Regularizer):\n    pass\n",
+        ),
+        Invalid(
+            "import keras\nclass C(keras.constraints.Constraint):\n    pass\n", 2, 1, "constraint",
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class C(keras.constraints.Constraint):\n    pass\n",
+        ),
         Invalid(
             "import keras\nclass W(keras.optimizers.schedules.LearningRateSchedule):\n    pass\n", 2, 1,
             "learning-rate schedule",
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class W(keras.optimizers.schedules.LearningRateSchedule):\n    pass\n",
         ),
-        Invalid("import keras\nclass O(keras.optimizers.Optimizer):\n    pass\n", 2, 1, "optimizer"),
-        Invalid("import tf_keras\nclass A(tf_keras.layers.Layer):\n    pass\n", 2, 1, "Unknown layer"),
+        Invalid(
+            "import keras\nclass O(keras.optimizers.Optimizer):\n    pass\n", 2, 1, "optimizer",
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class O(keras.optimizers.Optimizer):\n    pass\n",
+        ),
+        Invalid(
+            "import tf_keras\nclass A(tf_keras.layers.Layer):\n    pass\n", 2, 1, "Unknown layer",
+            fixed='import tf_keras\n@tf_keras.utils.register_keras_serializable(package="example")\n'
+            "class A(tf_keras.layers.Layer):\n    pass\n",
+        ),
         # through a base class of the project: the base is registered, the subclass is not
         Invalid(
             "import keras\n@keras.saving.register_keras_serializable(package='p')\n"
             "class Base(keras.layers.Layer):\n    pass\nclass Child(Base):\n    pass\n",
             5, 1, "`Child`",
+            fixed="import keras\n@keras.saving.register_keras_serializable(package='p')\n"
+            "class Base(keras.layers.Layer):\n    pass\n"
+            '@keras.saving.register_keras_serializable(package="example")\nclass Child(Base):\n    pass\n',
         ),
         # an abstract base of the project is a custom object too (the issue makes no exception)
         Invalid(
             "import abc\nimport keras\nclass Base(keras.layers.Layer, abc.ABC):\n    pass\n"
             "@keras.saving.register_keras_serializable(package='p')\nclass Child(Base):\n    pass\n",
             3, 1, "`Base`",
+            fixed='import abc\nimport keras\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class Base(keras.layers.Layer, abc.ABC):\n    pass\n"
+            "@keras.saving.register_keras_serializable(package='p')\nclass Child(Base):\n    pass\n",
         ),
         # a class defined after a conditional import is still a module-level class
         Invalid(
             "import keras\ntry:\n    import tensorflow\nexcept ImportError:\n    pass\n"
             "class A(keras.layers.Layer):\n    pass\n",
             6, 1,
+            fixed="import keras\ntry:\n    import tensorflow\nexcept ImportError:\n    pass\n"
+            '@keras.saving.register_keras_serializable(package="example")\nclass A(keras.layers.Layer):\n'
+            "    pass\n",
         ),
         # a decorator that is not a registering one does not count
         Invalid("import functools\nimport keras\n@functools.total_ordering\nclass A(keras.layers.Layer):\n    pass\n", 4, 1),
         # get_custom_objects for another name does not register this class
-        Invalid("import keras\nclass A(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['B'] = B\n", 2, 1),
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['B'] = B\n", 2, 1,
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class A(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['B'] = B\n",
+        ),
+        # a module-level class under an `if`: the decorator takes its indentation
+        Invalid(
+            "import keras\nif keras.__version__ >= '3':\n    class A(keras.layers.Layer):\n        pass\n", 3, 5,
+            fixed="import keras\nif keras.__version__ >= '3':\n"
+            '    @keras.saving.register_keras_serializable(package="example")\n'
+            "    class A(keras.layers.Layer):\n        pass\n",
+        ),
+        # no fix: `example>A` is already taken (KL208: the saved model would load the wrong object)
+        Invalid(
+            "import keras\n@keras.saving.register_keras_serializable(package='example', name='A')\n"
+            "def a(x):\n    return x\nclass A(keras.layers.Layer):\n    pass\n",
+            5, 1,
+        ),
+        # no fix: two unregistered classes of one name would share a key
+        Invalid(
+            "import keras\ntry:\n    import tensorflow\n    class A(keras.layers.Layer):  # noqa: KL201\n        pass\n"
+            "except ImportError:\n    class A(keras.layers.Layer):\n        pass\n",
+            7, 5,
+        ),
     ]
 
     @classmethod
@@ -189,4 +303,17 @@ class UnregisteredCustomObject(Rule):
             node,
             f"Keras {kind} `{info.name}` is not registered: {consequence}, and registering it only in the "
             "loading script does not help; decorate it with @keras.saving.register_keras_serializable(package=...)",
+            self._fix(node, info),
         )
+
+    def _fix(self, node: cst.ClassDef, info: ClassInfo) -> Optional[Fix]:
+        if node.decorators:
+            return None  # the decorator would register what the others return: not known to be the class
+        if key_may_be_taken(self.context.project, info, f"{self.context.package}>{info.name}"):
+            return None
+        definition = next(
+            (n for n in ast.walk(self.context.tree) if isinstance(n, ast.ClassDef) and n.lineno == info.line), None
+        ) if self.context.tree is not None else None
+        if definition is None or definition.name != info.name:
+            return None
+        return registration_fix(self, definition, f"register `{info.name}`")

@@ -4,9 +4,11 @@ from typing import Optional
 
 import libcst as cst
 
+from ..finding import Fix
 from ..names import keras_path, path_matches
 from ..project import ClassInfo, InitInfo, ProjectIndex, base_kind
 from .base import Invalid, Rule, dotted
+from .helpers import append_argument, append_parameter, super_calls
 
 # What the config a Keras base's get_config writes starts with, in order, by (Keras major, kind).
 # Measured with Keras 3.15.1 and tf_keras 2.21 (`cls.from_config(obj.get_config())` and .keras
@@ -313,6 +315,172 @@ def holds_trainable_weights(rule: Rule, node: cst.ClassDef, info: ClassInfo) -> 
     return bool(found)
 
 
+# -- the fix: accept `**kwargs` and hand them to `super().__init__` -------------------------------
+
+
+def super_init_call(definition: cst.FunctionDef) -> Optional[cst.Call]:
+    """The `super().__init__(...)` (or `super(Cls, self).__init__(...)`) call of an `__init__`, when
+    it is the only call of any `__init__` there and sits in the method itself (not in a nested
+    def, lambda or class)."""
+    calls = []
+
+    class Collect(cst.CSTVisitor):
+        depth = 0
+
+        def visit_FunctionDef(self, node) -> None:
+            self.depth += 1
+
+        def leave_FunctionDef(self, node) -> None:
+            self.depth -= 1
+
+        def visit_Lambda(self, node) -> None:
+            self.depth += 1
+
+        def leave_Lambda(self, node) -> None:
+            self.depth -= 1
+
+        def visit_ClassDef(self, node) -> None:
+            self.depth += 1
+
+        def leave_ClassDef(self, node) -> None:
+            self.depth -= 1
+
+        def visit_Call(self, call: cst.Call) -> None:
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "__init__":
+                calls.append((call, self.depth))
+
+    definition.body.visit(Collect())
+    if len(calls) != 1 or calls[0][1]:
+        return None
+    call = calls[0][0]
+    owner = call.func.value
+    if (
+        isinstance(owner, cst.Call)
+        and isinstance(owner.func, cst.Name)
+        and owner.func.value == "super"
+        and len(owner.args) in (0, 2)
+        and not call.lpar
+    ):
+        return call
+    return None
+
+
+def own_parameters(definition: cst.FunctionDef) -> set:
+    """Names a call can bind by keyword: they never land in `**kwargs`."""
+    params = definition.params
+    return {p.name.value for p in (*params.params, *params.kwonly_params)}
+
+
+def kwargs_can_join(
+    project: ProjectIndex,
+    info: ClassInfo,
+    definition: cst.FunctionDef,
+    call: cst.Call,
+    keras_positionals: bool,
+    forwarded: Optional[str] = None,
+) -> bool:
+    """Can `**kwargs` be added to this `super().__init__` call without a keyword arriving twice?
+    Loading passes the config's keys by keyword; those the own parameters do not take land in
+    `**kwargs`. So every keyword the call passes must be an own parameter, and so must the base
+    parameter each positional argument fills: known for a project parent; for a built-in Keras
+    layer (`Dense(units)`) assumed when the argument is the own parameter of that name, if
+    `keras_positionals`; never for Keras's plain bases, whose positionals are `name`, `dtype`, ...
+    `forwarded`: the name of a `**kwargs` the call already passes on (else any `**` disqualifies)."""
+    params = definition.params
+    if params.posonly_params:
+        return False  # a positional-only parameter's name can land in **kwargs
+    own = own_parameters(definition)
+    star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
+    positional = []
+    for arg in call.args:
+        if arg.star == "**":
+            if forwarded is None or not (isinstance(arg.value, cst.Name) and arg.value.value == forwarded):
+                return False
+        elif arg.star == "*":
+            if not (isinstance(arg.value, cst.Name) and arg.value.value == star):
+                return False  # loading passes no positionals: only the own *args is surely empty then
+        elif arg.keyword is not None:
+            if arg.keyword.value not in own:
+                return False
+        else:
+            positional.append(arg.value)
+    if not positional:
+        return True
+    if not all(isinstance(value, cst.Name) and value.value in own for value in positional):
+        return False
+    found = chain(project, info)
+    if found is None:
+        return False
+    classes, keras_base = found
+    parent = next((cls for cls in classes[1:] if cls.init is not None), None)
+    if parent is not None:
+        names = [p.name for p in parent.init.params if p.kind == "positional"]
+        return len(names) >= len(positional) and all(name in own for name in names[: len(positional)])
+    kind = project.keras_kind(info)
+    return keras_positionals and kind in ("layer", "model") and not path_matches(keras_base, *PLAIN_BASES)
+
+
+def index_is_stale(init: InitInfo, definition: cst.FunctionDef) -> bool:
+    """Does the project index describe another `__init__` than the text's? Between the passes of
+    --fix it is the index of the text before the fix: what an earlier pass fixed must not be
+    reported, nor fixed twice."""
+    star = definition.params.star_kwarg
+    if (star is not None) != init.accepts_kwargs:
+        return True
+    name = star.name.value if isinstance(star, cst.Param) else None
+    forwards = any(passes_on(call, name) for call in super_calls(definition, "__init__"))
+    return forwards != init.forwards_kwargs
+
+
+def passes_on(call: cst.Call, name: Optional[str]) -> bool:
+    """Does the call pass `**name` on?"""
+    return any(arg.star == "**" and isinstance(arg.value, cst.Name) and arg.value.value == name for arg in call.args)
+
+
+def accept_kwargs_edits(
+    rule: Rule, info: ClassInfo, definition: cst.FunctionDef, keras_positionals: bool
+) -> Optional[tuple]:
+    """Edits adding `**kwargs` to an `__init__` that has none and to its one `super().__init__(...)`."""
+    if definition.params.star_kwarg is not None or definition.decorators:
+        return None  # a decorator could do anything with the arguments
+    call = super_init_call(definition)
+    if call is None or not kwargs_can_join(rule.context.project, info, definition, call, keras_positionals):
+        return None
+    if "kwargs" in own_parameters(definition) | names_read(definition):
+        return None  # the name is taken
+    edits = (append_parameter(rule, definition, "**kwargs"), append_argument(rule, call, "**kwargs"))
+    return None if None in edits else edits
+
+
+def forward_kwargs_edits(rule: Rule, info: ClassInfo, definition: cst.FunctionDef) -> Optional[tuple]:
+    """The edit handing an `__init__`'s unused `**kwargs` to its one `super().__init__(...)`, when
+    every key a saved config can hold is taken by the own parameters or the Keras base's: forwarded,
+    a key nothing takes would fail the load that used to swallow it."""
+    star = definition.params.star_kwarg
+    if not isinstance(star, cst.Param) or definition.decorators:
+        return None
+    if star.name.value in names_read(definition):
+        return None  # used in the body: what the base would get depends on it
+    call = super_init_call(definition)
+    project = rule.context.project
+    if call is None or not kwargs_can_join(project, info, definition, call, keras_positionals=False):
+        return None
+    found = chain(project, info)
+    if found is None or "from_config" in info.methods:
+        return None
+    if any(cls.init is not None or cls.get_config is not None or "from_config" in cls.methods for cls in found[0][1:]):
+        return None  # a project parent: what it takes and what it saves are its own
+    config = info.get_config
+    if config is None and path_matches(found[1], *PLAIN_BASES):
+        return None  # Keras 3's automatic config also records keywords callers gave and nothing took
+    if config is not None:
+        takes = accepted(info.init) | set(BASE_INIT_KEYWORDS.get(project.keras_kind(info), ()))
+        if not config.complete or not config.keys <= takes:
+            return None
+    edit = append_argument(rule, call, f"**{star.name.value}")
+    return None if edit is None else (edit,)
+
+
 def listed(names, suffix: str = "") -> str:
     items = [f"`{n}{suffix}`" for n in names]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -360,13 +528,31 @@ class InitKwargsNotForwarded(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    Adding `**kwargs` to an `__init__` that has none, and passing them to its `super().__init__`,
+    is safe: every call that worked before passes no keyword beyond the parameters, so `**kwargs`
+    is empty and nothing changes; only calls that raised `TypeError` -- loading the saved model
+    above all -- now reach the base (measured: the fixed fixtures round-trip with equal outputs).
+    Keras 3's automatic config then also saves `name` (it keeps `name` for an `__init__` that
+    takes `**kwargs`). Handing on `**kwargs` that were accepted and swallowed is unsafe: what
+    callers gave now takes effect (a layer built with `dtype="float64"` computes in float64, one
+    built with `name="head"` is named so), and a keyword the base does not know now raises.
+
+    The fix is offered only for an `__init__` without decorators that calls
+    `super().__init__(...)` (or `super(Cls, self).__init__`) exactly once, in its own body, with
+    no `**` yet, and gives no keyword that is not one of its parameters (a key of the config
+    would arrive twice: `got multiple values for keyword argument`). Positional arguments must
+    be its own parameters, filling parameters of the base that are its own too (assumed for a
+    built-in layer such as `Dense(units)`; never for Keras's plain `Layer`, `Loss`, `Metric`,
+    whose positionals are `name`, `dtype`, ...). Swallowed `**kwargs` are handed on only when
+    the body does not use them and every key the saved config holds is taken by `__init__` or
+    the base: a key nothing takes would make a load that used to work fail.
     """
 
     code = "KL204"
     name = "init-kwargs-not-forwarded"
     summary = "`__init__` does not accept `**kwargs` or does not pass them to `super().__init__`: load fails or `name=` is dropped"
     looks_at_custom_objects = True
+    fix = "safe"  # adding **kwargs; handing on **kwargs that were swallowed is unsafe
 
     VALID = [
         # the fix
@@ -431,18 +617,26 @@ class InitKwargsNotForwarded(Rule):
             "        super().__init__()\n        self.units = units\n"
             "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
             3, 5, "unexpected keyword argument 'name'",
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'units': self.units}\n",
         ),
         # Keras 3 automatic config (no get_config): `trainable` is what __init__ gets first
         Invalid(
             "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units=2):\n"
             "        super().__init__()\n        self.units = units\n",
             3, 5, "unexpected keyword argument 'trainable'",
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units=2, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n",
         ),
         # no arguments at all and no get_config (Keras 3): trainable and dtype come back
         Invalid(
             "import keras\nclass Counter(keras.layers.Layer):\n    def __init__(self):\n"
             "        super().__init__()\n        self.count = self.add_weight(shape=(), trainable=False)\n",
             3, 5, "'trainable'",
+            fixed="import keras\nclass Counter(keras.layers.Layer):\n    def __init__(self, **kwargs):\n"
+            "        super().__init__(**kwargs)\n"
+            "        self.count = self.add_weight(shape=(), trainable=False)\n",
         ),
         # explicit name only: trainable still comes back
         Invalid(
@@ -450,12 +644,17 @@ class InitKwargsNotForwarded(Rule):
             "        super().__init__(name=name)\n        self.units = units\n"
             "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
             3, 5, "'trainable'",
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, name=None, **kwargs):\n"
+            "        super().__init__(name=name, **kwargs)\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
         ),
         # a Dense subclass: Dense's get_config holds name
         Invalid(
             "from tensorflow import keras\nclass A(keras.layers.Dense):\n    def __init__(self, units):\n"
             "        super().__init__(units)\n",
             3, 5, "'name'",
+            fixed="from tensorflow import keras\nclass A(keras.layers.Dense):\n"
+            "    def __init__(self, units, **kwargs):\n        super().__init__(units, **kwargs)\n",
         ),
         # the ancestor's get_config builds on super: the child's config holds name
         Invalid(
@@ -464,6 +663,10 @@ class InitKwargsNotForwarded(Rule):
             "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n"
             "class A(Base):\n    def __init__(self, units=2):\n        super().__init__(units)\n",
             9, 5, "'name'",
+            fixed="import keras\nclass Base(keras.layers.Layer):\n    def __init__(self, units=1, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'units': self.units}\nclass A(Base):\n"
+            "    def __init__(self, units=2, **kwargs):\n        super().__init__(units, **kwargs)\n",
         ),
         # a loss: Loss.get_config holds name and reduction
         Invalid(
@@ -471,6 +674,10 @@ class InitKwargsNotForwarded(Rule):
             "        super().__init__()\n        self.gamma = gamma\n    def call(self, y, p):\n        return p\n"
             "    def get_config(self):\n        return {**super().get_config(), 'gamma': self.gamma}\n",
             3, 5, "'name'",
+            fixed="import keras\nclass Focal(keras.losses.Loss):\n    def __init__(self, gamma=2.0, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.gamma = gamma\n    def call(self, y, p):\n"
+            "        return p\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'gamma': self.gamma}\n",
         ),
         # S7b: **kwargs accepted but not passed on
         Invalid(
@@ -478,6 +685,9 @@ class InitKwargsNotForwarded(Rule):
             "        super().__init__()\n        self.units = units\n"
             "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
             3, 5, "silently dropped",
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'units': self.units}\n",
         ),
         # reading an unrelated key does not hand name on
         Invalid(
@@ -493,6 +703,11 @@ class InitKwargsNotForwarded(Rule):
             "        self.w = self.add_weight(shape=(units,))\n"
             "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
             3, 5, "`trainable=` given at construction is silently dropped",
+            fixed="import keras\nclass A(keras.layers.Layer):\n"
+            "    def __init__(self, units, name=None, dtype=None, **kwargs):\n"
+            "        super().__init__(name=name, dtype=dtype, **kwargs)\n        self.units = units\n"
+            "        self.w = self.add_weight(shape=(units,))\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'units': self.units}\n",
         ),
         # an explicit name= never used
         Invalid(
@@ -522,6 +737,54 @@ class InitKwargsNotForwarded(Rule):
             "    def get_config(self):\n        config = super().get_config()\n"
             "        config.update(units=self.units)\n        return config\n",
             3, 5, "unexpected keyword argument 'name'",
+            fixed="import tf_keras\nclass A(tf_keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
+            "        config = super().get_config()\n        config.update(units=self.units)\n"
+            "        return config\n",
+        ),
+        # the fix keeps the layout: trailing commas, a keyword-only marker, comments
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(\n        self,\n        *,\n"
+            "        units,  # how many\n        name=None,\n    ):\n"
+            "        super().__init__(\n            name=name,\n        )\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            3, 5, "'trainable'",
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(\n        self,\n        *,\n"
+            "        units,  # how many\n        name=None,\n        **kwargs,\n    ):\n        super().__init__(\n"
+            "            name=name,\n            **kwargs,\n        )\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+        ),
+        # **kwargs under another name, swallowed: handed on (unsafe: what callers gave now takes effect)
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kw):\n"
+            "        super(A, self).__init__()\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            3, 5, "`super().__init__(**kw)`",
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kw):\n"
+            "        super(A, self).__init__(**kw)\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+        ),
+        # no fix: the call gives `trainable` itself, so the config's would arrive twice
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n"
+            "        super().__init__(trainable=False)\n        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            3, 5, "'name'",
+        ),
+        # no fix: two calls of the base's __init__
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n        if units:\n"
+            "            super().__init__()\n        else:\n            super().__init__(name='empty')\n"
+            "        self.units = units\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            3, 5, "'name'",
+        ),
+        # no fix: the config holds `size`, which nothing takes -- handed on, it would fail the load
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__()\n        self.units = units\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'units': self.units, 'size': 2 * self.units}\n",
+            3, 5, "silently dropped",
         ),
     ]
 
@@ -546,16 +809,24 @@ class InitKwargsNotForwarded(Rule):
         if info is None or info.init is None:
             return
         definition = method(node, "__init__")
-        if definition is None:
+        if definition is None or index_is_stale(info.init, definition):
             return
         project = self.context.project
         kind = project.keras_kind(info)
         major = self.context.keras_major
-        message = self.not_accepted(project, info, kind, major, definition) or self.not_forwarded(
-            project, info, kind, definition, node
-        )
+        message = self.not_accepted(project, info, kind, major, definition)
+        fix = None
         if message:
-            self.report(definition, message)
+            edits = accept_kwargs_edits(self, info, definition, keras_positionals=True)
+            if edits:
+                fix = Fix("safe", edits, "accept `**kwargs` and pass them to `super().__init__`")
+        else:
+            message, only_swallowed = self.not_forwarded(project, info, kind, definition, node)
+            edits = forward_kwargs_edits(self, info, definition) if only_swallowed else None
+            if edits:
+                fix = Fix("unsafe", edits, "pass `**kwargs` to `super().__init__`")
+        if message:
+            self.report(definition, message, fix)
 
     def not_accepted(
         self, project: ProjectIndex, info: ClassInfo, kind: str, major: int, definition: cst.FunctionDef
@@ -583,13 +854,14 @@ class InitKwargsNotForwarded(Rule):
 
     def not_forwarded(
         self, project: ProjectIndex, info: ClassInfo, kind: str, definition: cst.FunctionDef, node: cst.ClassDef
-    ) -> Optional[str]:
+    ) -> tuple:
+        """(the message or None, whether all it says is that `**kwargs` are swallowed)."""
         init = info.init
         base_keys = BASE_INIT_KEYWORDS.get(kind)
         if kind == "loss" and self.context.keras_major == 2:
             base_keys = ("name", "reduction")  # tf_keras's Loss takes no dtype
         if base_keys is None or not init.calls_super:
-            return None
+            return None, False
         used = names_read(definition)
         own = accepted(init)
         unused = [k for k in base_keys if k in own and k not in used]
@@ -616,9 +888,9 @@ class InitKwargsNotForwarded(Rule):
             what = f"{listed(unused, '=')} given at construction {'is' if len(unused) == 1 else 'are'}"
             fix = "`super().__init__(" + ", ".join(f"{k}={k}" for k in unused) + ")`"
         else:
-            return None
+            return None, False
         return (
             f"`__init__` accepts {taken} but never passes {'it' if taken.count('`') == 2 else 'them'} to "
             f"`super().__init__`: {what} silently dropped (and saved as the defaults); pass "
             f"{'it' if taken.count('`') == 2 else 'them'} on with {fix}"
-        )
+        ), bool(swallowed) and not unused

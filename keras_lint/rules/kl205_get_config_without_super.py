@@ -1,11 +1,29 @@
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
+from ..finding import Fix
 from ..names import path_matches
 from ..project import ClassInfo, ProjectIndex
 from .base import Invalid, Rule
-from .kl204_init_kwargs_not_forwarded import OWN_FROM_CONFIG_BASES, accepted, holds_trainable_weights, listed, method
+from .helpers import prepend_to_dict, super_calls
+from .kl204_init_kwargs_not_forwarded import (
+    OWN_FROM_CONFIG_BASES,
+    PLAIN_BASES,
+    accept_kwargs_edits,
+    accepted,
+    builds_functional,
+    chain,
+    holds_trainable_weights,
+    kwargs_can_join,
+    listed,
+    method,
+    names_read,
+    passes_on,
+    super_init_call,
+)
 
 # What the Keras base's get_config saves and a get_config built without it loses, by (Keras major,
 # kind). Measured (Keras 3.15.1, tf_keras 2.21): a reloaded layer or model is back to its default
@@ -25,6 +43,17 @@ CONSEQUENCE = {
     "trainable": "a frozen (`trainable=False`) {what} loads trainable again",
     "dtype": "a float64 {what} loads as float32",
     "reduction": "`reduction=\"sum\"` loads as `\"sum_over_batch_size\"`",
+}
+
+
+# Keras bases whose get_config holds only what their __init__ takes back (the LOST_KEYS, and for
+# a layer `activity_regularizer`, `autocast`): a config built on theirs can be loaded by any
+# `__init__` that hands `**kwargs` on. A built-in layer's (`Dense`) holds all its arguments.
+PLAIN_CONFIG_BASES = {
+    "layer": PLAIN_BASES,
+    "model": PLAIN_BASES,
+    "loss": ("Loss", "losses.Loss"),
+    "metric": ("Metric", "metrics.Metric"),
 }
 
 
@@ -77,13 +106,26 @@ class GetConfigWithoutSuper(Rule):
     `__init__` must then accept `**kwargs` and pass them to `super().__init__` (KL204).
 
     ## Fix safety
-    No automatic fix yet.
+    The fix is unsafe: it puts `**super().get_config()` first in the dict literal get_config
+    returns (`return {...}`, or `config = {...}` ... `return config`), and where `__init__` takes
+    no `**kwargs`, it adds them and passes them to `super().__init__` in the same fix -- a config
+    that gains `name`, `trainable` and `dtype` must stay loadable (a fix must never turn a silent
+    problem into a load failure). The reloaded object is then what was saved: named, frozen or
+    float64 as it was, which changes what a reloaded model computes and trains; and every caller
+    of `get_config` (cloning code too) gets those keys.
+
+    Offered only on Keras's plain `Layer`, `Model` (not built functionally), `Loss` or `Metric`
+    -- a built-in layer's config holds all its arguments, which a subclass's `__init__` may set
+    itself -- with no project class in between that takes or saves anything, no `from_config`,
+    and a `super().__init__` that gives none of the config's keys itself (they would arrive
+    twice). Any other shape of get_config gets no fix.
     """
 
     code = "KL205"
     name = "get-config-without-super"
     summary = "`get_config` does not build on `super().get_config()`: name, trainable and dtype are lost on reload"
     looks_at_custom_objects = True
+    fix = "unsafe"
 
     VALID = [
         "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
@@ -133,11 +175,17 @@ class GetConfigWithoutSuper(Rule):
             "    def build(self, shape):\n        self.w = self.add_weight(shape=(shape[-1], self.units))\n"
             "    def get_config(self):\n        return {'units': self.units}\n",
             8, 5, "`name`, `trainable` and `dtype`",
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n    def build(self, shape):\n"
+            "        self.w = self.add_weight(shape=(shape[-1], self.units))\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'units': self.units}\n",
         ),
         Invalid(
             "from tensorflow.keras import layers\nclass A(layers.Layer):\n    def get_config(self):\n"
             "        config = {}\n        config['units'] = 3\n        return config\n",
             3, 5, "`name` and `dtype` are not saved",  # no weights: trainable changes nothing
+            fixed="from tensorflow.keras import layers\nclass A(layers.Layer):\n    def get_config(self):\n"
+            "        config = {**super().get_config()}\n        config['units'] = 3\n        return config\n",
         ),
         # S7c: no **kwargs either (so only trainable can be lost); the fix must add them too
         Invalid(
@@ -145,30 +193,75 @@ class GetConfigWithoutSuper(Rule):
             "        super().__init__()\n        self.units = units\n        self.dense = keras.layers.Dense(units)\n"
             "    def get_config(self):\n        return {'units': self.units}\n",
             7, 5, "`trainable` is not saved",
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n"
+            "        self.dense = keras.layers.Dense(units)\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'units': self.units}\n",
         ),
         Invalid(
             "import keras\nclass Net(keras.Model):\n    def __init__(self, units=2, **kwargs):\n"
             "        super().__init__(**kwargs)\n        self.units = units\n"
             "    def get_config(self):\n        return {'units': self.units}\n",
             6, 5, "Keras 3 does not save",
+            fixed="import keras\nclass Net(keras.Model):\n    def __init__(self, units=2, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'units': self.units}\n",
         ),
         Invalid(
             "import keras\nclass Focal(keras.losses.Loss):\n    def __init__(self, gamma=2.0, **kwargs):\n"
             "        super().__init__(**kwargs)\n        self.gamma = gamma\n"
             "    def get_config(self):\n        return {'gamma': self.gamma}\n",
             6, 5, "`name` and `reduction`",
+            fixed="import keras\nclass Focal(keras.losses.Loss):\n    def __init__(self, gamma=2.0, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.gamma = gamma\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'gamma': self.gamma}\n",
         ),
         Invalid(
             "import keras\nclass Hits(keras.metrics.Metric):\n    def __init__(self, k=1, **kwargs):\n"
             "        super().__init__(**kwargs)\n        self.k = k\n"
             "    def get_config(self):\n        return {'k': self.k}\n",
             6, 5, "`name` and `dtype`",
+            fixed="import keras\nclass Hits(keras.metrics.Metric):\n    def __init__(self, k=1, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.k = k\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'k': self.k}\n",
         ),
         # decorated: reported at the def line
         Invalid(
             "import tf_keras\nclass A(tf_keras.layers.Layer):\n    @property\n    def x(self):\n        return 1\n"
             "    def get_config(self):\n        return dict(units=1)\n",
             6, 5, "`name`",
+        ),
+        # a dict spread over lines gets `**super().get_config(),` on a line of its own
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
+            "        config = {\n            'units': self.units,  # the width\n        }\n        return config\n",
+            6, 5, "`name` and `dtype`",
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
+            "        config = {\n            **super().get_config(),\n            'units': self.units,  # the width\n"
+            "        }\n        return config\n",
+        ),
+        # no fix: a built-in layer's config holds all its arguments (`units`, `activation`, ...)
+        Invalid(
+            "import keras\nclass A(keras.layers.Dense):\n    def __init__(self, units, scale=1.0, **kwargs):\n"
+            "        super().__init__(units, **kwargs)\n        self.scale = scale\n"
+            "    def get_config(self):\n        return {'units': self.units, 'scale': self.scale}\n",
+            6, 5, "`name`, `trainable` and `dtype`",
+        ),
+        # no fix: `dtype` saved would reach a `super().__init__` that gives dtype itself
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__(dtype='float32', **kwargs)\n        self.units = units\n"
+            "    def get_config(self):\n        return {'units': self.units}\n",
+            6, 5, "`name` and `dtype`",
+        ),
+        # no fix: the returned dict is not one literal
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
+            "        config = {'units': self.units}\n        config = dict(config)\n        return config\n",
+            6, 5, "`name` and `dtype`",
         ),
     ]
 
@@ -196,9 +289,50 @@ class GetConfigWithoutSuper(Rule):
         if "trainable" in lost and not holds_trainable_weights(self, node, info):
             lost.remove("trainable")  # no weights (that we can see): `trainable` changes nothing
         definition = method(node, "get_config")
-        if not lost or definition is None:
-            return
-        self.report(definition, self.message(project, info, kind, major, lost))
+        if not lost or definition is None or super_calls(definition, "get_config"):
+            return  # (a call the index does not know of: it describes the text before an earlier --fix pass)
+        fix = self.fix_for(node, info, kind, definition)
+        self.report(definition, self.message(project, info, kind, major, lost), fix)
+
+    def fix_for(self, node: cst.ClassDef, info: ClassInfo, kind: str, definition: cst.FunctionDef) -> Optional[Fix]:
+        """`**super().get_config()` first in the returned dict literal; and `**kwargs` in an `__init__`
+        that has none, so that the keys the config now holds can come back. Only on a plain Keras
+        base (whose config holds nothing its `__init__` refuses) reached without project classes
+        that take or save anything on the way."""
+        literal = returned_dict(definition)
+        project = self.context.project
+        found = chain(project, info)
+        if literal is None or found is None or "from_config" in info.methods:
+            return None
+        classes, keras_base = found
+        if not path_matches(keras_base, *PLAIN_CONFIG_BASES.get(kind, ())):
+            return None
+        for cls in classes[1:]:
+            if cls.init is not None or cls.get_config is not None or "from_config" in cls.methods:
+                return None
+        edits = (prepend_to_dict(self, literal, "**super().get_config()"),)
+        init = method(node, "__init__")
+        if init is not None:
+            if init.decorators or (kind == "model" and builds_functional(init)):
+                return None
+            star = init.params.star_kwarg
+            if star is None:
+                more = accept_kwargs_edits(self, info, init, keras_positionals=False)
+                if more is None:
+                    return None
+                edits += more
+            else:
+                # Handed on, the config's keys must not meet a keyword the call gives itself; swallowed
+                # (never read), they are harmless; used some other way, nobody knows where they go.
+                call, name = super_init_call(init), star.name.value if isinstance(star, cst.Param) else None
+                if call is not None and passes_on(call, name):
+                    if not kwargs_can_join(project, info, init, call, keras_positionals=False, forwarded=name):
+                        return None
+                elif name in names_read(init):
+                    return None
+        if None in edits:
+            return None
+        return Fix("unsafe", edits, "build the config on `super().get_config()`")
 
     @staticmethod
     def could_be_set(project: ProjectIndex, info: ClassInfo, key: str) -> bool:
@@ -221,3 +355,103 @@ class GetConfigWithoutSuper(Rule):
             f"back as the default{'' if one else 's'} on reload ({'; '.join(CONSEQUENCE[k].format(what=kind) for k in lost)}); start from "
             "`config = super().get_config()`" + (" and accept `**kwargs` in `__init__`" if refuses else "")
         )
+
+
+def returned_dict(definition: cst.FunctionDef) -> Optional[cst.Dict]:
+    """The dict literal a get_config returns, when it has the plain shape `return {...}` or
+    `config = {...}; ...; return config` (the name bound once, both statements in the method body
+    itself); else None."""
+    if definition.decorators or not isinstance(definition.body, cst.IndentedBlock):
+        return None
+    statements = [
+        small for line in definition.body.body if isinstance(line, cst.SimpleStatementLine) for small in line.body
+    ]
+    top_level = {id(small) for small in statements}
+    returns = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Return(self, node: cst.Return) -> None:
+            returns.append(node)
+
+        def visit_FunctionDef(self, node) -> bool:
+            return False  # a nested function's returns are its own
+
+        def visit_Lambda(self, node) -> bool:
+            return False
+
+        def visit_ClassDef(self, node) -> bool:
+            return False
+
+    definition.body.visit(Collect())
+    if len(returns) != 1 or id(returns[0]) not in top_level:
+        return None
+    value = returns[0].value
+    if isinstance(value, cst.Dict):
+        return value
+    if not isinstance(value, cst.Name) or bindings(definition, value.value) != 1:
+        return None
+    for small in statements:
+        if small is returns[0]:
+            return None  # returned before it is bound
+        if (
+            isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name)
+            and small.targets[0].target.value == value.value
+        ):
+            return small.value if isinstance(small.value, cst.Dict) else None
+    return None
+
+
+def bindings(definition: cst.FunctionDef, name: str) -> int:
+    """How many times the function binds `name` (assignments, loops, with/except/import names, :=, del)."""
+    count = 0
+
+    def names_in(target) -> list:
+        if isinstance(target, cst.Name):
+            return [target.value]
+        if isinstance(target, (cst.Tuple, cst.List)):
+            return [n for element in target.elements for n in names_in(element.value)]
+        if isinstance(target, cst.StarredElement):
+            return names_in(target.value)
+        return []
+
+    class Collect(cst.CSTVisitor):
+        def note(self, target) -> None:
+            nonlocal count
+            count += names_in(target).count(name)
+
+        def visit_AssignTarget(self, node) -> None:
+            self.note(node.target)
+
+        def visit_AnnAssign(self, node) -> None:
+            self.note(node.target)
+
+        def visit_AugAssign(self, node) -> None:
+            self.note(node.target)
+
+        def visit_For(self, node) -> None:
+            self.note(node.target)
+
+        def visit_CompFor(self, node) -> None:
+            self.note(node.target)
+
+        def visit_AsName(self, node) -> None:
+            self.note(node.name)
+
+        def visit_NamedExpr(self, node) -> None:
+            self.note(node.target)
+
+        def visit_Del(self, node) -> None:
+            self.note(node.target)
+
+        def visit_Global(self, node) -> None:
+            for item in node.names:
+                self.note(item.name)  # not a plain local: count it as another binding
+
+        def visit_Nonlocal(self, node) -> None:
+            for item in node.names:
+                self.note(item.name)
+
+    definition.body.visit(Collect())
+    return count

@@ -1,8 +1,13 @@
+from collections import Counter
 from typing import Optional
 
 import libcst as cst
 
+from ..finding import Fix
+from ..names import path_matches
 from .base import Invalid, Rule
+from .helpers import append_argument
+from .kl204_init_kwargs_not_forwarded import PLAIN_BASES
 
 # The weight-creating methods of a Keras layer, and how many leading positional parameters of each
 # are NOT `name` in Keras 3 (`add_weight(*args)` takes shape, initializer, dtype positionally and
@@ -51,13 +56,27 @@ class AddWeightWithoutName(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    The fix is unsafe: it names the weight after the attribute it is assigned to
+    (`self.kernel = self.add_weight(...)` gets `name="kernel"`, as the call's last argument;
+    `name=None` is replaced). The order and number of weights stay, and files saved before still
+    load (measured with Keras 3: `.weights.h5` and `.h5` weights saved as `variable`,
+    `variable_1` load into `kernel`, `bias` by position). But the name is part of the variable's
+    path, and whatever picks variables by name now sees another one: an optimizer's
+    `exclude_from_weight_decay(var_names=["bias"])` now matches the renamed weight (measured), and
+    so does code that looks weights up by name.
+
+    Offered only for `self.<attr> = self.add_weight(...)` (or `add_variable`) outside a loop,
+    when no other weight of the class is assigned to that attribute or given that name, every
+    name the class gives is a literal, and the class is built on Keras's plain `Layer` or `Model`
+    with no project base that adds weights (a built-in base such as `Dense` has weights of its
+    own: `kernel`, `bias`, ...).
     """
 
     code = "KL207"
     name = "add-weight-without-name"
     summary = "`add_weight` without `name=`: tf_keras names them all `Variable` and its `.h5` save fails"
     looks_at_custom_objects = True
+    fix = "unsafe"
 
     VALID = [
         # named by keyword
@@ -92,21 +111,29 @@ class AddWeightWithoutName(Rule):
             "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
             "        self.w = self.add_weight(shape=(3,), initializer='zeros')\n",
             4, 18, "Keras 3",
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
+            "        self.w = self.add_weight(shape=(3,), initializer='zeros', name='w')\n",
         ),
         Invalid(
             "import tf_keras as keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
             "        self.w = self.add_weight(shape=(3,))\n",
             4, 18, "name already exists",
+            fixed="import tf_keras as keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
+            '        self.w = self.add_weight(shape=(3,), name="w")\n',
         ),
         Invalid(
             "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
             "        self.w = self.add_weight((3,), 'zeros')\n",
             4, 18,
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
+            "        self.w = self.add_weight((3,), 'zeros', name='w')\n",
         ),
         Invalid(
             "from tensorflow import keras\nclass A(keras.Model):\n    def __init__(self, **kw):\n        super().__init__(**kw)\n"
             "        self.w = self.add_weight(shape=(3,), name=None)\n",
             5, 18,
+            fixed="from tensorflow import keras\nclass A(keras.Model):\n    def __init__(self, **kw):\n"
+            '        super().__init__(**kw)\n        self.w = self.add_weight(shape=(3,), name="w")\n',
         ),
         Invalid(
             "import keras\nclass A(keras.layers.Dense):\n    def build(self, s):\n        super().build(s)\n"
@@ -118,11 +145,34 @@ class AddWeightWithoutName(Rule):
             "        def make(shape):\n            return self.add_weight(shape=shape)\n        self.w = make((3,))\n",
             7, 20,
         ),
+        # a call over several lines: the name comes last, in the call's layout
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
+            "        self.kernel = self.add_weight(\n            shape=(3,),\n"
+            "            initializer='zeros',\n        )\n",
+            4, 23,
+            fixed="import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
+            "        self.kernel = self.add_weight(\n            shape=(3,),\n            initializer='zeros',\n"
+            "            name='kernel',\n        )\n",
+        ),
+        # no fix: another weight is named `w` already
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
+            "        self.v = self.add_weight(shape=(3,), name='w')\n        self.w = self.add_weight(shape=(3,))\n",
+            5, 18,
+        ),
+        # no fix: one attribute, a weight per loop turn
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n        for i in range(2):\n"
+            "            self.w = self.add_weight(shape=(3,))\n",
+            5, 22,
+        ),
     ]
 
     def __init__(self, context):
         super().__init__(context)
         self._classes: list = []  # one entry per enclosing ClassDef: its ClassInfo when checked, else None
+        self._survey: Optional[WeightSurvey] = None  # of the checked class, for the fix
 
     @classmethod
     def might_report(cls, info, project) -> bool:
@@ -136,6 +186,9 @@ class AddWeightWithoutName(Rule):
                 info = None
             elif any(m in cls.methods for cls in [info, *project.ancestors(info)] for m in WEIGHT_METHODS):
                 info = None  # its own add_weight: we cannot know what it does with the name
+            else:
+                self._survey = WeightSurvey(self.context.keras_major)
+                node.body.visit(self._survey)
         self._classes.append(info)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
@@ -167,7 +220,31 @@ class AddWeightWithoutName(Rule):
                 "tf_keras names all such weights `Variable` and its `.h5` save fails once a layer has two "
                 "(\"Unable to synchronously create dataset (name already exists)\")"
             )
-        self.report(node, f"`{method}` without `name=`: {why}; pass name=\"...\"")
+        self.report(node, f"`{method}` without `name=`: {why}; pass name=\"...\"", self._fix(node))
+
+    def _fix(self, call: cst.Call) -> Optional[Fix]:
+        """`name="<attr>"` for `self.<attr> = self.add_weight(...)`, when no other weight of the
+        layer could get that name: the attribute gets one weight, no weight is named so already,
+        every other name is a literal, and nothing but Keras's plain Layer/Model lies below the
+        class (a built-in layer's own weights are `kernel`, `bias`, ...)."""
+        survey = self._survey
+        attr = survey.assigned.get(id(call)) if survey is not None else None
+        if attr is None or survey.unknown_names or survey.attributes[attr] != 1 or attr in survey.names:
+            return None
+        project, info = self.context.project, self._classes[-1]
+        if not all(path_matches(path, *PLAIN_BASES) for path in project.keras_bases(info)):
+            return None
+        if any(m in cls.called_attributes for cls in project.ancestors(info) for m in WEIGHT_METHODS):
+            return None  # a project base class adds weights of its own
+        strings = [arg.value for arg in call.args if isinstance(arg.value, cst.SimpleString)]
+        quote = "'" if strings and all(s.quote == "'" for s in strings) else '"'
+        name = f"{quote}{attr}{quote}"
+        given = next((arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "name"), None)
+        if given is not None:  # name=None
+            edit = self.replace(given.value, name)
+        else:
+            edit = append_argument(self, call, f"name={name}")
+        return Fix("unsafe", (edit,), f"name the weight `{attr}`") if edit is not None else None
 
     def _unnamed(self, call: cst.Call, not_name_positions: int) -> bool:
         positional = []
@@ -188,3 +265,83 @@ class AddWeightWithoutName(Rule):
 
 def _is_none(node: Optional[cst.BaseExpression]) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
+
+
+class WeightSurvey(cst.CSTVisitor):
+    """The weights a class body creates: which `self.<attr> = self.add_weight(...)` calls there are
+    (outside loops), how many weights each attribute gets, and the names the others are given."""
+
+    def __init__(self, keras_major: int):
+        super().__init__()
+        self.keras_major = keras_major
+        self.assigned: dict = {}  # id(call) -> attr, for `self.attr = self.add_weight(...)` outside loops
+        self.attributes: Counter = Counter()  # attr -> weights assigned to it (2 for one in a loop)
+        self.names: set = set()  # literal names given
+        self.unknown_names = False  # some weight gets a name we cannot read
+        self._loops = 0
+
+    def visit_ClassDef(self, node) -> bool:
+        return False  # a nested class is another object
+
+    def visit_For(self, node) -> None:
+        self._loops += 1
+
+    def leave_For(self, node) -> None:
+        self._loops -= 1
+
+    def visit_While(self, node) -> None:
+        self._loops += 1
+
+    def leave_While(self, node) -> None:
+        self._loops -= 1
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1:
+            self._assigned(node.targets[0].target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._assigned(node.target, node.value)
+
+    def _assigned(self, target, value) -> None:
+        if not (isinstance(value, cst.Call) and _weight_method(value.func)):
+            return
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+            attr = target.attr.value
+            self.attributes[attr] += 2 if self._loops else 1
+            if not self._loops:
+                self.assigned[id(value)] = attr
+
+    def visit_Call(self, call: cst.Call) -> None:
+        method = _weight_method(call.func)
+        if method is None:
+            return
+        positional = []
+        for arg in call.args:
+            if arg.star:
+                self.unknown_names = True
+            elif arg.keyword is None:
+                positional.append(arg.value)
+            elif arg.keyword.value == "name":
+                self._named(arg.value)
+        if len(positional) > WEIGHT_METHODS[method]:
+            self._named(positional[WEIGHT_METHODS[method]])
+        elif positional and self.keras_major == 2 and not isinstance(positional[0], (cst.Tuple, cst.List)):
+            self._named(positional[0])  # tf_keras: the first positional is the name
+
+    def _named(self, value) -> None:
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            self.names.add(value.evaluated_value)
+        elif not _is_none(value):
+            self.unknown_names = True
+
+
+def _weight_method(func) -> Optional[str]:
+    if (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value == "self"
+        and func.attr.value in WEIGHT_METHODS
+    ):
+        return func.attr.value
+    return None
