@@ -4,9 +4,11 @@ from typing import Optional
 
 import libcst as cst
 
+from ..finding import Fix
 from ..names import keras_path, path_matches
 from ..project import ClassInfo, ProjectIndex, base_kind
 from .base import Invalid, Rule, dotted
+from .config_fix import calls_name, dict_lines, entry, method_after, plain_argument, quote_of, stored_attribute
 from .kl203_get_config_missing_init_argument import (
     EXEMPT_PARAMS,
     LAYER_BASES,
@@ -14,6 +16,7 @@ from .kl203_get_config_missing_init_argument import (
     config_carries,
     method,
     missing_argument_error,
+    subclasses,
     supplied_by_subclasses,
 )
 
@@ -22,6 +25,8 @@ RAISING_BASES = (
     "regularizers.Regularizer", "Regularizer",
     "optimizers.schedules.LearningRateSchedule", "optimizers.LearningRateSchedule",
 )
+# Keras bases whose get_config returns {} (both majors): a config of the class's own needs no super().
+EMPTY_CONFIG_BASES = ("initializers.Initializer", "constraints.Constraint")
 # Keras 3's automatic config keeps only these (and lists/tuples/dicts of them): str, int, float,
 # bool, None (keras/src/ops/operation.py, Operation.__new__). Annotations that name them:
 _JSON_TYPES = frozenset(
@@ -297,13 +302,30 @@ class MissingGetConfig(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    For a `keras.Model` subclass or a subclass of another built-in, the fix adds, after `__init__`,
+    `def get_config(self): return {**super().get_config(), "p": self.p, ...}` with every argument
+    the base does not carry (for a base whose `get_config` raises or returns nothing, such as
+    `LearningRateSchedule` or `Initializer`: `{"p": self.p, ...}` with every argument, no super).
+    It is safe when `__init__` stores each argument unchanged under its own name (`self.p = p`,
+    assigned nowhere else): the object is rebuilt with the values it was built with (measured:
+    the fixed fixtures round-trip). With an argument stored under another name (`self._p = p`)
+    it is unsafe (it relies on that attribute never changing). There is no fix when an argument
+    is not stored unchanged; when one is an object (called by the class, annotated as anything
+    but JSON types: it needs serializing, see KL206) or, for a defaulted argument, not provably a
+    plain value (a literal default other than None, or a plain annotation), since a config holding
+    an object would turn a silently lost value into a load failure; when `__init__` lacks
+    `**kwargs` (it could not take the `name`/`trainable`/`dtype` that `super().get_config()` adds);
+    when the class or a project ancestor defines `from_config`; and when a project class
+    subclasses it (it would inherit the new keys). A `Layer` subclass refusing an object argument
+    (a nested layer, an initializer instance) has no automatic fix.
     """
 
     code = "KL202"
     name = "missing-get-config"
     summary = "custom object takes `__init__` arguments but has no `get_config` that can carry them"
     looks_at_custom_objects = True
+    fix = "safe"  # unsafe when an argument is stored under another attribute name
+    reads_methods = None  # every method: the fix must see each `self.<attr> = ...` of the class
 
     _K3 = "import keras\n\n"
     _K2 = "import tf_keras as keras\n\n"
@@ -399,17 +421,28 @@ class MissingGetConfig(Rule):
             _K3 + "class ScaledDense(keras.layers.Dense):\n    def __init__(self, units, scale=1.0, **kwargs):\n"
             "        super().__init__(units, **kwargs)\n        self.scale = scale\n",
             3, 1, "`scale` (defaulted: it silently comes back as its default after load)",
+            fixed="import keras\n\nclass ScaledDense(keras.layers.Dense):\n"
+            "    def __init__(self, units, scale=1.0, **kwargs):\n        super().__init__(units, **kwargs)\n"
+            "        self.scale = scale\n    def get_config(self):\n"
+            '        return {**super().get_config(), "scale": self.scale}\n',
         ),
         Invalid(
             _K2 + "class FocalLoss(keras.losses.Loss):\n    def __init__(self, gamma, name='focal', **kwargs):\n"
             "        super().__init__(name=name, **kwargs)\n        self.gamma = gamma\n",
             3, 1, "missing 1 required positional argument: 'gamma'",
+            fixed="import tf_keras as keras\n\nclass FocalLoss(keras.losses.Loss):\n"
+            "    def __init__(self, gamma, name='focal', **kwargs):\n"
+            "        super().__init__(name=name, **kwargs)\n        self.gamma = gamma\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'gamma': self.gamma}\n",
         ),
         Invalid(
             _K3 + "class Decay(keras.optimizers.schedules.LearningRateSchedule):\n"
             "    def __init__(self, rate=0.1):\n        self.rate = rate\n\n"
             "    def __call__(self, step):\n        return self.rate\n",
             3, 1, "NotImplementedError",
+            fixed="import keras\n\nclass Decay(keras.optimizers.schedules.LearningRateSchedule):\n"
+            "    def __init__(self, rate=0.1):\n        self.rate = rate\n\n    def get_config(self):\n"
+            '        return {"rate": self.rate}\n\n    def __call__(self, step):\n        return self.rate\n',
         ),
         # through a project ancestor without get_config
         Invalid(
@@ -417,6 +450,67 @@ class MissingGetConfig(Rule):
             "class Child(Base):\n    def __init__(self, units, gain=2.0, **kwargs):\n"
             "        super().__init__(units=units, **kwargs)\n        self.gain = gain\n",
             7, 1, "`gain`",
+            fixed="import keras\n\nclass Base(keras.layers.Dense):\n    pass\n\n\nclass Child(Base):\n"
+            "    def __init__(self, units, gain=2.0, **kwargs):\n        super().__init__(units=units, **kwargs)\n"
+            "        self.gain = gain\n    def get_config(self):\n"
+            '        return {**super().get_config(), "gain": self.gain}\n',
+        ),
+        # fixes: a Model subclass storing its arguments, after __init__ and before the next method
+        Invalid(
+            _K3 + "class Net(keras.Model):\n    def __init__(self, units=3, rate=0.5, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n        self.rate = rate\n"
+            "        self.dense = keras.layers.Dense(units)\n\n"
+            "    def call(self, x):  # the head\n        return self.dense(x) * self.rate\n",
+            3, 1, "records the default of `units`, `rate`",
+            fixed="import keras\n\nclass Net(keras.Model):\n    def __init__(self, units=3, rate=0.5, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n        self.rate = rate\n"
+            "        self.dense = keras.layers.Dense(units)\n\n    def get_config(self):\n"
+            '        return {**super().get_config(), "units": self.units, "rate": self.rate}\n\n'
+            "    def call(self, x):  # the head\n        return self.dense(x) * self.rate\n",
+        ),
+        # stored under another name: unsafe; a long config goes one entry a line
+        Invalid(
+            _K3 + "class ScaledDense(keras.layers.Dense):\n"
+            "    def __init__(self, units, scale_of_the_outputs: float = 1.0, offset_of_the_outputs=0.0, **kwargs):\n"
+            "        super().__init__(units, **kwargs)\n        self._scale = scale_of_the_outputs\n"
+            "        self.offset_of_the_outputs = offset_of_the_outputs\n",
+            3, 1, "`scale_of_the_outputs`, `offset_of_the_outputs` (defaulted",
+            fixed="import keras\n\nclass ScaledDense(keras.layers.Dense):\n"
+            "    def __init__(self, units, scale_of_the_outputs: float = 1.0, offset_of_the_outputs=0.0, **kwargs):\n"
+            "        super().__init__(units, **kwargs)\n        self._scale = scale_of_the_outputs\n"
+            "        self.offset_of_the_outputs = offset_of_the_outputs\n    def get_config(self):\n"
+            "        return {\n            **super().get_config(),\n"
+            '            "scale_of_the_outputs": self._scale,\n'
+            '            "offset_of_the_outputs": self.offset_of_the_outputs,\n        }\n',
+        ),
+        # a base whose get_config returns nothing: a config of its own, without **kwargs
+        Invalid(
+            "import tensorflow as tf\n\nclass Scaled(tf.keras.initializers.Initializer):\n"
+            "    def __call__(self, shape, dtype=None):\n        return tf.ones(shape, dtype) * self.scale\n\n"
+            "    def __init__(self, scale):\n        self.scale = scale",  # and no newline at the end
+            3, 1, "`scale` (required",
+            fixed="import tensorflow as tf\n\nclass Scaled(tf.keras.initializers.Initializer):\n"
+            "    def __call__(self, shape, dtype=None):\n        return tf.ones(shape, dtype) * self.scale\n\n"
+            "    def __init__(self, scale):\n        self.scale = scale\n    def get_config(self):\n"
+            '        return {"scale": self.scale}\n',
+        ),
+        # no fix: without **kwargs, `name` from super().get_config() would make loading fail
+        Invalid(
+            _K3 + "class ScaledDense(keras.layers.Dense):\n    def __init__(self, units, scale=1.0):\n"
+            "        super().__init__(units)\n        self.scale = scale\n",
+            3, 1, "`scale`",
+        ),
+        # no fix: a defaulted argument not provably plain (None, no annotation) may hold an object
+        Invalid(
+            _K3 + "class ScaledDense(keras.layers.Dense):\n    def __init__(self, units, scale=None, **kwargs):\n"
+            "        super().__init__(units, **kwargs)\n        self.scale = scale\n",
+            3, 1, "`scale`",
+        ),
+        # no fix: the argument is stored changed
+        Invalid(
+            _K3 + "class ScaledDense(keras.layers.Dense):\n    def __init__(self, units, scale=1.0, **kwargs):\n"
+            "        super().__init__(units, **kwargs)\n        self.scale = float(scale)\n",
+            3, 1, "`scale`",
         ),
     ]
 
@@ -433,6 +527,8 @@ class MissingGetConfig(Rule):
         info = self.custom_object(node)
         if info is None or info.init is None or info.get_config is not None:
             return
+        if info.name != node.name.value or method(node, "get_config") is not None:
+            return  # the index was built before --fix changed the file: the text decides
         project = self.context.project
         ancestors = project.ancestors(info)
         if any(a.get_config is not None for a in ancestors) or _unresolved(project, info):
@@ -456,7 +552,8 @@ class MissingGetConfig(Rule):
             is_model = path_matches(base, *MODEL_BASES)
             if is_model:
                 if lost:
-                    self.report(node, self.model_message(info, lost) if keras3 else self.keras2_message(info, lost))
+                    message = self.model_message(info, lost) if keras3 else self.keras2_message(info, lost)
+                    self.report(node, message, self._fix(node, init, info, base, lost))
                 return
             evidence = _NonJson(self, node, info)
             signature = _init_params(init)
@@ -483,10 +580,45 @@ class MissingGetConfig(Rule):
                 node,
                 f"`{info.name}` has no get_config and `{base_name}.get_config` raises NotImplementedError: "
                 f"saving it fails; add get_config returning {names}",
+                self._fix(node, init, info, base, lost),
             )
             return
-        self.report(node, f"`{info.name}` has no get_config and `{base_name}.get_config` does not carry "
-                          f"{self.lost_description(info, lost)}; add get_config")
+        self.report(
+            node,
+            f"`{info.name}` has no get_config and `{base_name}.get_config` does not carry "
+            f"{self.lost_description(info, lost)}; add get_config",
+            self._fix(node, init, info, base, lost),
+        )
+
+    def _fix(self, node: cst.ClassDef, init: cst.FunctionDef, info: ClassInfo, base: str, lost: list) -> Optional[Fix]:
+        """get_config returning `self.<p>` for every lost argument `p`, after `super().get_config()`
+        (whose name/trainable/dtype keys `__init__` must then accept: it needs **kwargs), or alone
+        for a base whose get_config raises or returns nothing (then for every argument)."""
+        project = self.context.project
+        if subclasses(project, info) or any("from_config" in c.methods for c in [info, *project.ancestors(info)]):
+            return None  # a subclass would inherit the new keys; a from_config may read others
+        standalone = path_matches(base, *RAISING_BASES, *EMPTY_CONFIG_BASES)
+        if not standalone and init.params.star_kwarg is None:
+            return None  # super().get_config()'s `name` would make loading fail: "unexpected keyword argument"
+        params = info.init.own_params if standalone else lost
+        signature = _init_params(init)
+        stored = []
+        for param in params:
+            attr = stored_attribute(node, init, param.name) if param.name in signature else None
+            if attr is None:
+                return None
+            called = attr in info.called_attributes or calls_name(init, param.name)
+            if not plain_argument(signature[param.name], called):
+                return None  # an object needs (de)serializing (KL206), or is not provably plain
+            stored.append((param.name, attr))
+        if not stored:
+            return None
+        entries = [entry(name, attr, quote_of(node)) for name, attr in stored]
+        if not standalone:
+            entries.insert(0, "**super().get_config()")
+        body = ["def get_config(self):", *("    " + line for line in dict_lines(entries))]
+        safety = "safe" if all(name == attr for name, attr in stored) else "unsafe"
+        return Fix(safety, (method_after(self, init, body),), "add get_config")
 
     @staticmethod
     def lost_description(info: ClassInfo, lost: list) -> str:

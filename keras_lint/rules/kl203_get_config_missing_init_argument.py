@@ -7,9 +7,22 @@ from typing import Optional
 
 import libcst as cst
 
+from ..finding import Edit, Fix
 from ..names import keras_path, path_matches
 from ..project import CUSTOM_OBJECT_BASES, ClassInfo, ProjectIndex, base_kind
-from .base import Invalid, Rule
+from .base import Invalid, Rule, dotted
+from .config_fix import (
+    append_to_dict,
+    calls_name,
+    code_of,
+    entry,
+    init_params,
+    indentation,
+    plain_argument,
+    quote_of,
+    stored_attribute,
+    walk,
+)
 
 # `__init__` parameters Keras passes back by itself (Layer/Model config) or that never need a key.
 EXEMPT_PARAMS = frozenset({"name", "trainable", "dtype", "weights"})  # weights: initial values, loaded from the file
@@ -438,13 +451,28 @@ class GetConfigMissingInitArgument(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    The fix adds `"p": self.p` for every missing argument to the config get_config returns: into
+    the returned dict literal, around a returned `super().get_config()`
+    (`{**super().get_config(), "p": self.p}`), into the one `config.update({...})` of a returned
+    `config`, or else as `config["p"] = self.p` lines before `return config`. It is safe when the
+    class's own `__init__` stores each missing argument unchanged under its own name (`self.p = p`,
+    assigned nowhere else): the object is rebuilt with the values it was built with (measured: the
+    fixed fixtures round-trip with equal outputs). With an argument stored under another name it
+    is unsafe. It fixes all missing arguments or none (a partial fix would leave the finding):
+    there is no fix when one is not stored unchanged by the class's own `__init__`, is an object
+    (called by the class, or annotated as anything but JSON types), or, for a defaulted argument,
+    is not provably a plain value (a literal default other than None, or a plain annotation: a
+    config holding an object would turn a silently lost value into a load failure); when get_config
+    has another shape or more than one `return`; when the class or a project ancestor defines
+    `from_config`; and when a project class subclasses it (it would inherit the new keys).
     """
 
     code = "KL203"
     name = "get-config-missing-init-argument"
     summary = "`get_config` leaves out an `__init__` argument: load fails, or silently restores its default"
     looks_at_custom_objects = True
+    fix = "safe"  # unsafe when an argument is stored under another attribute name
+    reads_methods = None  # every method: the fix must see each `self.<attr> = ...` of the class
 
     _HEAD = "import keras\n\n"
     VALID = [
@@ -546,6 +574,9 @@ class GetConfigMissingInitArgument(Rule):
             "        super().__init__(**kwargs)\n        self.rate = rate\n\n"
             "    def get_config(self):\n        return super().get_config()\n",
             8, 5, "`rate` (required: load raises `TypeError: RateLayer.__init__() missing 1 required positional argument: 'rate'`)",
+            fixed="import keras\n\nclass RateLayer(keras.layers.Layer):\n    def __init__(self, rate, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.rate = rate\n\n    def get_config(self):\n"
+            '        return {**super().get_config(), "rate": self.rate}\n',
         ),
         Invalid(
             _HEAD + "class Scale(keras.layers.Layer):\n    def __init__(self, units, factor=1.0, **kwargs):\n"
@@ -553,6 +584,11 @@ class GetConfigMissingInitArgument(Rule):
             "    def get_config(self):\n        config = super().get_config()\n"
             "        config.update({'units': self.units})\n        return config\n",
             9, 5, "`factor` (defaulted: it silently comes back as its default after load)",
+            fixed="import keras\n\nclass Scale(keras.layers.Layer):\n"
+            "    def __init__(self, units, factor=1.0, **kwargs):\n        super().__init__(**kwargs)\n"
+            "        self.units = units\n        self.factor = factor\n\n    def get_config(self):\n"
+            "        config = super().get_config()\n"
+            "        config.update({'units': self.units, 'factor': self.factor})\n        return config\n",
         ),
         # config["k"] = v shape, keyword-only argument
         Invalid(
@@ -561,6 +597,10 @@ class GetConfigMissingInitArgument(Rule):
             "    def get_config(self):\n        config = super().get_config()\n        config['a'] = self.a\n"
             "        return config\n",
             8, 5, "`b` (defaulted",
+            fixed="import keras\n\nclass K(keras.layers.Layer):\n    def __init__(self, a, *, b=2, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.a, self.b = a, b\n\n    def get_config(self):\n"
+            "        config = super().get_config()\n        config['a'] = self.a\n        config['b'] = self.b\n"
+            "        return config\n",
         ),
         # forwarded to Dense, but get_config does not call super(): `units` is lost
         Invalid(
@@ -635,6 +675,71 @@ class GetConfigMissingInitArgument(Rule):
             "        super().__init__(**kwargs)\n        self.a, self.b, self.c = a, b, c\n\n"
             "    def get_config(self):\n        return {**super().get_config(), 'a': self.a}\n",
             8, 5, "`b` (required: load raises `TypeError: L.__init__() missing 1 required positional argument: 'b'`) and `c` (defaulted",
+            fixed="import tf_keras as keras\n\nclass L(keras.layers.Layer):\n"
+            "    def __init__(self, a, b, c=1, **kwargs):\n        super().__init__(**kwargs)\n"
+            "        self.a, self.b, self.c = a, b, c\n\n    def get_config(self):\n"
+            "        return {**super().get_config(), 'a': self.a, 'b': self.b, 'c': self.c}\n",
+        ),
+        # fixes: `config["k"] = self.k` before `return config`; a dict literal one entry a line
+        Invalid(
+            _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, rate: float, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.rate = rate\n\n"
+            "    def get_config(self):\n        config = super().get_config()\n        return config\n",
+            8, 5, "`rate`",
+            fixed="import keras\n\nclass A(keras.layers.Layer):\n    def __init__(self, rate: float, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.rate = rate\n\n    def get_config(self):\n"
+            '        config = super().get_config()\n        config["rate"] = self.rate\n        return config\n',
+        ),
+        Invalid(
+            _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, units, mode='sum', **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units = units\n        self.mode = mode\n\n"
+            "    def get_config(self):\n        return {\n            **super().get_config(),\n"
+            "            'units': self.units,  # how wide\n        }\n",
+            9, 5, "`mode`",
+            fixed="import keras\n\nclass A(keras.layers.Layer):\n"
+            "    def __init__(self, units, mode='sum', **kwargs):\n        super().__init__(**kwargs)\n"
+            "        self.units = units\n        self.mode = mode\n\n    def get_config(self):\n        return {\n"
+            "            **super().get_config(),\n            'units': self.units,  # how wide\n"
+            "            'mode': self.mode,\n        }\n",
+        ),
+        # stored under another name: unsafe
+        Invalid(
+            _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, rate, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self._rate = rate\n\n"
+            "    def get_config(self):\n        return super().get_config()\n",
+            8, 5, "`rate`",
+            fixed="import keras\n\nclass A(keras.layers.Layer):\n    def __init__(self, rate, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self._rate = rate\n\n    def get_config(self):\n"
+            '        return {**super().get_config(), "rate": self._rate}\n',
+        ),
+        # no fix: one of the missing arguments is not stored unchanged
+        Invalid(
+            _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, rate, size=2, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.rate = rate\n        self.size = size * 2\n\n"
+            "    def get_config(self):\n        return super().get_config()\n",
+            9, 5, "`rate`",
+        ),
+        # no fix: a defaulted argument that may hold an object; one the class calls
+        Invalid(
+            _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, table=None, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.table = table\n\n"
+            "    def get_config(self):\n        return super().get_config()\n",
+            8, 5, "`table`",
+        ),
+        Invalid(
+            _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, fn='relu', **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.fn = fn\n\n"
+            "    def call(self, x):\n        return self.fn(x)\n\n"
+            "    def get_config(self):\n        return super().get_config()\n",
+            11, 5, "`fn`",
+        ),
+        # no fix: get_config returns in two places
+        Invalid(
+            _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, rate, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.rate = rate\n\n"
+            "    def get_config(self):\n        if self.built:\n            return super().get_config()\n"
+            "        return {**super().get_config()}\n",
+            8, 5, "`rate`",
         ),
     ]
 
@@ -691,12 +796,117 @@ class GetConfigMissingInitArgument(Rule):
             if supplied_by_subclasses(self, info, param.name):
                 continue
             (defaulted if param.has_default else required).append(param)
+        written = written_keys(get_config)  # the index may predate --fix's last edit: the text decides
+        required = [p for p in required if p.name not in written]
+        defaulted = [p for p in defaulted if p.name not in written]
         if not required and not defaulted:
             return
         count = len(required) + len(defaulted)
         arguments = "argument" if count == 1 else "arguments"
+        missing = [p for p in owner.init.own_params if p in required or p in defaulted]
         self.report(
             get_config,
             f"get_config of `{info.name}` leaves out `__init__` {arguments} "
             f"{describe_missing(owner.name, required, defaulted)}; add {'it' if count == 1 else 'them'} to the returned config",
+            self._fix(node, info, owner is info and init, get_config, missing),
         )
+
+    def _fix(self, node: cst.ClassDef, info: ClassInfo, init, get_config: cst.FunctionDef, missing: list):
+        """Add `"p": self.p` for every missing argument to the config get_config returns: only when
+        this class's own `__init__` stores each of them unchanged, and each is a plain value."""
+        project = self.context.project
+        if not init or subclasses(project, info):
+            return None  # an inherited __init__; a subclass would inherit the new keys
+        if any("from_config" in c.methods for c in [info, *project.ancestors(info)]):
+            return None  # a from_config may read other keys
+        signature = init_params(init)
+        stored = []
+        for param in missing:
+            attr = stored_attribute(node, init, param.name) if param.name in signature else None
+            if attr is None:
+                return None  # every missing argument or none: a partial fix would leave the finding
+            called = attr in info.called_attributes or calls_name(init, param.name)
+            if not plain_argument(signature[param.name], called):
+                return None
+            stored.append((param.name, attr))
+        edits = add_to_config(self, get_config, stored)
+        if edits is None:
+            return None
+        safety = "safe" if all(name == attr for name, attr in stored) else "unsafe"
+        names = ", ".join(f"`{name}`" for name, _ in stored)
+        return Fix(safety, edits, f"add {names} to get_config")
+
+
+def written_keys(function: cst.FunctionDef) -> set:
+    """String keys a function writes: dict literal keys, `x["k"] = ...`, `.update(k=...)`, `dict(k=...)`."""
+    found = set()
+    for node in walk(function.body):
+        keys = []
+        if isinstance(node, cst.DictElement):
+            keys.append(node.key)
+        elif isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
+            index = node.target.slice[0].slice if len(node.target.slice) == 1 else None
+            keys.append(index.value if isinstance(index, cst.Index) else None)
+        elif isinstance(node, cst.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("update", "dict"):
+            found |= {a.keyword.value for a in node.args if a.keyword is not None}
+        for key in keys:
+            if isinstance(key, cst.SimpleString) and isinstance(key.evaluated_value, str):
+                found.add(key.evaluated_value)
+    return found
+
+
+def add_to_config(rule: Rule, function: cst.FunctionDef, stored: list) -> Optional[tuple]:
+    """Edits adding `"key": self.attr` entries to the config a get_config returns, for the shapes
+    it can edit: `return {...}`, `return super().get_config()`, and `return config` (into the one
+    `config.update({...})`, else `config["key"] = self.attr` lines before the return). The return
+    must be the function's only one, and its last statement."""
+    body = function.body
+    returns = [n for n in walk(body) if isinstance(n, cst.Return)]
+    if not isinstance(body, cst.IndentedBlock) or len(returns) != 1:
+        return None
+    last = body.body[-1]
+    if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 and last.body[0] is returns[0]):
+        return None
+    value = returns[0].value
+    quote = quote_of(function)
+    entries = [entry(key, attr, quote) for key, attr in stored]
+    if isinstance(value, cst.Dict):
+        edit = _append_entries(rule, value, entries)
+        return (edit,) if edit else None
+    if _is_super_get_config(value):
+        return (rule.replace(value, f"{{**{code_of(value)}, {', '.join(entries)}}}"),)
+    if not isinstance(value, cst.Name):
+        return None
+    updates = [
+        call.args[0].value for call in _expression_calls(body)
+        if dotted(call.func) == f"{value.value}.update" and len(call.args) == 1 and not call.args[0].keyword
+        and not call.args[0].star and isinstance(call.args[0].value, cst.Dict)
+    ]
+    if len(updates) == 1:
+        edit = _append_entries(rule, updates[0], entries)
+        return (edit,) if edit else None
+    line = rule.span(last)[0][0]
+    indent = indentation(rule.context.lines[line - 1])
+    text = "".join(f"{indent}{value.value}[{quote}{key}{quote}] = self.{attr}\n" for key, attr in stored)
+    return (Edit((line, 0), (line, 0), text),)
+
+
+def _append_entries(rule: Rule, literal: cst.Dict, entries: list) -> Optional[Edit]:
+    return append_to_dict(rule, literal, ", ".join(entries))
+
+
+def _is_super_get_config(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "get_config" and isinstance(node.func.value, cst.Call)
+        and dotted(node.func.value.func) == "super"
+    )
+
+
+def _expression_calls(body: cst.IndentedBlock) -> list:
+    """Calls that are whole top-level statements of a function body (`config.update({...})`)."""
+    calls = []
+    for stmt in body.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            calls += [s.value for s in stmt.body if isinstance(s, cst.Expr) and isinstance(s.value, cst.Call)]
+    return calls

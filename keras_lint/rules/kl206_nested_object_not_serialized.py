@@ -1,10 +1,14 @@
+import ast
 from typing import Iterator, Optional
 
 import libcst as cst
 
-from ..names import keras_path, path_matches
+from ..finding import Fix
+from ..names import dotted_name, keras_path, path_matches
 from ..project import base_kind
 from .base import Invalid, Rule, dotted
+from .config_fix import code_of, init_params, method_after, quote_of
+from .kl203_get_config_missing_init_argument import subclasses
 
 # Serializing calls: `keras.layers.serialize`, `keras.saving.serialize_keras_object`,
 # `keras.initializers.serialize`, ... (the last name is what matters; project helpers with other
@@ -87,13 +91,28 @@ class NestedObjectNotSerialized(Rule):
     ...), or normalise the argument in `__init__` with `keras.initializers.get(...)` and friends.
 
     ## Fix safety
-    No automatic fix yet.
+    Offered only for the simplest shape: a class without `from_config` whose get_config returns,
+    under the argument's own name, a required `__init__` argument stored as `self.x = x` that is
+    provably a layer. The fix adds the `from_config` above (with `keras.layers.deserialize`, in the
+    file's own spelling of Keras) after get_config, and wraps a raw `self.x` in
+    `keras.layers.serialize(...)`. That pair round-trips in every format, Keras 3 and tf_keras
+    (measured). It is safe when get_config already returns `keras.layers.serialize(self.x)` (the
+    author's word that it is a layer): only `from_config` is added, and loading, which always
+    failed, now works. It is unsafe when get_config returns the layer object itself: the evidence
+    that it is a layer is its annotation (a Keras or project layer/model class) or that every call
+    of the class in the file passes a layer built there; and what get_config returns changes, so a
+    `from_config(get_config())` copy (`clone_model`) now builds a new inner layer instead of sharing
+    the original. No fix for functions, initializers and other objects, for defaulted arguments
+    (a `None` would not deserialize), when the class has project subclasses, or when it already
+    has a `from_config`.
     """
 
     code = "KL206"
     name = "nested-object-not-serialized"
     summary = "`get_config` returns a nested layer/function it does not (de)serialize: load fails"
     looks_at_custom_objects = True
+    fix = "safe"  # unsafe when the layer object itself is returned and must be wrapped in serialize
+    reads_methods = None  # every method: the fix must see each `self.<attr> = ...` of the class
 
     VALID = [
         # the portable fix: serialize + from_config
@@ -170,6 +189,12 @@ class NestedObjectNotSerialized(Rule):
             "    def get_config(self):\n        config = super().get_config()\n"
             "        config.update({'inner': keras.layers.serialize(self.inner)})\n        return config\n",
             8, 5, "no `from_config`",
+            fixed="import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner, **kw):\n"
+            "        super().__init__(**kw)\n        self.inner = inner\n    def call(self, x):\n"
+            "        return self.inner(x)\n    def get_config(self):\n        config = super().get_config()\n"
+            "        config.update({'inner': keras.layers.serialize(self.inner)})\n        return config\n"
+            "    @classmethod\n    def from_config(cls, config):\n        config = dict(config)\n"
+            "        config['inner'] = keras.layers.deserialize(config['inner'])\n        return cls(**config)\n",
         ),
         # an initializer called directly (S9h)
         Invalid(
@@ -208,6 +233,63 @@ class NestedObjectNotSerialized(Rule):
             "        return self.backbone(x)\n    def get_config(self):\n"
             "        return dict(super().get_config(), backbone=keras.layers.serialize(self.backbone))\n",
             8, 5,
+            fixed="from tensorflow import keras\nclass M(keras.Model):\n    def __init__(self, backbone, **kw):\n"
+            "        super().__init__(**kw)\n        self.backbone = backbone\n    def call(self, x):\n"
+            "        return self.backbone(x)\n    def get_config(self):\n"
+            "        return dict(super().get_config(), backbone=keras.layers.serialize(self.backbone))\n"
+            "    @classmethod\n    def from_config(cls, config):\n        config = dict(config)\n"
+            '        config["backbone"] = keras.layers.deserialize(config["backbone"])\n'
+            "        return cls(**config)\n",
+        ),
+        # the layer object itself, a layer by every call of the class in the file: unsafe fix
+        Invalid(
+            "import keras\nfrom keras import layers\n\n\nclass Res(layers.Layer):\n"
+            "    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n        self.inner = inner\n\n"
+            "    def call(self, x):\n        return x + self.inner(x)\n\n"
+            "    def get_config(self):\n        config = super().get_config()\n        config['inner'] = self.inner\n"
+            "        return config\n\n\nblock = Res(layers.Dense(4))\nother = Res(inner=keras.Sequential([]))\n",
+            13, 5, "could not be deserialized properly",
+            fixed="import keras\nfrom keras import layers\n\n\nclass Res(layers.Layer):\n"
+            "    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n        self.inner = inner\n\n"
+            "    def call(self, x):\n        return x + self.inner(x)\n\n    def get_config(self):\n"
+            "        config = super().get_config()\n        config['inner'] = keras.layers.serialize(self.inner)\n"
+            "        return config\n\n    @classmethod\n    def from_config(cls, config):\n"
+            "        config = dict(config)\n        config['inner'] = keras.layers.deserialize(config['inner'])\n"
+            "        return cls(**config)\n\n\nblock = Res(layers.Dense(4))\n"
+            "other = Res(inner=keras.Sequential([]))\n",
+        ),
+        # a layer by its annotation (tf.keras spelled through tensorflow)
+        Invalid(
+            "import tensorflow as tf\nclass W(tf.keras.layers.Layer):\n"
+            "    def __init__(self, inner: tf.keras.layers.Layer, **kw):\n        super().__init__(**kw)\n"
+            "        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'inner': self.inner}\n",
+            8, 5, "`self.inner`",
+            fixed="import tensorflow as tf\nclass W(tf.keras.layers.Layer):\n"
+            "    def __init__(self, inner: tf.keras.layers.Layer, **kw):\n        super().__init__(**kw)\n"
+            "        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
+            "    def get_config(self):\n"
+            "        return {**super().get_config(), 'inner': tf.keras.layers.serialize(self.inner)}\n"
+            "    @classmethod\n    def from_config(cls, config):\n        config = dict(config)\n"
+            "        config['inner'] = tf.keras.layers.deserialize(config['inner'])\n        return cls(**config)\n",
+        ),
+        # no fix: a call of the class passes something else than a layer built there
+        Invalid(
+            "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner, **kw):\n"
+            "        super().__init__(**kw)\n        self.inner = inner\n"
+            "    def call(self, x):\n        return self.inner(x)\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'inner': self.inner}\n"
+            "a = W(keras.layers.Dense(2))\nb = W(make_block())\n",
+            8, 5,
+        ),
+        # no fix: a defaulted argument (None would not deserialize)
+        Invalid(
+            "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner=None, **kw):\n"
+            "        super().__init__(**kw)\n        self.inner = inner\n"
+            "    def call(self, x):\n        return self.inner(x)\n"
+            "    def get_config(self):\n"
+            "        return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}\n",
+            8, 5,
         ),
     ]
 
@@ -223,7 +305,7 @@ class NestedObjectNotSerialized(Rule):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)
-        if info is None or info.init is None or info.get_config is None:
+        if info is None or info.init is None or info.get_config is None or info.name != node.name.value:
             return
         project = self.context.project
         if project.keras_kind(info) not in KINDS:
@@ -235,15 +317,16 @@ class NestedObjectNotSerialized(Rule):
         lineage, keras_bases = _lineage(project, info)
         if lineage is None:
             return
-        has_from_config = any("from_config" in cls.methods for cls in lineage)
+        # The index may predate --fix's last edit: the class's own text decides about its methods.
+        has_from_config = "from_config" in methods or any("from_config" in cls.methods for cls in lineage[1:])
         inherited_methods = set().union(*(cls.methods for cls in lineage))
         # A Keras base other than plain Layer/Model may deserialize some keys itself (Wrapper: "layer").
         special_base = any(not path_matches(path, *PLAIN_BASES) for path in keras_bases)
         assigned = _self_assignments(node)
         rebound = _rebound_names(init)
         class_params = _class_params(init)
-        unserialized, serialized = [], []
-        for key, attr, is_serialized in _config_values(get_config):
+        unserialized, serialized, values = [], [], []
+        for key, attr, is_serialized, value in _config_values(get_config):
             param = info.init.stored.get(attr)
             if (
                 param is None
@@ -257,6 +340,7 @@ class NestedObjectNotSerialized(Rule):
             ):
                 continue
             (serialized if is_serialized else unserialized).append(attr)
+            values.append((key, attr, value))
         if not has_from_config and (unserialized or serialized):
             if self.context.keras_major == 2:
                 why = "tf_keras hands the saved dict back to `__init__`, and loading a `.keras` file fails"
@@ -271,6 +355,7 @@ class NestedObjectNotSerialized(Rule):
                 f"get_config returns {_names(unserialized + serialized)}, called as an object, and the class has "
                 f"no `from_config` to deserialize it: {why}; serialize it in get_config and deserialize it in "
                 f"from_config (keras.layers.serialize/deserialize for a layer, the matching pair otherwise)",
+                self._fix(node, info, init, get_config, values),
             )
         elif has_from_config and unserialized and self.context.keras_major == 3:
             # tf_keras `.h5` fails here for a layer but loads a function: silent for Keras 2.
@@ -281,6 +366,114 @@ class NestedObjectNotSerialized(Rule):
                 f"for a layer or function, \"Unknown config_item\" for an initializer); return "
                 f"keras.layers.serialize(...) (or the matching *.serialize) of it",
             )
+
+
+    # -- the fix ---------------------------------------------------------------------------------
+
+    def _fix(self, node: cst.ClassDef, info, init: cst.FunctionDef, get_config: cst.FunctionDef, values: list):
+        """keras.layers.serialize for each nested layer get_config returns raw, and a from_config that
+        deserializes each with keras.layers.deserialize: only for required arguments stored and
+        configured under their own name, each provably a layer. Safe when get_config already
+        serializes them all with keras.layers.serialize (only from_config is added); unsafe when it
+        returns a layer object itself (what get_config returns changes, and a `from_config(get_config())`
+        copy such as clone_model's then builds a new inner layer instead of sharing the original)."""
+        if subclasses(self.context.project, info):
+            return None  # they would inherit the new from_config
+        params = init_params(init)
+        layers = self._layers_module(get_config)
+        if layers is None:
+            return None
+        edits, keys, raw = [], [], False
+        for key, attr, value in values:
+            param = params.get(attr)
+            if key != attr or param is None or param.default is not None or info.init.stored.get(attr) != attr:
+                return None
+            if isinstance(value, cst.Call):
+                if not self.names.is_keras(dotted(value.func), self.line_of(value), "layers.serialize"):
+                    return None  # serialized as something else: not provably a layer
+            elif self._layer_argument(info, param):
+                edits.append(self.replace(value, f"{layers}.serialize({code_of(value)})"))
+                raw = True
+            else:
+                return None
+            if key not in keys:
+                keys.append(key)
+        if not keys:
+            return None
+        quote = quote_of(get_config)
+        body = ["@classmethod", "def from_config(cls, config):", "    config = dict(config)"]
+        for key in keys:
+            item = f"config[{quote}{key}{quote}]"
+            body.append(f"    {item} = {layers}.deserialize({item})")
+        body.append("    return cls(**config)")
+        edits.append(method_after(self, get_config, body))
+        return Fix("unsafe" if raw else "safe", tuple(edits), "deserialize the nested layer in from_config")
+
+    def _layers_module(self, get_config: cst.FunctionDef) -> Optional[str]:
+        """How this file spells `keras.layers`: as get_config's own `*.layers.serialize(...)` does,
+        else through a name bound to Keras (`keras`, `tf_keras as keras`, `from tensorflow import
+        keras`), to its `layers` module, or to TensorFlow (`tf.keras.layers`)."""
+        for sub in _walk(get_config.body):
+            if isinstance(sub, cst.Call):
+                name = dotted(sub.func) or ""
+                if "." in name and self.names.is_keras(name, self.line_of(sub), "layers.serialize"):
+                    return name.rsplit(".", 1)[0]
+        line = self.line_of(get_config)
+        found = {}
+        for name in self.names.module.bindings:
+            binding = self.names.binding(name, line)
+            if binding is None or binding.kind not in ("import", "alias"):
+                continue
+            qualified = self.names.qualified(name, line)
+            path = keras_path(qualified)
+            if path == "":
+                found.setdefault(0, f"{name}.layers")
+            elif path == "layers":
+                found.setdefault(1, name)
+            elif qualified == "tensorflow":
+                found.setdefault(2, f"{name}.keras.layers")
+        return found[min(found)] if found else None
+
+    def _layer_argument(self, info, param: cst.Param) -> bool:
+        """Evidence that an argument is a layer: its annotation names a Keras layer or model class
+        (or a project one), or every call of the class in this file passes one (at least one call)."""
+        if param.annotation is not None:
+            return self._is_layer_class(dotted(param.annotation.annotation), self.line_of(param))
+        name = param.name.value
+        positional = [p.name for p in info.init.params if p.kind == "positional"]
+        position = positional.index(name) if name in positional else None
+        passed = []
+        for call in ast.walk(self.context.tree):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == info.name):
+                continue
+            binding = self.names.binding(info.name, call.lineno)
+            if binding is None or binding.kind != "class" or binding.line != info.line:
+                continue
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                return False
+            given = [k.value for k in call.keywords if k.arg == name]
+            if not given and position is not None and position < len(call.args):
+                given = [call.args[position]]
+            if not given:
+                return False
+            passed.append((given[0], call.lineno))
+        return bool(passed) and all(
+            isinstance(value, ast.Call) and self._is_layer_class(dotted_name(value.func), line)
+            for value, line in passed
+        )
+
+    def _is_layer_class(self, name: Optional[str], line: int) -> bool:
+        if name is None:
+            return False
+        path = self.names.keras(name, line)
+        if path is not None:
+            last = path.rsplit(".", 1)[-1]
+            if path.startswith("layers.") and last[:1].isupper():
+                return last not in ("InputSpec", "Input")
+            return path_matches(path, "Model", "models.Model", "Sequential", "models.Sequential", "Layer")
+        qualified = self.qualified(name, line)
+        found = self.context.project.find(qualified) if qualified else None
+        return found is not None and self.context.project.keras_kind(found) in KINDS
 
 
 def _lineage(project, info) -> tuple:
@@ -313,7 +506,7 @@ def _names(attrs: list) -> str:
 
 
 def _config_values(function: cst.FunctionDef) -> Iterator[tuple]:
-    """(key, attr, serialized) for every string key get_config gives the value `self.attr` or
+    """(key, attr, serialized, value) for every string key get_config gives the value `self.attr` or
     `<...>.serialize(self.attr)`: in dict literals, `config["k"] = ...`, `.update(k=...)`, `dict(k=...)`."""
     for node in _walk(function.body):
         if isinstance(node, cst.Dict):
@@ -341,12 +534,12 @@ def _config_values(function: cst.FunctionDef) -> Iterator[tuple]:
 def _value(key: str, value: cst.BaseExpression) -> Iterator[tuple]:
     attr = _self_attribute(value)
     if attr is not None:
-        yield key, attr, False
+        yield key, attr, False, value
     elif isinstance(value, cst.Call) and len(value.args) >= 1 and not value.args[0].star:
         name = dotted(value.func) or ""
         attr = _self_attribute(value.args[0].value)
         if attr is not None and name.rsplit(".", 1)[-1] in SERIALIZE:
-            yield key, attr, True
+            yield key, attr, True, value
 
 
 def _self_attribute(node: cst.BaseExpression) -> Optional[str]:

@@ -2,8 +2,10 @@ from typing import Optional
 
 import libcst as cst
 
+from ..finding import Fix
 from ..names import keras_path
 from .base import Invalid, Rule, dotted
+from .helpers import registration_fix
 from .kl301_unserializable_callable import TRIGGERS, CallSites, load_failure, qualify, silently_swapped
 
 
@@ -51,7 +53,15 @@ class UnregisteredCustomFunction(CallSites, Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    For an undecorated module-level `def` of the same file, the fix is safe: it adds
+    `@keras.saving.register_keras_serializable(package="...")` above it (in the file's own spelling
+    of Keras, importing it only if needed; `package` comes from the `package` setting, else the
+    top-level package or module name). The function computes the same; the saved model names it
+    `package>name`, which a loading script finds once it imports the module. No fix for functions
+    of other modules, decorated ones (a wrapper would be registered under its own name), and those
+    named like a Keras built-in: registered, they would no longer load silently as Keras's
+    function but fail to load wherever the module is not imported, a silent problem turned into a
+    load failure (rename them first).
     """
 
     code = "KL302"
@@ -59,6 +69,7 @@ class UnregisteredCustomFunction(CallSites, Rule):
     summary = "unregistered project function passed as loss/metric/activation/...: the saved model cannot be loaded"
     triggers = TRIGGERS
     needs_project = True  # project functions and classes, wherever they are defined
+    fix = "safe"
 
     VALID = [
         "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef my_loss(y, p):\n    return y - p\n"
@@ -97,17 +108,33 @@ class UnregisteredCustomFunction(CallSites, Rule):
     ]
     INVALID = [
         Invalid("import keras\ndef my_loss(y, p):\n    return y - p\nmodel.compile(optimizer='adam', loss=my_loss)\n",
-                4, 33, "Could not locate function 'my_loss'"),
+                4, 33, "Could not locate function 'my_loss'",
+                fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
+                "def my_loss(y, p):\n    return y - p\nmodel.compile(optimizer='adam', loss=my_loss)\n"),
         Invalid("import tensorflow as tf\ndef iou(y, p):\n    return p\nmodel.compile(loss='mse', metrics=['mae', iou])\n",
-                4, 43, "`metrics=` of compile()"),
+                4, 43, "`metrics=` of compile()",
+                fixed='import tensorflow as tf\n@tf.keras.utils.register_keras_serializable(package="example")\n'
+                "def iou(y, p):\n    return p\nmodel.compile(loss='mse', metrics=['mae', iou])\n"),
         Invalid("import keras\ndef iou(y, p):\n    return p\nmodel.compile(loss='mse', weighted_metrics={'out': [iou]})\n",
-                4, 53),
+                4, 53,
+                fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\ndef iou(y, p):\n'
+                "    return p\nmodel.compile(loss='mse', weighted_metrics={'out': [iou]})\n"),
         Invalid("from keras import layers\ndef act(t):\n    return t\nlayers.Dense(3, activation=act)\n", 4, 17,
-                "`activation=` of `layers.Dense`"),
+                "`activation=` of `layers.Dense`",
+                fixed="from keras import layers\nfrom keras.saving import register_keras_serializable\n"
+                '@register_keras_serializable(package="example")\ndef act(t):\n    return t\n'
+                "layers.Dense(3, activation=act)\n"),
         Invalid("import keras\ndef init(shape, dtype=None):\n    return 0\nkeras.layers.Conv1D(3, 3, bias_initializer=init)\n",
-                4, 27),
-        Invalid("import keras\ndef act(t):\n    return t\nkeras.layers.Activation(act)\n", 4, 25),
-        Invalid("import tf_keras as keras\ndef act(t):\n    return t\nkeras.layers.Dense(3, activation=act)\n", 4, 23, "Keras 2"),
+                4, 27,
+                fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
+                "def init(shape, dtype=None):\n    return 0\nkeras.layers.Conv1D(3, 3, bias_initializer=init)\n"),
+        Invalid("import keras\ndef act(t):\n    return t\nkeras.layers.Activation(act)\n", 4, 25,
+                fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\ndef act(t):\n'
+                "    return t\nkeras.layers.Activation(act)\n"),
+        Invalid("import tf_keras as keras\ndef act(t):\n    return t\nkeras.layers.Dense(3, activation=act)\n",
+                4, 23, "Keras 2",
+                fixed='import tf_keras as keras\n@keras.utils.register_keras_serializable(package="example")\n'
+                "def act(t):\n    return t\nkeras.layers.Dense(3, activation=act)\n"),
         # the name of a Keras built-in: the load silently takes Keras's function
         Invalid("import keras\ndef mish(t):\n    return t\nkeras.layers.Dense(3, activation=mish)\n", 4, 23, "silently"),
         # decorated with something of the project that does not register
@@ -116,14 +143,32 @@ class UnregisteredCustomFunction(CallSites, Rule):
                 7, 23),
         # a sub-layer built in a plain (non-Keras) builder class is saved with the model
         Invalid("import keras\ndef act(t):\n    return t\nclass Builder:\n    def build(self):\n"
-                "        return keras.layers.Dense(3, activation=act)\n", 6, 38),
+                "        return keras.layers.Dense(3, activation=act)\n", 6, 38,
+                fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\ndef act(t):\n'
+                "    return t\nclass Builder:\n    def build(self):\n"
+                "        return keras.layers.Dense(3, activation=act)\n"),
     ]
 
     def check_call(self, node: cst.Call) -> None:
         for site in self.saved_arguments(node):
             name = self.unregistered(site.value)
             if name is not None:
-                self.report(site.node, self._message(name, site))
+                self.report(site.node, self._message(name, site), self._fix(site))
+
+    def _fix(self, site) -> Optional[Fix]:
+        """Register a function defined at module level in this file, when it has no decorator (one
+        that wraps it would get registered under the wrapper's name) and its name is not a Keras
+        built-in's (registered, it would no longer load silently as Keras's function but fail to
+        load wherever the module is not imported: a silent problem turned into a load failure)."""
+        found = self.function_node(dotted(site.value), self.line_of(site.value))
+        if found is None:
+            return None
+        node, _names, _module, scope, path = found
+        if path != self.context.path or scope != "module" or node.decorator_list:
+            return None
+        if silently_swapped(node.name, site.keyword):
+            return None
+        return registration_fix(self, node, f"register `{node.name}`")
 
     def unregistered(self, value: cst.BaseExpression) -> Optional[str]:
         """The function's name if `value` is a module-level project function that is provably not registered."""

@@ -5,6 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
+from ..finding import Edit, Fix
 from .base import Invalid, Rule, argument, dotted
 from .helpers import has_path_call
 
@@ -263,13 +264,24 @@ class LegacySaveFormat(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    A finding is fixed whole or not at all. Dropping `save_format=` is safe when the path's
+    literal extension already decides the same format (`.keras` with `"keras"`, `.h5`/`.hdf5`
+    with `"h5"`/`"hdf5"`; for `save_weights`, `.weights.h5` with `"h5"`): Keras 3 ignores the value
+    and goes by the extension (it only warns, or raises for another extension), and Keras 2 would
+    write the same format without it. It is unsafe when the value names another format (Keras 2
+    would write that one) or the path is not known. A literal `.h5`/`.hdf5` at the end of the path
+    is rewritten to `.keras` (`model.save`, `save_model`, `ModelCheckpoint`) or to `.weights.h5`
+    (`save_weights`, `ModelCheckpoint(save_weights_only=True)`): unsafe, since the file's name
+    changes and code that reads it by the old name no longer finds it. No fix for paths held in
+    variables, paths without an extension (a `.keras` file or `model.export(dir)`? the intent is
+    unknown), `save_format=` with such a path, and an unknown `save_weights_only`.
     """
 
     code = "KL402"
     name = "legacy-save-format"
     summary = "Saving with a path or `save_format` Keras 3 rejects or treats as legacy (`.h5`, no extension)"
     triggers = (".save(", "save_model", "save_weights", "ModelCheckpoint", "save_format")
+    fix = "safe"  # dropping an agreeing save_format=; new file names are unsafe
 
     @classmethod
     def might_report_statement(cls, statement, context) -> bool:
@@ -310,21 +322,50 @@ class LegacySaveFormat(Rule):
         # a plain variable is followed to the one value assigned to it
         Invalid("import keras\ndef save(model, d):\n    path = d + '/weights.h5'\n    model.save_weights(path)\n", 4, 5, "weights.h5"),
         Invalid("import keras\ndef export():\n    model = keras.Sequential([])\n    model.save('saved_model/1')\n", 4, 5, "Invalid filepath extension"),
-        Invalid("import tensorflow as tf\nmodel = tf.keras.models.load_model('m.keras')\nmodel.save('model.h5')\n", 3, 1, "legacy"),
+        Invalid("import tensorflow as tf\nmodel = tf.keras.models.load_model('m.keras')\nmodel.save('model.h5')\n",
+                3, 1, "legacy",
+                fixed="import tensorflow as tf\nmodel = tf.keras.models.load_model('m.keras')\n"
+                "model.save('model.keras')\n"),
         Invalid("import tensorflow as tf\nif __name__ == '__main__':\n    model = tf.keras.models.load_model('m.keras')\n    model.save('model_dir/')\n", 4, 5),
-        Invalid("import keras\nmodel.save('best.hdf5')\n", 2, 1, "legacy"),
+        Invalid("import keras\nmodel.save('best.hdf5')\n", 2, 1, "legacy",
+                fixed="import keras\nmodel.save('best.keras')\n"),
         Invalid("import tensorflow as tf\nmodel.save(out_dir, save_format='tf')\n", 2, 1, "save_format"),
         Invalid("import keras\nkeras.models.save_model(model, 'exported')\n", 2, 1, "Invalid filepath extension"),
         Invalid("from tensorflow.keras.models import save_model\nsave_model(m, os.path.join(d, 'model.pb'))\nimport os\n", 2, 1),
-        Invalid("import keras\nmodel.save_weights('weights.h5')\n", 2, 1, "must end in `.weights.h5`"),
+        Invalid("import keras\nmodel.save_weights('weights.h5')\n", 2, 1, "must end in `.weights.h5`",
+                fixed="import keras\nmodel.save_weights('weights.weights.h5')\n"),
         Invalid("import keras\nmodel.save_weights(f'{ckpt_dir}/ckpt')\n", 2, 1, "`.weights.h5`"),
-        Invalid("import keras\nmodel.save_weights('w.weights.h5', save_format='h5')\n", 2, 1, "TypeError"),
-        Invalid("import keras\nkeras.callbacks.ModelCheckpoint('w.{epoch:02d}-{val_loss:.2f}.hdf5')\n", 2, 1, "must end in `.keras`"),
-        Invalid("from keras.callbacks import ModelCheckpoint\nModelCheckpoint('best.h5', save_weights_only=True)\n", 2, 1, "`.weights.h5`"),
-        Invalid("import os\nimport keras\ndef train(model, d):\n    model.fit()\n    model.save(os.path.join(d, 'final.h5'))\n", 5, 5, "legacy"),
+        Invalid("import keras\nmodel.save_weights('w.weights.h5', save_format='h5')\n", 2, 1, "TypeError",
+                fixed="import keras\nmodel.save_weights('w.weights.h5')\n"),
+        Invalid("import keras\nkeras.callbacks.ModelCheckpoint('w.{epoch:02d}-{val_loss:.2f}.hdf5')\n",
+                2, 1, "must end in `.keras`",
+                fixed="import keras\nkeras.callbacks.ModelCheckpoint('w.{epoch:02d}-{val_loss:.2f}.keras')\n"),
+        Invalid("from keras.callbacks import ModelCheckpoint\nModelCheckpoint('best.h5', save_weights_only=True)\n",
+                2, 1, "`.weights.h5`",
+                fixed="from keras.callbacks import ModelCheckpoint\n"
+                "ModelCheckpoint('best.weights.h5', save_weights_only=True)\n"),
+        Invalid("import os\nimport keras\ndef train(model, d):\n    model.fit()\n"
+                "    model.save(os.path.join(d, 'final.h5'))\n",
+                5, 5, "legacy",
+                fixed="import os\nimport keras\ndef train(model, d):\n    model.fit()\n"
+                "    model.save(os.path.join(d, 'final.keras'))\n"),
         Invalid("import keras\nfrom pathlib import Path\ndef run():\n    m = keras.applications.ResNet50()\n    m.save(Path('out') / 'resnet')\n", 5, 5),
-        Invalid("import keras\nmodel.save('%s/model.h5' % out)\n", 2, 1, "legacy"),
+        Invalid("import keras\nmodel.save('%s/model.h5' % out)\n", 2, 1, "legacy",
+                fixed="import keras\nmodel.save('%s/model.keras' % out)\n"),
         Invalid("import keras\nmodel.save('{}/best'.format(out), include_optimizer=False)\n", 2, 1, "Invalid filepath extension"),
+        # fixes: save_format= agreeing with the extension goes (safe); disagreeing, it goes unsafely
+        Invalid("import keras\nmodel.save(\n    'm.keras',\n    save_format='keras',\n)\n", 2, 1, "save_format='keras'",
+                fixed="import keras\nmodel.save(\n    'm.keras',\n)\n"),
+        Invalid("import keras\nmodel.save('m.keras', save_format='tf', overwrite=True)\n", 2, 1, "save_format='tf'",
+                fixed="import keras\nmodel.save('m.keras', overwrite=True)\n"),
+        # both problems, both fixed (unsafe: the file's name changes)
+        Invalid("import keras\nkeras.models.save_model(model, f'{d}/m.hdf5', save_format='h5')\n", 2, 1, "legacy",
+                fixed="import keras\nkeras.models.save_model(model, f'{d}/m.keras')\n"),
+        Invalid("import keras\nfrom pathlib import Path\nmodel.save_weights(Path(d) / 'w.h5')\n", 3, 1, "`.weights.h5`",
+                fixed="import keras\nfrom pathlib import Path\nmodel.save_weights(Path(d) / 'w.weights.h5')\n"),
+        # no fix: a comment in what would go; a path without an extension (a file or a SavedModel?)
+        Invalid("import keras\nmodel.save(\n    'm.keras',  # where\n    save_format='keras'\n)\n", 2, 1),
+        Invalid("import keras\nmodel.save('exported', save_format='tf')\n", 2, 1, "no extension"),
     ]
 
     def __init__(self, context):
@@ -414,7 +455,7 @@ class LegacySaveFormat(Rule):
         has_save_format = "save_format" in keywords and save_format not in (None, False, "")
         keras_keyword = has_save_format or any(k in keywords for k in KERAS_SAVE_KEYWORDS[1:])
         kind = end.kind if end is not None else None
-        problems = []
+        problems, fixes = [], []
         if has_save_format:
             shown = f"={save_format!r}" if isinstance(save_format, str) else ""
             problems.append(
@@ -422,32 +463,41 @@ class LegacySaveFormat(Rule):
                 "Please remove this argument and pass a file path with either `.keras` or `.h5` extension\", a "
                 "ValueError unless the path ends in `.keras` or `.h5`)"
             )
+            # Keras 3 ignores the value and goes by the extension; Keras 2 goes by the value.
+            agrees = (kind, save_format) in (("keras", "keras"), ("h5", "h5"), ("h5", "hdf5"))
+            fixes.append(self._drop_keyword(node, "save_format", agrees) if kind in ("keras", "h5") else None)
         if kind == "h5":
             problems.append(f"{LEGACY_H5}; use a `.keras` path")
+            fixes.append(self._new_extension(path_arg, end, ".keras"))
         elif kind in ("none", "other") and (proven or keras_keyword):
             what = "has no extension" if kind == "none" else "does not end in `.keras` or `.h5`"
             problems.append(
                 f"the path `{end.shown()}` {what}: Keras 3 raises {INVALID_EXTENSION}; save to a `.keras` path, "
                 "or use `model.export(dir)` for a SavedModel"
             )
+            fixes.append(None)
         if problems:
-            self.report(node, "; ".join(problems))
+            self.report(node, "; ".join(problems), _together(fixes))
 
     def _save_weights(self, node: cst.Call, path_arg: Optional[cst.Arg]) -> None:
         if any(a.star for a in node.args):
             return
-        problems = []
-        if any(a.keyword is not None and a.keyword.value == "save_format" for a in node.args):
-            problems.append("Keras 3's `save_weights` takes no `save_format` (TypeError: unexpected keyword argument)")
+        problems, fixes = [], []
         end = path_end(self, path_arg.value) if path_arg is not None else None
-        max_shard = any(a.keyword is not None and a.keyword.value == "max_shard_size" for a in node.args)
-        if end is not None and end.kind != "weights" and not max_shard:
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        if "save_format" in keywords:
+            problems.append("Keras 3's `save_weights` takes no `save_format` (TypeError: unexpected keyword argument)")
+            value = literal_value(keywords["save_format"])
+            agrees = end is not None and end.kind == "weights" and value in ("h5", "hdf5")
+            fixes.append(self._drop_keyword(node, "save_format", agrees))
+        if end is not None and end.kind != "weights" and "max_shard_size" not in keywords:
             problems.append(
                 f"the path `{end.shown()}` does not end in `.weights.h5`: Keras 3 raises "
                 f"`ValueError: The filename must end in `.weights.h5``"
             )
+            fixes.append(self._new_extension(path_arg, end, ".weights.h5") if end.kind == "h5" else None)
         if problems:
-            self.report(node, "; ".join(problems))
+            self.report(node, "; ".join(problems), _together(fixes))
 
     def _checkpoint(self, node: cst.Call) -> None:
         if any(a.star for a in node.args):
@@ -465,15 +515,18 @@ class LegacySaveFormat(Rule):
                     f"Keras 3 `ModelCheckpoint(save_weights_only=True)` needs a path ending `.weights.h5`, not "
                     f"`{end.shown()}`: `ValueError: When using `save_weights_only=True` in `ModelCheckpoint`, the "
                     "filepath provided must end in `.weights.h5``",
+                    _together([self._new_extension(path_arg, end, ".weights.h5") if end.kind == "h5" else None]),
                 )
         elif weights_only is False:
             if end.tail.endswith(".h5"):
-                self.report(node, f"{LEGACY_H5}; use a `.keras` checkpoint path")
+                self.report(node, f"{LEGACY_H5}; use a `.keras` checkpoint path",
+                            _together([self._new_extension(path_arg, end, ".keras")]))
             elif end.kind != "keras":
                 self.report(
                     node,
                     f"Keras 3 `ModelCheckpoint` needs a path ending `.keras` (or legacy `.h5`), not "
                     f"`{end.shown()}`: `ValueError: The filepath provided must end in `.keras` (Keras model format)`",
+                    _together([self._new_extension(path_arg, end, ".keras") if end.kind == "h5" else None]),
                 )
         elif end.kind not in ("keras", "weights", "h5") or end.tail.endswith(".hdf5"):
             # save_weights_only unknown: only a path neither mode accepts
@@ -482,3 +535,74 @@ class LegacySaveFormat(Rule):
                 f"Keras 3 `ModelCheckpoint` accepts only paths ending `.keras`/`.h5` (or `.weights.h5` with "
                 f"save_weights_only=True), not `{end.shown()}`: it raises ValueError",
             )
+
+    # -- fixes ---------------------------------------------------------------------------------
+
+    def _drop_keyword(self, call: cst.Call, keyword: str, safe: bool) -> Optional[tuple]:
+        """(safety, edits) removing a keyword argument with its comma; None when a comment sits in
+        the text that would go."""
+        args = list(call.args)
+        index = next(i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value == keyword)
+        start, end = self.span(args[index])
+        if index + 1 < len(args):
+            end = self.span(args[index + 1])[0]
+        elif index > 0:
+            start = self.span(args[index - 1].comma)[0] if isinstance(args[index - 1].comma, cst.Comma) else start
+            if isinstance(args[index].comma, cst.Comma):  # a trailing comma: the previous one goes instead
+                end = self.span(args[index].comma)[0]
+        else:
+            return None
+        lines = self.context.lines[start[0] - 1: end[0]]
+        removed = "".join(lines)[start[1]: sum(len(line) for line in lines[:-1]) + end[1]]
+        if "#" in removed:
+            return None
+        return ("safe" if safe else "unsafe", (Edit(start, end, ""),), f"drop `{keyword}=`")
+
+    def _new_extension(self, path_arg: Optional[cst.Arg], end: PathEnd, extension: str) -> Optional[tuple]:
+        """(safety, edits) rewriting the literal `.h5`/`.hdf5` the path ends with; always unsafe:
+        the file's name changes, and whatever reads it by the old name no longer finds it."""
+        old = ".hdf5" if end.tail.endswith(".hdf5") else ".h5"
+        literal = _last_literal(path_arg.value) if path_arg is not None else None
+        if isinstance(literal, cst.SimpleString):
+            raw, quote = literal.value, literal.quote
+            body = raw[len(literal.prefix) + len(quote): len(raw) - len(quote)]
+            if not body.endswith(old) or not str(literal.evaluated_value).endswith(old):
+                return None
+            text = raw[: len(raw) - len(quote) - len(old)] + extension + quote
+        elif isinstance(literal, cst.FormattedStringText) and literal.value.endswith(old):
+            text = literal.value[: -len(old)] + extension
+        else:
+            return None
+        return ("unsafe", (self.replace(literal, text),), f"save to `{extension}`")
+
+
+def _last_literal(node: cst.BaseExpression):
+    """The string literal (or f-string text) whose text ends the path expression `node`: what
+    `path_end` reads the ending from, without following variables."""
+    if isinstance(node, cst.SimpleString):
+        return node
+    if isinstance(node, cst.ConcatenatedString):
+        return _last_literal(node.right)
+    if isinstance(node, cst.FormattedString):
+        return node.parts[-1] if node.parts and isinstance(node.parts[-1], cst.FormattedStringText) else None
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, (cst.Add, cst.Divide)):
+            return _last_literal(node.right)
+        if isinstance(node.operator, cst.Modulo):
+            return _last_literal(node.left)
+        return None
+    if isinstance(node, cst.Call) and not any(a.star for a in node.args):
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            return _last_literal(node.func.value)
+        positional = [a.value for a in node.args if a.keyword is None]
+        return _last_literal(positional[-1]) if positional else None
+    return None
+
+
+def _together(fixes: list) -> Optional[Fix]:
+    """One fix doing all of `fixes` ((safety, edits, title) each), or None if one of them is None:
+    a finding is fixed whole or not at all."""
+    if not fixes or any(f is None for f in fixes):
+        return None
+    safety = "unsafe" if any(f[0] == "unsafe" for f in fixes) else "safe"
+    return Fix(safety, tuple(e for f in fixes for e in f[1]), ", ".join(f[2] for f in fixes))

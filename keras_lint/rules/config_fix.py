@@ -1,0 +1,295 @@
+"""What the config fixes share (KL202, KL203, KL206): the attribute that holds an `__init__`
+argument unchanged, whether an argument is a plain value a config can carry, and where a new
+method goes. (Imports no rule module: KL203 imports this one, and KL202 imports KL203.)"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator, Optional
+
+import libcst as cst
+
+from ..finding import Edit
+from .base import Rule, dotted
+
+_PLAIN_NAMES = frozenset({"int", "float", "str", "bool", "None"})
+_UNIONS = frozenset({"Optional", "Union"})
+_SEQUENCES = frozenset({"list", "tuple", "List", "Tuple", "Sequence"})
+_MAPPINGS = frozenset({"dict", "Dict", "Mapping"})
+
+
+def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def self_attribute(node: cst.CSTNode) -> Optional[str]:
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
+        return node.attr.value
+    return None
+
+
+def init_params(init: cst.FunctionDef) -> dict:
+    params = init.params
+    return {p.name.value: p for p in [*params.posonly_params, *params.params, *params.kwonly_params]}
+
+
+# -- which attribute holds an argument --------------------------------------------------------------
+
+
+def _targets(target: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    if isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _targets(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _targets(target.value)
+    else:
+        yield target
+
+
+def _stored_targets(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every expression a statement anywhere under `node` assigns to or deletes."""
+    for sub in walk(node):
+        if isinstance(sub, cst.Assign):
+            for target in sub.targets:
+                yield from _targets(target.target)
+        elif isinstance(sub, (cst.AugAssign, cst.AnnAssign)):
+            yield sub.target
+        elif isinstance(sub, (cst.For, cst.CompFor)):
+            yield from _targets(sub.target)
+        elif isinstance(sub, cst.NamedExpr):
+            yield sub.target
+        elif isinstance(sub, cst.AsName):
+            yield from _targets(sub.name)
+        elif isinstance(sub, cst.Del):
+            yield from _targets(sub.target)
+
+
+def _attribute_stores(node: cst.ClassDef) -> Optional[dict]:
+    """attr -> how many places in the class assign `self.attr`; None when `setattr(self, ...)` makes it unknowable."""
+    counts: dict = {}
+    for target in _stored_targets(node.body):
+        attr = self_attribute(target)
+        if attr is not None:
+            counts[attr] = counts.get(attr, 0) + 1
+    for sub in walk(node.body):
+        if isinstance(sub, cst.Call) and dotted(sub.func) == "setattr" and sub.args:
+            if isinstance(sub.args[0].value, cst.Name) and sub.args[0].value.value == "self":
+                return None
+    return counts
+
+
+def _class_level_names(node: cst.ClassDef) -> set:
+    """Methods and class attributes: an instance attribute of that name may be a property."""
+    found = set()
+    for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            found.add(stmt.name.value)
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                for target in _stored_targets(small):
+                    if isinstance(target, cst.Name):
+                        found.add(target.value)
+    return found
+
+
+def _is_super_init(stmt: cst.CSTNode) -> bool:
+    for sub in walk(stmt):
+        if isinstance(sub, cst.Call) and isinstance(sub.func, cst.Attribute) and sub.func.attr.value == "__init__":
+            return True
+    return False
+
+
+def stored_attribute(node: cst.ClassDef, init: cst.FunctionDef, param: str) -> Optional[str]:
+    """The attribute that holds the argument `param` unchanged for the object's whole life: a
+    top-level statement of `__init__`, after its `super().__init__(...)`, stores the parameter as
+    `self.attr = param` (or in a tuple assignment), `__init__` never rebinds the parameter, nothing
+    else in the class assigns `self.attr`, and the class defines nothing named `attr`. An attribute
+    of the parameter's own name is preferred. None when there is no such attribute."""
+    if not isinstance(init.body, cst.IndentedBlock):
+        return None
+    if any(isinstance(t, cst.Name) and t.value == param for t in _stored_targets(init.body)):
+        return None  # rebound: what is stored may not be the argument
+    statements = list(init.body.body)
+    last_super = max((i for i, s in enumerate(statements) if _is_super_init(s)), default=-1)
+    found = []
+    for stmt in statements[last_super + 1:]:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            found += _stores_of(small, param)
+    counts = _attribute_stores(node)
+    if counts is None:
+        return None
+    candidates = [a for a in found if counts.get(a) == 1 and a not in _class_level_names(node)]
+    if param in candidates:
+        return param
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _stores_of(small: cst.CSTNode, param: str) -> list:
+    """Attributes a simple statement assigns the bare parameter to: `self.a = p`, `self.a: T = p`,
+    `self.a, self.b = p, q`."""
+    def is_param(value) -> bool:
+        return isinstance(value, cst.Name) and value.value == param
+
+    if isinstance(small, cst.AnnAssign) and is_param(small.value):
+        attr = self_attribute(small.target)
+        return [attr] if attr else []
+    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return []
+    target, value = small.targets[0].target, small.value
+    if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+        if len(target.elements) != len(value.elements):
+            return []
+        return [
+            self_attribute(t.value) for t, v in zip(target.elements, value.elements)
+            if is_param(v.value) and self_attribute(t.value) and not isinstance(v, cst.StarredElement)
+        ]
+    attr = self_attribute(target)
+    return [attr] if attr and is_param(value) else []
+
+
+# -- is an argument a plain value --------------------------------------------------------------------
+
+
+def calls_name(function: cst.FunctionDef, name: str) -> bool:
+    return any(
+        isinstance(sub, cst.Call) and isinstance(sub.func, cst.Name) and sub.func.value == name
+        for sub in walk(function.body)
+    )
+
+
+def plain_annotation(node: cst.BaseExpression) -> bool:
+    """`int`, `Optional[float]`, `str | None`, `tuple[int, ...]`, `dict[str, bool]`: JSON values only."""
+    if isinstance(node, cst.Name):
+        return node.value in _PLAIN_NAMES
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return plain_annotation(node.left) and plain_annotation(node.right)
+    if isinstance(node, cst.Subscript):
+        head = (dotted(node.value) or "").rsplit(".", 1)[-1]
+        items = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+        if len(items) != len(node.slice):
+            return False
+        if head == "Literal":
+            return True
+        if head in _UNIONS or head in _SEQUENCES or head in _MAPPINGS:
+            return all(isinstance(i, cst.Ellipsis) or plain_annotation(i) for i in items)
+    return False
+
+
+def _json_value(value) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(_json_value(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_value(v) for k, v in value.items())
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def plain_argument(param: cst.Param, called: bool) -> bool:
+    """May a config carry this argument as it is? Not when the class calls it (a layer, a function)
+    or its annotation names anything but JSON types. A defaulted argument needs evidence that it
+    is plain (a literal default other than None, or a plain annotation): if it held an object, the
+    config would turn a silently lost value into a load failure. A required argument needs no such
+    evidence: without it in the config, loading fails anyway."""
+    if called:
+        return False
+    annotation = param.annotation.annotation if param.annotation is not None else None
+    if annotation is not None and not plain_annotation(annotation):
+        return False
+    if param.default is None:
+        return True
+    try:
+        default = ast.literal_eval(code_of(param.default))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    if default is None:
+        return annotation is not None
+    return _json_value(default)
+
+
+# -- writing code -----------------------------------------------------------------------------------
+
+
+def quote_of(node: cst.CSTNode) -> str:
+    """The quote the code's first plain string literal uses (double when it has none)."""
+    for sub in walk(node):
+        if isinstance(sub, cst.SimpleString) and sub.quote in ("'", '"') and not sub.prefix:
+            return sub.quote
+    return '"'
+
+
+def entry(key: str, attr: str, quote: str = '"') -> str:
+    return f"{quote}{key}{quote}: self.{attr}"
+
+
+def dict_lines(entries: list, width: int = 92) -> list:
+    """`return {a, b}` on one line when it fits (in a method of a top-level class), else one entry
+    a line; indented with four spaces a level, as `method_after` expects."""
+    one = f"return {{{', '.join(entries)}}}"
+    if len(one) <= width:
+        return [one]
+    return ["return {", *[f"    {e}," for e in entries], "}"]
+
+
+def append_to_dict(rule: Rule, literal: cst.Dict, text: str) -> Optional[Edit]:
+    """An edit adding `text` as the last entry of a dict literal, in its style: `{a}` -> `{a, text}`,
+    `{a,}` -> `{a, text,}`; with `}` on a line of its own after a trailing comma, `text,` on a line
+    of its own before it, indented as the last entry. None when the literal is not plainly one."""
+    end = rule.span(literal)[1]
+    close = (end[0], end[1] - 1)
+    lines = rule.context.lines
+    if lines[close[0] - 1][close[1]: close[1] + 1] != "}":
+        return None
+    if not literal.elements:
+        return Edit(close, close, text)
+    last = literal.elements[-1]
+    (first_line, first_column), last_end = rule.span(last)
+    if not isinstance(last.comma, cst.Comma):
+        return Edit(last_end, last_end, f", {text}")
+    comma_end = rule.span(last.comma)[1]
+    if close[0] > comma_end[0] and not lines[close[0] - 1][: close[1]].strip():
+        before = lines[first_line - 1][:first_column]
+        indent = before if not before.strip() else " " * first_column
+        return Edit((close[0], 0), (close[0], 0), f"{indent}{text},\n")
+    return Edit(comma_end, comma_end, f" {text},")
+
+
+def indentation(text: str) -> str:
+    return text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def method_after(rule: Rule, function: cst.FunctionDef, body: list) -> Edit:
+    """Insert a method after `function` (a method of a class) at its indentation. `body` holds
+    the new method's lines, indented relative to `def` with four spaces per level (rewritten to
+    the file's own unit). A blank line separates it from `function` when one follows `function`."""
+    lines = rule.context.lines
+    (def_line, _), (end_line, _) = rule.span(function)
+    indent = indentation(lines[def_line - 1])
+    unit = "    "
+    if isinstance(function.body, cst.IndentedBlock) and function.body.body:
+        first = rule.span(function.body.body[0])[0][0]
+        inner = indentation(lines[first - 1])
+        if inner.startswith(indent) and len(inner) > len(indent):
+            unit = inner[len(indent):]
+    while end_line < len(lines):  # comments indented under the method belong to it
+        following = lines[end_line]
+        if not following.lstrip().startswith("#") or len(indentation(following)) <= len(indent):
+            break
+        end_line += 1
+    separated = end_line < len(lines) and lines[end_line].strip() == ""
+    text = "\n" if separated else ""
+    for line in body:
+        stripped = line.lstrip(" ")
+        text += indent + unit * ((len(line) - len(stripped)) // 4) + stripped + "\n"
+    last = lines[end_line - 1]
+    if end_line == len(lines) and not last.endswith(("\n", "\r")):
+        return Edit((end_line, len(last)), (end_line, len(last)), "\n" + text)
+    return Edit((end_line + 1, 0), (end_line + 1, 0), text)
