@@ -2,9 +2,10 @@ import libcst as cst
 
 from .base import Invalid, Rule
 from .helpers import lambda_layer_function
+from .lambda_rewrite import SiteTracker, rewrite
 
 
-class LambdaWithPythonLambda(Rule):
+class LambdaWithPythonLambda(SiteTracker, Rule):
     """
     ## What it does
     Reports a Keras `Lambda` layer built from a Python `lambda` expression, passed positionally
@@ -44,13 +45,37 @@ class LambdaWithPythonLambda(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    The fix rewrites `Lambda(lambda ...)` into a module-level class inserted before the top-level
+    statement holding the call, and a call of it that keeps the Lambda's other keywords (`name=`,
+    `dtype=`, ...). The class subclasses the file's own spelling of `Layer` (a name the file already
+    has, else an added import), is registered with `register_keras_serializable(package="...")` in
+    the file's spelling, and its `call` returns the lambda's body. Modules, imported names,
+    module-level functions and classes, and builtins the body reads stay globals; the variables it
+    reads (module constants, the enclosing function's variables), `arguments={...}` entries and the
+    lambda's defaults become constructor arguments, stored on the layer and returned by
+    `get_config` (a tuple is turned back into a tuple after loading). `output_shape=` becomes
+    `compute_output_shape` (a tuple gets the input's batch size, as Lambda does), `mask=` becomes
+    `compute_mask`, and a lambda naming `mask` or `training` gets them in `call`, as from Lambda.
+
+    The fix is safe when every captured value is provably JSON-able: a number, string, bool, None,
+    or a list or tuple of them, written in `arguments=` or as a default, or bound once (outside
+    loops, before the Lambda) to a module constant or a local variable. It is unsafe when a captured
+    value's type is unknown, e.g. a parameter of the enclosing function: it must be JSON-able for
+    `get_config` to save it (the message names it). There is no fix, and the message says why, when
+    the model could compute something else or the layer could not be saved: the lambda reads `self`,
+    a variable that may change between building the layer and calling it (assigned in a loop, bound
+    by `for`/`with` or an enclosing comprehension, declared `global`/`nonlocal`, assigned after the
+    Lambda), a layer, model or tensor, a name that cannot be resolved, a nested function or a
+    function-level import; nor for `*args` lambdas or a `function` that is not a lambda expression.
+    The class is named after `name=`, the assigned variable or the enclosing function, unique in
+    the module; each fix pass rewrites one Lambda, so several in a file get distinct names.
     """
 
     code = "KL101"
     name = "lambda-layer-python-lambda"
     summary = "`Lambda` layer wraps a Python lambda: Keras refuses to load it without safe_mode=False"
     triggers = ("Lambda",)
+    fix = "safe"
 
     VALID = [
         "from keras import layers\n@keras.saving.register_keras_serializable()\ndef f(x):\n    return x\nlayers.Lambda(f)\n",
@@ -58,20 +83,236 @@ class LambdaWithPythonLambda(Rule):
         "class Lambda:\n    pass\nLambda(lambda t: t)\n",
         "import mylib\nmylib.Lambda(lambda t: t)\n",
         "def build(layers):\n    return layers.Lambda(lambda t: t)\nfrom keras import layers\n",
+        # What the fix writes: a registered Layer subclass instead of the Lambda.
+        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass Scaled(keras.layers.Layer):\n"
+        "    def call(self, t):\n        return t * 2\ny = Scaled(name='scaled')(x)\n",
     ]
     INVALID = [
-        Invalid("import keras\ny = keras.layers.Lambda(lambda t: t * 2)(x)\n", 2, 5),
-        Invalid("import tensorflow as tf\ntf.keras.layers.Lambda(function=lambda t: t)\n", 2, 1),
-        Invalid("from tensorflow.keras import layers as L\nL.Lambda(lambda t: t)\n", 2, 1),
-        Invalid("from keras.layers import Lambda as Lam\nLam(lambda t: t)\n", 2, 1),
-        Invalid("import tensorflow.keras.layers as kl\nkl.Lambda(lambda t: t)\n", 2, 1),
-        Invalid("import tf_keras\ntf_keras.layers.Lambda(lambda t: t)\n", 2, 1, "Keras 2"),
-        Invalid("from keras.src.layers.core.lambda_layer import Lambda\nLambda(lambda t: t)\n", 2, 1),
-        Invalid("try:\n    from tensorflow import keras\nexcept ImportError:\n    import keras\nkeras.layers.Lambda(lambda t: t)\n", 5, 1),
-        Invalid("def build(x):\n    from keras import layers\n    return layers.Lambda(lambda t: t)(x)\n", 3, 12),
-        Invalid("from keras import layers\ndouble = lambda t: t * 2\nlayers.Lambda(double)\n", 3, 1, "`double`"),
-        Invalid("import keras\nkeras.layers.Lambda(f, output_shape=lambda s: s)\n", 2, 1, "output_shape"),
-        Invalid("import keras\nkeras.layers.Lambda(f, None, lambda i, m: m)\n", 2, 1, "mask"),
+        Invalid('import keras\ny = keras.layers.Lambda(lambda t: t * 2)(x)\n', 2, 5, fixed=(
+            'import keras\n'
+            '\n'
+            '\n'
+            '@keras.saving.register_keras_serializable(package="example")\n'
+            'class LambdaLayer(keras.layers.Layer):\n'
+            '    def call(self, t):\n'
+            '        return t * 2\n'
+            '\n'
+            '\n'
+            'y = LambdaLayer()(x)\n'
+        )),
+        Invalid('import tensorflow as tf\ntf.keras.layers.Lambda(function=lambda t: t)\n', 2, 1, fixed=(
+            'import tensorflow as tf\n'
+            '\n'
+            '\n'
+            '@tf.keras.utils.register_keras_serializable(package="example")\n'
+            'class LambdaLayer(tf.keras.layers.Layer):\n'
+            '    def call(self, t):\n'
+            '        return t\n'
+            '\n'
+            '\n'
+            'LambdaLayer()\n'
+        )),
+        Invalid('from tensorflow.keras import layers as L\nL.Lambda(lambda t: t)\n', 2, 1, fixed=(
+            'from tensorflow.keras import layers as L\n'
+            'from tensorflow.keras.utils import register_keras_serializable\n'
+            '\n'
+            '\n'
+            '@register_keras_serializable(package="example")\n'
+            'class LambdaLayer(L.Layer):\n'
+            '    def call(self, t):\n'
+            '        return t\n'
+            '\n'
+            '\n'
+            'LambdaLayer()\n'
+        )),
+        Invalid('from keras.layers import Lambda as Lam\nLam(lambda t: t)\n', 2, 1, fixed=(
+            'from keras.layers import Lambda as Lam\n'
+            'from keras.layers import Layer\n'
+            'from keras.saving import register_keras_serializable\n'
+            '\n'
+            '\n'
+            '@register_keras_serializable(package="example")\n'
+            'class LambdaLayer(Layer):\n'
+            '    def call(self, t):\n'
+            '        return t\n'
+            '\n'
+            '\n'
+            'LambdaLayer()\n'
+        )),
+        Invalid('import tensorflow.keras.layers as kl\nkl.Lambda(lambda t: t)\n', 2, 1, fixed=(
+            'import tensorflow.keras.layers as kl\n'
+            'from tensorflow.keras.utils import register_keras_serializable\n'
+            '\n'
+            '\n'
+            '@register_keras_serializable(package="example")\n'
+            'class LambdaLayer(kl.Layer):\n'
+            '    def call(self, t):\n'
+            '        return t\n'
+            '\n'
+            '\n'
+            'LambdaLayer()\n'
+        )),
+        Invalid('import tf_keras\ntf_keras.layers.Lambda(lambda t: t)\n', 2, 1, 'Keras 2', fixed=(
+            'import tf_keras\n'
+            '\n'
+            '\n'
+            '@tf_keras.utils.register_keras_serializable(package="example")\n'
+            'class LambdaLayer(tf_keras.layers.Layer):\n'
+            '    def call(self, t):\n'
+            '        return t\n'
+            '\n'
+            '\n'
+            'LambdaLayer()\n'
+        )),
+        Invalid('from keras.src.layers.core.lambda_layer import Lambda\nLambda(lambda t: t)\n', 2, 1, fixed=(
+            'from keras.src.layers.core.lambda_layer import Lambda\n'
+            'from keras.layers import Layer\n'
+            'from keras.saving import register_keras_serializable\n'
+            '\n'
+            '\n'
+            '@register_keras_serializable(package="example")\n'
+            'class LambdaLayer(Layer):\n'
+            '    def call(self, t):\n'
+            '        return t\n'
+            '\n'
+            '\n'
+            'LambdaLayer()\n'
+        )),
+        Invalid((
+            'try:\n'
+            '    from tensorflow import keras\n'
+            'except ImportError:\n'
+            '    import keras\n'
+            'keras.layers.Lambda(lambda t: t)\n'
+        ), 5, 1, fixed=(
+            'try:\n'
+            '    from tensorflow import keras\n'
+            'except ImportError:\n'
+            '    import keras\n'
+            '\n'
+            '\n'
+            '@keras.utils.register_keras_serializable(package="example")\n'
+            'class LambdaLayer(keras.layers.Layer):\n'
+            '    def call(self, t):\n'
+            '        return t\n'
+            '\n'
+            '\n'
+            'LambdaLayer()\n'
+        )),
+        Invalid('def build(x):\n    from keras import layers\n    return layers.Lambda(lambda t: t)(x)\n', 3, 12, fixed=(
+            'from keras.layers import Layer\n'
+            'from keras.saving import register_keras_serializable\n'
+            '\n'
+            '\n'
+            '@register_keras_serializable(package="example")\n'
+            'class BuildLambda(Layer):\n'
+            '    def call(self, t):\n'
+            '        return t\n'
+            '\n'
+            '\n'
+            'def build(x):\n'
+            '    from keras import layers\n'
+            '    return BuildLambda()(x)\n'
+        )),
+        Invalid('from keras import layers\ndouble = lambda t: t * 2\nlayers.Lambda(double)\n', 3, 1, '`double`'),
+        Invalid('import keras\nkeras.layers.Lambda(f, output_shape=lambda s: s)\n', 2, 1, 'output_shape'),
+        Invalid('import keras\nkeras.layers.Lambda(f, None, lambda i, m: m)\n', 2, 1, 'mask'),
+        Invalid((
+            'import keras\n'
+            '\n'
+            'SCALE = 0.5\n'
+            '\n'
+            '\n'
+            'def build(x):\n'
+            '    return keras.layers.Lambda(lambda t: t * SCALE, name="scaled")(x)\n'
+        ), 7, 12, fixed=(
+            'import keras\n'
+            '\n'
+            'SCALE = 0.5\n'
+            '\n'
+            '\n'
+            '@keras.saving.register_keras_serializable(package="example")\n'
+            'class Scaled(keras.layers.Layer):\n'
+            '    def __init__(self, scale, **kwargs):\n'
+            '        super().__init__(**kwargs)\n'
+            '        self.scale = scale\n'
+            '\n'
+            '    def call(self, t):\n'
+            '        return t * self.scale\n'
+            '\n'
+            '    def get_config(self):\n'
+            '        return {**super().get_config(), "scale": self.scale}\n'
+            '\n'
+            '\n'
+            'def build(x):\n'
+            '    return Scaled(SCALE, name="scaled")(x)\n'
+        )),
+        Invalid((
+            'import keras\n'
+            '\n'
+            '\n'
+            'def build(x, factor):\n'
+            '    return keras.layers.Lambda(lambda t: t * factor)(x)\n'
+        ), 5, 12, '`factor` must be JSON-able', fixed=(
+            'import keras\n'
+            '\n'
+            '\n'
+            '@keras.saving.register_keras_serializable(package="example")\n'
+            'class BuildLambda(keras.layers.Layer):\n'
+            '    def __init__(self, factor, **kwargs):\n'
+            '        super().__init__(**kwargs)\n'
+            '        self.factor = factor\n'
+            '\n'
+            '    def call(self, t):\n'
+            '        return t * self.factor\n'
+            '\n'
+            '    def get_config(self):\n'
+            '        return {**super().get_config(), "factor": self.factor}\n'
+            '\n'
+            '\n'
+            'def build(x, factor):\n'
+            '    return BuildLambda(factor)(x)\n'
+        )),
+        Invalid((
+            'from keras import layers\n'
+            '\n'
+            'product = layers.Lambda(lambda pair, k: pair[0] * pair[1] * k, arguments={"k": 2})([a, b])\n'
+        ), 3, 11, fixed=(
+            'from keras import layers\n'
+            'from keras.saving import register_keras_serializable\n'
+            '\n'
+            '\n'
+            '@register_keras_serializable(package="example")\n'
+            'class Product(layers.Layer):\n'
+            '    def __init__(self, k, **kwargs):\n'
+            '        super().__init__(**kwargs)\n'
+            '        self.k = k\n'
+            '\n'
+            '    def call(self, pair):\n'
+            '        return pair[0] * pair[1] * self.k\n'
+            '\n'
+            '    def get_config(self):\n'
+            '        return {**super().get_config(), "k": self.k}\n'
+            '\n'
+            '\n'
+            'product = Product(k=2)([a, b])\n'
+        )),
+        Invalid((
+            'import keras\n'
+            '\n'
+            '\n'
+            'class Block(keras.layers.Layer):\n'
+            '    def build(self, shape):\n'
+            '        self.inner = keras.layers.Lambda(lambda t: t * self.scale)\n'
+        ), 6, 22, 'no automatic fix: the lambda reads `self`'),
+        Invalid((
+            'import keras\n'
+            '\n'
+            '\n'
+            'def build(x):\n'
+            '    dense = keras.layers.Dense(4)\n'
+            '    return keras.layers.Lambda(lambda t: dense(t) * 2)(x)\n'
+        ), 6, 12, '`dense` is built by `keras.layers.Dense`'),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -91,7 +332,13 @@ class LambdaWithPythonLambda(Rule):
             )
         else:
             why = "Keras 3 refuses to load it unless safe_mode=False"
-        self.report(node, f"Lambda layer wraps {what}: {why}; use a registered Layer subclass")
+        message = f"Lambda layer wraps {what}: {why}; use a registered Layer subclass"
+        fix, caveat = rewrite(self, node, self.site_of(node))
+        if fix is None:
+            message += f" (no automatic fix: {caveat})"
+        elif caveat:
+            message += f" (unsafe fix: {caveat})"
+        self.report(node, message, fix)
 
     def _python_lambda(self, value: cst.BaseExpression):
         if isinstance(value, cst.Lambda):

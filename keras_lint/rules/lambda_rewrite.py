@@ -1,0 +1,904 @@
+"""KL101's fix: `Lambda(lambda ...)` becomes a module-level registered Layer subclass and a call of it.
+
+    x = layers.Lambda(lambda t: t * scale, name="scaled")(x)
+
+becomes a class inserted before the top-level statement holding the call, and a call of it:
+
+    @keras.saving.register_keras_serializable(package="my_project")
+    class Scaled(keras.layers.Layer):
+        def __init__(self, scale, **kwargs):
+            super().__init__(**kwargs)
+            self.scale = scale
+
+        def call(self, t):
+            return t * self.scale
+
+        def get_config(self):
+            return {**super().get_config(), "scale": self.scale}
+
+    x = Scaled(scale, name="scaled")(x)
+
+What the lambda reads decides whether there is a fix, and how safe it is:
+- modules, imported names, module-level defs and classes, builtins stay globals, read as before;
+- variables (module constants, enclosing-function variables), `arguments={...}` entries and the
+  lambda's other parameters become constructor arguments, stored and returned by get_config.
+  A Python lambda reads a variable when it runs, the layer when it is built: a variable is captured
+  only if it cannot change in between (bound once, by a parameter or an assignment outside loops,
+  before the Lambda, never declared global/nonlocal).
+The fix is safe when every captured value is a JSON literal; unsafe when the type of one is unknown
+(it must be JSON-able for get_config to save it); absent when a value provably cannot be saved
+(a layer, a tensor, a model), for `self`, for names that cannot be resolved, and anywhere unsure.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import dataclasses
+import functools
+import keyword
+import re
+from typing import Optional
+
+import libcst as cst
+
+from ..finding import Edit, Fix
+from ..names import dotted_name, keras_path
+from .base import Rule, argument, dotted
+from .helpers import import_edit, registration_decorator
+
+# Attributes and methods of Keras's Layer (Keras 3 and 2): a captured value stored under one of these
+# names would break the layer.
+LAYER_ATTRIBUTES = frozenset(
+    """activity_regularizer add_loss add_metric add_update add_variable add_weight apply autocast build
+    build_from_config built call call_signature_parameters compute_dtype compute_mask compute_output_shape
+    compute_output_signature compute_output_spec count_params dtype dtype_policy dynamic finalize_state
+    from_config get_build_config get_config get_input_at get_output_at get_weights inbound_nodes input
+    input_dtype input_mask input_shape input_spec kwargs load_own_variables losses metrics metrics_variables
+    name name_scope non_trainable_variables non_trainable_weights outbound_nodes output output_mask
+    output_shape path quantization_mode quantize quantized_build quantized_call rematerialized_call
+    save_own_variables self set_weights stateful stateless_call submodules super supports_jit
+    supports_masking symbolic_call trainable trainable_variables trainable_weights tuple updates
+    variable_dtype variables weights""".split()
+)
+# Builtins whose meaning depends on the scope they run in: moved into a class, they would change.
+SCOPE_BUILTINS = frozenset({"super", "locals", "globals", "vars", "eval", "exec", "dir", "__class__"})
+# Builtins the generated class itself calls.
+CLASS_BUILTINS = frozenset({"super", "tuple", "isinstance", "list"})
+# Assignment targets too vague to name a class after.
+VAGUE_TARGETS = frozenset(
+    "x y z h hidden out outs output outputs inp inputs input net tensor result res tmp layer lam fn f".split()
+)
+TENSOR_LIBRARIES = ("tensorflow", "numpy", "torch", "jax")
+# An empty edit at the file's start, in every rewrite: the rewrites all overlap there, so fixes.py
+# applies one per pass, and the next one, linted again, sees the class names taken so far.
+ONE_PER_PASS = Edit((1, 0), (1, 0), "")
+
+
+class NoFix(Exception):
+    """Why the Lambda gets no fix (the finding's message says it)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Site:
+    """Where the Lambda call stands, as the rule's visitor saw it."""
+
+    target: Optional[str] = None  # the name the statement assigns the layer (or its output) to
+    function: Optional[str] = None  # the innermost enclosing function
+    shadowed: frozenset = frozenset()  # names bound by enclosing comprehensions or lambdas
+
+
+@dataclasses.dataclass
+class Captured:
+    """A constructor argument of the new layer."""
+
+    source: str  # the name the lambda reads (a variable, or one of its own parameters)
+    passed: Optional[str]  # the call site's expression for it; None: the constructor's default
+    safe: bool  # provably JSON-able
+    default: Optional[str] = None  # a literal default of the constructor parameter
+    is_tuple: bool = False  # JSON gives a tuple back as a list: __init__ turns it back
+    free: bool = False  # a variable the lambda reads (passed positionally when `function` was)
+    name: str = ""  # the parameter and attribute name
+
+
+@dataclasses.dataclass
+class Method:
+    """A method of the new class: a lambda's body (with `reads`), or ready-made lines."""
+
+    name: str
+    params: list
+    body: Optional[cst.BaseExpression] = None
+    reads: Optional["_Reads"] = None
+    lines: tuple = ()
+
+
+def rewrite(rule: Rule, call: cst.Call, site: Site) -> tuple:
+    """(safe fix, ""), (unsafe fix, what it assumes) or (None, why there is none)."""
+    try:
+        return _Rewrite(rule, call, site).fix()
+    except NoFix as why:
+        return None, str(why)
+
+
+class SiteTracker:
+    """Mixin for the rule's visitor: keeps track of what encloses each node, for `Site`."""
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._functions: list = []  # names of the enclosing defs
+        self._assignments: list = []  # enclosing `x = ...` statements
+        self._bound: list = []  # names bound by enclosing lambdas and comprehensions
+
+    def site_of(self, call: cst.Call) -> Site:
+        target = None
+        if self._assignments:
+            assignment = self._assignments[-1]
+            value = assignment.value
+            if (value is call or (isinstance(value, cst.Call) and value.func is call)) and len(assignment.targets) == 1:
+                target = _last_name(assignment.targets[0].target)
+        function = self._functions[-1] if self._functions else None
+        return Site(target, function, frozenset().union(*self._bound))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._functions.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._assignments.append(node)
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        self._assignments.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._bound.append(frozenset(p.name.value for p in _all_params(node.params)))
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._bound.pop()
+
+    # LibCST finds visitor methods by their __name__: one method per node type.
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._bound.append(_comprehension_targets(node))
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._bound.append(_comprehension_targets(node))
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._bound.append(_comprehension_targets(node))
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._bound.append(_comprehension_targets(node))
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self._bound.pop()
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self._bound.pop()
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self._bound.pop()
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self._bound.pop()
+
+
+def _last_name(target: cst.BaseExpression) -> Optional[str]:
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Attribute):
+        return target.attr.value  # `self.scaler = Lambda(...)`
+    return None
+
+
+def _comprehension_targets(node) -> frozenset:
+    targets, for_in = set(), node.for_in
+    while for_in is not None:
+        targets |= _target_names(for_in.target)
+        for_in = for_in.inner_for_in
+    return frozenset(targets)
+
+
+class _Rewrite:
+    def __init__(self, rule: Rule, call: cst.Call, site: Site):
+        self.rule, self.call, self.site = rule, call, site
+        self.names = rule.names
+        self.line = rule.line_of(call)
+        self.tree = rule.context.tree
+
+    # -- the whole fix --------------------------------------------------------------------------
+
+    def fix(self) -> Fix:
+        if self.tree is None:
+            raise NoFix("the file's syntax tree is not available")
+        if any(arg.star for arg in self.call.args):
+            raise NoFix("the call passes *args or **kwargs")
+        if sum(arg.keyword is None for arg in self.call.args) > 4:
+            raise NoFix("the call passes more positional arguments than Lambda takes")
+        function = argument(self.call, 0, "function")
+        if function is None or not isinstance(function.value, cst.Lambda):
+            raise NoFix("only a `function` written as a lambda expression is rewritten")
+        lam = function.value
+        call_params, captured = self._parameters(lam)
+        reads = _Reads.of(lam.body, _parameter_names(lam))
+        methods = [Method("call", call_params, lam.body, reads)]
+        methods += self._output_shape()
+        methods += self._mask()
+        captured = self._free_variables(methods) + captured
+        _name_attributes(captured)
+        rebound = sorted(CLASS_BUILTINS & set(self.names.module.bindings))
+        if rebound:
+            raise NoFix(f"the module rebinds {_listed(rebound)}, which the new class uses")
+        self.insert_line = self._insert_line()
+        class_name = self._class_name()
+        decorator, base, imports = self._spelling()
+        class_text = _class_text(class_name, decorator, self.rule.context.package, base, captured, methods)
+        edits = (ONE_PER_PASS, *self._insertion(imports, class_text), self._call_site(class_name, function, captured))
+        unsafe = [c.source for c in captured if not c.safe]
+        title = f"rewrite the Lambda as the registered Layer subclass `{class_name}`"
+        if not unsafe:
+            return Fix("safe", edits, title), ""
+        caveat = f"{_listed(unsafe)} must be JSON-able for get_config to save it"
+        return Fix("unsafe", edits, f"{title} ({caveat})"), caveat
+
+    # -- what the lambdas read ------------------------------------------------------------------
+
+    def _parameters(self, lam: cst.Lambda) -> tuple:
+        """call()'s parameters, and the lambda's other parameters as constructor arguments."""
+        params = lam.params
+        if (params.posonly_params or params.kwonly_params or params.star_kwarg is not None
+                or not isinstance(params.star_arg, cst.MaybeSentinel)):
+            raise NoFix("the lambda takes *args, **kwargs, or positional- or keyword-only parameters")
+        if not params.params:
+            raise NoFix("the lambda takes no input")
+        names = [p.name.value for p in params.params]
+        if names[0] in ("mask", "training", "self", "args", "kwargs"):
+            raise NoFix(f"the lambda's input is called `{names[0]}`")
+        arguments = self._arguments()
+        unknown = set(arguments) - set(names[1:])
+        if unknown:
+            raise NoFix(f"`arguments=` names {_listed(sorted(unknown))}, which the lambda does not take")
+        call_params, captured = [names[0]], []
+        for param in params.params[1:]:
+            name = param.name.value
+            if name in ("mask", "training"):  # Lambda passes these only to a function that names them
+                if name in arguments:
+                    raise NoFix(f"`arguments=` gives `{name}`, which Keras also passes")
+                call_params.append(name)
+            elif name in arguments:
+                captured.append(self._passed(name, arguments[name]))
+            elif param.default is not None:
+                captured.append(self._passed(name, param.default, as_default=True))
+            else:
+                raise NoFix(f"the lambda's parameter `{name}` gets no value")
+        return call_params, captured
+
+    def _arguments(self) -> dict:
+        arg = argument(self.call, 3, "arguments")
+        if arg is None or _is_none(arg.value):
+            return {}
+        if not isinstance(arg.value, cst.Dict):
+            raise NoFix("`arguments=` is not a dict literal")
+        found = {}
+        for element in arg.value.elements:
+            key = element.key if isinstance(element, cst.DictElement) else None
+            text = key.evaluated_value if isinstance(key, cst.SimpleString) else None
+            if not isinstance(text, str) or not text.isidentifier():
+                raise NoFix("`arguments=` has a key that is not a plain string")
+            found[text] = element.value
+        return found
+
+    def _passed(self, name: str, value: cst.BaseExpression, as_default: bool = False) -> Captured:
+        """A lambda parameter given by `arguments=` or by its default: evaluated where the Lambda is built."""
+        text = self._text(value)
+        expression = ast.parse(f"(\n{text}\n)", mode="eval").body
+        literal = _json_literal(expression)
+        if literal in ("scalar", "tuple") and as_default:  # a list is passed: no mutable default
+            return Captured(name, None, True, default=text, is_tuple=literal == "tuple")
+        safe = literal is not None or self._value_is_literal(expression, self.line, call_site=True)
+        return Captured(name, text, safe, is_tuple=literal == "tuple")
+
+    def _text(self, node: cst.CSTNode) -> str:
+        """The node's own text in the file, exactly."""
+        start, end = self.rule.span(node)
+        return _source(self.rule.context.lines, start, end)
+
+    def _output_shape(self) -> list:
+        arg = argument(self.call, 1, "output_shape")
+        if arg is None or _is_none(arg.value):
+            return []
+        value = arg.value
+        if isinstance(value, cst.Lambda):
+            params = _plain_parameters(value, 1, "output_shape")
+            return [Method("compute_output_shape", params, value.body, _Reads.of(value.body, set(params)))]
+        sizes = value.elements if isinstance(value, cst.Tuple) else ()
+        if sizes and all(isinstance(e, cst.Element) and _is_size(e.value) for e in sizes):
+            # Lambda adds the batch size of the (first) input to a tuple output_shape.
+            sizes = ", ".join(_code(e.value) for e in sizes)
+            lines = (
+                "first = input_shape",
+                "while isinstance(first[0], (tuple, list)):  # several inputs: the first one's batch size",
+                "    first = first[0]",
+                f"return (first[0], {sizes})",
+            )
+            return [Method("compute_output_shape", ["input_shape"], lines=lines)]
+        name = dotted(value)
+        if name is not None and self._global(name.split(".")[0]):
+            return [Method("compute_output_shape", ["input_shape"], lines=(f"return {name}(input_shape)",))]
+        raise NoFix("`output_shape=` is neither a lambda, a tuple of sizes, nor a module-level function")
+
+    def _mask(self) -> list:
+        arg = argument(self.call, 2, "mask")
+        if arg is None or _is_none(arg.value):
+            return []
+        if not isinstance(arg.value, cst.Lambda):
+            raise NoFix("`mask=` is not a lambda")
+        params = _plain_parameters(arg.value, 2, "mask")
+        return [Method("compute_mask", params, arg.value.body, _Reads.of(arg.value.body, set(params)))]
+
+    def _free_variables(self, methods: list) -> list:
+        """The variables the lambdas read, as constructor arguments (globals stay globals)."""
+        captured, seen = [], set()
+        for method in methods:
+            if method.reads is None:
+                continue
+            for node in method.reads.free:
+                name = node.value
+                if name in seen:
+                    continue
+                seen.add(name)
+                found = self._classify(name)
+                if found is not None:
+                    captured.append(found)
+        return captured
+
+    def _classify(self, name: str) -> Optional[Captured]:
+        """None: a global the class reads as the lambda did. Else the variable, captured."""
+        if name in ("self", "cls"):
+            raise NoFix(f"the lambda reads `{name}`")
+        if name in SCOPE_BUILTINS:
+            raise NoFix(f"the lambda calls `{name}`, whose meaning depends on where it runs")
+        if name in self.site.shadowed:
+            raise NoFix(f"`{name}` is bound by an enclosing comprehension or lambda")
+        if self._global(name):
+            return None
+        binding = self.names.binding(name, self.line)
+        if binding is None:
+            raise NoFix(f"cannot tell what `{name}` is")
+        if binding.scope == "class":
+            raise NoFix(f"`{name}` belongs to a class body")
+        if binding.kind in ("import", "def", "class", "lambda") or (
+            binding.kind == "alias" and self.names.qualified(name, self.line) is not None
+        ):
+            raise NoFix(f"`{name}` is defined or imported inside the function")
+        return self._variable(name, binding)
+
+    def _global(self, name: str) -> bool:
+        """Does `name` mean the same in a module-level class: a builtin, or a module-level import/def/class?"""
+        binding = self.names.binding(name, self.line)
+        if binding is None:
+            if _bound_anywhere(self.names, name):
+                return False
+            return hasattr(builtins, name) or self.names.qualified(name, self.line) is not None  # star import
+        if binding.scope != "module":
+            return False
+        return binding.kind in ("import", "def", "class", "lambda") or (
+            binding.kind == "alias" and self.names.qualified(name, binding.line) is not None
+        )
+
+    def _variable(self, name: str, binding) -> Captured:
+        if name in _declared_global_or_nonlocal(self.tree):
+            raise NoFix(f"`{name}` is declared global or nonlocal, so it may change after the layer is built")
+        how, value, in_loop = _binding_site(self.tree, name, binding.line)
+        if how == "other":
+            raise NoFix(f"`{name}` is bound by a loop, `with` or `except`: the lambda reads its latest value")
+        if in_loop:
+            raise NoFix(f"`{name}` is assigned in a loop: the lambda reads its latest value, the layer the current one")
+        in_function = self.site.function is not None
+        if binding.line >= self.line and not (binding.scope == "module" and in_function):
+            raise NoFix(f"`{name}` is assigned after the Lambda")
+        if value is None:
+            return Captured(name, name, False, free=True)  # a parameter, or unpacked: its type is unknown
+        literal = _json_literal(value)
+        if literal is not None and not (literal == "list" and _mutated(self.tree, name)):
+            return Captured(name, name, True, is_tuple=literal == "tuple", free=True)
+        self._refuse_keras_object(name, value, binding.line)
+        return Captured(name, name, self._value_is_literal(value, binding.line), free=True)
+
+    def _value_is_literal(self, value: ast.expr, line: int, call_site: bool = False, depth: int = 0) -> bool:
+        """Is the value provably a JSON literal? Raises NoFix when it is provably a Keras object."""
+        if _json_literal(value) is not None:
+            return True
+        self._refuse_keras_object("the value", value, line)
+        if isinstance(value, ast.Name) and depth < 3:
+            binding = self.names.binding(value.id, line)
+            if binding is not None and binding.kind in ("def", "class", "lambda"):
+                if call_site:
+                    raise NoFix(f"`{value.id}` is a function or class, which get_config cannot save")
+                return False
+            if binding is not None and binding.kind in ("other", "alias"):
+                how, bound, in_loop = _binding_site(self.tree, value.id, binding.line)
+                if how == "assignment" and bound is not None and not in_loop:
+                    return self._value_is_literal(bound, binding.line, call_site, depth + 1)
+        return False
+
+    def _refuse_keras_object(self, what: str, value: ast.expr, line: int, depth: int = 0) -> None:
+        """NoFix when the value is a layer, a model, a tensor: nothing get_config can save."""
+        if not isinstance(value, ast.Call):
+            return
+        callee = value.func
+        if isinstance(callee, ast.Call):
+            raise NoFix(f"{_quoted(what)} is the output of a layer call, which get_config cannot save")
+        name = dotted_name(callee)
+        qualified = self.names.qualified(name, line)
+        if keras_path(qualified) is not None or (qualified or "").split(".")[0] in TENSOR_LIBRARIES:
+            raise NoFix(f"{_quoted(what)} is built by `{name}`, which get_config cannot save")
+        if isinstance(callee, ast.Name) and depth < 3:
+            binding = self.names.binding(callee.id, line)
+            if binding is not None and binding.kind == "other" and isinstance(binding.node, ast.expr):
+                try:
+                    self._refuse_keras_object(callee.id, binding.node, binding.line, depth + 1)
+                except NoFix:
+                    layer = f"the output of the layer `{callee.id}`"
+                    raise NoFix(f"{_quoted(what)} is {layer}, which get_config cannot save") from None
+
+    # -- where, what name, which spelling -------------------------------------------------------
+
+    def _insert_line(self) -> int:
+        """The first line of the top-level statement holding the call (decorators included), moved
+        above the comment lines right before it."""
+        for statement in self.tree.body:
+            first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", ())])
+            if first <= self.line <= (statement.end_lineno or statement.lineno):
+                break
+        else:
+            raise NoFix("cannot find the statement holding the call")
+        lines = self.rule.context.lines
+        floor = import_edit(self.rule, "").start[0]
+        while first - 1 > floor and lines[first - 2].strip().startswith("#"):
+            first -= 1
+        return first
+
+    def _class_name(self) -> str:
+        taken = _identifiers(self.tree)
+        candidates = []
+        name_arg = next((a for a in self.call.args if a.keyword is not None and a.keyword.value == "name"), None)
+        if name_arg is not None and isinstance(name_arg.value, cst.SimpleString):
+            text = name_arg.value.evaluated_value
+            candidates.append(_camel(text) if isinstance(text, str) else None)
+        target = self.site.target
+        if target and len(target) >= 3 and target.lower() not in VAGUE_TARGETS:
+            candidates.append(_camel(target))
+        if self.site.function:
+            function = _camel(self.site.function)
+            candidates.append(function + "Lambda" if function else None)
+        base = next((c for c in candidates if c), "LambdaLayer")
+        name, number = base, 2
+        while name in taken or hasattr(builtins, name) or keyword.iskeyword(name):
+            name, number = f"{base}{number}", number + 1
+        return name
+
+    def _spelling(self) -> tuple:
+        """(decorator, Layer base class, import edits), in the file's own spelling of Keras."""
+        decorator, imports = registration_decorator(self.rule)
+        if not imports and not self._bound_before(decorator.split(".")[0]):
+            raise NoFix(f"`{decorator.split('.')[0]}` is not imported before the statement holding the call")
+        base = self._layer_spelling()
+        if base is None:
+            if "Layer" in _identifiers(self.tree):
+                raise NoFix("the file has no name for Keras's `Layer`, and `Layer` is taken")
+            family = self._family()
+            module = {"keras": "keras.layers", "tf_keras": "tf_keras.layers"}.get(family, "tensorflow.keras.layers")
+            base, imports = "Layer", (import_edit(self.rule, f"from {module} import Layer\n"), *imports)
+        if any(edit.start[0] > self.insert_line for edit in imports):
+            raise NoFix("the imports the class needs would come after the statement holding the call")
+        return decorator, base, imports
+
+    def _family(self, qualified: Optional[str] = None) -> str:
+        if qualified is None:
+            qualified = self.names.qualified(dotted(self.call.func), self.line) or ""
+        return qualified.split(".")[0]
+
+    def _layer_spelling(self) -> Optional[str]:
+        func = dotted(self.call.func)
+        prefix = func.rpartition(".")[0]
+        if prefix and self.names.keras(prefix, self.line) == "layers" and self._bound_before(prefix.split(".")[0]):
+            return f"{prefix}.Layer"  # `layers.Lambda` -> `layers.Layer`
+        family, found = self._family(), {}
+        for name in self.names.module.bindings:
+            if not self._bound_before(name):
+                continue
+            qualified = self.names.qualified(name, self.insert_line) or ""
+            if self._family(qualified) != family:
+                continue
+            path = keras_path(qualified)
+            if path in ("layers.Layer", "Layer"):
+                found.setdefault(0, name)
+            elif path == "layers":
+                found.setdefault(1, f"{name}.Layer")
+            elif path == "":
+                found.setdefault(2, f"{name}.layers.Layer")
+            elif qualified == "tensorflow":
+                found.setdefault(3, f"{name}.keras.layers.Layer")
+        return found[min(found)] if found else None
+
+    def _bound_before(self, name: str) -> bool:
+        """Is `name` a module-level import (or alias of one) bound before the inserted class?"""
+        binding = self.names.binding(name, self.insert_line)
+        return (
+            binding is not None
+            and binding.scope == "module"
+            and binding.kind in ("import", "alias")
+            and binding.line < self.insert_line
+            and self.names.qualified(name, self.insert_line) is not None
+        )
+
+    # -- the edits ------------------------------------------------------------------------------
+
+    def _insertion(self, imports: tuple, class_text: str) -> tuple:
+        """The class before the statement; imports that land on the same line go in the same edit."""
+        lines = self.rule.context.lines
+        line = self.insert_line
+        before = "".join(edit.text for edit in imports if edit.start[0] == line)
+        elsewhere = {}
+        for edit in imports:
+            if edit.start[0] != line:
+                elsewhere[edit.start] = elsewhere.get(edit.start, "") + edit.text
+        blank = 0  # blank lines already above the class
+        while not before and blank < line - 1 and not lines[line - 2 - blank].strip():
+            blank += 1
+        gap = "" if line == 1 and not before else "\n" * max(0, 2 - blank)
+        edits = [Edit(start, start, text) for start, text in elsewhere.items()]
+        edits.append(Edit((line, 0), (line, 0), before + gap + class_text + "\n\n"))
+        return tuple(edits)
+
+    def _call_site(self, class_name: str, function: cst.Arg, captured: list) -> Edit:
+        """`Lambda(lambda ..., output_shape=..., name="n")` -> `ClassName(<captured>, name="n")`, the
+        text between the kept arguments (commas, comments, line breaks) as it was."""
+        lines = self.rule.context.lines
+        call_start, call_end = self.rule.span(self.call)
+        func_start, func_end = self.rule.span(self.call.func)
+        spans = [self.rule.span(arg) for arg in self.call.args]
+        moved = [argument(self.call, i, k) for i, k in enumerate(("output_shape", "mask", "arguments"), 1)]
+        dropped = {id(arg) for arg in moved if arg is not None}  # into the class
+        positional = function.keyword is None  # then the variables go first, in the constructor's order
+        replacement = ", ".join(
+            c.passed if positional and c.free else f"{c.name}={c.passed}" for c in captured if c.passed is not None
+        )
+        kept = []  # (index, text) of the arguments that stay
+        for index, arg in enumerate(self.call.args):
+            if arg is function:
+                if replacement:
+                    kept.append((index, replacement))
+            elif id(arg) not in dropped:
+                kept.append((index, _source(lines, *spans[index])))
+        text = _source(lines, call_start, func_start) + class_name
+        opening = _source(lines, func_end, spans[0][0])  # `(` and what follows it
+        closing = _source(lines, spans[-1][1], call_end)  # a trailing comma, space, `)`
+        if not kept:  # `()`, or the comments it held with no blank line left between them
+            inside = opening + closing.lstrip().lstrip(",")
+            return Edit(call_start, call_end, text + (re.sub(r"\n[ \t]*(?=\n)", "", inside) if "#" in inside else "()"))
+        text += opening
+        for position, (index, item) in enumerate(kept):
+            text += item
+            if position + 1 < len(kept):
+                text += _source(lines, spans[index][1], spans[index + 1][0])  # the separator after it
+        return Edit(call_start, call_end, text + closing)
+
+
+# -- reading the lambda ---------------------------------------------------------------------------
+
+
+class _Reads(cst.CSTVisitor):
+    """The Name nodes an expression reads from its enclosing scope (inner lambdas and
+    comprehensions bind their own names), in order."""
+
+    def __init__(self, own: set):
+        self.own = own  # the lambda's parameters
+        self.scopes: list = []
+        self.names: list = []  # every Name read from outside (own parameters included)
+        self.attributes: list = []  # the Name nodes after a dot
+
+    @classmethod
+    def of(cls, body: cst.BaseExpression, own: set) -> "_Reads":
+        reads = cls(own)
+        body.visit(reads)
+        for node in reads.names + reads.attributes:
+            text = node.value
+            if text.startswith("__") and not text.endswith("__"):
+                raise NoFix(f"`{text}` would be name-mangled inside a class")
+        return reads
+
+    @property
+    def free(self) -> list:
+        return [n for n in self.names if n.value not in self.own]
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if not any(node.value in scope for scope in self.scopes):
+            self.names.append(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.attributes.append(node.attr)
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)  # not its keyword
+        return False
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+        raise NoFix("the lambda assigns with `:=`")
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        for param in _all_params(node.params):
+            if param.default is not None:
+                param.default.visit(self)
+        self.scopes.append({p.name.value for p in _all_params(node.params)})
+        node.body.visit(self)
+        self.scopes.pop()
+        return False
+
+    def _comprehension(self, node, parts: tuple) -> bool:
+        for_in = node.for_in
+        for_in.iter.visit(self)  # the first iterable is evaluated outside
+        self.scopes.append(set())
+        while for_in is not None:
+            if for_in is not node.for_in:
+                for_in.iter.visit(self)
+            self.scopes[-1] |= _target_names(for_in.target)
+            for condition in for_in.ifs:
+                condition.visit(self)
+            for_in = for_in.inner_for_in
+        for part in parts:
+            part.visit(self)
+        self.scopes.pop()
+        return False
+
+    def visit_ListComp(self, node: cst.ListComp) -> bool:
+        return self._comprehension(node, (node.elt,))
+
+    def visit_SetComp(self, node: cst.SetComp) -> bool:
+        return self._comprehension(node, (node.elt,))
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
+        return self._comprehension(node, (node.elt,))
+
+    def visit_DictComp(self, node: cst.DictComp) -> bool:
+        return self._comprehension(node, (node.key, node.value))
+
+
+class _ToSelf(cst.CSTTransformer):
+    """Reads of the captured names become `self.<attribute>`."""
+
+    def __init__(self, nodes: dict):
+        self.nodes = nodes  # id(Name node) -> attribute name
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        attribute = self.nodes.get(id(original))
+        if attribute is None:
+            return updated
+        return cst.Attribute(cst.Name("self"), cst.Name(attribute), lpar=original.lpar, rpar=original.rpar)
+
+
+def _all_params(params: cst.Parameters) -> list:
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for extra in (params.star_arg, params.star_kwarg):
+        if isinstance(extra, cst.Param):
+            found.append(extra)
+    return found
+
+
+def _parameter_names(lam: cst.Lambda) -> set:
+    return {p.name.value for p in _all_params(lam.params)}
+
+
+def _plain_parameters(lam: cst.Lambda, count: int, what: str) -> list:
+    params = lam.params
+    if len(_all_params(params)) != count or len(params.params) != count or any(p.default for p in params.params):
+        raise NoFix(f"the `{what}=` lambda does not take exactly {count} plain parameter(s)")
+    return [p.name.value for p in params.params]
+
+
+def _target_names(target: cst.CSTNode) -> set:
+    """The names a comprehension's target binds."""
+    found = set()
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            return False
+
+        def visit_Subscript(self, node: cst.Subscript) -> bool:
+            return False
+
+    target.visit(Names())
+    return found
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _is_size(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Integer) or _is_none(node)
+
+
+# -- facts about the file -------------------------------------------------------------------------
+
+
+def _json_literal(node: Optional[ast.expr]) -> Optional[str]:
+    """"scalar", "list" or "tuple" when the expression is a literal get_config saves and loads as is
+    (a tuple comes back as a list, which the class turns back); None otherwise."""
+    if isinstance(node, ast.Constant):
+        return "scalar" if node.value is None or type(node.value) in (int, float, str, bool) else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        operand = node.operand
+        return "scalar" if isinstance(operand, ast.Constant) and type(operand.value) in (int, float) else None
+    if isinstance(node, ast.List):
+        return "list" if all(_json_literal(e) in ("scalar", "list") for e in node.elts) else None
+    if isinstance(node, ast.Tuple):
+        return "tuple" if all(_json_literal(e) == "scalar" for e in node.elts) else None
+    return None
+
+
+def _binding_site(tree: ast.Module, name: str, line: int) -> tuple:
+    """How the statement at `line` binds `name`: ("parameter", None, False), ("assignment", value or
+    None when unpacked, in_loop), or ("other", None, in_loop) for for/with/except/... targets.
+    in_loop: inside a for/while loop of the same function (or of the module)."""
+    found = []
+
+    def walk(node: ast.AST, in_loop: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                args = child.args
+                params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+                if child.lineno == line and any(p is not None and p.arg == name for p in params):
+                    found.append(("parameter", None, False))
+                walk(child, False)  # runs once per call, whatever loop defines it
+            elif isinstance(child, (ast.Assign, ast.AnnAssign)) and child.lineno == line:
+                targets = child.targets if isinstance(child, ast.Assign) else [child.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    found.append(("assignment", child.value, in_loop))
+                elif any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t)):
+                    found.append(("assignment", None, in_loop))
+                walk(child, in_loop)
+            else:
+                walk(child, in_loop or isinstance(child, (ast.For, ast.AsyncFor, ast.While)))
+
+    walk(tree, False)
+    return found[0] if len(found) == 1 else ("other", None, False)
+
+
+@functools.lru_cache(maxsize=2)  # per file: every Lambda of it asks
+def _declared_global_or_nonlocal(tree: ast.Module) -> set:
+    return {n for node in ast.walk(tree) if isinstance(node, (ast.Global, ast.Nonlocal)) for n in node.names}
+
+
+def _mutated(tree: ast.Module, name: str) -> bool:
+    """Could the list bound to `name` change in place (`name.append(...)`, `name[i] = ...`)?"""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
+            return True
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
+                and not isinstance(node.ctx, ast.Load)):
+            return True
+    return False
+
+
+def _bound_anywhere(names, name: str) -> bool:
+    scopes = [names.module]
+    while scopes:
+        scope = scopes.pop()
+        if name in scope.bindings:
+            return True
+        scopes.extend(scope.children)
+    return False
+
+
+@functools.lru_cache(maxsize=2)
+def _identifiers(tree: ast.Module) -> frozenset:
+    """Every name the file binds or reads, in any scope: a new class name must be none of them."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.arg):
+            found.add(node.arg)
+        elif isinstance(node, ast.alias):
+            found.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            found.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            found.add(node.name)
+    return frozenset(found)
+
+
+# -- writing the class ----------------------------------------------------------------------------
+
+
+def _name_attributes(captured: list) -> None:
+    """Each captured value's parameter/attribute name: its own, lower-cased for a CONSTANT."""
+    sources = [c.source for c in captured]
+    if len(set(sources)) != len(sources):
+        raise NoFix(f"{_listed(sorted({s for s in sources if sources.count(s) > 1}))} means two things")
+    for c in captured:
+        lower = c.source.lower()
+        use_lower = c.source.isupper() and lower not in sources and lower not in LAYER_ATTRIBUTES
+        c.name = lower if use_lower and not keyword.iskeyword(lower) else c.source
+        if c.name in LAYER_ATTRIBUTES or c.name.startswith("_"):
+            raise NoFix(f"`{c.source}` would clash with an attribute of Keras's Layer")
+
+
+def _class_text(name: str, decorator: str, package: str, base: str, captured: list, methods: list) -> str:
+    lines = [f'@{decorator}(package="{package}")', f"class {name}({base}):"]
+    if captured:
+        required = [c.name for c in captured if c.default is None]
+        params = required + [f"{c.name}={c.default}" for c in captured if c.default is not None]
+        lines.append(f"    def __init__(self, {', '.join(params)}, **kwargs):")
+        lines.append("        super().__init__(**kwargs)")
+        for c in captured:
+            value = f"tuple({c.name})" if c.is_tuple else c.name
+            lines.append(f"        self.{c.name} = {value}")
+        lines.append("")
+    attributes = {c.source: c.name for c in captured}
+    for method in methods:
+        signature = ", ".join(["self", method.params[0]] + [f"{p}=None" for p in method.params[1:]])
+        lines.append(f"    def {method.name}({signature}):")
+        body = method.lines or (f"return {_body(method, attributes)}",)
+        lines += [f"        {line}" for line in body]
+        lines.append("")
+    if captured:
+        entries = ", ".join(f'"{c.name}": self.{c.name}' for c in captured)
+        single = f"        return {{**super().get_config(), {entries}}}"
+        lines.append("    def get_config(self):")
+        if len(single) <= 120:
+            lines.append(single)
+        else:
+            lines += ["        return {", "            **super().get_config(),"]
+            lines += [f'            "{c.name}": self.{c.name},' for c in captured]
+            lines.append("        }")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _body(method: Method, attributes: dict) -> str:
+    """The lambda's body with the captured names read from `self` (its own parameters stay)."""
+    own = set(method.params)
+    nodes = {id(n): attributes[n.value] for n in method.reads.names if n.value in attributes and n.value not in own}
+    code = _code(method.body.visit(_ToSelf(nodes)))
+    return f"({code})" if "\n" in code else code
+
+
+# -- small helpers --------------------------------------------------------------------------------
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _source(lines: list, start: tuple, end: tuple) -> str:
+    """The file's text between two (line, column) positions, with "\n" line breaks."""
+    (first, first_column), (last, last_column) = start, end
+    if first == last:
+        text = lines[first - 1][first_column:last_column]
+    else:
+        text = lines[first - 1][first_column:] + "".join(lines[first:last - 1]) + lines[last - 1][:last_column]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _camel(text: str) -> Optional[str]:
+    words = re.findall(r"[A-Za-z0-9]+", text)
+    name = "".join(w[:1].upper() + w[1:] for w in words)
+    return name if name.isidentifier() and name.isascii() else None
+
+
+def _listed(names: list) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
+def _quoted(what: str) -> str:
+    return what if " " in what else f"`{what}`"
