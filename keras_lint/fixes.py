@@ -20,7 +20,7 @@ from . import engine, source
 from .finding import Fix
 from .source import split_lines
 
-MAX_PASSES = 8
+MAX_PASSES = 50  # each pass re-lints the file; a fix that must wait (KL101 rewrites one Lambda per pass) gets the next
 
 
 @dataclasses.dataclass

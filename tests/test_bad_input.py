@@ -17,7 +17,7 @@ from keras_lint import engine, files, source
 from keras_lint.cli import main
 from keras_lint.settings import Settings
 
-LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * 2)\n"
+LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * factor)\n"  # `factor` unknown: no fix offered
 FINDING = "KL101 Lambda layer wraps a Python lambda"
 CACHE = ".keras_lint_cache"  # written at the project root by design; a run writes nothing else
 SUMMARY = re.compile(r"((Would fix|Fixed) \d+ findings?\.\n)?Found \d+ findings?( remaining)? in \d+ files?\.\n\Z")

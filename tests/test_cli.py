@@ -10,7 +10,7 @@ import pytest
 from conftest import BIN
 from keras_lint.cli import main
 
-LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * 2)\n"
+LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * factor)\n"  # `factor` unknown: no fix offered
 NAMED = "import keras\ndef f(t):\n    return t\ny = keras.layers.Lambda(f)\n"
 CLEAN = "import keras\nx = keras.layers.Dense(3)\n"
 
@@ -52,14 +52,17 @@ def test_json_format(project):
     assert code == 1
     assert record["code"] == "KL101" and record["name"] == "lambda-layer-python-lambda"
     assert (record["path"], record["line"], record["column"]) == ("bad.py", 2, 5)
-    assert (record["end_line"], record["end_column"]) == (2, 41)
+    assert (record["end_line"], record["end_column"]) == (2, 46)
     assert record["fix"] is None
+    (project / "bad.py").write_text("import keras\nx = keras.layers.Lambda(lambda t: t * 2)\n")
+    (record,) = json.loads(lint("--format", "json", "bad.py")[1])
+    assert record["fix"] == "safe"
 
 
 def test_statistics(project):
     (project / "bad.py").write_text(LAMBDA + "y = keras.layers.Lambda(lambda t: t)\n")
     out = lint("--statistics", "bad.py")[1]
-    assert out.splitlines()[-1].split() == ["2", "KL101", "lambda-layer-python-lambda", "fixable:", "0"]
+    assert out.splitlines()[-1].split() == ["2", "KL101", "lambda-layer-python-lambda", "fixable:", "1"]
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,7 @@ def test_diff_writes_nothing_and_exits_1(project):
 
 
 def test_fix_on_stdin_writes_source_to_stdout_findings_to_stderr(project):
-    source = BODY + "y = keras.layers.Lambda(lambda t: t)\n"
+    source = BODY + "y = keras.layers.Lambda(lambda t: t * factor)\n"  # `factor` unknown: no fix
     code, out, err = run("--fix", "--stdin-filename", "m.py", "-", cwd=project, stdin=source.encode())
     assert code == 1
     assert out == source.replace("def double(t):\n", FIXED_DEF)

@@ -5,6 +5,7 @@ method goes. (Imports no rule module: KL203 imports this one, and KL202 imports 
 from __future__ import annotations
 
 import ast
+import functools
 from typing import Iterator, Optional
 
 import libcst as cst
@@ -72,6 +73,7 @@ def _stored_targets(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
             yield from _targets(sub.target)
 
 
+@functools.lru_cache(maxsize=16)
 def _attribute_stores(node: cst.ClassDef) -> Optional[dict]:
     """attr -> how many places in the class assign `self.attr`; None when `setattr(self, ...)` makes it unknowable."""
     counts: dict = {}
@@ -86,6 +88,7 @@ def _attribute_stores(node: cst.ClassDef) -> Optional[dict]:
     return counts
 
 
+@functools.lru_cache(maxsize=16)
 def _class_level_names(node: cst.ClassDef) -> set:
     """Methods and class attributes: an instance attribute of that name may be a property."""
     found = set()
@@ -107,6 +110,20 @@ def _is_super_init(stmt: cst.CSTNode) -> bool:
     return False
 
 
+# The class-wide facts below are asked once per parameter; each is a walk of the whole class or of
+# `__init__`, so each is kept for the last few nodes (LibCST nodes hash by identity).
+
+
+@functools.lru_cache(maxsize=16)
+def _names_rebound(init: cst.FunctionDef) -> frozenset:
+    return frozenset(t.value for t in _stored_targets(init.body) if isinstance(t, cst.Name))
+
+
+@functools.lru_cache(maxsize=16)
+def _last_super_init(init: cst.FunctionDef) -> int:
+    return max((i for i, s in enumerate(init.body.body) if _is_super_init(s)), default=-1)
+
+
 def stored_attribute(node: cst.ClassDef, init: cst.FunctionDef, param: str) -> Optional[str]:
     """The attribute that holds the argument `param` unchanged for the object's whole life: a
     top-level statement of `__init__`, after its `super().__init__(...)`, stores the parameter as
@@ -115,10 +132,10 @@ def stored_attribute(node: cst.ClassDef, init: cst.FunctionDef, param: str) -> O
     of the parameter's own name is preferred. None when there is no such attribute."""
     if not isinstance(init.body, cst.IndentedBlock):
         return None
-    if any(isinstance(t, cst.Name) and t.value == param for t in _stored_targets(init.body)):
+    if param in _names_rebound(init):
         return None  # rebound: what is stored may not be the argument
     statements = list(init.body.body)
-    last_super = max((i for i, s in enumerate(statements) if _is_super_init(s)), default=-1)
+    last_super = _last_super_init(init)
     found = []
     for stmt in statements[last_super + 1:]:
         if not isinstance(stmt, cst.SimpleStatementLine):
