@@ -65,8 +65,12 @@ def test_check_hook_passes_on_clean_model(tmp_path, env):
     assert re.search(r"^keras-lint\.+Passed$", output, re.MULTILINE), output
 
 
-def test_fix_hook_runs_and_reports_what_it_cannot_fix(tmp_path, env):
-    code, output = try_repo("keras-lint-fix", LAMBDA_MODEL, tmp_path, env)
+def test_fix_hook_rewrites_what_it_can_and_reports_the_rest(tmp_path, env):
+    fixable_and_not = LAMBDA_MODEL + "other = keras.layers.Lambda(lambda t: t * factor)\n"  # `factor`: unknown
+    code, output = try_repo("keras-lint-fix", fixable_and_not, tmp_path, env)
     assert code != 0, output
     assert re.search(r"^keras-lint \(fix\)\.+Failed$", output, re.MULTILINE), output
-    assert "model.py:3:27: KL101 " in output, output
+    assert "files were modified by this hook" in output, output
+    fixed = (tmp_path / "repo" / "model.py").read_text()
+    assert "lambda t: t * 2" not in fixed and "class " in fixed and "register_keras_serializable" in fixed
+    assert re.search(r"model\.py:\d+:\d+: KL101 Lambda layer wraps a Python lambda", output), output  # unfixable
