@@ -66,3 +66,41 @@ def test_gate_clears_a_class_that_is_fine():
     project = ProjectIndex([engine.summarise("scale.py", tree)])
     info = project.classes_in("scale.py")[0]
     assert [code for code, rule in ALL_RULES.items() if rule.looks_at_custom_objects and rule.might_report(info, project)] == []
+
+
+TEST_CLASS = (
+    "import keras\n"
+    "class SaveTest:\n"
+    "    def test_save(self, model):\n"
+    "        model.save('model.h5')  # KL402\n"
+    "\n"
+    "    def test_other(self):\n"
+    "        text = '''Lambda in a string\n"
+    "        spanning lines'''\n"
+    "        return [x for x in range(3)]\n"
+    "\n"
+    "    @staticmethod\n"
+    "    def test_lambda(x):\n"
+    "        # a comment\n"
+    "        return keras.layers.Lambda(lambda t: t)(x)\n"
+)
+
+
+def test_libcst_sees_only_the_methods_a_rule_reads(monkeypatch):
+    """KL402 runs on the class for `.save(`: of the class, LibCST gets `test_save` whole and the other
+    bodies blanked in place (`pass`, then empty lines), and the finding keeps its line and column."""
+    parsed = []
+    parse = engine.cst.parse_module
+    monkeypatch.setattr(engine.cst, "parse_module", lambda text: parsed.append(text) or parse(text))
+    findings = engine.lint_source(source.decode("t.py", TEST_CLASS.encode()), Settings(select=("KL402",))).findings
+    assert [(f.code, f.line, f.col) for f in findings] == [("KL402", 4, 9)]
+    (text,) = parsed
+    lines = TEST_CLASS.splitlines(keepends=True)
+    blanked_other = ["        pass\n", "\n", "\n"]  # its three lines, the string's second line too
+    assert text.splitlines(keepends=True) == [*lines[1:6], *blanked_other, *lines[9:13], "        pass\n"]
+
+
+def test_blanking_changes_no_finding_of_a_class_read_by_several_rules():
+    settings = Settings(select=("KL101", "KL402"))
+    gated, ungated = both_ways(source.decode("t.py", TEST_CLASS.encode()), settings)
+    assert gated == ungated and [(f.code, f.line) for f in gated] == [("KL402", 4), ("KL101", 14)]
