@@ -19,12 +19,20 @@ _SEQUENCES = frozenset({"list", "tuple", "List", "Tuple", "Sequence"})
 _MAPPINGS = frozenset({"dict", "Dict", "Mapping"})
 
 
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
+@functools.lru_cache(maxsize=8)
+def walk(node: cst.CSTNode) -> tuple:
+    """`node` and every node under it, parents before children, in source order. One visitor pass
+    (`CSTNode.children` rebuilds the node each time it is read, far too slow for a whole class),
+    kept for the last few nodes: the fixes ask several questions of the same class body."""
+    found: list = []
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, current: cst.CSTNode) -> bool:
+            found.append(current)
+            return True
+
+    node.visit(Collect())
+    return tuple(found)
 
 
 def code_of(node: cst.CSTNode) -> str:

@@ -7,7 +7,7 @@ from ..finding import Fix
 from ..names import dotted_name, keras_path, path_matches
 from ..project import base_kind
 from .base import Invalid, Rule, dotted
-from .config_fix import code_of, init_params, method_after, quote_of
+from .config_fix import code_of, init_params, method_after, quote_of, walk
 from .kl203_get_config_missing_init_argument import subclasses
 
 # Serializing calls: `keras.layers.serialize`, `keras.saving.serialize_keras_object`,
@@ -413,7 +413,7 @@ class NestedObjectNotSerialized(Rule):
         """How this file spells `keras.layers`: as get_config's own `*.layers.serialize(...)` does,
         else through a name bound to Keras (`keras`, `tf_keras as keras`, `from tensorflow import
         keras`), to its `layers` module, or to TensorFlow (`tf.keras.layers`)."""
-        for sub in _walk(get_config.body):
+        for sub in walk(get_config.body):
             if isinstance(sub, cst.Call):
                 name = dotted(sub.func) or ""
                 if "." in name and self.names.is_keras(name, self.line_of(sub), "layers.serialize"):
@@ -508,7 +508,7 @@ def _names(attrs: list) -> str:
 def _config_values(function: cst.FunctionDef) -> Iterator[tuple]:
     """(key, attr, serialized, value) for every string key get_config gives the value `self.attr` or
     `<...>.serialize(self.attr)`: in dict literals, `config["k"] = ...`, `.update(k=...)`, `dict(k=...)`."""
-    for node in _walk(function.body):
+    for node in walk(function.body):
         if isinstance(node, cst.Dict):
             for element in node.elements:
                 if isinstance(element, cst.DictElement):
@@ -569,7 +569,7 @@ def _self_assignments(node: cst.ClassDef) -> dict:
         if attr is not None:
             counts[attr] = counts.get(attr, 0) + 1
 
-    for sub in _walk(node.body):
+    for sub in walk(node.body):
         if isinstance(sub, cst.Assign):
             for target in sub.targets:
                 count(target.target)
@@ -611,7 +611,7 @@ def _rebound_names(function: cst.FunctionDef) -> set:
             for element in target.elements:
                 names(element.value)
 
-    for sub in _walk(function.body):
+    for sub in walk(function.body):
         if isinstance(sub, cst.Assign):
             for target in sub.targets:
                 names(target.target)
@@ -623,10 +623,3 @@ def _rebound_names(function: cst.FunctionDef) -> set:
             names(sub.target)
     return found
 
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
