@@ -88,6 +88,9 @@ class LambdaWithPythonLambda(SiteTracker, Rule):
         "    def call(self, t):\n        return t * 2\ny = Scaled(name='scaled')(x)\n",
     ]
     INVALID = [
+        # no fix where a comment in the call would be lost (it sits between arguments that move)
+        Invalid("import keras\ny = keras.layers.Lambda(\n    lambda t: t,  # why\n    output_shape=(4,),\n)(x)\n", 2, 5,
+                "the comment `# why` in the Lambda call would be lost"),
         Invalid('import keras\ny = keras.layers.Lambda(lambda t: t * 2)(x)\n', 2, 5, fixed=(
             'import keras\n'
             '\n'

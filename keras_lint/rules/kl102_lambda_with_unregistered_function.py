@@ -7,6 +7,7 @@ from ..finding import Fix
 from ..names import dotted_name, keras_path
 from .base import Invalid, Rule, dotted
 from .helpers import is_registration, lambda_layer_function, registration_fix
+from .lambda_rewrite import SiteTracker, rewrite_function
 
 # A saved function is stored by bare name; Keras 3 finds it on load only if that name is one of its
 # built-ins in activations, losses, metrics, initializers, ... (serialization_lib.BUILTIN_MODULES),
@@ -32,9 +33,18 @@ SAME_AS_BUILTIN = frozenset(
     "relu leaky_relu hard_sigmoid hard_silu sparse_plus squareplus celu elu log_softmax glu sigmoid".split()
 )
 _BUILTIN_MODULES = ("activations", "losses", "metrics", "initializers", "regularizers", "constraints", "optimizers")
+# Lambda passes `mask=`/`training=` to its function when `inspect.getfullargspec` finds them in its
+# parameters. A class calling the function passes neither, so its fix is safe only for functions known
+# not to name them -- measured on Keras 3.15.1 / TF 2.21: every `keras.ops` function but these (which do name
+# them: no fix), every `keras.applications.<model>.preprocess_input`, the functions of `tf` but these, and
+# of these `tf.` modules.
+OPS_NAMING_MASK_OR_TRAINING = frozenset({"dot_product_attention"})
+TF_NAMING_MASK_OR_TRAINING = frozenset({"boolean_mask"})
+TF_FUNCTION_MODULES = frozenset("math image nn strings linalg signal random bitwise".split())
+UNKNOWN_SIGNATURE = "the function's signature is unknown: Lambda passed mask/training to it if it names them"
 
 
-class LambdaWithUnregisteredFunction(Rule):
+class LambdaWithUnregisteredFunction(SiteTracker, Rule):
     """
     ## What it does
     Reports a Keras `Lambda` layer built from a named function that Keras cannot find again when
@@ -78,8 +88,22 @@ class LambdaWithUnregisteredFunction(Rule):
     `@keras.saving.register_keras_serializable(package="...")` above the function (in the file's own
     spelling of Keras, importing it only if needed; `package` comes from the `package` setting, else
     the top-level package or module name). The function computes the same; the saved model now names
-    it `package>name`, which a loading script finds once it imports the module. Other cases (nested
-    functions, methods, imported functions) have no automatic fix.
+    it `package>name`, which a loading script finds once it imports the module.
+
+    For an imported function `f` (also one that reloads as a different built-in), the fix rewrites the
+    Lambda as KL101's fix rewrites `Lambda(lambda inputs: f(inputs))`: a registered `Layer` subclass,
+    inserted before the top-level statement holding the call, whose `call(self, inputs)` returns
+    `f(inputs)` (`f` stays a global, read by name: the loading script imports it with the module).
+    `arguments={...}` entries become constructor arguments passed on to `f` as keywords and returned
+    by `get_config`; `output_shape=`, `mask=` and the other keywords (`name=`, ...) are handled as by
+    KL101's fix. Lambda also passes `mask=`/`training=` to a function whose signature names them, the
+    class does not: the fix is safe only for functions measured not to name them (`keras.ops.*` but
+    `dot_product_attention`, `keras.applications.*.preprocess_input`, `tf.*` but `tf.boolean_mask`, and
+    `tf.math`, `tf.image`, `tf.nn`, `tf.strings`, `tf.linalg`, `tf.signal`, `tf.random`, `tf.bitwise`
+    functions) and when KL101's fix would be safe. For other functions (a project's, a library's) the
+    signature is unknown and the fix is unsafe, as it is when KL101's would be (the message says why).
+    There is no automatic fix for the two functions measured to name `mask`, nor for nested functions
+    and methods, which may capture state, nor for functions imported inside a function.
     """
 
     code = "KL102"
@@ -96,6 +120,10 @@ class LambdaWithUnregisteredFunction(Rule):
         "import keras\ndef build(fn):\n    return keras.layers.Lambda(fn)\n",
         "import keras\nkeras.layers.Lambda(make_fn())\n",
         "import mylib\ndef f(t):\n    return t\nmylib.Lambda(f)\n",
+        "import keras\nkeras.layers.Lambda(keras.ops.relu)\n",  # reloads as the equal built-in `relu`
+        # What the fix for an imported function writes: a registered Layer subclass calling it.
+        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass Sum(keras.layers.Layer):\n"
+        "    def call(self, inputs):\n        return keras.ops.sum(inputs)\ny = Sum()(x)\n",
     ]
     INVALID = [
         Invalid(
@@ -105,31 +133,163 @@ class LambdaWithUnregisteredFunction(Rule):
         ),
         Invalid("import keras\ndef build():\n    def f(t):\n        return t\n    return keras.layers.Lambda(f)\n", 5, 12, "nested"),
         Invalid("import keras\nclass B:\n    def build(self):\n        return keras.layers.Lambda(self.f)\n", 4, 16, "method"),
-        Invalid("import keras\nfrom mylib import f\nkeras.layers.Lambda(function=f)\n", 3, 1, "imported"),
-        Invalid("import keras\nkeras.layers.Lambda(keras.applications.inception_v3.preprocess_input)\n", 2, 1),
-        Invalid("import keras\nkeras.layers.Lambda(keras.ops.sum)\n", 2, 1),
-        Invalid("import keras\nkeras.layers.Lambda(keras.ops.gelu)\n", 2, 1, "reloads as Keras's built-in `gelu`"),
+        Invalid("import keras\nfrom mylib import f\nkeras.layers.Lambda(function=f)\n", 3, 1,
+                "imported function `f`: Keras saves only its name and cannot find it on load (\"Could not locate "
+                "function\"); register it where it is defined, or call it from a registered Layer subclass "
+                "(unsafe fix: the function's signature is unknown", fixed=(
+                    'import keras\n'
+                    'from mylib import f\n'
+                    '\n'
+                    '\n'
+                    '@keras.saving.register_keras_serializable(package="example")\n'
+                    'class LambdaLayer(keras.layers.Layer):\n'
+                    '    def call(self, inputs):\n'
+                    '        return f(inputs)\n'
+                    '\n'
+                    '\n'
+                    'LambdaLayer()\n'
+                )),
+        Invalid("import keras\nkeras.layers.Lambda(keras.applications.inception_v3.preprocess_input)\n", 2, 1, fixed=(
+            'import keras\n'
+            '\n'
+            '\n'
+            '@keras.saving.register_keras_serializable(package="example")\n'
+            'class PreprocessInput(keras.layers.Layer):\n'
+            '    def call(self, inputs):\n'
+            '        return keras.applications.inception_v3.preprocess_input(inputs)\n'
+            '\n'
+            '\n'
+            'PreprocessInput()\n'
+        )),
+        Invalid("import keras\nkeras.layers.Lambda(keras.ops.sum)\n", 2, 1, fixed=(
+            'import keras\n'
+            '\n'
+            '\n'
+            '@keras.saving.register_keras_serializable(package="example")\n'
+            'class Sum(keras.layers.Layer):\n'
+            '    def call(self, inputs):\n'
+            '        return keras.ops.sum(inputs)\n'
+            '\n'
+            '\n'
+            'Sum()\n'
+        )),
+        Invalid("import keras\nkeras.layers.Lambda(keras.ops.gelu)\n", 2, 1, "Keras's built-in `gelu`", fixed=(
+            'import keras\n'
+            '\n'
+            '\n'
+            '@keras.saving.register_keras_serializable(package="example")\n'
+            'class Gelu(keras.layers.Layer):\n'
+            '    def call(self, inputs):\n'
+            '        return keras.ops.gelu(inputs)\n'
+            '\n'
+            '\n'
+            'Gelu()\n'
+        )),
+        Invalid((
+            'import keras\n'
+            '\n'
+            '\n'
+            'def build(x):\n'
+            '    return keras.layers.Lambda(keras.ops.sum, arguments={"axis": -1, "keepdims": True}, name="total")(x)\n'
+        ), 5, 12, fixed=(
+            'import keras\n'
+            '\n'
+            '\n'
+            '@keras.saving.register_keras_serializable(package="example")\n'
+            'class Total(keras.layers.Layer):\n'
+            '    def __init__(self, axis, keepdims, **kwargs):\n'
+            '        super().__init__(**kwargs)\n'
+            '        self.axis = axis\n'
+            '        self.keepdims = keepdims\n'
+            '\n'
+            '    def call(self, inputs):\n'
+            '        return keras.ops.sum(inputs, axis=self.axis, keepdims=self.keepdims)\n'
+            '\n'
+            '    def get_config(self):\n'
+            '        return {**super().get_config(), "axis": self.axis, "keepdims": self.keepdims}\n'
+            '\n'
+            '\n'
+            'def build(x):\n'
+            '    return Total(axis=-1, keepdims=True, name="total")(x)\n'
+        )),
+        Invalid((
+            'import tensorflow as tf\n'
+            '\n'
+            'y = tf.keras.layers.Lambda(tf.image.resize, arguments={"size": (8, 8)}, output_shape=(8, 8, 3))(x)\n'
+        ), 3, 5, fixed=(
+            'import tensorflow as tf\n'
+            '\n'
+            '\n'
+            '@tf.keras.utils.register_keras_serializable(package="example")\n'
+            'class Resize(tf.keras.layers.Layer):\n'
+            '    def __init__(self, size, **kwargs):\n'
+            '        super().__init__(**kwargs)\n'
+            '        self.size = tuple(size)\n'
+            '\n'
+            '    def call(self, inputs):\n'
+            '        return tf.image.resize(inputs, size=self.size)\n'
+            '\n'
+            '    def compute_output_shape(self, input_shape):\n'
+            '        first = input_shape\n'
+            '        while isinstance(first[0], (tuple, list)):  # several inputs: the first one\'s batch size\n'
+            '            first = first[0]\n'
+            '        return (first[0], 8, 8, 3)\n'
+            '\n'
+            '    def get_config(self):\n'
+            '        return {**super().get_config(), "size": self.size}\n'
+            '\n'
+            '\n'
+            'y = Resize(size=(8, 8))(x)\n'
+        )),
+        Invalid("import keras\ndef build(x):\n    from keras import ops\n    return keras.layers.Lambda(ops.sum)(x)\n",
+                4, 12, "(no automatic fix: `ops` is defined or imported inside the function)"),
+        Invalid("import keras\nkeras.layers.Lambda(keras.ops.dot_product_attention)\n", 2, 1,
+                "no automatic fix: Lambda passes `mask`/`training` to `keras.ops.dot_product_attention`"),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
         function = lambda_layer_function(self, node)
         if function is None:
             return
-        problem = self._problem(function)
-        if problem == "silently different":
+        found = self._problem(function)
+        if found is None:
+            return
+        kind, problem, qualified = found
+        if kind == "silently different":
             name = dotted(function).rsplit(".", 1)[-1]
-            self.report(
-                node,
+            message = (
                 f"Lambda layer wraps `{dotted(function)}`: Keras saves only the name `{name}`, which reloads as "
-                f"Keras's built-in `{name}`, a different function -- outputs silently change; wrap it in a registered function",
+                f"Keras's built-in `{name}`, a different function -- outputs silently change; "
+                "call it from a registered Layer subclass"
             )
-        elif problem:
-            self.report(
-                node,
+        else:
+            advice = (
+                "register it where it is defined, or call it from a registered Layer subclass" if kind == "imported"
+                else "register it with @keras.saving.register_keras_serializable()"
+            )
+            message = (
                 f"Lambda layer wraps {problem}: Keras saves only its name and cannot find it on load "
-                "(\"Could not locate function\"); register it with @keras.saving.register_keras_serializable()",
-                self._fix(function),
+                f"(\"Could not locate function\"); {advice}"
             )
+        if kind == "local":
+            self.report(node, message, self._fix(function))
+            return
+        fix, note = self._wrap(node, dotted(function), qualified)
+        self.report(node, f"{message} ({note})" if note else message, fix)
+
+    def _wrap(self, node: cst.Call, name: str, qualified: str) -> tuple:
+        """KL101's rewrite, the class calling the imported function: (fix, note for the message)."""
+        signature = _signature(qualified)
+        if signature == "names mask or training":
+            return None, f"no automatic fix: Lambda passes `mask`/`training` to `{name}`, a class would not"
+        fix, caveat = rewrite_function(self, node, self.site_of(node))
+        if fix is None:
+            return None, f"no automatic fix: {caveat}"
+        if signature == "plain":
+            return fix, f"unsafe fix: {caveat}" if caveat else ""
+        caveat = "; ".join(c for c in (UNKNOWN_SIGNATURE, caveat) if c)
+        title = fix.title.split(" (", 1)[0]  # without the rewrite's own caveat, given again here
+        return Fix("unsafe", fix.edits, f"{title} ({caveat})"), f"unsafe fix: {caveat}"
 
     def _fix(self, function: cst.BaseExpression) -> Optional[Fix]:
         if not isinstance(function, cst.Name):
@@ -139,14 +299,16 @@ class LambdaWithUnregisteredFunction(Rule):
             return None
         return registration_fix(self, binding.node, f"register `{function.value}`")
 
-    def _problem(self, function: cst.BaseExpression) -> Optional[str]:
+    def _problem(self, function: cst.BaseExpression) -> Optional[tuple]:
+        """(kind, what the function is, its qualified name): kind "local" for a def of this file
+        (or a method), "imported", or "silently different"; None when Keras finds it again."""
         line = self.line_of(function)
         name = dotted(function)
         if name is None:
             return None
         head = name.split(".")[0]
         if head in ("self", "cls") and "." in name:
-            return f"the method `{name}`"
+            return "local", f"the method `{name}`", None
         binding = self.names.binding(head, line)
         if binding is None:
             return None
@@ -154,8 +316,8 @@ class LambdaWithUnregisteredFunction(Rule):
             if binding.scope == "module":
                 if any(_registered(self.names, d) for d in binding.node.decorator_list):
                     return None
-                return f"the module-level function `{name}`, which is not registered"
-            return f"the {'nested function' if binding.scope == 'function' else 'method'} `{name}`"
+                return "local", f"the module-level function `{name}`, which is not registered", None
+            return "local", f"the {'nested function' if binding.scope == 'function' else 'method'} `{name}`", None
         if binding.kind in ("import", "alias"):
             qualified = self.qualified(name, line)
             if qualified is None:
@@ -168,9 +330,26 @@ class LambdaWithUnregisteredFunction(Rule):
                 return None  # Keras finds its own built-ins by name
             symbol = qualified.rsplit(".", 1)[-1]
             if (path is not None or qualified.split(".")[0] == "tensorflow") and symbol in KERAS_BUILTIN_FUNCTION_NAMES:
-                return None if symbol in SAME_AS_BUILTIN else "silently different"
-            return f"the imported function `{name}`"
+                return None if symbol in SAME_AS_BUILTIN else ("silently different", None, qualified)
+            return "imported", f"the imported function `{name}`", qualified
         return None
+
+
+def _signature(qualified: str) -> str:
+    """"plain" for a Keras or TF function measured not to name `mask` or `training`, "names mask or
+    training" for one measured to, "unknown" for any other."""
+    symbol = qualified.rsplit(".", 1)[-1]
+    path = keras_path(qualified)
+    parts = path.split(".") if path is not None else qualified.split(".")
+    if path is not None and parts[0] == "ops":
+        return "names mask or training" if symbol in OPS_NAMING_MASK_OR_TRAINING else "plain"
+    if path is not None:
+        return "plain" if len(parts) == 3 and parts[0] == "applications" and symbol == "preprocess_input" else "unknown"
+    if parts[0] != "tensorflow" or not symbol[:1].islower():  # a class: its __init__'s parameters count
+        return "unknown"
+    if len(parts) == 2 and symbol in TF_NAMING_MASK_OR_TRAINING:
+        return "names mask or training"
+    return "plain" if len(parts) == 2 or (len(parts) == 3 and parts[1] in TF_FUNCTION_MODULES) else "unknown"
 
 
 def _registered(names, decorator: ast.expr) -> bool:

@@ -28,6 +28,9 @@ What the lambda reads decides whether there is a fix, and how safe it is:
 The fix is safe when every captured value is a JSON literal; unsafe when the type of one is unknown
 (it must be JSON-able for get_config to save it); absent when a value provably cannot be saved
 (a layer, a tensor, a model), for `self`, for names that cannot be resolved, and anywhere unsure.
+
+KL102 uses the same rewrite for `Lambda(f, ...)`, `f` an imported function (`rewrite_function`): it is
+rewritten as `Lambda(lambda inputs, <arguments>: f(inputs, ...), ...)` would be, `f` staying a global.
 """
 
 from __future__ import annotations
@@ -120,6 +123,17 @@ def rewrite(rule: Rule, call: cst.Call, site: Site) -> tuple:
         return None, str(why)
 
 
+def rewrite_function(rule: Rule, call: cst.Call, site: Site) -> tuple:
+    """KL102's fix for `Lambda(f, ...)` with `f` a global (an imported function): the rewrite
+    `Lambda(lambda inputs, <arguments>: f(inputs, <argument>=<argument>, ...), ...)` would get, so
+    the class's `call` calls `f` by name. Lambda would also pass `mask`/`training` if `f` named them:
+    the caller decides whether that is known not to happen. Returns what `rewrite` returns."""
+    try:
+        return _Rewrite(rule, call, site).fix_named_function()
+    except NoFix as why:
+        return None, str(why)
+
+
 class SiteTracker:
     """Mixin for the rule's visitor: keeps track of what encloses each node, for `Site`."""
 
@@ -205,6 +219,8 @@ class _Rewrite:
         self.names = rule.names
         self.line = rule.line_of(call)
         self.tree = rule.context.tree
+        self.lam: Optional[cst.Lambda] = None  # stands for a named `function` (fix_named_function)
+        self.function_name: Optional[str] = None  # that function's own name, to name the class after
 
     # -- the whole fix --------------------------------------------------------------------------
 
@@ -216,9 +232,9 @@ class _Rewrite:
         if sum(arg.keyword is None for arg in self.call.args) > 4:
             raise NoFix("the call passes more positional arguments than Lambda takes")
         function = argument(self.call, 0, "function")
-        if function is None or not isinstance(function.value, cst.Lambda):
+        lam = self.lam or (function.value if function is not None else None)
+        if function is None or not isinstance(lam, cst.Lambda):
             raise NoFix("only a `function` written as a lambda expression is rewritten")
-        lam = function.value
         call_params, captured = self._parameters(lam)
         reads = _Reads.of(lam.body, _parameter_names(lam))
         methods = [Method("call", call_params, lam.body, reads)]
@@ -233,13 +249,33 @@ class _Rewrite:
         class_name = self._class_name()
         decorator, base, imports = self._spelling()
         class_text = _class_text(class_name, decorator, self.rule.context.package, base, captured, methods)
-        edits = (ONE_PER_PASS, *self._insertion(imports, class_text), self._call_site(class_name, function, captured))
+        call_site = self._call_site(class_name, function, captured)
+        lost = [c for c in _comments(self.call) if c not in class_text and c not in call_site.text]
+        if lost:
+            raise NoFix(f"the comment `{lost[0]}` in the Lambda call would be lost")
+        edits = (ONE_PER_PASS, *self._insertion(imports, class_text), call_site)
         unsafe = [c.source for c in captured if not c.safe]
         title = f"rewrite the Lambda as the registered Layer subclass `{class_name}`"
         if not unsafe:
             return Fix("safe", edits, title), ""
         caveat = f"{_listed(unsafe)} must be JSON-able for get_config to save it"
         return Fix("unsafe", edits, f"{title} ({caveat})"), caveat
+
+    def fix_named_function(self) -> tuple:
+        function = argument(self.call, 0, "function")
+        name = dotted(function.value) if function is not None else None
+        if name is None:
+            raise NoFix("the function is not a plain name")
+        keys = list(self._arguments())
+        # The lambda's input and the function's own name must not be taken by an `arguments=` entry.
+        clashing = [k for k in keys if k in ("inputs", name.split(".")[0]) or keyword.iskeyword(k)]
+        if clashing:
+            raise NoFix(f"`arguments=` names {_listed(clashing)}, which the rewritten call cannot take")
+        params = "".join(f", {k}" for k in keys)
+        passed = "".join(f", {k}={k}" for k in keys)
+        self.lam = cst.parse_expression(f"lambda inputs{params}: {name}(inputs{passed})")
+        self.function_name = name.rsplit(".", 1)[-1]
+        return self.fix()
 
     # -- what the lambdas read ------------------------------------------------------------------
 
@@ -291,6 +327,8 @@ class _Rewrite:
     def _passed(self, name: str, value: cst.BaseExpression, as_default: bool = False) -> Captured:
         """A lambda parameter given by `arguments=` or by its default: evaluated where the Lambda is built."""
         text = self._text(value)
+        if getattr(value, "lpar", ()):  # the node's span leaves out its parentheses: `(1, 2)` would be `1, 2`
+            text = f"({text})"
         expression = ast.parse(f"(\n{text}\n)", mode="eval").body
         literal = _json_literal(expression)
         if literal in ("scalar", "tuple") and as_default:  # a list is passed: no mutable default
@@ -466,9 +504,9 @@ class _Rewrite:
         if name_arg is not None and isinstance(name_arg.value, cst.SimpleString):
             text = name_arg.value.evaluated_value
             candidates.append(_camel(text) if isinstance(text, str) else None)
-        target = self.site.target
-        if target and len(target) >= 3 and target.lower() not in VAGUE_TARGETS:
-            candidates.append(_camel(target))
+        for named in (self.function_name, self.site.target):
+            if named and len(named) >= 3 and named.lower() not in VAGUE_TARGETS:
+                candidates.append(_camel(named))
         if self.site.function:
             function = _camel(self.site.function)
             candidates.append(function + "Lambda" if function else None)
@@ -584,6 +622,18 @@ class _Rewrite:
             if position + 1 < len(kept):
                 text += _source(lines, spans[index][1], spans[index + 1][0])  # the separator after it
         return Edit(call_start, call_end, text + closing)
+
+
+def _comments(node: cst.CSTNode) -> list:
+    """The text of every comment inside a node (a fix must keep each one somewhere)."""
+    found: list = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Comment(self, comment: cst.Comment) -> None:
+            found.append(comment.value)
+
+    node.visit(Collect())
+    return found
 
 
 # -- reading the lambda ---------------------------------------------------------------------------
