@@ -145,3 +145,25 @@ def test_the_kl102_fix_makes_the_model_load(tmp_path):
     assert save_in_fresh_process(folder / "model_code.py", workdir).ok
     loaded = load_in_fresh_process(workdir, import_fixture=True)
     assert loaded.ok and loaded.equal, loaded.error
+
+
+def test_fixes_in_two_files_of_one_package_never_register_one_name_twice(project):
+    """Two modules rewritten in one run: the new classes are registered under each file's module
+    name, and a function defined in both files is not registered (`pkg>double` twice: on load both
+    would become the last one registered, KL208)."""
+    (project / "pkg").mkdir()
+    (project / "pkg" / "__init__.py").write_text("")
+    body = (
+        "import keras\n\n\ndef double(t):\n    return t * 2\n\n\n"
+        "a = keras.layers.Lambda(lambda t: t + 1, name='logits')\n"
+        "b = keras.layers.Lambda(double)\n"
+    )
+    for name in ("one", "two"):
+        (project / "pkg" / f"{name}.py").write_text(body)
+    code, out, err = run("--fix", "pkg", cwd=project)
+    assert code == 1 and "Fixed 2 findings." in err, err
+    for name in ("one", "two"):
+        fixed = (project / "pkg" / f"{name}.py").read_text()
+        assert f'@keras.saving.register_keras_serializable(package="pkg.{name}")\nclass Logits(' in fixed
+        assert f"pkg/{name}.py:15:5: KL102 " in out  # `double` stays unregistered: no fix offered
+    assert run("--select", "KL208", "pkg", cwd=project)[:2] == (0, "")

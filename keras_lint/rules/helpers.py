@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 from typing import Optional
 
 import libcst as cst
@@ -75,6 +76,20 @@ def import_edit(rule: Rule, statement: str) -> Edit:
     else:
         line = 1
     return Edit((line, 0), (line, 0), statement)
+
+
+def name_defined_elsewhere(rule: Rule, name: str) -> bool:
+    """Does another file of the project define a module-level class or function called `name`? Then
+    registering this one under `package>name` could collide with it -- now, or when the same run
+    registers that one too (on load both would become the last registered, silently: KL208)."""
+    here = os.path.abspath(rule.context.path)
+    project = rule.context.project
+    for summary in project.summaries:
+        if os.path.abspath(summary.path) != here and any(
+            d.name == name for d in [*summary.classes, *summary.functions]
+        ):
+            return True
+    return False
 
 
 def registration_fix(rule: Rule, definition: ast.AST, title: str) -> Fix:

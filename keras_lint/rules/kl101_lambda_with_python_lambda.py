@@ -49,7 +49,9 @@ class LambdaWithPythonLambda(SiteTracker, Rule):
     statement holding the call, and a call of it that keeps the Lambda's other keywords (`name=`,
     `dtype=`, ...). The class subclasses the file's own spelling of `Layer` (a name the file already
     has, else an added import), is registered with `register_keras_serializable(package="...")` in
-    the file's spelling, and its `call` returns the lambda's body. Modules, imported names,
+    the file's spelling -- the package is the file's module name (`my_project.blocks`), so that no
+    two rewritten files register the same `package>Name` (on load both would become the last one) --
+    and its `call` returns the lambda's body. Modules, imported names,
     module-level functions and classes, and builtins the body reads stay globals; the variables it
     reads (module constants, the enclosing function's variables), `arguments={...}` entries and the
     lambda's defaults become constructor arguments, stored on the layer and returned by

@@ -6,7 +6,7 @@ import libcst as cst
 from ..finding import Fix
 from ..names import dotted_name, keras_path
 from .base import Invalid, Rule, dotted
-from .helpers import is_registration, lambda_layer_function, registration_fix
+from .helpers import is_registration, lambda_layer_function, name_defined_elsewhere, registration_fix
 from .lambda_rewrite import SiteTracker, rewrite_function
 
 # A saved function is stored by bare name; Keras 3 finds it on load only if that name is one of its
@@ -297,6 +297,8 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
         binding = self.names.binding(function.value, self.line_of(function))
         if binding is None or binding.kind != "def" or binding.scope != "module":
             return None
+        if name_defined_elsewhere(self, function.value):
+            return None  # `package>name` could be registered twice: on load both become one
         return registration_fix(self, binding.node, f"register `{function.value}`")
 
     def _problem(self, function: cst.BaseExpression) -> Optional[tuple]:

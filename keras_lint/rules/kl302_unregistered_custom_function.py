@@ -5,7 +5,7 @@ import libcst as cst
 from ..finding import Fix
 from ..names import keras_path
 from .base import Invalid, Rule, dotted
-from .helpers import registration_fix
+from .helpers import name_defined_elsewhere, registration_fix
 from .kl301_unserializable_callable import TRIGGERS, CallSites, load_failure, qualify, silently_swapped
 
 
@@ -166,7 +166,7 @@ class UnregisteredCustomFunction(CallSites, Rule):
         node, _names, _module, scope, path = found
         if path != self.context.path or scope != "module" or node.decorator_list:
             return None
-        if silently_swapped(node.name, site.keyword):
+        if silently_swapped(node.name, site.keyword) or name_defined_elsewhere(self, node.name):
             return None
         return registration_fix(self, node, f"register `{node.name}`")
 

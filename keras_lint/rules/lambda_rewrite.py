@@ -4,7 +4,7 @@
 
 becomes a class inserted before the top-level statement holding the call, and a call of it:
 
-    @keras.saving.register_keras_serializable(package="my_project")
+    @keras.saving.register_keras_serializable(package="my_project.blocks")  # the file's module
     class Scaled(keras.layers.Layer):
         def __init__(self, scale, **kwargs):
             super().__init__(**kwargs)
@@ -248,7 +248,11 @@ class _Rewrite:
         self.insert_line = self._insert_line()
         class_name = self._class_name()
         decorator, base, imports = self._spelling()
-        class_text = _class_text(class_name, decorator, self.rule.context.package, base, captured, methods)
+        # Registered under the file's own module name: the class name is unique in the module, so the
+        # key `module>Name` is unique in the project, also when several files are rewritten in one run
+        # (two files' `package>Logits` would collide: on load both would become the last registered).
+        package = self.rule.context.module or self.rule.context.package
+        class_text = _class_text(class_name, decorator, package, base, captured, methods)
         call_site = self._call_site(class_name, function, captured)
         lost = [c for c in _comments(self.call) if c not in class_text and c not in call_site.text]
         if lost:
