@@ -167,3 +167,16 @@ def test_fixes_in_two_files_of_one_package_never_register_one_name_twice(project
         assert f'@keras.saving.register_keras_serializable(package="pkg.{name}")\nclass Logits(' in fixed
         assert f"pkg/{name}.py:15:5: KL102 " in out  # `double` stays unregistered: no fix offered
     assert run("--select", "KL208", "pkg", cwd=project)[:2] == (0, "")
+
+
+def test_an_added_import_goes_above_the_code_that_uses_it(project):
+    """The file imports more below its first class: the registration's import goes in the leading
+    import block (written by LibCST's AddImportsVisitor), not after the last import, where the
+    decorator would run before the name exists (NameError on import)."""
+    source = 'from keras import layers\n\n\nclass A(layers.Layer):\n    pass\n\n\nimport numpy as np\n'
+    (project / "late.py").write_text(source)
+    assert run("--fix", "late.py", cwd=project)[0] == 0
+    assert (project / "late.py").read_text() == source.replace(
+        "from keras import layers\n",
+        "from keras import layers\nfrom keras.saving import register_keras_serializable\n",
+    ).replace("class A", '@register_keras_serializable(package="late")\nclass A')

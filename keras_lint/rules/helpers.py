@@ -7,6 +7,8 @@ import os
 from typing import Optional
 
 import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
 
 from ..finding import Edit, Fix
 from ..names import keras_path, path_matches
@@ -33,7 +35,7 @@ def registration_decorator(rule: Rule) -> tuple:
 
     Prefers a name the file already has for it, then the file's own Keras module (`keras.saving.`,
     or `utils.` under tf.keras / tf_keras, where `saving` is not an attribute in every version),
-    and only then adds an import, placed after the file's last top-level import.
+    and only then adds an import, in the file's leading block of imports.
     """
     names = rule.names
     module = names.module
@@ -62,20 +64,44 @@ def registration_decorator(rule: Rule) -> tuple:
         source = "tf_keras.utils"
     else:
         source = "tensorflow.keras.utils"
-    return "register_keras_serializable", (import_edit(rule, f"from {source} import register_keras_serializable\n"),)
+    return "register_keras_serializable", (import_edit(rule, source, "register_keras_serializable"),)
 
 
-def import_edit(rule: Rule, statement: str) -> Edit:
-    """Insert an import statement after the file's last top-level import (or its docstring)."""
+def leading_block_end(rule: Rule) -> int:
+    """The last line of the file's leading block: its docstring and the imports that follow it
+    (0 when the file starts with anything else). New imports go there, before any code."""
+    end = 0
     body = rule.context.tree.body if rule.context.tree is not None else []
-    imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
-    if imports:
-        line = imports[-1].end_lineno + 1
-    elif body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
-        line = body[0].end_lineno + 1  # after the module docstring
-    else:
-        line = 1
-    return Edit((line, 0), (line, 0), statement)
+    for index, stmt in enumerate(body):
+        docstring = index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+        if not (docstring or isinstance(stmt, (ast.Import, ast.ImportFrom))):
+            break
+        end = stmt.end_lineno or stmt.lineno
+    return end
+
+
+def import_edit(rule: Rule, module: str, name: str) -> Edit:
+    """The edit that adds `from module import name`, written by LibCST's own AddImportsVisitor run
+    on the file's leading block: merged into a `from module import ...` already there, else after
+    the block's imports -- always above the code that will use it. Trimmed to the changed text."""
+    end = leading_block_end(rule)
+    old = "".join(rule.context.lines[:end]).replace("\r\n", "\n").replace("\r", "\n")
+    context = CodemodContext()
+    AddImportsVisitor.add_needed_import(context, module, name)
+    new = AddImportsVisitor(context).transform_module(cst.parse_module(old)).code
+    if old and not old.endswith("\n"):  # a last line without its line break: the break stays there
+        old += "\n"
+    if not new.endswith("\n"):  # (LibCST ends an empty or unterminated module without one)
+        new += "\n"
+    prefix = len(os.path.commonprefix([old, new]))
+    suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
+    return Edit(_position(old, prefix), _position(old, len(old) - suffix), new[prefix: len(new) - suffix])
+
+
+def _position(text: str, offset: int) -> tuple:
+    """(line from 1, column from 0) of an offset into text whose lines end in "\n"."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1)
 
 
 def name_defined_elsewhere(rule: Rule, name: str) -> bool:

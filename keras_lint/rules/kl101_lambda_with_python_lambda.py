@@ -131,8 +131,7 @@ class LambdaWithPythonLambda(SiteTracker, Rule):
             'LambdaLayer()\n'
         )),
         Invalid('from keras.layers import Lambda as Lam\nLam(lambda t: t)\n', 2, 1, fixed=(
-            'from keras.layers import Lambda as Lam\n'
-            'from keras.layers import Layer\n'
+            'from keras.layers import Layer, Lambda as Lam\n'  # LibCST's AddImportsVisitor merges it
             'from keras.saving import register_keras_serializable\n'
             '\n'
             '\n'

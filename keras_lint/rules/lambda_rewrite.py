@@ -48,7 +48,7 @@ import libcst as cst
 from ..finding import Edit, Fix
 from ..names import dotted_name, keras_path
 from .base import Rule, argument, dotted
-from .helpers import import_edit, registration_decorator
+from .helpers import import_edit, leading_block_end, registration_decorator
 
 # Attributes and methods of Keras's Layer (Keras 3 and 2): a captured value stored under one of these
 # names would break the layer.
@@ -496,7 +496,7 @@ class _Rewrite:
         else:
             raise NoFix("cannot find the statement holding the call")
         lines = self.rule.context.lines
-        floor = import_edit(self.rule, "").start[0]
+        floor = leading_block_end(self.rule) + 1
         while first - 1 > floor and lines[first - 2].strip().startswith("#"):
             first -= 1
         return first
@@ -531,7 +531,7 @@ class _Rewrite:
                 raise NoFix("the file has no name for Keras's `Layer`, and `Layer` is taken")
             family = self._family()
             module = {"keras": "keras.layers", "tf_keras": "tf_keras.layers"}.get(family, "tensorflow.keras.layers")
-            base, imports = "Layer", (import_edit(self.rule, f"from {module} import Layer\n"), *imports)
+            base, imports = "Layer", (import_edit(self.rule, module, "Layer"), *imports)
         if any(edit.start[0] > self.insert_line for edit in imports):
             raise NoFix("the imports the class needs would come after the statement holding the call")
         return decorator, base, imports
