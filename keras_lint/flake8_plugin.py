@@ -48,4 +48,6 @@ class KerasLintChecker:
         for message in result.errors:
             raise RuntimeError(message)
         for finding in result.findings:
-            yield finding.line, finding.col - 1, finding.code_and_message(), type(self)
+            # No [*]/[~] fix marks: flake8 cannot fix, and whether `keras-lint --fix` can depends on
+            # the whole project (a name another file defines, say), which flake8 does not show us.
+            yield finding.line, finding.col - 1, f"{finding.code} {finding.message}", type(self)
