@@ -155,8 +155,9 @@ class KerasNames:
     def looks_like_keras2(self) -> bool:
         return any(m == k or m.startswith(k + ".") for m in self.imported_modules for k in _KERAS2_MODULES)
 
-    def binding(self, name: str, line: int) -> Optional[Binding]:
-        """The one binding that decides what `name` means at `line`, or None if none or ambiguous."""
+    def binding(self, name: str, line: int, seen: frozenset = frozenset()) -> Optional[Binding]:
+        """The one binding that decides what `name` means at `line`, or None if none or ambiguous.
+        `seen`: the aliases being followed already (`a = b` and `b = a` in two branches)."""
         bindings = self._visible_bindings(name, line)
         if bindings is None:
             return None
@@ -164,7 +165,7 @@ class KerasNames:
         if len(meaningful) == 1:
             return meaningful[0]
         if meaningful and all(b.kind in ("import", "alias") for b in meaningful):
-            targets = {self._binding_target(b, line, set()) for b in meaningful}
+            targets = {self._binding_target(b, line, seen) for b in meaningful}
             if None in targets:
                 return None
             paths = {keras_path(t) for t in targets}
@@ -175,11 +176,11 @@ class KerasNames:
 
     def qualified(self, dotted: Optional[str], line: int) -> Optional[str]:
         """The qualified name a dotted expression refers to at `line` (`tf.keras.X` -> `tensorflow.keras.X`)."""
-        return self._qualified(dotted, line, set())
+        return self._qualified(dotted, line, frozenset())
 
     def keras(self, dotted: Optional[str], line: int) -> Optional[str]:
         """The public Keras path a dotted expression refers to, or None if not provably Keras."""
-        return keras_path(self._qualified(dotted, line, set()))
+        return keras_path(self._qualified(dotted, line, frozenset()))
 
     def is_keras(self, dotted: Optional[str], line: int, *patterns: str) -> bool:
         return path_matches(self.keras(dotted, line), *patterns)
@@ -199,7 +200,7 @@ class KerasNames:
 
     # -- machinery ---------------------------------------------------------------------------
 
-    def _qualified(self, dotted: Optional[str], line: int, seen: set) -> Optional[str]:
+    def _qualified(self, dotted: Optional[str], line: int, seen: frozenset) -> Optional[str]:
         if not dotted:
             return None
         head, _, rest = dotted.partition(".")
@@ -209,7 +210,7 @@ class KerasNames:
                 base = f"{self.star_imports[0]}.{head}"
                 return f"{base}.{rest}" if rest else base
             return None
-        binding = self.binding(head, line)
+        binding = self.binding(head, line, seen)
         if binding is None or binding.kind not in ("import", "alias"):
             return None
         base = self._binding_target(binding, binding.line, seen)
@@ -217,7 +218,7 @@ class KerasNames:
             return None
         return f"{base}.{rest}" if rest else base
 
-    def _binding_target(self, binding: Binding, line: int, seen: set) -> Optional[str]:
+    def _binding_target(self, binding: Binding, line: int, seen: frozenset) -> Optional[str]:
         if binding.kind == "import":
             return binding.target
         if binding.kind == "alias":

@@ -96,3 +96,17 @@ def test_keras2_is_recognised_from_imports():
     assert KerasNames(ast.parse("import tf_keras")).looks_like_keras2()
     assert KerasNames(ast.parse("from keras.engine import base_layer")).looks_like_keras2()
     assert not KerasNames(ast.parse("import keras")).looks_like_keras2()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from .pkg import tools\ntools = tools.tools\nx = tools.Lambda\n",  # a name rebound to its own attribute
+        "try:\n    a = b\nexcept ImportError:\n    a = c\nb = a\nc = a\nx = a.Lambda\n",  # aliases in a cycle
+    ],
+)
+def test_self_referring_aliases_resolve_to_nothing_without_recursing(code):
+    """Found by the site-packages sweep (urllib3 and six rebind `six = six.moves`-style names): the
+    followed aliases were forgotten at each step, and resolution recursed until Python stopped it."""
+    assert resolve(code, "x", code.count("\n")) is None
+    assert resolve(code, code.splitlines()[-1].split(" = ")[1], code.count("\n")) is None
