@@ -186,7 +186,9 @@ def _index_project(targets: list, settings: Settings, jobs: int, store=None) -> 
         return None, ""
     root = project_root(targets[0])
     walk_settings = dataclasses.replace(settings, root=root)
-    files_to_index = sorted(set(files.discover([root], walk_settings, lambda message: None)) | set(targets))
+    # Absolute paths: `src/a.py` named and `/repo/src/a.py` walked are one file, summarised once.
+    walked = files.discover([root], walk_settings, lambda message: None)
+    files_to_index = sorted(set(walked) | {os.path.abspath(target) for target in targets})
     digests = {path: cache.digest_of(path) for path in files_to_index} if store is not None else {}
     summaries, missing = {}, []
     for path in files_to_index:

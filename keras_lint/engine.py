@@ -179,7 +179,7 @@ def _blank_unread_methods(
     words = tuple(word for rule in wanted if rule.triggers for word in triggers[rule])
     text = lines[first - 1: node.end_lineno]
     blanked = False
-    for method in node.body:
+    for method in node.body[:-1]:  # the last statement ends the class: a finding on the class spans to it
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.name in read:
             continue
         body_first = min([method.body[0].lineno] + [d.lineno for d in getattr(method.body[0], "decorator_list", ())])

@@ -63,8 +63,8 @@ class Scope:
     global_names: set = dataclasses.field(default_factory=set)
     children: list = dataclasses.field(default_factory=list)
 
-    def bind(self, name: str, binding: Binding) -> None:
-        self.bindings.setdefault(name, []).append(dataclasses.replace(binding, scope=self.kind))
+    def bind(self, name: str, kind: str, line: int, target: Optional[str] = None, node: Optional[ast.AST] = None) -> None:
+        self.bindings.setdefault(name, []).append(Binding(kind, line, target, node, self.kind))
 
 
 def walk(node: ast.AST) -> list:
@@ -145,6 +145,8 @@ class KerasNames:
         self.module = Scope("module", 1, last, None)
         self.star_imports: list[str] = []
         self.imported_modules: set[str] = set()
+        self._scope_at: dict = {}  # line -> innermost scope: rules ask about the same lines again and again
+        self._targets: Optional[list] = None  # (name, target) of every import and alias, for aliases_of
         _Collector(self, walrus=":=" in text).collect(tree.body, self.module)
 
     # -- questions ---------------------------------------------------------------------------
@@ -188,15 +190,15 @@ class KerasNames:
     def aliases_of(self, words) -> set:
         """Local names bound to an import or alias whose target contains one of `words`
         (`from keras.layers import Lambda as Lam` -> {"Lam"}): text that means a trigger word."""
-        found = set()
-        stack = [self.module]
-        while stack:
-            scope = stack.pop()
-            stack.extend(scope.children)
-            for name, bindings in scope.bindings.items():
-                if any(b.target and any(w in b.target for w in words) for b in bindings):
-                    found.add(name)
-        return found
+        if self._targets is None:  # the engine asks once per rule: collect the (few) targets once
+            self._targets = []
+            stack = [self.module]
+            while stack:
+                scope = stack.pop()
+                stack.extend(scope.children)
+                for name, bindings in scope.bindings.items():
+                    self._targets.extend((name, b.target) for b in bindings if b.target)
+        return {name for name, target in self._targets if any(w in target for w in words)}
 
     # -- machinery ---------------------------------------------------------------------------
 
@@ -243,6 +245,12 @@ class KerasNames:
         return None
 
     def _innermost(self, line: int) -> Scope:
+        scope = self._scope_at.get(line)
+        if scope is None:
+            scope = self._scope_at[line] = self._find_innermost(line)
+        return scope
+
+    def _find_innermost(self, line: int) -> Scope:
         scope = self.module
         while True:
             for child in scope.children:
@@ -275,20 +283,20 @@ class _Collector:
 
     def statement(self, node: ast.stmt, scope: Scope) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scope.bind(node.name, Binding("def", node.lineno, node=node))
+            scope.bind(node.name, "def", node.lineno, node=node)
             self.function(node, scope)
         elif isinstance(node, ast.ClassDef):
-            scope.bind(node.name, Binding("class", node.lineno, node=node))
+            scope.bind(node.name, "class", node.lineno, node=node)
             inner = self.child(scope, "class", node)
             self.collect(node.body, inner)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 self.names.imported_modules.add(alias.name)
                 if alias.asname:
-                    scope.bind(alias.asname, Binding("import", node.lineno, alias.name))
+                    scope.bind(alias.asname, "import", node.lineno, alias.name)
                 else:
                     top = alias.name.split(".")[0]
-                    scope.bind(top, Binding("import", node.lineno, top))
+                    scope.bind(top, "import", node.lineno, top)
         elif isinstance(node, ast.ImportFrom):
             module = "." * node.level + (node.module or "")
             self.names.imported_modules.add(module)
@@ -298,7 +306,7 @@ class _Collector:
                         self.names.star_imports.append(module)
                     continue
                 full = f"{module}.{alias.name}" if not module.endswith(".") else module + alias.name
-                scope.bind(alias.asname or alias.name, Binding("import", node.lineno, full))
+                scope.bind(alias.asname or alias.name, "import", node.lineno, full)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             if isinstance(node, ast.Global):
                 scope.global_names.update(node.names)
@@ -324,7 +332,7 @@ class _Collector:
             self.collect(node.body, scope)
             for handler in node.handlers:
                 if handler.name:
-                    scope.bind(handler.name, Binding("other", handler.lineno))
+                    scope.bind(handler.name, "other", handler.lineno)
                 self.collect(handler.body, scope)
             self.collect(node.orelse, scope)
             self.collect(node.finalbody, scope)
@@ -334,7 +342,7 @@ class _Collector:
                     for attr in ("name", "rest"):
                         value = getattr(sub, attr, None)
                         if isinstance(value, str):
-                            scope.bind(value, Binding("other", case.pattern.lineno))
+                            scope.bind(value, "other", case.pattern.lineno)
                 self.collect(case.body, scope)
         else:
             self.expressions(node, scope)
@@ -344,7 +352,7 @@ class _Collector:
         args = node.args
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if arg is not None:
-                inner.bind(arg.arg, Binding("other", node.lineno))
+                inner.bind(arg.arg, "other", node.lineno)
         self.collect(node.body, inner)
 
     def child(self, scope: Scope, kind: str, node) -> Scope:
@@ -356,24 +364,24 @@ class _Collector:
     def assignment(self, target, value, line: int, scope: Scope, plain: bool = True) -> None:
         if plain and isinstance(target, ast.Name):
             if isinstance(value, ast.Constant) and value.value is None:
-                scope.bind(target.id, Binding("none", line))
+                scope.bind(target.id, "none", line)
                 return
             if isinstance(value, ast.Lambda):
-                scope.bind(target.id, Binding("lambda", line, node=value))
+                scope.bind(target.id, "lambda", line, node=value)
                 return
             alias = dotted_name(value) if value is not None else None
             if alias:
-                scope.bind(target.id, Binding("alias", line, alias))
+                scope.bind(target.id, "alias", line, alias)
                 return
             if value is not None:  # kept for rules that read a variable's value (a path literal)
-                scope.bind(target.id, Binding("other", line, node=value))
+                scope.bind(target.id, "other", line, node=value)
                 return
         self.targets(target, line, scope)
 
     def targets(self, target, line: int, scope: Scope) -> None:
         for node in walk(target):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                scope.bind(node.id, Binding("other", line))
+                scope.bind(node.id, "other", line)
 
     def expressions(self, node: ast.AST, scope: Scope) -> None:
         # Walrus targets bind in the enclosing function; nothing else inside expressions binds.
@@ -381,4 +389,4 @@ class _Collector:
             return
         for sub in walk(node):
             if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
-                scope.bind(sub.target.id, Binding("other", sub.lineno))
+                scope.bind(sub.target.id, "other", sub.lineno)

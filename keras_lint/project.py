@@ -122,6 +122,10 @@ class ClassInfo:
     called_attributes: frozenset = frozenset()  # `self.attr(...)` anywhere in the class
     add_weight_initializers: frozenset = frozenset()  # attrs passed as add_weight(initializer=self.attr)
     unnamed_weights: bool = False  # some `self.add_weight(...)`/`self.add_variable(...)` may lack a name
+    # attr -> what each store of `self.attr` anywhere in the class assigns: the name of a plain
+    # `self.attr = name`, else None (a tuple target, `+=`, a loop, `del`, `setattr(self, "attr", ...)`).
+    # Key "*": a `setattr(self, ...)` whose attribute name is not a literal.
+    attribute_stores: dict = dataclasses.field(default_factory=dict)
 
     @property
     def qualname(self) -> str:
@@ -311,8 +315,9 @@ class _Summariser:
 
     def summarise_class(self, node: ast.ClassDef) -> ClassInfo:
         methods = {m.name: m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        called, add_weight_inits, unnamed_weights = set(), set(), False
+        called, add_weight_inits, unnamed_weights, stores = set(), set(), False, {}
         for sub in walk(node):
+            _record_attribute_stores(sub, stores)
             if isinstance(sub, ast.Call):
                 attr = _self_attribute(sub.func)
                 if attr:
@@ -343,6 +348,7 @@ class _Summariser:
             called_attributes=frozenset(called),
             add_weight_initializers=frozenset(add_weight_inits),
             unnamed_weights=unnamed_weights,
+            attribute_stores={attr: tuple(values) for attr, values in stores.items()},
         )
 
     def summarise_init(self, node) -> InitInfo:
@@ -719,6 +725,43 @@ def _self_attribute(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
         return node.attr
     return None
+
+
+def _record_attribute_stores(node: ast.AST, stores: dict) -> None:
+    """Add the `self.attr` stores `node` makes to `stores` (see ClassInfo.attribute_stores)."""
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        value = node.value.id if isinstance(node.value, ast.Name) else None
+        for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+            _record_store(target, value, stores)
+    elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension)):
+        _record_store(node.target, None, stores)
+    elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+        _record_store(node.optional_vars, None, stores)
+    elif isinstance(node, ast.Delete):
+        for target in node.targets:
+            _record_store(target, None, stores)
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "setattr"
+        and node.args
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id == "self"
+    ):
+        key = node.args[1].value if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) else None
+        stores.setdefault(key if isinstance(key, str) else "*", []).append(None)
+
+
+def _record_store(target: ast.AST, value: Optional[str], stores: dict) -> None:
+    if isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            _record_store(element, None, stores)
+    elif isinstance(target, ast.Starred):
+        _record_store(target.value, None, stores)
+    else:
+        attr = _self_attribute(target)
+        if attr is not None:
+            stores.setdefault(attr, []).append(value)
 
 
 def _is_super_call(node: ast.Call, method: str) -> bool:

@@ -12,6 +12,7 @@ import dataclasses
 import io
 import re
 import tokenize
+import warnings
 
 # Python's tokenizer breaks lines only on these (str.splitlines also breaks on \x0c, \u2028, ...).
 _LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
@@ -84,7 +85,9 @@ def read(path: str) -> SourceFile:
 def parse(source: SourceFile) -> ast.Module:
     """Python's own parser: the cheap pass that proves the file is Python and gives us its imports."""
     try:
-        return ast.parse(source.text, filename=source.path, type_comments=False)
+        with warnings.catch_warnings():  # Python's SyntaxWarnings ("invalid escape sequence") are not ours to print
+            warnings.simplefilter("ignore")
+            return ast.parse(source.text, filename=source.path, type_comments=False)
     except SyntaxError as exc:
         message = exc.msg or "invalid syntax"
         raise SourceError(f"cannot parse file: {message}", exc.lineno or 1, exc.offset or 1) from None

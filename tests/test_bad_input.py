@@ -206,3 +206,11 @@ def test_nothing_is_written(project):
         code, out, err = lint(*args, ".")
         assert code == 1 and out, args
         assert _snapshot(project) == before, args
+
+
+def test_pythons_syntax_warnings_are_not_printed(project):
+    """`1if x else 0` and `"\\d"` are valid Python that Python's parser warns about on stderr; the
+    stdlib sweep printed dozens such lines between ours. They are not findings and not our errors."""
+    (project / "warned.py").write_text('import keras\nx = 1if keras else 0\npattern = "\\d+"\n')
+    code, out, err = lint(".")
+    assert (code, out, err) == (0, "", "Found 0 findings in 1 file.\n")

@@ -88,7 +88,8 @@ TEST_CLASS = (
 
 def test_libcst_sees_only_the_methods_a_rule_reads(monkeypatch):
     """KL402 runs on the class for `.save(`: of the class, LibCST gets `test_save` whole and the other
-    bodies blanked in place (`pass`, then empty lines), and the finding keeps its line and column."""
+    bodies blanked in place (`pass`, then empty lines), and the finding keeps its line and column.
+    The class's last method stays whole: a finding on the class spans to its last line."""
     parsed = []
     parse = engine.cst.parse_module
     monkeypatch.setattr(engine.cst, "parse_module", lambda text: parsed.append(text) or parse(text))
@@ -97,10 +98,36 @@ def test_libcst_sees_only_the_methods_a_rule_reads(monkeypatch):
     (text,) = parsed
     lines = TEST_CLASS.splitlines(keepends=True)
     blanked_other = ["        pass\n", "\n", "\n"]  # its three lines, the string's second line too
-    assert text.splitlines(keepends=True) == [*lines[1:6], *blanked_other, *lines[9:13], "        pass\n"]
+    assert text.splitlines(keepends=True) == [*lines[1:6], *blanked_other, *lines[9:]]
 
 
 def test_blanking_changes_no_finding_of_a_class_read_by_several_rules():
     settings = Settings(select=("KL101", "KL402"))
     gated, ungated = both_ways(source.decode("t.py", TEST_CLASS.encode()), settings)
     assert gated == ungated and [(f.code, f.line) for f in gated] == [("KL402", 4), ("KL101", 14)]
+
+
+SCALE_LOSING_FACTOR = (
+    "import keras\n"
+    "class Scale(keras.layers.Layer):\n"
+    "    def __init__(self, factor=2.0, **kwargs):\n"
+    "        super().__init__(**kwargs)\n"
+    "        self.factor = factor\n"
+    "    def call(self, x):\n"
+    "        return x * self.factor\n"
+    "    def get_config(self):\n"
+    "        return super().get_config()\n"
+)
+
+
+@pytest.mark.parametrize("elsewhere, fixed", [("", True), ("        self.factor = 1.0\n", False)])
+def test_a_store_in_a_method_libcst_never_sees_still_blocks_the_fix(elsewhere, fixed):
+    """KL203 reads only __init__, get_config and from_config, so `call` reaches LibCST blanked; the
+    fix (`"factor": self.factor`) must still know that `call` assigns `self.factor` too, since the
+    attribute then may not hold the argument. The index counts the stores of every method."""
+    text = SCALE_LOSING_FACTOR.replace("        return x * self.factor\n", elsewhere + "        return x * self.factor\n")
+    src = source.decode("scale.py", text.encode())
+    project = ProjectIndex([engine.summarise("scale.py", source.parse(src))])
+    gated, ungated = both_ways(src, Settings(select=("KL203",)), project)
+    assert gated == ungated and [f.code for f in gated] == ["KL203"]
+    assert (gated[0].fix is not None) is fixed

@@ -184,3 +184,58 @@ def test_base_kind_of_public_paths():
     assert base_kind("keras.layers.InputSpec") is None
     assert base_kind("keras.layers.add") is None
     assert base_kind("keras.utils.Sequence") is None
+
+
+def test_the_cli_summarises_each_file_once_however_it_is_named(tmp_path, monkeypatch):
+    """A file named relatively and found again by the walk from the project root is one file: the
+    index once summarised every named file twice (the set held both spellings)."""
+    from keras_lint import cli, engine
+
+    index_of(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE, "pkg/other.py": "x = 1\n"})
+    summarised = []
+    real = engine.summarise_path
+    monkeypatch.setattr(engine, "summarise_path", lambda path: summarised.append(path) or real(path))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["-j", "1", "--no-cache", "--exit-zero", "pkg/base.py", "pkg"]) == 0
+    assert sorted(summarised) == sorted(str(tmp_path / "pkg" / name) for name in ("__init__.py", "base.py", "other.py"))
+
+
+def test_attribute_stores_count_every_store_in_every_method(tmp_path):
+    """The config fixes keep `"p": self.p` only when `self.p` is stored once in the whole class; the
+    index counts the stores so that LibCST need not see the methods that make them."""
+    index = index_of(
+        tmp_path,
+        {
+            "layer.py": """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, rate, depth, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                        self.rate = rate
+                        self.depth: int = depth
+                        self.pair, self.other = units, rate
+                    def build(self, shape):
+                        self.rate += 1
+                        for self.step in range(3):
+                            pass
+                        with open("f") as self.handle:
+                            pass
+                        del self.gone
+                        setattr(self, "named", 1)
+            """,
+            "dynamic.py": """
+                import keras
+                class B(keras.layers.Layer):
+                    def build(self, shape):
+                        setattr(self, "w" + str(shape), 1)
+            """,
+        },
+    )
+    (a,) = index.classes_in(str(tmp_path / "layer.py"))
+    assert a.attribute_stores == {
+        "units": ("units",), "rate": ("rate", None), "depth": ("depth",), "pair": (None,), "other": (None,),
+        "step": (None,), "handle": (None,), "gone": (None,), "named": (None,),
+    }
+    (b,) = index.classes_in(str(tmp_path / "dynamic.py"))
+    assert b.attribute_stores == {"*": (None,)}

@@ -11,6 +11,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from ..finding import Edit
+from ..project import ClassInfo
 from .base import Rule, dotted
 
 _PLAIN_NAMES = frozenset({"int", "float", "str", "bool", "None"})
@@ -82,21 +83,6 @@ def _stored_targets(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
 
 
 @functools.lru_cache(maxsize=16)
-def _attribute_stores(node: cst.ClassDef) -> Optional[dict]:
-    """attr -> how many places in the class assign `self.attr`; None when `setattr(self, ...)` makes it unknowable."""
-    counts: dict = {}
-    for target in _stored_targets(node.body):
-        attr = self_attribute(target)
-        if attr is not None:
-            counts[attr] = counts.get(attr, 0) + 1
-    for sub in walk(node.body):
-        if isinstance(sub, cst.Call) and dotted(sub.func) == "setattr" and sub.args:
-            if isinstance(sub.args[0].value, cst.Name) and sub.args[0].value.value == "self":
-                return None
-    return counts
-
-
-@functools.lru_cache(maxsize=16)
 def _class_level_names(node: cst.ClassDef) -> set:
     """Methods and class attributes: an instance attribute of that name may be a property."""
     found = set()
@@ -132,7 +118,7 @@ def _last_super_init(init: cst.FunctionDef) -> int:
     return max((i for i, s in enumerate(init.body.body) if _is_super_init(s)), default=-1)
 
 
-def stored_attribute(node: cst.ClassDef, init: cst.FunctionDef, param: str) -> Optional[str]:
+def stored_attribute(info: ClassInfo, node: cst.ClassDef, init: cst.FunctionDef, param: str) -> Optional[str]:
     """The attribute that holds the argument `param` unchanged for the object's whole life: a
     top-level statement of `__init__`, after its `super().__init__(...)`, stores the parameter as
     `self.attr = param` (or in a tuple assignment), `__init__` never rebinds the parameter, nothing
@@ -150,10 +136,10 @@ def stored_attribute(node: cst.ClassDef, init: cst.FunctionDef, param: str) -> O
             continue
         for small in stmt.body:
             found += _stores_of(small, param)
-    counts = _attribute_stores(node)
-    if counts is None:
-        return None
-    candidates = [a for a in found if counts.get(a) == 1 and a not in _class_level_names(node)]
+    stores = info.attribute_stores  # every method's, read by the index (LibCST may see only some methods)
+    if "*" in stores:
+        return None  # `setattr(self, name, ...)`: any attribute may be assigned again
+    candidates = [a for a in found if len(stores.get(a, ())) == 1 and a not in _class_level_names(node)]
     if param in candidates:
         return param
     return candidates[0] if len(candidates) == 1 else None

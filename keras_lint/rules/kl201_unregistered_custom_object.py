@@ -132,6 +132,7 @@ class UnregisteredCustomObject(Rule):
     name = "unregistered-custom-object"
     summary = "Keras custom object is not registered: a saved model using it cannot be loaded without custom_objects"
     looks_at_custom_objects = True
+    reads_methods = frozenset()  # judged from the index alone; reported at the class line
     fix = "safe"
 
     VALID = [

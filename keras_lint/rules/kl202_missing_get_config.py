@@ -52,10 +52,9 @@ class _NonJson:
     """Evidence, read from the class's own source, that an `__init__` parameter holds an object
     Keras 3's automatic config refuses (a layer, an initializer instance, an array, a function)."""
 
-    def __init__(self, rule: Rule, node: cst.ClassDef, info: ClassInfo):
+    def __init__(self, rule: Rule, info: ClassInfo):
         self.rule = rule
         self.project: ProjectIndex = rule.context.project
-        self.node = node
         self.info = info
 
     def why(self, param: cst.Param, init: cst.FunctionDef) -> Optional[str]:
@@ -171,49 +170,13 @@ class _NonJson:
         return None
 
     def only_assigned(self, attr: str, param: str) -> bool:
-        values = _self_assignments(self.node).get(attr, [])
-        return bool(values) and all(isinstance(v, cst.Name) and v.value == param for v in values)
+        values = self.info.attribute_stores.get(attr, ())
+        return bool(values) and all(value == param for value in values)
 
 
 def _code(node: cst.CSTNode) -> str:
     text = cst.Module([]).code_for_node(node)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _self_assignments(node: cst.ClassDef) -> dict:
-    """attr -> [assigned value nodes] for every `self.attr = ...` / `self.attr += ...` in the class
-    (an AugAssign or a tuple target counts as an assignment of something else)."""
-    found: dict = {}
-
-    def is_self_attr(target) -> Optional[str]:
-        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
-            return target.attr.value
-        return None
-
-    class Collect(cst.CSTVisitor):
-        def visit_Assign(self, assign: cst.Assign) -> None:
-            for target in assign.targets:
-                attr = is_self_attr(target.target)
-                if attr:
-                    found.setdefault(attr, []).append(assign.value)
-                elif isinstance(target.target, (cst.Tuple, cst.List)):
-                    for element in target.target.elements:
-                        inner = is_self_attr(element.value)
-                        if inner:
-                            found.setdefault(inner, []).append(None)
-
-        def visit_AnnAssign(self, assign: cst.AnnAssign) -> None:
-            attr = is_self_attr(assign.target)
-            if attr:
-                found.setdefault(attr, []).append(assign.value)
-
-        def visit_AugAssign(self, assign: cst.AugAssign) -> None:
-            attr = is_self_attr(assign.target)
-            if attr:
-                found.setdefault(attr, []).append(None)
-
-    node.visit(Collect())
-    return found
 
 
 def _names_assigned_and_called(function: cst.FunctionDef) -> tuple:
@@ -325,7 +288,8 @@ class MissingGetConfig(Rule):
     summary = "custom object takes `__init__` arguments but has no `get_config` that can carry them"
     looks_at_custom_objects = True
     fix = "safe"  # unsafe when an argument is stored under another attribute name
-    reads_methods = None  # every method: the fix must see each `self.<attr> = ...` of the class
+    # get_config need only exist; the index counts each method's `self.<attr> = ...` for the fix.
+    reads_methods = frozenset({"__init__"})
 
     _K3 = "import keras\n\n"
     _K2 = "import tf_keras as keras\n\n"
@@ -555,7 +519,7 @@ class MissingGetConfig(Rule):
                     message = self.model_message(info, lost) if keras3 else self.keras2_message(info, lost)
                     self.report(node, message, self._fix(node, init, info, base, lost))
                 return
-            evidence = _NonJson(self, node, info)
+            evidence = _NonJson(self, info)
             signature = _init_params(init)
             reasons = []
             for param in params:
@@ -604,7 +568,7 @@ class MissingGetConfig(Rule):
         signature = _init_params(init)
         stored = []
         for param in params:
-            attr = stored_attribute(node, init, param.name) if param.name in signature else None
+            attr = stored_attribute(info, node, init, param.name) if param.name in signature else None
             if attr is None:
                 return None
             called = attr in info.called_attributes or calls_name(init, param.name)
@@ -613,7 +577,7 @@ class MissingGetConfig(Rule):
             stored.append((param.name, attr))
         if not stored:
             return None
-        entries = [entry(name, attr, quote_of(node)) for name, attr in stored]
+        entries = [entry(name, attr, quote_of(init)) for name, attr in stored]  # __init__: never blanked
         if not standalone:
             entries.insert(0, "**super().get_config()")
         body = ["def get_config(self):", *("    " + line for line in dict_lines(entries))]

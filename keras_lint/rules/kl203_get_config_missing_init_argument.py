@@ -472,7 +472,8 @@ class GetConfigMissingInitArgument(Rule):
     summary = "`get_config` leaves out an `__init__` argument: load fails, or silently restores its default"
     looks_at_custom_objects = True
     fix = "safe"  # unsafe when an argument is stored under another attribute name
-    reads_methods = None  # every method: the fix must see each `self.<attr> = ...` of the class
+    # The index counts every method's `self.<attr> = ...` for the fix.
+    reads_methods = frozenset({"__init__", "get_config", "from_config"})
 
     _HEAD = "import keras\n\n"
     VALID = [
@@ -822,7 +823,7 @@ class GetConfigMissingInitArgument(Rule):
         signature = init_params(init)
         stored = []
         for param in missing:
-            attr = stored_attribute(node, init, param.name) if param.name in signature else None
+            attr = stored_attribute(info, node, init, param.name) if param.name in signature else None
             if attr is None:
                 return None  # every missing argument or none: a partial fix would leave the finding
             called = attr in info.called_attributes or calls_name(init, param.name)

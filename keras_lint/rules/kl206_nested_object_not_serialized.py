@@ -112,7 +112,8 @@ class NestedObjectNotSerialized(Rule):
     summary = "`get_config` returns a nested layer/function it does not (de)serialize: load fails"
     looks_at_custom_objects = True
     fix = "safe"  # unsafe when the layer object itself is returned and must be wrapped in serialize
-    reads_methods = None  # every method: the fix must see each `self.<attr> = ...` of the class
+    # The index counts every method's `self.<attr> = ...`; from_config need only exist.
+    reads_methods = frozenset({"__init__", "get_config"})
 
     VALID = [
         # the portable fix: serialize + from_config
@@ -322,7 +323,6 @@ class NestedObjectNotSerialized(Rule):
         inherited_methods = set().union(*(cls.methods for cls in lineage))
         # A Keras base other than plain Layer/Model may deserialize some keys itself (Wrapper: "layer").
         special_base = any(not path_matches(path, *PLAIN_BASES) for path in keras_bases)
-        assigned = _self_assignments(node)
         rebound = _rebound_names(init)
         class_params = _class_params(init)
         unserialized, serialized, values = [], [], []
@@ -333,7 +333,7 @@ class NestedObjectNotSerialized(Rule):
                 or attr in info.init.normalised
                 or param in rebound
                 or param in class_params
-                or assigned.get(attr, 0) != 1
+                or len(info.attribute_stores.get(attr, ())) != 1  # assigned twice: may hold anything
                 or attr not in info.called_attributes
                 or attr in inherited_methods
                 or (special_base and key in DESERIALIZED_BY_KERAS_BASES)
@@ -553,33 +553,6 @@ def _string(node: Optional[cst.BaseExpression]) -> Optional[str]:
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
-
-
-def _self_assignments(node: cst.ClassDef) -> dict:
-    """How many statements anywhere in the class assign `self.attr` (plain, augmented, annotated,
-    tuple targets, `setattr(self, "attr", ...)`): an attribute assigned twice may hold anything."""
-    counts: dict = {}
-
-    def count(target: cst.BaseExpression) -> None:
-        if isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                count(element.value)
-            return
-        attr = _self_attribute(target)
-        if attr is not None:
-            counts[attr] = counts.get(attr, 0) + 1
-
-    for sub in walk(node.body):
-        if isinstance(sub, cst.Assign):
-            for target in sub.targets:
-                count(target.target)
-        elif isinstance(sub, (cst.AugAssign, cst.AnnAssign)):
-            count(sub.target)
-        elif isinstance(sub, cst.Call) and dotted(sub.func) == "setattr" and len(sub.args) >= 2:
-            if isinstance(sub.args[0].value, cst.Name) and sub.args[0].value.value == "self":
-                key = _string(sub.args[1].value)
-                counts[key or "*"] = counts.get(key or "*", 0) + 2  # setattr: treat as a second assignment
-    return counts
 
 
 def _class_params(function: cst.FunctionDef) -> set:

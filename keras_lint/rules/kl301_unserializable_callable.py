@@ -64,7 +64,9 @@ class CallSites:
         with a loss/metrics keyword, or, outside classes that may be Keras layers (their sub-layers
         are never saved), a call with an activation/initializer/... keyword or an `Activation(x)`."""
 
-        def walk(node: ast.AST, in_keras_class: bool) -> bool:
+        stack = [(statement, False)]  # (node, inside a class that may be a Keras layer)
+        while stack:
+            node, in_keras_class = stack.pop()
             if isinstance(node, ast.ClassDef) and node.bases and not in_keras_class:
                 info = context.project.class_at(context.path, node.lineno)
                 in_keras_class = info is None or not _provably_not_keras(context.project, info, set())
@@ -83,9 +85,8 @@ class CallSites:
                     )
                 ):
                     return True
-            return any(walk(child, in_keras_class) for child in ast.iter_child_nodes(node))
-
-        return walk(statement, False)
+            stack.extend((child, in_keras_class) for child in ast.iter_child_nodes(node))
+        return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._classes().append(node)

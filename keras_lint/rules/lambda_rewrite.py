@@ -501,8 +501,12 @@ class _Rewrite:
             first -= 1
         return first
 
+    def _taken(self, name: str) -> bool:
+        """Is `name` an identifier of the file? Walking the tree is costly on big files; a name the
+        text never spells cannot be one, and most candidate names are new."""
+        return any(name in line for line in self.rule.context.lines) and name in _identifiers(self.tree)
+
     def _class_name(self) -> str:
-        taken = _identifiers(self.tree)
         candidates = []
         name_arg = next((a for a in self.call.args if a.keyword is not None and a.keyword.value == "name"), None)
         if name_arg is not None and isinstance(name_arg.value, cst.SimpleString):
@@ -516,7 +520,7 @@ class _Rewrite:
             candidates.append(function + "Lambda" if function else None)
         base = next((c for c in candidates if c), "LambdaLayer")
         name, number = base, 2
-        while name in taken or hasattr(builtins, name) or keyword.iskeyword(name):
+        while self._taken(name) or hasattr(builtins, name) or keyword.iskeyword(name):
             name, number = f"{base}{number}", number + 1
         return name
 
@@ -527,7 +531,7 @@ class _Rewrite:
             raise NoFix(f"`{decorator.split('.')[0]}` is not imported before the statement holding the call")
         base = self._layer_spelling()
         if base is None:
-            if "Layer" in _identifiers(self.tree):
+            if self._taken("Layer"):
                 raise NoFix("the file has no name for Keras's `Layer`, and `Layer` is taken")
             family = self._family()
             module = {"keras": "keras.layers", "tf_keras": "tf_keras.layers"}.get(family, "tensorflow.keras.layers")
