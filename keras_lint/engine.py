@@ -160,7 +160,10 @@ def _run_rules(
             )
             continue
         context.line_offset = first - 1
-        MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([v for v in visitors if type(v) in wanted])
+        try:
+            MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([v for v in visitors if type(v) in wanted])
+        except RecursionError:  # LibCST recurses per nesting level (15,000 concatenated strings): this statement only
+            findings.append(Finding(src.path, first, 1, "KL001", "cannot check statement: too deeply nested for LibCST"))
     return findings
 
 

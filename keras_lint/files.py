@@ -1,10 +1,10 @@
 """Which files to lint: the paths given, with folders walked for `*.py`.
 
-Walking skips what is never project source (__pycache__, build, dist, node_modules, hidden folders
-such as .git, .tox, .eggs, .venv or .cache, any virtualenv -- a folder holding `pyvenv.cfg`) and the
-configured `exclude` /
-`extend-exclude` globs. As in flake8, `exclude`/`extend-exclude` also apply to files named on the
-command line (pre-commit names every file); the built-in skips apply only while walking.
+Walking skips what is never project source (__pycache__, build, dist, node_modules, site-packages,
+hidden folders such as .git, .tox, .eggs, .venv or .cache, any virtualenv -- a folder holding
+`pyvenv.cfg`) and the configured `exclude` / `extend-exclude` globs. As in flake8,
+`exclude`/`extend-exclude` also apply to files named on the command line (pre-commit names every
+file); the built-in skips apply only while walking.
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ def discover(paths, settings: Settings, on_error: Callable[[str], None]) -> Iter
     user_globs = tuple(p for p in settings.exclude if p not in DEFAULT_EXCLUDE) + settings.extend_exclude
     walk_globs = settings.exclude + settings.extend_exclude
 
-    def excluded(path: str, globs) -> bool:
-        return any(matches_path(path, glob, settings.root) for glob in globs)
+    def excluded(path: str, globs, walking: bool = False) -> bool:
+        return any(matches_path(path, glob, settings.root, walking) for glob in globs)
 
     for path in paths:
         if path == "-":
             yield path
         elif os.path.isdir(path):
-            yield from _walk(path, lambda p: excluded(p, walk_globs), on_error)
+            if not excluded(path, user_globs):  # a named folder: only the user's globs can exclude it
+                yield from _walk(path, lambda p: excluded(p, walk_globs, walking=True), on_error)
         elif os.path.isfile(path):
             if not excluded(path, user_globs):
                 yield path

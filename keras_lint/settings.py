@@ -10,7 +10,7 @@ import fnmatch
 import os
 from typing import Optional
 
-DEFAULT_EXCLUDE = (".git", "__pycache__", "build", "dist", ".tox", ".eggs", "node_modules", ".venv", "venv")
+DEFAULT_EXCLUDE = (".git", "__pycache__", "build", "dist", ".tox", ".eggs", "node_modules", ".venv", "venv", "site-packages")
 
 
 @dataclasses.dataclass
@@ -52,9 +52,10 @@ def _longest_prefix(code: str, prefixes) -> int:
     return best
 
 
-def matches_path(path: str, pattern: str, root: str = ".") -> bool:
-    """flake8/ruff-style path globs: a bare name matches any path component or the basename,
-    a pattern with a slash matches the path relative to the config's folder."""
+def matches_path(path: str, pattern: str, root: str = ".", walking: bool = False) -> bool:
+    """flake8/ruff-style path globs: a bare name matches any path component or the basename (while
+    walking, the basename only: the folders above were judged on the way down, or named by the
+    user), a pattern with a slash matches the path relative to the config's folder."""
     norm = os.path.normpath(path)
     try:
         relative = os.path.relpath(os.path.abspath(norm), os.path.abspath(root))
@@ -63,6 +64,8 @@ def matches_path(path: str, pattern: str, root: str = ".") -> bool:
     relative = relative.replace(os.sep, "/")
     pattern = pattern.rstrip("/")
     if "/" not in pattern:
+        if walking:
+            return fnmatch.fnmatchcase(os.path.basename(norm), pattern)
         return any(fnmatch.fnmatchcase(part, pattern) for part in relative.split("/")) or fnmatch.fnmatchcase(
             os.path.basename(norm), pattern
         )

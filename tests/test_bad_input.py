@@ -214,3 +214,17 @@ def test_pythons_syntax_warnings_are_not_printed(project):
     (project / "warned.py").write_text('import keras\nx = 1if keras else 0\npattern = "\\d+"\n')
     code, out, err = lint(".")
     assert (code, out, err) == (0, "", "Found 0 findings in 1 file.\n")
+
+
+def test_a_statement_too_deep_for_libcst_is_one_kl001_and_the_rest_is_checked(project):
+    """pydoc_data/topics.py (the stdlib sweep) holds one dict of 15,000 concatenated strings: Python
+    parses it, LibCST's position pass recurses past Python's limit. That statement gets one KL001;
+    the file's other statements are still checked."""
+    deep = "z = keras.layers.Lambda(lambda t: t)(\n" + "    'a'\n" * 2000 + ")\n"
+    (project / "deep.py").write_text(LAMBDA + deep + "w = keras.layers.Lambda(lambda t: t * 2)\n")
+    code, out, err = lint(".")
+    assert code == 1 and error_lines(err) == []
+    assert [line.split(" ", 2)[:2] for line in out.splitlines()] == [
+        ["deep.py:2:5:", "KL101"], ["deep.py:3:1:", "KL001"], ["deep.py:2005:5:", "KL101"],
+    ]
+    assert "deep.py:3:1: KL001 cannot check statement: too deeply nested for LibCST" in out

@@ -102,7 +102,7 @@ def test_stdin_with_a_display_name(project):
 
 
 def test_walk_skips_tool_folders_and_virtualenvs(project):
-    for folder in [".git", "__pycache__", "build", "dist", ".tox", ".eggs", "node_modules", "env"]:
+    for folder in [".git", "__pycache__", "build", "dist", ".tox", ".eggs", "node_modules", "site-packages", "env"]:
         (project / folder).mkdir()
         (project / folder / "m.py").write_text(LAMBDA)
     (project / "env" / "pyvenv.cfg").write_text("home = /usr\n")
@@ -158,3 +158,17 @@ def test_target_keras_changes_the_message(project):
     assert "Keras 2 saves it as Python bytecode" in lint("--target-keras", "2", "bad.py")[1]
     (project / "legacy.py").write_text(LAMBDA.replace("import keras", "import tf_keras as keras"))
     assert "Keras 2 saves" in lint("legacy.py")[1]
+
+
+def test_a_folder_named_on_the_command_line_is_walked_whatever_its_name(project):
+    """`keras-lint build/gen` or `keras-lint .venv/lib/python3.11/site-packages`: the user asked for
+    it. The built-in skips apply only to folders met while walking; the user's `exclude` globs
+    apply to named folders as to named files."""
+    for folder in ["build/gen", "site-packages/pkg", "site-packages/pkg/build", "vendored/lib"]:
+        (project / folder).mkdir(parents=True)
+        (project / folder / "m.py").write_text(LAMBDA)
+    (project / "setup.cfg").write_text("[keras-lint]\nextend-exclude = vendored\n")
+    code, out, err = lint("build/gen", "site-packages", "vendored/lib")
+    assert sorted(line.split(":")[0] for line in out.splitlines()) == [
+        os.path.join("build", "gen", "m.py"), os.path.join("site-packages", "pkg", "m.py"),
+    ]

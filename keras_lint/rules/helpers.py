@@ -148,6 +148,12 @@ def calls_named(statement: ast.stmt, names, words: tuple):
             yield node
 
 
+def calls_lambda_layer(statement: ast.stmt, context) -> bool:
+    """Does the statement call something named `Lambda` (or a local alias of it)? The gate of the
+    Lambda rules: "Lambda" in a docstring or a comment is no reason to hand a statement to LibCST."""
+    return next(calls_named(statement, context.names, ("Lambda",)), None) is not None
+
+
 def could_be_path(node: ast.expr, names, depth: int = 0) -> bool:
     """Could kl402.path_end read an ending off this expression? Never off an attribute or a
     subscript; off a name only when it is bound once, to such an expression."""

@@ -1,7 +1,7 @@
 import libcst as cst
 
 from .base import Invalid, Rule
-from .helpers import lambda_layer_function
+from .helpers import calls_lambda_layer, lambda_layer_function
 from .lambda_rewrite import SiteTracker, rewrite
 
 
@@ -78,6 +78,10 @@ class LambdaWithPythonLambda(SiteTracker, Rule):
     summary = "`Lambda` layer wraps a Python lambda: Keras refuses to load it without safe_mode=False"
     triggers = ("Lambda",)
     fix = "safe"
+
+    @classmethod
+    def might_report_statement(cls, statement, context) -> bool:
+        return calls_lambda_layer(statement, context)
 
     VALID = [
         "from keras import layers\n@keras.saving.register_keras_serializable()\ndef f(x):\n    return x\nlayers.Lambda(f)\n",

@@ -6,7 +6,7 @@ import libcst as cst
 from ..finding import Fix
 from ..names import dotted_name, keras_path
 from .base import Invalid, Rule, dotted
-from .helpers import is_registration, lambda_layer_function, name_defined_elsewhere, registration_fix
+from .helpers import calls_lambda_layer, is_registration, lambda_layer_function, name_defined_elsewhere, registration_fix
 from .lambda_rewrite import SiteTracker, rewrite_function
 
 # A saved function is stored by bare name; Keras 3 finds it on load only if that name is one of its
@@ -111,6 +111,10 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
     summary = "`Lambda` layer wraps a named function that is not registered: load cannot find it"
     triggers = ("Lambda",)
     fix = "safe"
+
+    @classmethod
+    def might_report_statement(cls, statement, context) -> bool:
+        return calls_lambda_layer(statement, context)
 
     VALID = [
         "import keras\n@keras.saving.register_keras_serializable()\ndef f(t):\n    return t\nkeras.layers.Lambda(f)\n",
