@@ -57,15 +57,15 @@ def matches_path(path: str, pattern: str, root: str = ".", walking: bool = False
     walking, the basename only: the folders above were judged on the way down, or named by the
     user), a pattern with a slash matches the path relative to the config's folder."""
     norm = os.path.normpath(path)
+    pattern = pattern.rstrip("/")
+    if "/" not in pattern and walking:  # checked for every folder and file walked: keep it cheap
+        return fnmatch.fnmatchcase(os.path.basename(norm), pattern)
     try:
         relative = os.path.relpath(os.path.abspath(norm), os.path.abspath(root))
     except ValueError:  # another drive on Windows
         relative = norm
     relative = relative.replace(os.sep, "/")
-    pattern = pattern.rstrip("/")
     if "/" not in pattern:
-        if walking:
-            return fnmatch.fnmatchcase(os.path.basename(norm), pattern)
         return any(fnmatch.fnmatchcase(part, pattern) for part in relative.split("/")) or fnmatch.fnmatchcase(
             os.path.basename(norm), pattern
         )
