@@ -51,15 +51,40 @@ def python_files(top: str) -> list:
     return sorted(os.path.join(d, f) for d, _, names in os.walk(top) for f in names if f.endswith(".py"))
 
 
-def quick_corpus(top: str, count: int) -> str:
-    """Copy the first `count` files to their own folder, so every tool is still given one folder."""
-    quick = os.path.join(CACHE, "quick")
-    shutil.rmtree(quick, ignore_errors=True)
-    for path in python_files(top)[:count]:
-        copy = os.path.join(quick, os.path.relpath(path, top))
+def copy_into(folder: str, files: list, top: str) -> str:
+    """Copy files (keeping their paths below `top`) into a fresh folder that is a project of its own."""
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    open(os.path.join(folder, "setup.cfg"), "w").close()
+    for path in files:
+        copy = os.path.join(folder, os.path.relpath(path, top))
         os.makedirs(os.path.dirname(copy), exist_ok=True)
         shutil.copyfile(path, copy)
-    return quick
+    return folder
+
+
+def quick_corpus(top: str, count: int) -> str:
+    """The first `count` files in their own folder, so every tool is still given one folder."""
+    return copy_into(os.path.join(CACHE, "quick"), python_files(top)[:count], top)
+
+
+def plain_corpus(max_lines: int = 100_000) -> str:
+    """Standard-library modules that never spell "keras" or "tensorflow", about `max_lines` lines:
+    the code on which the flake8 plugin should cost (almost) nothing."""
+    top = os.path.dirname(os.__file__)
+    chosen, total = [], 0
+    for path in python_files(top):
+        if "site-packages" in path or "/test" in path:
+            continue
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if b"keras" in data or b"tensorflow" in data:
+            continue
+        chosen.append(path)
+        total += data.count(b"\n")
+        if total >= max_lines:
+            break
+    return copy_into(os.path.join(CACHE, "plain"), chosen, top)
 
 
 def cpu_seconds() -> float:
@@ -162,6 +187,11 @@ def main() -> None:
     # One small file: mostly process start and imports, which is what an editor or pre-commit pays.
     measure("flake8 E9,F one file", flake8("E9,F", small), vs="flake8 E9,F one file", n_lines=line_counts[small])
     measure("keras-lint one file", keras_lint("--no-cache", small), vs="flake8 E9,F one file", n_lines=line_counts[small])
+    # The same file alone in a project of its own: what `keras-lint one_small_file.py` costs where
+    # the project is small (above, the whole corpus is its project and is indexed first).
+    alone = os.path.join(copy_into(os.path.join(CACHE, "alone"), [small], corpus), os.path.relpath(small, corpus))
+    measure("keras-lint one file, alone", keras_lint("--no-cache", alone), vs="flake8 E9,F one file",
+            n_lines=line_counts[small])
     measure("flake8 E9,F", flake8("E9,F"))
     out["j1"] = measure("keras-lint -j1", keras_lint("--no-cache", "-j", "1", corpus))
     out["jN"] = measure(f"keras-lint -j{jobs}", keras_lint("--no-cache", "-j", str(jobs), corpus))
@@ -174,6 +204,12 @@ def main() -> None:
     measure("flake8 E9,F, KL unloaded", flake8("E9,F", command=(sys.executable, "-c", WITHOUT_KL)))
     out["flake8 KL"] = measure("flake8 KL", flake8("KL"))
     measure("flake8 E9,F,KL", flake8("E9,F,KL"))
+    # Code that never mentions Keras (standard-library modules): the plugin should cost ~nothing there.
+    plain = plain_corpus()
+    plain_lines = sum(len(open(p, "rb").read().splitlines()) for p in python_files(plain))
+    measure("flake8 E9,F, plain, KL unloaded", flake8("E9,F", plain, command=(sys.executable, "-c", WITHOUT_KL)),
+            n_lines=plain_lines)
+    measure("flake8 E9,F, plain", flake8("E9,F", plain), vs="flake8 E9,F, plain, KL unloaded", n_lines=plain_lines)
 
     findings = out["j1"].stdout.splitlines()
     flake8_kl = [line for line in out["flake8 KL"].stdout.splitlines() if ": KL" in line]
@@ -190,6 +226,8 @@ def main() -> None:
     plugin = seconds["flake8 E9,F"] - seconds["flake8 E9,F, KL unloaded"]
     print(f"\nflake8 plugin overhead (E9,F - E9,F with KL unloaded): {plugin:+.3f} s;"
           f" E9,F,KL - E9,F: {seconds['flake8 E9,F,KL'] - seconds['flake8 E9,F']:+.3f} s")
+    plain_plugin = seconds["flake8 E9,F, plain"] / seconds["flake8 E9,F, plain, KL unloaded"] - 1
+    print(f"flake8 plugin overhead on code that never mentions Keras ({plain_lines} stdlib lines): {plain_plugin:+.1%}")
     print(f"one file: {os.path.relpath(small, corpus)} ({line_counts[small]} lines)")
     print(f"keras-lint findings: {len(findings)} (flake8 --select KL: {len(flake8_kl)}); "
           f"{out['j1'].stderr.strip().splitlines()[-1]}")
@@ -200,6 +238,7 @@ def main() -> None:
     if args.json:
         figures = {"corpus": corpus, "files": len(sources), "lines": lines, "cpus": jobs, "repeat": args.repeat,
                    "small_file": small, "rows": rows, "plugin_overhead_seconds": plugin,
+                   "plugin_overhead_on_plain_code": plain_plugin,
                    "findings": len(findings), "flake8_kl_findings": len(flake8_kl), "same_findings": same,
                    "problems": problems}
         with open(args.json, "w") as handle:
