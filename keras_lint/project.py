@@ -244,6 +244,8 @@ class _Summariser:
                         self.calls(stmt), _returns_inner_function(stmt),
                     )
                 )
+            elif isinstance(stmt, (ast.Expr, ast.Assign)):
+                registered |= self.registered_by_call(stmt.value, stmt.lineno)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 for alias in stmt.names:
                     local = alias.asname or alias.name.split(".")[0]
@@ -279,8 +281,22 @@ class _Summariser:
             return reg
         return None
 
+    def registered_by_call(self, value: ast.expr, line: int) -> set:
+        """`X = keras.saving.register_keras_serializable(...)(X)` (or the same call as a statement):
+        the decorator applied by hand."""
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Call)
+            and len(value.args) == 1
+            and isinstance(value.args[0], ast.Name)
+            and self.is_keras(value.func.func, line, *REGISTER_FUNCTIONS[:2])
+        ):
+            return {value.args[0].id}
+        return set()
+
     def custom_objects_registered(self, node: ast.AST) -> set:
-        """Names put in the custom-object registry: `get_custom_objects()["X"] = X`, `.update({"X": X})`."""
+        """Names put in the custom-object registry: `get_custom_objects()["X"] = X`, `.update({"X": X})`,
+        `.update(CUSTOM)` where `CUSTOM = {"X": X}` is bound once, `.update(X=X)`."""
         found: set = set()
         if isinstance(node, ast.Assign):
             for target in node.targets:
@@ -289,6 +305,10 @@ class _Summariser:
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update":
             if self.is_custom_objects_dict(node.func.value, node.lineno):
                 for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    if isinstance(arg, ast.Name):  # a dict built elsewhere: what it was bound to
+                        binding = self.names.binding(arg.id, node.lineno)
+                        if binding is not None and binding.kind == "other" and isinstance(binding.node, ast.Dict):
+                            arg = binding.node
                     found |= _names_in(arg)
         return found
 

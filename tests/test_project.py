@@ -97,6 +97,17 @@ def test_registration_in_every_form(tmp_path):
                 @company.export
                 class H(keras.layers.Layer): pass
                 class I(keras.layers.Layer): pass
+                class J(keras.layers.Layer): pass
+                J = keras.saving.register_keras_serializable(package="p")(J)
+                class K(keras.layers.Layer): pass
+                reg()(K)
+                class L(keras.layers.Layer): pass
+                CUSTOM = {"L": L}
+                keras.saving.get_custom_objects().update(CUSTOM)
+                class M(keras.layers.Layer): pass
+                keras.saving.get_custom_objects().update(M=M)
+                class N(keras.layers.Layer): pass
+                reg(N)  # no call of the decorator: registers nothing (KL209's mistake, bare)
             """,
             "export.py": """
                 import keras
@@ -117,7 +128,7 @@ def test_registration_in_every_form(tmp_path):
         register_decorators=("company.export",),
     )
     registered = {name for name, info in index.classes.items() if index.is_registered(info)}
-    assert registered == {f"m.{c}" for c in "ABCDEFGH"}
+    assert registered == {f"m.{c}" for c in "ABCDEFGHJKLM"}
     assert index.classes["m.C"].registration.key("C") == "q>Named"
     assert index.classes["m.A"].registration.key("A") == "p>A"
     assert index.classes["m.B"].registration.key("B") == "Custom>B"

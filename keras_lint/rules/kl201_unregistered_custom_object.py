@@ -136,6 +136,10 @@ class UnregisteredCustomObject(Rule):
     fix = "safe"
 
     VALID = [
+        # the decorator applied by hand, and a registry update from a dict bound beforehand
+        "import keras\nclass A(keras.layers.Layer):\n    pass\nA = keras.saving.register_keras_serializable('p')(A)\n",
+        "import keras\nclass A(keras.layers.Layer):\n    pass\nCUSTOM = {'A': A}\n"
+        "keras.saving.get_custom_objects().update(CUSTOM)\n",
         # registered in every spelling
         "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass A(keras.layers.Layer):\n    pass\n",
         "import keras\n@keras.utils.register_keras_serializable()\nclass A(keras.Model):\n    pass\n",
