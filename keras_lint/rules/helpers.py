@@ -13,6 +13,28 @@ from ..names import keras_path, path_matches
 from .base import Rule, argument, dotted
 
 
+def method(node: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
+    """The class's own `def name` (the last one, as Python keeps it)."""
+    found = None
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
+            found = stmt
+    return found
+
+
+def names_read(function: cst.FunctionDef) -> set:
+    """Every bare name used in the function's body (not its signature)."""
+    found: set = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.add(name.value)
+
+    function.body.visit(Collect())
+    return found
+
+
 def lambda_layer_function(rule: Rule, call: cst.Call, parameter: str = "function") -> Optional[cst.BaseExpression]:
     """If `call` constructs Keras's `Lambda` layer, the expression passed as `parameter`
     (Lambda(function, output_shape=None, mask=None, arguments=None))."""

@@ -9,12 +9,12 @@ from ..names import keras_path, path_matches
 from ..project import ClassInfo, ProjectIndex, base_kind
 from .base import Invalid, Rule, dotted
 from .config_fix import calls_name, dict_lines, entry, method_after, plain_argument, quote_of, stored_attribute
+from .helpers import method
 from .kl203_get_config_missing_init_argument import (
     EXEMPT_PARAMS,
     LAYER_BASES,
     MODEL_BASES,
     config_carries,
-    method,
     missing_argument_error,
     subclasses,
     supplied_by_subclasses,

@@ -23,6 +23,7 @@ from .config_fix import (
     stored_attribute,
     walk,
 )
+from .helpers import method, names_read
 
 # `__init__` parameters Keras passes back by itself (Layer/Model config) or that never need a key.
 EXEMPT_PARAMS = frozenset({"name", "trainable", "dtype", "weights"})  # weights: initial values, loaded from the file
@@ -256,26 +257,6 @@ def init_owner(project: ProjectIndex, info: ClassInfo) -> Optional[ClassInfo]:
         if ancestor.init is not None:
             return ancestor
     return None
-
-
-def method(node: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    for stmt in body:
-        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
-            return stmt
-    return None
-
-
-def names_used(function: cst.FunctionDef) -> set:
-    """Every bare name read or written in a function's body (not its signature)."""
-    found: set = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
-
-    function.body.visit(Collect())
-    return found
 
 
 def words_in(function: cst.FunctionDef) -> set:
@@ -774,7 +755,7 @@ class GetConfigMissingInitArgument(Rule):
         used, init = None, None
         if owner is info:
             init = method(node, "__init__")
-            used = names_used(init) if init is not None else None
+            used = names_read(init) if init is not None else None
         folded: set = set()
         if owner is info and init is not None:
             carried = {p.name for p in owner.init.own_params if trace_key(self, info, p.name)[0] is True}

@@ -8,7 +8,7 @@ from ..finding import Fix
 from ..names import keras_path, path_matches
 from ..project import ClassInfo, InitInfo, ProjectIndex, base_kind
 from .base import Invalid, Rule, dotted
-from .helpers import append_argument, append_parameter, super_calls
+from .helpers import append_argument, append_parameter, method, names_read, super_calls
 
 # What the config a Keras base's get_config writes starts with, in order, by (Keras major, kind).
 # Measured with Keras 3.15.1 and tf_keras 2.21 (`cls.from_config(obj.get_config())` and .keras
@@ -59,16 +59,6 @@ WEIGHTED_LAYERS = frozenset(
 KERAS_OWN = PLAIN_BASES + OWN_FROM_CONFIG_BASES
 # Bases that define neither __init__ arguments nor get_config.
 INERT_BASES = frozenset({"object", "builtins.object", "abc.ABC"})
-
-
-def method(node: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
-    """The class's own `def name` (the last one, as Python keeps it)."""
-    found = None
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    for stmt in body:
-        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
-            found = stmt
-    return found
 
 
 def _inert_mixin(project: ProjectIndex, info: ClassInfo, seen: frozenset = frozenset()) -> bool:
@@ -127,18 +117,6 @@ def chain(project: ProjectIndex, info: ClassInfo) -> Optional[tuple]:
 
 def accepted(init: InitInfo) -> set:
     return {p.name for p in init.own_params}
-
-
-def names_read(function: cst.FunctionDef) -> set:
-    """Every bare name used in the function's body."""
-    found: set = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
-
-    function.body.visit(Collect())
-    return found
 
 
 def uses_of_kwargs(function: cst.FunctionDef, kwargs: str, base_keys: tuple) -> bool:

@@ -8,7 +8,7 @@ from ..finding import Fix
 from ..names import path_matches
 from ..project import ClassInfo, ProjectIndex
 from .base import Invalid, Rule
-from .helpers import prepend_to_dict, super_calls
+from .helpers import method, names_read, prepend_to_dict, super_calls
 from .kl204_init_kwargs_not_forwarded import (
     OWN_FROM_CONFIG_BASES,
     PLAIN_BASES,
@@ -19,8 +19,6 @@ from .kl204_init_kwargs_not_forwarded import (
     holds_trainable_weights,
     kwargs_can_join,
     listed,
-    method,
-    names_read,
     passes_on,
     super_init_call,
 )
