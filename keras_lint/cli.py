@@ -202,7 +202,7 @@ def _index_project(targets: list, settings: Settings, jobs: int, store=None) -> 
         if summary is not None and digests.get(path):
             store.store_summary(path, module_name(path), digests[path], summary)
     ordered = [summaries[path] for path in files_to_index if summaries[path] is not None]  # the last definition wins
-    index = ProjectIndex(ordered, settings.register_decorators)
+    index = ProjectIndex(ordered, settings.register_decorators, root)
     fingerprint = cache.content_hash(repr((sorted(digests.items()), settings.register_decorators)).encode())
     return index, fingerprint
 

@@ -168,6 +168,25 @@ def module_name(path: str) -> str:
     return ".".join(parts) or os.path.splitext(filename)[0]
 
 
+def namespace_names(path: str, module: str, root: Optional[str]) -> list:
+    """The other names a file imports as when the folders between its top package and the project
+    root have no `__init__.py` (namespace packages): `src/models/base.py` in a project without
+    package files is `base`, and also `models.base` and `src.models.base`."""
+    if root is None:
+        return []
+    path = os.path.abspath(path)
+    folder = os.path.dirname(path)
+    for _ in range(module.count(".") + (os.path.basename(path) == "__init__.py")):
+        folder = os.path.dirname(folder)  # up to the folder the top package (or the module) sits in
+    root = os.path.abspath(root)
+    names = []
+    while folder != root and folder.startswith(root + os.sep) and os.path.basename(folder).isidentifier():
+        module = f"{os.path.basename(folder)}.{module}"
+        names.append(module)
+        folder = os.path.dirname(folder)
+    return names
+
+
 def project_root(path: str) -> str:
     """The folder the project is indexed from: the nearest one at or above `path` holding
     pyproject.toml, setup.cfg or .git; the path's own folder when there is none."""
@@ -532,8 +551,10 @@ class _ConfigReader:
 
 
 class ProjectIndex:
-    def __init__(self, summaries: Iterable[ModuleSummary], register_decorators: tuple = ()):
+    def __init__(self, summaries: Iterable[ModuleSummary], register_decorators: tuple = (), root: Optional[str] = None):
+        self.root = root  # the project root (CLI); None for one file (flake8)
         self.modules: dict = {}
+        self.namespace_modules: dict = {}  # other import names of a module -> its summary, None when ambiguous
         self.classes: dict = {}  # qualname -> ClassInfo
         self.functions: dict = {}  # qualname -> FunctionInfo
         self.custom_object_names: set = set()
@@ -549,6 +570,9 @@ class ProjectIndex:
         self.summaries.append(summary)
         self.modules[summary.module] = summary
         self.paths.add(os.path.abspath(summary.path))
+        for name in namespace_names(summary.path, summary.module, self.root):
+            known = self.namespace_modules.get(name, summary)
+            self.namespace_modules[name] = summary if known is summary else None
         for info in summary.classes:
             self.classes[info.qualname] = info
             self.by_path.setdefault(os.path.abspath(info.path), []).append(info)
@@ -562,7 +586,7 @@ class ProjectIndex:
         after each pass: its classes moved, gained methods, lost findings)."""
         path = os.path.abspath(summary.path)
         kept = [m for m in self.summaries if os.path.abspath(m.path) != path]
-        return ProjectIndex([*kept, summary], self.register_decorators)
+        return ProjectIndex([*kept, summary], self.register_decorators, self.root)
 
     # -- lookups --------------------------------------------------------------------------------
 
@@ -574,11 +598,19 @@ class ProjectIndex:
         if found is not None:
             return found
         module, _, name = qualified.rpartition(".")
-        summary = self.modules.get(module)
         seen = seen or set()
-        if summary is None or name not in summary.imports or qualified in seen:
+        if qualified in seen:
+            return None
+        if module not in self.modules and self.namespace_modules.get(module) is not None:
+            return self.find(f"{self.namespace_modules[module].module}.{name}", table, seen | {qualified})
+        summary = self.modules.get(module)
+        if summary is None or name not in summary.imports:
             return None
         return self.find(summary.imports[name], table, seen | {qualified})
+
+    def module(self, name: str) -> Optional[ModuleSummary]:
+        """The project module imported as `name`, also through namespace folders (no `__init__.py`)."""
+        return self.modules.get(name) or self.namespace_modules.get(name)
 
     def class_at(self, path: str, line: int) -> Optional[ClassInfo]:
         for info in self.classes_in(path):

@@ -24,3 +24,29 @@ def test_kl102_sees_a_registration_in_another_project_module(project):
     assert [line.split(": ")[0] for line in cli.stdout.splitlines()] == ["model.py:4:5"]
     flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "KL", "model.py"], capture_output=True, text=True)
     assert [line.split(": ")[0] for line in flake8.stdout.splitlines()] == ["model.py:3:5", "model.py:4:5"]
+
+
+def test_a_base_class_reached_through_namespace_folders(project):
+    """No `__init__.py` anywhere: `from models.base import Base` still finds the base (Python imports
+    `src/models/` as a namespace package when `src` is on the path), so the subclass is judged."""
+    (project / "src" / "models").mkdir(parents=True)
+    (project / "src" / "models" / "base.py").write_text(
+        "import keras\n@keras.saving.register_keras_serializable()\nclass Base(keras.layers.Layer):\n    pass\n"
+    )
+    (project / "src" / "models" / "blocks.py").write_text("from models.base import Base\nclass Block(Base):\n    pass\n")
+    cli = subprocess.run([os.path.join(BIN, "keras-lint"), "src/models/blocks.py"], capture_output=True, text=True)
+    assert [line.split(" ")[:2] for line in cli.stdout.splitlines()] == [["src/models/blocks.py:2:1:", "KL201"]]
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "KL", "src/models/blocks.py"], capture_output=True, text=True)
+    assert flake8.stdout == ""  # one file: the base lives elsewhere, so silent
+
+
+def test_two_modules_of_one_name_in_different_folders_are_both_seen(project):
+    """Two scripts' folders can each hold an `ops.py`: both modules are named `ops`, and a function
+    each registers under one key is still a duplicate (KL208 once looked them up by module name)."""
+    for folder in ("a", "b"):
+        (project / folder).mkdir()
+        (project / folder / "ops.py").write_text(
+            "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef scale(x):\n    return x\n"
+        )
+    cli = subprocess.run([os.path.join(BIN, "keras-lint"), "--select", "KL208", "."], capture_output=True, text=True)
+    assert [line.split(" ")[:2] for line in cli.stdout.splitlines()] == [["b/ops.py:2:1:", "KL208"]]

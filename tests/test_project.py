@@ -8,7 +8,7 @@ from keras_lint.engine import summarise_path
 from keras_lint.project import ProjectIndex, base_kind, module_name, project_root
 
 
-def index_of(tmp_path, files, register_decorators=()):
+def index_of(tmp_path, files, register_decorators=(), root=None):
     (tmp_path / "setup.cfg").write_text("[metadata]\n")
     paths = []
     for name, text in files.items():
@@ -16,7 +16,7 @@ def index_of(tmp_path, files, register_decorators=()):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
         paths.append(str(path))
-    return ProjectIndex([summarise_path(p) for p in paths], register_decorators)
+    return ProjectIndex([summarise_path(p) for p in paths], register_decorators, root)
 
 
 BASE = """
@@ -47,6 +47,32 @@ def test_cross_file_base_through_relative_and_absolute_imports(tmp_path):
     for name in ("pkg.blocks.A", "pkg.more.B", "pkg.sub.deep.C"):
         assert index.keras_kind(index.classes[name]) == "layer", name
     assert [a.name for a in index.ancestors(index.classes["pkg.sub.deep.C"])] == ["A", "Base"]
+
+
+def test_cross_file_base_through_namespace_folders(tmp_path):
+    """Folders without `__init__.py` are namespace packages: `src/models/base.py` imports as `base`
+    (beside it), `models.base` and `src.models.base`. A name two files could claim stays unresolved."""
+    index = index_of(
+        tmp_path,
+        {
+            "src/models/base.py": BASE,
+            "src/models/blocks.py": "from models.base import Base\nclass A(Base):\n    pass\n",
+            "src/models/beside.py": "from base import Base\nclass B(Base):\n    pass\n",
+            "src/train.py": "import src.models.base as m\nclass C(m.Base):\n    pass\n",
+            "src/pkg/__init__.py": "",
+            "src/pkg/layers.py": "from src.models.base import Base\nclass D(Base):\n    pass\n",
+            "x/common/shared.py": BASE,
+            "y/common/shared.py": "class Base:\n    pass\n",
+            "z/ambiguous.py": "from common.shared import Base\nclass E(Base):\n    pass\n",
+        },
+        root=str(tmp_path),
+    )
+    for name in ("blocks.A", "beside.B", "train.C", "pkg.layers.D"):
+        assert index.keras_kind(index.classes[name]) == "layer", name
+    assert index.keras_kind(index.classes["ambiguous.E"]) is None
+    assert index.module("src.models.base") is index.modules["base"]
+    assert index.module("common.shared") is None
+    assert ProjectIndex(index.summaries).module("models.base") is None  # one file (flake8): no project root
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ def key_may_be_taken(project: ProjectIndex, info: ClassInfo, key: str) -> bool:
             return True
         if _may_register(other.registration, other.name, key):
             return True
-    functions = (f for summary in project.modules.values() for f in summary.functions)
+    functions = (f for summary in project.summaries for f in summary.functions)
     return any(_may_register(f.registration, f.name, key) for f in functions)
 
 

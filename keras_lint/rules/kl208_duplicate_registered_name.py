@@ -30,7 +30,7 @@ def _registrations(project: ProjectIndex) -> tuple:
         # `by_path` and the module summaries keep every definition, also two of one name in one module
         # (the `classes` / `functions` tables keep the last of those).
         classes = [info for infos in project.by_path.values() for info in infos]
-        functions = [info for summary in project.modules.values() for info in summary.functions]
+        functions = [info for summary in project.summaries for info in summary.functions]
         for what, infos in (("class", classes), ("function", functions)):
             for info in infos:
                 reg = info.registration

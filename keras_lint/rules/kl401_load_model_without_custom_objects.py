@@ -264,8 +264,8 @@ class LoadModelWithoutCustomObjects(Rule):
             found = project.find(target)
             if found is not None:
                 imported.append(found)
-            elif target in project.modules:
-                imported += project.modules[target].classes
+            elif project.module(target) is not None:
+                imported += project.module(target).classes
         names = []
         for info in local + imported:
             kind = project.keras_kind(info)
