@@ -222,8 +222,9 @@ class MissingGetConfig(Rule):
       object the automatic config refuses (a layer, an initializer instance, an array, a function).
       Plain `str`/`int`/`float`/`bool`/`None` values are recorded automatically (measured in Keras 3
       and tf_keras; only tf.keras 2.10 and older, long unsupported, raised for any argument).
-    - Subclass of `keras.Model`: always (Keras 3 records the defaults, tf.keras 2.10 and older
-      nothing).
+    - Subclass of `keras.Model`: under Keras 3 always (it records the defaults); under Keras 2 as a
+      `Layer` (tf_keras records plain values as passed, measured; an object argument makes it save
+      an empty config that cannot be loaded).
     - Subclass of another built-in (`Dense`, `Loss`, `Metric`, `Initializer`, `Constraint`,
       `Regularizer`, `LearningRateSchedule`, ...): the arguments the base's `get_config` does not
       carry. Arguments forwarded by the same keyword (or positionally) to the built-in's
@@ -303,6 +304,9 @@ class MissingGetConfig(Rule):
         _K2 + _PLAIN,
         # Keras 3 auto-configs plain values (measured: round-trips with the value passed)
         _K3 + _PLAIN,
+        # a tf_keras Model records plain values as passed too (measured S11d; a triage false positive)
+        _K2 + "class Stack(keras.Model):\n    def __init__(self, width, depth=2):\n        super().__init__()\n"
+        "        self.blocks = [keras.layers.Dense(width) for _ in range(depth)]\n",
         _K3 + "class T(keras.layers.Layer):\n    def __init__(self, units: int, pair: tuple = (1, 2), "
         "mode: 'str | None' = None, act: 'str | Callable' = 'relu', **kwargs):\n"
         "        super().__init__(**kwargs)\n        self.units = units\n",
@@ -376,9 +380,10 @@ class MissingGetConfig(Rule):
             3, 1, "Keras 2: `Wrap` has no get_config",
         ),
         Invalid(
-            "from keras.engine.training import Model\n\nclass Net(Model):\n    def __init__(self, units=3):\n"
-            "        super().__init__()\n        self.units = units\n",
-            3, 1, "Keras 2",
+            "from keras.engine.training import Model\n\nclass Net(Model):\n    def __init__(self, head):\n"
+            "        super().__init__()\n        self.head = head\n\n    def call(self, x):\n"
+            "        return self.head(x)\n",
+            3, 1, "Keras 2: `keras.Model` subclass `Net` has no get_config and its automatic config refuses `head`",
         ),
         # a built-in base's get_config does not carry the added argument (both majors)
         Invalid(
@@ -514,11 +519,12 @@ class MissingGetConfig(Rule):
 
         if path_matches(base, *LAYER_BASES) or path_matches(base, *MODEL_BASES):
             is_model = path_matches(base, *MODEL_BASES)
-            if is_model:
+            if is_model and keras3:
                 if lost:
-                    message = self.model_message(info, lost) if keras3 else self.keras2_message(info, lost)
-                    self.report(node, message, self._fix(node, init, info, base, lost))
+                    self.report(node, self.model_message(info, lost), self._fix(node, init, info, base, lost))
                 return
+            # A Layer, or a Keras 2 Model: the automatic config records plain values as passed (measured:
+            # S4; tf_keras S11d), so only an argument it refuses breaks saving.
             evidence = _NonJson(self, info)
             signature = _init_params(init)
             reasons = []
@@ -527,7 +533,15 @@ class MissingGetConfig(Rule):
                     why = evidence.why(signature[param.name], init)
                     if why:
                         reasons.append(f"`{param.name}` ({why})")
-            if reasons:
+            if reasons and is_model:  # Keras 2 (measured, S11c)
+                self.report(
+                    node,
+                    f"Keras 2: `keras.Model` subclass `{info.name}` has no get_config and its automatic config refuses "
+                    f"{', '.join(reasons)}, which is not a plain value: tf.keras saves an empty config (a warning at "
+                    "save) and load_model fails `TypeError: Unable to revive model from config`; "
+                    "add get_config (and from_config)",
+                )
+            elif reasons:
                 self.report(
                     node,
                     f"Keras {self.context.keras_major}: `{info.name}` has no get_config and its automatic config refuses "
@@ -614,13 +628,4 @@ class MissingGetConfig(Rule):
             f"Keras 3: `keras.Model` subclass `{info.name}` has no get_config, so Keras records the default of "
             f"{names}, not the value passed: the model is rebuilt with the default on load and its weights "
             "fail to load; add get_config"
-        )
-
-    @staticmethod
-    def keras2_message(info: ClassInfo, lost: list) -> str:
-        names = ", ".join(f"`{p.name}`" for p in lost)
-        return (
-            f"Keras 2: `keras.Model` subclass `{info.name}` takes {names} but has no get_config: tf.keras "
-            "2.10 and older save an empty config, so load_model cannot pass them back (required: TypeError, "
-            "defaulted: they come back as defaults); add get_config"
         )
