@@ -278,12 +278,17 @@ class _Summariser:
     # -- registration ---------------------------------------------------------------------------
 
     def registration(self, node) -> Optional[Registration]:
-        for decorator in node.decorator_list:
+        for written in node.decorator_list:
+            decorator, line = written, written.lineno
+            if isinstance(written, ast.Name):  # `register = register_keras_serializable(package=...)`, `@register`
+                binding = self.names.binding(written.id, line)
+                if binding is not None and binding.kind == "other" and isinstance(binding.node, ast.Call):
+                    decorator, line = binding.node, binding.line
             called = isinstance(decorator, ast.Call)
             target = decorator.func if called else decorator
-            if not self.is_keras(target, decorator.lineno, *REGISTER_FUNCTIONS[:2]):
+            if not self.is_keras(target, line, *REGISTER_FUNCTIONS[:2]):
                 continue
-            reg = Registration(decorator.lineno, decorator.col_offset + 1, called)
+            reg = Registration(written.lineno, written.col_offset + 1, called)
             if called:
                 args = {i: a for i, a in enumerate(decorator.args)}
                 args.update({k.arg: k.value for k in decorator.keywords if k.arg})

@@ -134,6 +134,9 @@ def test_registration_in_every_form(tmp_path):
                 keras.saving.get_custom_objects().update(M=M)
                 class N(keras.layers.Layer): pass
                 reg(N)  # no call of the decorator: registers nothing (KL209's mistake, bare)
+                register = keras.saving.register_keras_serializable(package="r")
+                @register
+                class O(keras.layers.Layer): pass
             """,
             "export.py": """
                 import keras
@@ -154,7 +157,8 @@ def test_registration_in_every_form(tmp_path):
         register_decorators=("company.export",),
     )
     registered = {name for name, info in index.classes.items() if index.is_registered(info)}
-    assert registered == {f"m.{c}" for c in "ABCDEFGHJKLM"}
+    assert registered == {f"m.{c}" for c in "ABCDEFGHJKLMO"}
+    assert index.classes["m.O"].registration.key("O") == "r>O"
     assert index.classes["m.C"].registration.key("C") == "q>Named"
     assert index.classes["m.A"].registration.key("A") == "p>A"
     assert index.classes["m.B"].registration.key("B") == "Custom>B"

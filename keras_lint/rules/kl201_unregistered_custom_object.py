@@ -77,8 +77,10 @@ class UnregisteredCustomObject(Rule):
     the project, of `Layer` (or a built-in layer such as `Dense`), `Model`/`Sequential`, `Loss`,
     `Metric`, `Initializer`, `Regularizer`, `Constraint`, `LearningRateSchedule` or `Optimizer` --
     that is registered nowhere: no `@register_keras_serializable(...)` in any spelling
-    (`keras.saving`, `keras.utils`, `tf.keras.utils`, `tf_keras.utils`, aliased), no
-    `get_custom_objects()["X"] = X` or `.update({...})` anywhere in the project, and no project
+    (`keras.saving`, `keras.utils`, `tf.keras.utils`, `tf_keras.utils`, aliased, made once as
+    `register = register_keras_serializable(package=...)` and applied as `@register`, or applied by
+    hand as `X = register_keras_serializable(...)(X)`), no `get_custom_objects()["X"] = X` or
+    `.update({...})` anywhere in the project, and no project
     decorator whose body registers (Keras's `keras_export`, KerasHub's `keras_hub_export`, or the
     decorators named in the `register-decorators` option). Classes not provably Keras (a local
     `class Layer`, a `torch.nn.Module`, a Keras `Callback`) are left alone, and so are the classes
@@ -140,6 +142,9 @@ class UnregisteredCustomObject(Rule):
         "import keras\nclass A(keras.layers.Layer):\n    pass\nA = keras.saving.register_keras_serializable('p')(A)\n",
         "import keras\nclass A(keras.layers.Layer):\n    pass\nCUSTOM = {'A': A}\n"
         "keras.saving.get_custom_objects().update(CUSTOM)\n",
+        # the decorator made once and applied by name (a triage false positive)
+        "import keras\nregister = keras.saving.register_keras_serializable(package='p')\n\n@register\n"
+        "class A(keras.layers.Layer):\n    pass\n",
         # registered in every spelling
         "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass A(keras.layers.Layer):\n    pass\n",
         "import keras\n@keras.utils.register_keras_serializable()\nclass A(keras.Model):\n    pass\n",
