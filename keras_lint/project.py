@@ -51,6 +51,8 @@ REGISTER_FUNCTIONS = (
     "api_export.keras_export",  # Keras's own sources: registers every class it exports
 )
 GET_CUSTOM_OBJECTS = ("saving.get_custom_objects", "utils.get_custom_objects")
+# Roots of bases that make a class provably not a Keras layer or model (test cases, ABCs, plain objects).
+NON_KERAS_BASE_ROOTS = ("object", "abc", "unittest", "absl", "parameterized", "typing", "enum", "collections")
 SERIALIZE_FUNCTIONS = ("serialize_keras_object", "serialize")
 
 
@@ -641,6 +643,28 @@ class ProjectIndex:
                 if kind:
                     return kind
         return None
+
+    def may_be_keras(self, info: ClassInfo, seen: frozenset = frozenset()) -> bool:
+        """Could the class be a Keras layer or model? False only when every base is provably something
+        else (a plain object, a test case, a Keras class that is neither, a project class of those)."""
+        if info.qualname in seen:
+            return False
+        seen = seen | {info.qualname}
+        for base in info.bases:
+            if base is None:
+                return True
+            if keras_path(base) is not None:
+                if base_kind(base) is not None:
+                    return True
+                continue  # a Keras class that is not a layer/model (a TestCase, a Callback)
+            parent = self.find(base)
+            if parent is not None:
+                if self.may_be_keras(parent, seen):
+                    return True
+                continue
+            if base.split(".")[0] not in NON_KERAS_BASE_ROOTS:
+                return True
+        return False
 
     def ancestors(self, info: ClassInfo) -> list:
         """Project ancestors, nearest first (depth-first over bases, each once)."""

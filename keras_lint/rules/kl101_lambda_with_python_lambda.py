@@ -89,6 +89,10 @@ class LambdaWithPythonLambda(SiteTracker, Rule):
         "class Lambda:\n    pass\nLambda(lambda t: t)\n",
         "import mylib\nmylib.Lambda(lambda t: t)\n",
         "def build(layers):\n    return layers.Lambda(lambda t: t)\nfrom keras import layers\n",
+        # a sub-layer of a custom layer: Keras saves Block's config, Block's code builds the Lambda again
+        # (a triage false positive; measured: loads with the default safe_mode)
+        "import keras\nclass Block(keras.layers.Layer):\n    def build(self, shape):\n"
+        "        self.inner = keras.layers.Lambda(lambda t: t * 2)\n",
         # What the fix writes: a registered Layer subclass instead of the Lambda.
         "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass Scaled(keras.layers.Layer):\n"
         "    def call(self, t):\n        return t * 2\ny = Scaled(name='scaled')(x)\n",
@@ -309,10 +313,10 @@ class LambdaWithPythonLambda(SiteTracker, Rule):
             'import keras\n'
             '\n'
             '\n'
-            'class Block(keras.layers.Layer):\n'
-            '    def build(self, shape):\n'
-            '        self.inner = keras.layers.Lambda(lambda t: t * self.scale)\n'
-        ), 6, 22, 'no automatic fix: the lambda reads `self`'),
+            'class Builder:\n'
+            '    def head(self, x):\n'
+            '        return keras.layers.Lambda(lambda t: t * self.scale)(x)\n'
+        ), 6, 16, 'no automatic fix: the lambda reads `self`'),
         Invalid((
             'import keras\n'
             '\n'
@@ -324,6 +328,8 @@ class LambdaWithPythonLambda(SiteTracker, Rule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
+        if self.inside_keras_class():
+            return  # a sub-layer of a custom layer/model: built again by its code on load
         wrapped = []
         for parameter in ("function", "output_shape", "mask"):
             value = lambda_layer_function(self, node, parameter)

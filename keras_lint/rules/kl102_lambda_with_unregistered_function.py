@@ -124,6 +124,9 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
         "import keras\ndef build(fn):\n    return keras.layers.Lambda(fn)\n",
         "import keras\nkeras.layers.Lambda(make_fn())\n",
         "import mylib\ndef f(t):\n    return t\nmylib.Lambda(f)\n",
+        # a sub-layer of a custom model, built again by its code on load (a triage false positive)
+        "import keras\ndef f(t):\n    return t\nclass Net(keras.Model):\n    def __init__(self, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.head = keras.layers.Lambda(f)\n",
         "import keras\nkeras.layers.Lambda(keras.ops.relu)\n",  # reloads as the equal built-in `relu`
         # What the fix for an imported function writes: a registered Layer subclass calling it.
         "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass Sum(keras.layers.Layer):\n"
@@ -255,6 +258,8 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
         function = lambda_layer_function(self, node)
         if function is None:
             return
+        if self.inside_keras_class():
+            return  # a sub-layer of a custom layer/model: built again by its code on load
         found = self._problem(function)
         if found is None:
             return

@@ -40,8 +40,6 @@ LAYER_KEYWORD_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
 COMPILE_KEYWORDS = ("loss", "metrics", "weighted_metrics")
 COMPILE_MARKERS = ("loss", "optimizer", "metrics")  # keywords that make `<x>.compile(...)` Keras's
 NOT_LAYERS = ("Input", "InputSpec")
-# Bases of classes that are provably not Keras layers or models (test cases, ABCs, plain objects).
-NON_KERAS_BASE_ROOTS = ("object", "abc", "unittest", "absl", "parameterized", "typing", "enum", "collections")
 
 
 @dataclasses.dataclass
@@ -69,7 +67,7 @@ class CallSites:
             node, in_keras_class = stack.pop()
             if isinstance(node, ast.ClassDef) and node.bases and not in_keras_class:
                 info = context.project.class_at(context.path, node.lineno)
-                in_keras_class = info is None or not _provably_not_keras(context.project, info, set())
+                in_keras_class = info is None or context.project.may_be_keras(info)
             if isinstance(node, ast.Call):
                 keywords = [k for k in node.keywords if k.arg and _might_be_unsaveable(k.value, context.names)]
                 func = node.func
@@ -211,7 +209,7 @@ class CallSites:
         info = self.context.project.class_at(self.context.path, self.line_of(node))
         if info is None:
             return True  # a nested class with bases: unknown
-        return not _provably_not_keras(self.context.project, info, set())
+        return self.context.project.may_be_keras(info)
 
     # -- name resolution ----------------------------------------------------------------------------
 
@@ -357,27 +355,6 @@ def _reaches_config(project, info, keyword: str) -> bool:
         return False
     bases = [p for p in project.keras_bases(info) if p]
     return bool(bases) and all(p.split(".")[0] == "layers" and p.split(".")[-1] not in ("Layer",) for p in bases)
-
-
-def _provably_not_keras(project, info, seen: set) -> bool:
-    if info.qualname in seen:
-        return True
-    seen = seen | {info.qualname}
-    for base in info.bases:
-        if base is None:
-            return False
-        if keras_path(base) is not None:
-            if base_kind(base) is not None:
-                return False
-            continue  # a Keras class that is not a layer/model (a TestCase, a Callback)
-        parent = project.find(base)
-        if parent is not None:
-            if not _provably_not_keras(project, parent, seen):
-                return False
-            continue
-        if base.split(".")[0] not in NON_KERAS_BASE_ROOTS:
-            return False
-    return True
 
 
 def qualify(names: KerasNames, module: str, path: str, name: Optional[str], line: int) -> Optional[str]:

@@ -142,6 +142,7 @@ class SiteTracker:
         self._functions: list = []  # names of the enclosing defs
         self._assignments: list = []  # enclosing `x = ...` statements
         self._bound: list = []  # names bound by enclosing lambdas and comprehensions
+        self._classes: list = []  # enclosing class statements
 
     def site_of(self, call: cst.Call) -> Site:
         target = None
@@ -152,6 +153,24 @@ class SiteTracker:
                 target = _last_name(assignment.targets[0].target)
         function = self._functions[-1] if self._functions else None
         return Site(target, function, frozenset().union(*self._bound))
+
+    def inside_keras_class(self) -> bool:
+        """Is the node in the code of a class that may be a Keras layer or model? A Lambda built
+        there is a sub-layer: Keras saves the class's own config and its code builds the Lambda
+        again on load, so the Lambda is never serialized (measured, triage)."""
+        project = self.context.project
+        for node in self._classes:
+            if node.bases:
+                info = project.class_at(self.context.path, self.line_of(node))
+                if info is None or project.may_be_keras(info):
+                    return True  # a nested class, unknown to the index: may be one
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._functions.append(node.name.value)
