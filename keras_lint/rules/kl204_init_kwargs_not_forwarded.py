@@ -213,6 +213,10 @@ def config_keys(
         return None
     if functional:
         return base_keys, True, "auto"  # built as a Functional model: its get_config writes name (measured)
+    if kind == "model" and any(not p.has_default for p in init.own_params):
+        # A Model's automatic config is made of its defaults: with a required argument there is none,
+        # and model.save already raises NotImplementedError (measured S11a; KL202 reports it).
+        return None
     # Keras 3 (Operation.get_config) keeps `name` only if __init__ takes `name` or `**kwargs`.
     keep_name = "name" in accepted(init) or any(p.kind == "var_keyword" and p.name == "kwargs" for p in init.params)
     return tuple(k for k in base_keys if k != "name" or keep_name), True, "auto"
@@ -243,8 +247,12 @@ def next_init_takes(project: ProjectIndex, info: ClassInfo, key: str) -> Optiona
     if found is None:
         return None
     for cls in found[0][1:]:
-        if cls.init is not None:
-            return cls.init.accepts_kwargs or key in accepted(cls.init)
+        if cls.init is None:
+            continue
+        if key in accepted(cls.init):
+            return True
+        if not cls.init.forwards_kwargs:
+            return False  # refused, or kept by that class's own **kwargs: it never reaches Keras
     return True  # Keras's own base class takes its own arguments
 
 
@@ -473,6 +481,10 @@ class InitKwargsNotForwarded(Rule):
     them on to `super().__init__`. Silent when get_config builds its dict alone without those
     keys (the config then holds none of them), when a project class defines `from_config`, when
     the class inherits its `__init__`, and when a base outside the project could change either.
+    Also silent for a Keras 3 `Model` subclass with a required argument and no get_config (there is
+    no automatic config: saving fails first, KL202), for a key the `super().__init__` call sets
+    itself (`reduction=Reduction.NONE`: swallowing the caller's is the point), and for a key a
+    project parent would keep in its own `**kwargs` instead of handing it to Keras.
 
     ## Why is this bad?
     Loading calls `cls(**config)`. A config built on `super().get_config()`, a built-in base's
@@ -533,6 +545,18 @@ class InitKwargsNotForwarded(Rule):
     fix = "safe"  # adding **kwargs; handing on **kwargs that were swallowed is unsafe
 
     VALID = [
+        # a Model with a required argument and no get_config: Keras 3 has no automatic config to load
+        # from, model.save raises (KL202 reports it); a triage false positive
+        "import keras\nclass Stack(keras.Model):\n    def __init__(self, width):\n        super().__init__()\n"
+        "        self.dense = keras.layers.Dense(width)\n",
+        # a parent that keeps its **kwargs for itself, and a key the class sets on purpose: loading passes
+        # `reduction` back and it must be swallowed (forwarding it raises "multiple values"); triage
+        "import keras\nclass FnLoss(keras.losses.Loss):\n"
+        "    def __init__(self, fn, reduction='sum_over_batch_size', name=None, **kwargs):\n"
+        "        super().__init__(reduction=reduction, name=name)\n        self.fn = fn\n        self.fn_kwargs = kwargs\n"
+        "    def call(self, y_true, y_pred):\n        return self.fn(y_true, y_pred, **self.fn_kwargs)\n"
+        "class ScaledMSE(FnLoss):\n    def __init__(self, scale=1.0, name=None, **kwargs):\n"
+        "        super().__init__(keras.losses.mean_squared_error, reduction='sum', name=name)\n",
         # the fix
         "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
         "        super().__init__(**kwargs)\n        self.units = units\n"
@@ -847,8 +871,11 @@ class InitKwargsNotForwarded(Rule):
         swallowed = []
         if kwargs is not None and not init.forwards_kwargs and not uses_of_kwargs(definition, kwargs, base_keys):
             swallowed = [k for k in base_keys if k not in own]
+        call = super_init_call(definition)
+        fixed = {a.keyword.value for a in call.args if a.keyword is not None} if call is not None else set()
         unused = [k for k in unused if next_init_takes(project, info, k)]
-        swallowed = [k for k in swallowed if next_init_takes(project, info, k)]
+        # a key the class sets itself (`reduction=Reduction.NONE`) is swallowed on purpose
+        swallowed = [k for k in swallowed if k not in fixed and next_init_takes(project, info, k)]
         if "trainable" in unused + swallowed and not holds_trainable_weights(self, node, info):
             # no weights (that we can see): `trainable` changes nothing
             unused = [k for k in unused if k != "trainable"]
