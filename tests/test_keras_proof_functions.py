@@ -18,14 +18,17 @@ factory imported from another module of the project is judged by its definition 
 """
 
 import ast
+import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import BIN
 from keras_lint.engine import lint_path
+from keras_lint.rules.kl102_lambda_with_unregistered_function import KERAS_BUILTIN_FUNCTION_NAMES
 from keras_lint.settings import Settings
 from keras_roundtrip import load_in_fresh_process
 
@@ -217,3 +220,26 @@ def test_registered_factory_in_another_module(project):
     result = run_cli(project, "-j", "1", "pkg")
     assert ("13", "KL303") in rows(result.stdout), result.stdout
     assert ("12", "KL301") in rows(result.stdout), result.stdout
+
+
+@pytest.mark.keras
+def test_the_builtin_function_names_are_what_keras_finds_on_load():
+    """KL102/KL301/KL303 treat a bare function name as reloadable only if Keras 3's loader finds it:
+    a function (not a class) exported as `keras.<module>.<name>` for a module in BUILTIN_MODULES.
+    `identity`, `swish`, `l2`, `zeros` once were in the set and fail with "Could not locate function"."""
+    script = (
+        "import inspect, json\n"
+        "import keras\n"
+        "from keras.src import api_export\n"
+        "from keras.src.saving import serialization_lib\n"
+        "found = set()\n"
+        "for name, obj in api_export.REGISTERED_NAMES_TO_OBJS.items():\n"
+        "    parts = name.split('.')\n"
+        "    if len(parts) == 3 and parts[0] == 'keras' and parts[1] in serialization_lib.BUILTIN_MODULES"
+        " and not inspect.isclass(obj):\n"
+        "        found.add(parts[2])\n"
+        "print(json.dumps(sorted(found)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    exported = set(json.loads(result.stdout.splitlines()[-1])) - {"get", "serialize", "deserialize"}  # the modules' own helpers
+    assert exported == KERAS_BUILTIN_FUNCTION_NAMES

@@ -11,21 +11,30 @@ from .lambda_rewrite import SiteTracker, rewrite_function
 
 # A saved function is stored by bare name; Keras 3 finds it on load only if that name is one of its
 # built-ins in activations, losses, metrics, initializers, ... (serialization_lib.BUILTIN_MODULES),
-# measured with `Lambda(keras.activations.relu)` (loads) and `Lambda(keras.ops.sum)` (does not).
+# measured with `Lambda(keras.activations.relu)` (loads) and `Lambda(keras.ops.sum)` (does not). Only
+# names exported as functions count: `identity`, `swish`, `l2`, `zeros`, ... do not resolve on load
+# (tests/test_keras_proof_functions.py asks Keras's own lookup for every name).
 KERAS_BUILTIN_FUNCTION_NAMES = frozenset(
     """binary_accuracy binary_crossentropy binary_focal_crossentropy categorical_accuracy
     categorical_crossentropy categorical_focal_crossentropy categorical_generalized_cross_entropy
-    categorical_hinge celu circle concordance_correlation constant cosine_similarity ctc dice elu
-    exponential gelu glorot_normal glorot_uniform glu hard_shrink hard_sigmoid hard_silu hard_swish
-    hard_tanh he_normal he_uniform hinge huber identity kl_divergence l1 l1_l2 l2 leaky_relu
-    lecun_normal lecun_uniform linear log_cosh log_sigmoid log_softmax max_norm mean_absolute_error
-    mean_absolute_percentage_error mean_squared_error mean_squared_logarithmic_error min_max_norm mish
-    non_neg ones orthogonal orthogonal_regularizer pearson_correlation poisson random_normal
-    random_uniform relu relu6 selu sigmoid silu soft_shrink softmax softplus softsign
+    categorical_hinge celu circle concordance_correlation cosine_similarity ctc dice elu
+    exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_tanh hinge huber kl_divergence
+    leaky_relu linear log_cosh log_sigmoid log_softmax mean_absolute_error
+    mean_absolute_percentage_error mean_squared_error mean_squared_logarithmic_error mish
+    pearson_correlation poisson relu relu6 selu sigmoid silu soft_shrink softmax softplus softsign
     sparse_categorical_accuracy sparse_categorical_crossentropy sparse_plus sparse_sigmoid
-    sparse_top_k_categorical_accuracy sparsemax squared_hinge squareplus stft swish tanh tanh_shrink
-    threshold top_k_categorical_accuracy truncated_normal tversky unit_norm variance_scaling zeros""".split()
+    sparse_top_k_categorical_accuracy sparsemax squared_hinge squareplus tanh tanh_shrink threshold
+    top_k_categorical_accuracy tversky""".split()
 )
+# Names the modules' own `get()` lookups know (snake_case aliases of classes such as `orthogonal`,
+# `l2`, `zeros`; `swish`) that the bare-function lookup above does not find: KL301 judges layer and
+# compile keywords, which go through those lookups.
+KERAS_MODULE_ONLY_NAMES = frozenset(
+    """constant glorot_normal glorot_uniform hard_swish he_normal he_uniform identity l1 l1_l2 l2
+    lecun_normal lecun_uniform max_norm min_max_norm non_neg ones orthogonal orthogonal_regularizer
+    random_normal random_uniform stft swish truncated_normal unit_norm variance_scaling zeros""".split()
+)
+KERAS_KEYWORD_NAMES = KERAS_BUILTIN_FUNCTION_NAMES | KERAS_MODULE_ONLY_NAMES
 # Functions outside those modules whose bare name reloads as a Keras built-in that computes the same
 # (measured: equal outputs after save/load). `keras.ops.gelu` is NOT here: it reloads as
 # `keras.activations.gelu`, whose `approximate` default differs -- outputs silently change.
@@ -63,8 +72,10 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
     loader cannot find it, not even when the loading script defines or imports the same function:
     `TypeError: Could not locate function 'my_fn'. Make sure custom classes and functions are
     decorated with @keras.saving.register_keras_serializable().` Only `custom_objects=` or a
-    registration made when the model was saved work. tf_keras `.keras` files treat it as a lambda
-    and refuse it without `safe_mode=False`.
+    registration made when the model was saved work. Keras 2 (tf_keras) saves any Python function
+    as bytecode, as it saves a lambda: `.keras` files refuse it without `safe_mode=False`, however
+    it is registered, and `.h5` files tie it to the Python version (the message says so; there the
+    registration fix is not offered, the Layer subclass one is).
 
     ## Example
     ```python
@@ -140,6 +151,9 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
         ),
         Invalid("import keras\ndef build():\n    def f(t):\n        return t\n    return keras.layers.Lambda(f)\n", 5, 12, "nested"),
         Invalid("import keras\nclass B:\n    def build(self):\n        return keras.layers.Lambda(self.f)\n", 4, 16, "method"),
+        # Keras 2 saves the function as bytecode: registering would not help, so no registration fix
+        Invalid("import tf_keras\ndef f(t):\n    return t\ntf_keras.layers.Lambda(f)\n", 4, 1,
+                "Keras 2 saves it as Python bytecode, as it saves a lambda"),
         Invalid("import keras\nfrom mylib import f\nkeras.layers.Lambda(function=f)\n", 3, 1,
                 "imported function `f`: Keras saves only its name and cannot find it on load (\"Could not locate "
                 "function\"); register it where it is defined, or call it from a registered Layer subclass "
@@ -264,7 +278,15 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
         if found is None:
             return
         kind, problem, qualified = found
-        if kind == "silently different":
+        keras2 = self.context.keras_major == 2
+        if keras2:
+            # tf_keras saves every Python function as bytecode, as it saves a lambda (measured, S2)
+            message = (
+                f"Lambda layer wraps {problem or f'`{dotted(function)}`'}: Keras 2 saves it as Python bytecode, as "
+                "it saves a lambda: `.keras` files refuse to load it (registering it does not help) and `.h5` "
+                "ties it to this Python version; call it from a registered Layer subclass"
+            )
+        elif kind == "silently different":
             name = dotted(function).rsplit(".", 1)[-1]
             message = (
                 f"Lambda layer wraps `{dotted(function)}`: Keras saves only the name `{name}`, which reloads as "
@@ -281,7 +303,7 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
                 f"(\"Could not locate function\"); {advice}"
             )
         if kind == "local":
-            self.report(node, message, self._fix(function))
+            self.report(node, message, None if keras2 else self._fix(function))
             return
         fix, note = self._wrap(node, dotted(function), qualified)
         self.report(node, f"{message} ({note})" if note else message, fix)

@@ -26,11 +26,11 @@ from typing import Optional
 import libcst as cst
 
 from ..names import KerasNames, dotted_name, keras_path
-from ..project import GET_CUSTOM_OBJECTS, FunctionInfo, base_kind, module_name
+from ..project import GET_CUSTOM_OBJECTS, FunctionInfo, module_name
 from ..project import qualify as qualify_in_project
 from .base import Invalid, Rule, argument, dotted
 from .helpers import is_registration
-from .kl102_lambda_with_unregistered_function import KERAS_BUILTIN_FUNCTION_NAMES
+from .kl102_lambda_with_unregistered_function import KERAS_KEYWORD_NAMES
 
 # Keyword arguments as Black and PEP 8 write them (`loss=`), so that docstrings and attribute names
 # do not send statements to LibCST; `Activation` also finds local aliases of the layer.
@@ -682,7 +682,7 @@ def silently_swapped(name: str, keyword: str) -> bool:
     """Is a function saved by this bare name loaded back as Keras's own function of that name?
     Measured for `activation=` (`mish`) and `loss=` (`huber`); an initializer named `orthogonal`
     fails instead ("Expected 'config' to be a dict for Orthogonal")."""
-    return name in KERAS_BUILTIN_FUNCTION_NAMES and not keyword.endswith(LAYER_KEYWORD_SUFFIXES)
+    return name in KERAS_KEYWORD_NAMES and not keyword.endswith(LAYER_KEYWORD_SUFFIXES)
 
 
 def load_failure(name: str, keyword: str) -> str:
@@ -691,7 +691,7 @@ def load_failure(name: str, keyword: str) -> str:
         return f"the load silently uses Keras's built-in `{name}` instead"
     if keyword.endswith(LAYER_KEYWORD_SUFFIXES):
         kind = keyword.rsplit("_", 1)[-1]
-        if name in KERAS_BUILTIN_FUNCTION_NAMES:
+        if name in KERAS_KEYWORD_NAMES:
             return f"the load fails: `{name}` names a Keras built-in {kind}, not this function"
         return f"the load fails (\"Could not interpret {kind} identifier: {{... 'config': '{name}' ...}}\")"
     return f"the load fails (\"Could not locate function '{name}'\")"

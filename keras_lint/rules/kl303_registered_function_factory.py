@@ -4,7 +4,7 @@ import libcst as cst
 
 from .base import Invalid, Rule, dotted
 from .helpers import is_registration
-from .kl102_lambda_with_unregistered_function import KERAS_BUILTIN_FUNCTION_NAMES
+from .kl102_lambda_with_unregistered_function import KERAS_KEYWORD_NAMES
 
 
 class RegisteredFunctionFactory(Rule):
@@ -119,7 +119,7 @@ class RegisteredFunctionFactory(Rule):
                 "Keras saves it as bytecode that a default load refuses (in compile(): \"Requested the "
                 "deserialization of a Python lambda\") or cannot read back (in a layer)"
             )
-        elif returned in KERAS_BUILTIN_FUNCTION_NAMES:
+        elif returned in KERAS_KEYWORD_NAMES:
             consequence = (
                 f"Keras saves only the name `{returned}`, which is also a Keras built-in: a load silently "
                 f"resolves it to Keras's `{returned}` (or fails, for an initializer)"
