@@ -139,13 +139,19 @@ def supplied_by_subclasses(rule: Rule, info: ClassInfo, key: str, seen: frozense
     it supplies it itself (Conv's `rank`, given as a constant by Conv2D), carries it in its own
     config, or passes it on from a base of its own of the same kind; at least one does. Then the
     base is not built directly. A subclass without an `__init__` of its own builds the base as it is
-    (the base may be concrete); one that neither takes nor gives the argument says nothing."""
+    (the base may be concrete), unless it is itself such a base for subclasses of its own; one that
+    neither takes nor gives the argument says nothing."""
     children = subclasses(rule.context.project, info)
     seen = seen | {info.qualname}
     evidence = False
     for child in children:
-        if child.init is None or child.qualname in seen:
+        if child.qualname in seen:
             return False
+        if child.init is None:  # `class Plain(Base): pass` between the base and the classes that supply it
+            if not supplied_by_subclasses(rule, child, key, seen):
+                return False
+            evidence = True
+            continue
         if passes_explicitly(rule, child, key, info):
             evidence = True
         elif key in {p.name for p in child.init.own_params}:
@@ -511,6 +517,13 @@ class GetConfigMissingInitArgument(Rule):
         "        super().__init__(**kwargs)\n        self.rank, self.filters = rank, filters\n\n"
         "    def get_config(self):\n        return {**super().get_config(), 'filters': self.filters}\n\n\n"
         "class Conv2(Conv):\n    def __init__(self, filters, **kwargs):\n"
+        "        super().__init__(rank=2, filters=filters, **kwargs)\n",
+        # ... also through a middle class without an `__init__` (a triage false positive in tf-addons)
+        _HEAD + "class Conv(keras.layers.Layer):\n    def __init__(self, rank, filters, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.rank, self.filters = rank, filters\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'filters': self.filters}\n\n\n"
+        "class Plain(Conv):\n    pass\n\n\n"
+        "class Conv2(Plain):\n    def __init__(self, filters, **kwargs):\n"
         "        super().__init__(rank=2, filters=filters, **kwargs)\n",
         # an abstract base: the subclass that uses `factor` carries it, the other ignores it
         _HEAD + "class Aug(keras.layers.Layer):\n    def __init__(self, factor=None, **kwargs):\n"
