@@ -304,6 +304,9 @@ class MissingGetConfig(Rule):
         _K2 + _PLAIN,
         # Keras 3 auto-configs plain values (measured: round-trips with the value passed)
         _K3 + _PLAIN,
+        # AbstractRNNCell keeps Layer's get_config: its subclasses get the automatic config (measured, triage)
+        _K2 + "class Cell(keras.layers.AbstractRNNCell):\n    def __init__(self, units, gain=1.0, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.units, self.gain = units, gain\n",
         # a tf_keras Model records plain values as passed too (measured S11d; a triage false positive)
         _K2 + "class Stack(keras.Model):\n    def __init__(self, width, depth=2):\n        super().__init__()\n"
         "        self.blocks = [keras.layers.Dense(width) for _ in range(depth)]\n",

@@ -29,7 +29,8 @@ from .helpers import method, names_read
 EXEMPT_PARAMS = frozenset({"name", "trainable", "dtype", "weights"})  # weights: initial values, loaded from the file
 # Keras's own Layer/Model: the keys their get_config writes (Keras 3 and tf_keras).
 LAYER_CONFIG_KEYS = frozenset({"name", "trainable", "dtype", "activity_regularizer"})
-LAYER_BASES = CUSTOM_OBJECT_BASES["layer"]  # Keras's plain Layer
+# Keras's plain Layer, and built-ins that keep its get_config (their subclasses get the automatic config)
+LAYER_BASES = (*CUSTOM_OBJECT_BASES["layer"], "layers.AbstractRNNCell")
 MODEL_BASES = ("Model", "models.Model", "engine.training.Model")  # Keras's plain Model
 
 
