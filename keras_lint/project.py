@@ -51,8 +51,11 @@ REGISTER_FUNCTIONS = (
     "api_export.keras_export",  # Keras's own sources: registers every class it exports
 )
 GET_CUSTOM_OBJECTS = ("saving.get_custom_objects", "utils.get_custom_objects")
-# Roots of bases that make a class provably not a Keras layer or model (test cases, ABCs, plain objects).
-NON_KERAS_BASE_ROOTS = ("object", "abc", "unittest", "absl", "parameterized", "typing", "enum", "collections")
+# Roots of bases that make a class provably not a Keras layer or model (test cases, ABCs, plain objects;
+# TensorFlow's own classes such as tf.test.TestCase and tf.Module, once its Keras paths are set apart).
+NON_KERAS_BASE_ROOTS = (
+    "object", "abc", "unittest", "absl", "parameterized", "typing", "enum", "collections", "tensorflow",
+)
 SERIALIZE_FUNCTIONS = ("serialize_keras_object", "serialize")
 
 

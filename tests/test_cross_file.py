@@ -50,3 +50,20 @@ def test_two_modules_of_one_name_in_different_folders_are_both_seen(project):
         )
     cli = subprocess.run([os.path.join(BIN, "keras-lint"), "--select", "KL208", "."], capture_output=True, text=True)
     assert [line.split(" ")[:2] for line in cli.stdout.splitlines()] == [["b/ops.py:2:1:", "KL208"]]
+
+
+def test_a_lambda_in_a_test_case_whose_base_lives_in_another_file(project):
+    """The class around a Lambda decides whether it is saved: in a Keras layer it is a sub-layer
+    (never saved); in a test case it builds a model that is. The CLI resolves the base in the other
+    file, with only KL101 selected too; flake8 cannot, so it stays silent."""
+    (project / "testing.py").write_text("import tensorflow as tf\nclass KerasTestCase(tf.test.TestCase):\n    pass\n")
+    (project / "model_test.py").write_text(
+        "import keras\nfrom testing import KerasTestCase\n"
+        "class ModelTest(KerasTestCase):\n    def test_model(self):\n"
+        "        return keras.Sequential([keras.layers.Lambda(lambda t: t * 2)])\n"
+    )
+    for select in ("KL", "KL101"):
+        cli = subprocess.run([os.path.join(BIN, "keras-lint"), "--select", select, "model_test.py"], capture_output=True, text=True)
+        assert [line.split(" ")[:2] for line in cli.stdout.splitlines()] == [["model_test.py:5:34:", "KL101"]], select
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "KL", "model_test.py"], capture_output=True, text=True)
+    assert flake8.stdout == ""

@@ -280,3 +280,22 @@ def test_attribute_stores_count_every_store_in_every_method(tmp_path):
     }
     (b,) = index.classes_in(str(tmp_path / "dynamic.py"))
     assert b.attribute_stores == {"*": (None,)}
+
+
+@pytest.mark.parametrize(
+    "source, may_be",
+    [
+        ("import keras\nclass X(keras.layers.Layer): pass\n", True),
+        ("from elsewhere import Base\nclass X(Base): pass\n", True),  # unknown: may be
+        ("import tensorflow as tf\nclass X(tf.test.TestCase): pass\n", False),
+        ("import tensorflow as tf\nclass X(tf.Module): pass\n", False),
+        ("import unittest\nclass T(unittest.TestCase): pass\nclass X(T): pass\n", False),
+        ("import keras\nclass X(keras.callbacks.Callback): pass\n", False),
+    ],
+)
+def test_which_classes_may_be_keras_layers_or_models(tmp_path, source, may_be):
+    """A Lambda (or a callable keyword) built in the code of a class that may be a Keras layer or
+    model is one of its sub-layers, never saved: KL101/KL102/KL301 stay silent there, and report it
+    in a test case's method, which builds a model that is saved."""
+    index = index_of(tmp_path, {"m.py": source})
+    assert index.may_be_keras(index.classes["m.X"]) is may_be

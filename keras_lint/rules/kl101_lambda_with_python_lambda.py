@@ -11,7 +11,10 @@ class LambdaWithPythonLambda(SiteTracker, Rule):
     Reports a Keras `Lambda` layer built from a Python `lambda` expression, passed positionally
     or as `function=`, or through a name whose only value is a `lambda`; also a lambda given as
     `output_shape=` or `mask=`, which Keras stores and refuses the same way (measured: the load
-    fails even when `function` is a registered function).
+    fails even when `function` is a registered function). Silent inside the code of a class that
+    may be a Keras layer or model (its base resolved across the project): such a Lambda is a
+    sub-layer, which Keras never saves -- it saves the class's config, and the class's code builds
+    the Lambda again on load (measured: loads with the default `safe_mode`).
 
     ## Why is this bad?
     Keras stores a Python lambda as marshalled bytecode. Keras 3 refuses to load it by default:
@@ -77,6 +80,7 @@ class LambdaWithPythonLambda(SiteTracker, Rule):
     name = "lambda-layer-python-lambda"
     summary = "`Lambda` layer wraps a Python lambda: Keras refuses to load it without safe_mode=False"
     triggers = ("Lambda",)
+    needs_project = True  # is an enclosing class a Keras layer or model (its base may be in another file)?
     fix = "safe"
 
     @classmethod

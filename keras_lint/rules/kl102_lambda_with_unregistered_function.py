@@ -63,7 +63,8 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
     same file or (under the CLI, which sees the whole project) in the project module it is imported
     from, for Keras built-ins that Keras looks up by name (`keras.activations.relu`, and functions
     such as `keras.ops.relu` measured to reload as an equal built-in), and for anything it cannot
-    resolve (a parameter, a call's result). A function saved by a built-in's name that reloads as a
+    resolve (a parameter, a call's result), and inside the code of a class that may be a Keras
+    layer or model (a sub-layer, never saved: see KL101). A function saved by a built-in's name that reloads as a
     *different* built-in (`keras.ops.gelu` comes back as `keras.activations.gelu`, whose
     `approximate` default differs) is reported: the outputs silently change.
 
@@ -121,6 +122,7 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
     name = "lambda-layer-unregistered-function"
     summary = "`Lambda` layer wraps a named function that is not registered: load cannot find it"
     triggers = ("Lambda",)
+    needs_project = True  # is an enclosing class a Keras layer or model (its base may be in another file)?
     fix = "safe"
 
     @classmethod
