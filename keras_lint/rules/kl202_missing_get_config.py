@@ -6,7 +6,7 @@ import libcst as cst
 
 from ..finding import Fix
 from ..names import keras_path, path_matches
-from ..project import ClassInfo, ProjectIndex, base_kind
+from ..project import ClassInfo, ProjectIndex, base_kind, qualify
 from .base import Invalid, Rule, dotted
 from .config_fix import calls_name, dict_lines, entry, method_after, plain_argument, quote_of, stored_attribute
 from .helpers import method
@@ -36,6 +36,8 @@ _JSON_TYPES = frozenset(
     "collections.abc.Iterable".split()
 )
 _UNIONS = frozenset({"typing.Optional", "typing.Union", "Optional", "Union"})
+# Bases that can make a class's instances JSON values (str/int subclasses, enums, named tuples, dicts).
+_VALUE_BASE_ROOTS = frozenset("str int float bool bytes dict list tuple enum typing collections builtins".split())
 _CONTAINERS = frozenset(
     "list tuple set frozenset typing.List typing.Tuple typing.Sequence typing.Iterable typing.Set "
     "typing.FrozenSet collections.abc.Sequence collections.abc.Iterable".split()
@@ -81,6 +83,17 @@ class _NonJson:
         found = self.project.find(qualified) if qualified else None
         return found is not None and self.project.keras_kind(found) is not None
 
+    def is_plain_project_class(self, node: cst.BaseExpression) -> bool:
+        """A project class whose instances are no JSON value: none of it or its project ancestors
+        builds on a built-in type or an enum (a `class Mode(str, Enum)` member is a string)."""
+        is_package = self.info.path.endswith("__init__.py")
+        name = qualify(self.rule.names, self.info.module, is_package, dotted(node), self.rule.line_of(node))
+        found = self.project.find(name)
+        if found is None:
+            return False
+        bases = [b for cls in [found, *self.project.ancestors(found)] for b in cls.bases]
+        return all(b is not None and b.split(".")[0] not in _VALUE_BASE_ROOTS for b in bases)
+
     # -- annotations: "object", "json" or None (unknown) ----------------------------------------
 
     def annotation(self, node: cst.BaseExpression) -> Optional[str]:
@@ -100,6 +113,8 @@ class _NonJson:
                 return "object"
             if self.is_keras_class(qualified) or self.is_custom_object_class(qualified):
                 return "object"
+            if self.is_plain_project_class(node):
+                return "object"  # `config: ModelConfig`, a project dataclass: not a JSON value
             return None
         if isinstance(node, cst.Subscript):
             head = self.qualified(node.value)
@@ -304,6 +319,10 @@ class MissingGetConfig(Rule):
         _K2 + _PLAIN,
         # Keras 3 auto-configs plain values (measured: round-trips with the value passed)
         _K3 + _PLAIN,
+        # annotated with a project enum of strings: its members are strings
+        _K3 + "import enum\nclass Mode(str, enum.Enum):\n    SUM = 'sum'\n"
+        "class Pool(keras.layers.Layer):\n    def __init__(self, mode: Mode = Mode.SUM, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.mode = mode\n",
         # AbstractRNNCell keeps Layer's get_config: its subclasses get the automatic config (measured, triage)
         _K2 + "class Cell(keras.layers.AbstractRNNCell):\n    def __init__(self, units, gain=1.0, **kwargs):\n"
         "        super().__init__(**kwargs)\n        self.units, self.gain = units, gain\n",
@@ -363,6 +382,13 @@ class MissingGetConfig(Rule):
             _K3 + "class Seq(keras.layers.Layer):\n    def __init__(self, blocks: list[keras.layers.Layer], **kwargs):\n"
             "        super().__init__(**kwargs)\n        self.blocks = blocks\n",
             3, 1, "`blocks`",
+        ),
+        # annotated with a project class (measured: a dataclass argument makes model.save raise)
+        Invalid(
+            "import dataclasses\n\nimport keras\n\n@dataclasses.dataclass\nclass HeadConfig:\n    units: int = 4\n\n"
+            "class Head(keras.layers.Layer):\n    def __init__(self, config: HeadConfig, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.dense = keras.layers.Dense(config.units)\n",
+            9, 1, "annotated `HeadConfig`",
         ),
         # Keras 3, Model subclass: the default is recorded instead of the value passed
         Invalid(
