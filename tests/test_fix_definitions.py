@@ -52,6 +52,28 @@ def test_kl201_fix_adds_the_decorator_and_its_import(project):
     fix_and_check(project, "blocks.py", KL201_BEFORE, after, "KL201")
 
 
+@pytest.mark.parametrize(
+    "head, new_head",
+    [
+        # after the docstring and imports, before the comment that belongs to the code
+        ('"""Blocks."""\nfrom keras.layers import Layer\n# the layer\n',
+         '"""Blocks."""\nfrom keras.layers import Layer\nfrom keras.saving import register_keras_serializable\n# the layer\n'),
+        # first in a `from keras.saving import ...` already there, its comment kept
+        ("from keras.layers import Layer\nfrom keras.saving import load_model  # to check\n",
+         "from keras.layers import Layer\nfrom keras.saving import register_keras_serializable, load_model  # to check\n"),
+        ("import café\nfrom keras.layers import Layer; from keras.saving import (\n    load_model,\n)\n",
+         "import café\nfrom keras.layers import Layer; from keras.saving import (\n    register_keras_serializable, load_model,\n)\n"),
+        # the file starts with code: at the very top
+        ("SCALE = 2\nfrom keras.layers import Layer\n",
+         "from keras.saving import register_keras_serializable\nSCALE = 2\nfrom keras.layers import Layer\n"),
+    ],
+)
+def test_kl201_fix_puts_the_import_in_the_leading_block(project, head, new_head):
+    body = "class Shift(Layer):\n    def call(self, x):\n        return x + 1\n"
+    after = new_head + '@register_keras_serializable(package="blocks")\n' + body
+    fix_and_check(project, "blocks.py", head + body, after, "KL201")
+
+
 def test_kl201_fix_takes_the_package_from_config(project):
     (project / "setup.cfg").write_text("[keras-lint]\npackage = my_models\n")
     before = "import keras\n\n\nclass Shift(keras.layers.Layer):\n    pass\n"
