@@ -164,8 +164,9 @@ def main() -> None:
 
     # The baseline is flake8 as a user without keras-lint has it: our plugin unloaded (flake8 runs
     # every installed plugin whatever --select says).
-    def measure(name: str, work, vs: str = "flake8 E9,F, KL unloaded", n_lines: int = lines):
-        runs, cpus, result = best_of(args.repeat, work)
+    def measure(name: str, work, vs: str = "flake8 E9,F, KL unloaded", n_lines: int = lines, short: bool = False):
+        # A short measurement is at least the best of 3: one run of it varies by 10 % and more.
+        runs, cpus, result = best_of(max(3, args.repeat) if short else args.repeat, work)
         rows.append({"name": name, "seconds": min(runs), "cpu_seconds": min(cpus), "runs": runs, "cpu_runs": cpus,
                      "lines": n_lines, "vs": vs})
         print(f"  measured {name:28s} wall " + " ".join(f"{t:.2f}" for t in runs)
@@ -185,20 +186,22 @@ def main() -> None:
         return work
 
     # One small file: mostly process start and imports, which is what an editor or pre-commit pays.
-    measure("flake8 E9,F one file", flake8("E9,F", small), vs="flake8 E9,F one file", n_lines=line_counts[small])
+    measure("flake8 E9,F one file", flake8("E9,F", small), vs="flake8 E9,F one file", n_lines=line_counts[small],
+            short=True)
     measure("keras-lint one file", keras_lint("--no-cache", small), vs="flake8 E9,F one file", n_lines=line_counts[small])
     # The same file alone in a project of its own: what `keras-lint one_small_file.py` costs where
     # the project is small (above, the whole corpus is its project and is indexed first).
     alone = os.path.join(copy_into(os.path.join(CACHE, "alone"), [small], corpus), os.path.relpath(small, corpus))
     measure("keras-lint one file, alone", keras_lint("--no-cache", alone), vs="flake8 E9,F one file",
-            n_lines=line_counts[small])
+            n_lines=line_counts[small], short=True)
     measure("flake8 E9,F", flake8("E9,F"))
     out["j1"] = measure("keras-lint -j1", keras_lint("--no-cache", "-j", "1", corpus))
     out["jN"] = measure(f"keras-lint -j{jobs}", keras_lint("--no-cache", "-j", str(jobs), corpus))
     # Warm: a run that fills .keras_lint_cache (not timed), then runs that find everything in it.
     keras_lint("-j", "1", corpus)()
-    out["warm"] = measure("keras-lint -j1, warm cache", keras_lint("-j", "1", corpus), vs="keras-lint -j1")
-    measure("keras-lint one file, warm", keras_lint(small), vs="flake8 E9,F one file", n_lines=line_counts[small])
+    out["warm"] = measure("keras-lint -j1, warm cache", keras_lint("-j", "1", corpus), vs="keras-lint -j1", short=True)
+    measure("keras-lint one file, warm", keras_lint(small), vs="flake8 E9,F one file", n_lines=line_counts[small],
+            short=True)
     # flake8 runs every installed plugin whatever --select says (it skips only off_by_default ones),
     # so "flake8 E9,F" above includes our plugin: this run unloads it (the baseline of every ratio).
     measure("flake8 E9,F, KL unloaded", flake8("E9,F", command=(sys.executable, "-c", WITHOUT_KL)))
@@ -208,8 +211,9 @@ def main() -> None:
     plain = plain_corpus()
     plain_lines = sum(len(open(p, "rb").read().splitlines()) for p in python_files(plain))
     measure("flake8 E9,F, plain, KL unloaded", flake8("E9,F", plain, command=(sys.executable, "-c", WITHOUT_KL)),
-            n_lines=plain_lines)
-    measure("flake8 E9,F, plain", flake8("E9,F", plain), vs="flake8 E9,F, plain, KL unloaded", n_lines=plain_lines)
+            n_lines=plain_lines, short=True)
+    measure("flake8 E9,F, plain", flake8("E9,F", plain), vs="flake8 E9,F, plain, KL unloaded", n_lines=plain_lines,
+            short=True)
 
     findings = out["j1"].stdout.splitlines()
     flake8_kl = [line for line in out["flake8 KL"].stdout.splitlines() if ": KL" in line]
