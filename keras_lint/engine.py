@@ -149,8 +149,9 @@ def _run_rules(
         ]
         if not wanted:
             continue
+        line_map = None
         if gate and len(statements) == 1 and isinstance(statements[0], ast.ClassDef):
-            text = _blank_unread_methods(statements[0], lines, first, wanted, suspected, triggers) or text
+            text, line_map = _blank_unread_methods(statements[0], lines, first, wanted, suspected, triggers) or (text, None)
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as exc:
@@ -160,6 +161,7 @@ def _run_rules(
             )
             continue
         context.line_offset = first - 1
+        context.line_map = line_map
         try:
             MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([v for v in visitors if type(v) in wanted])
         except RecursionError:  # LibCST recurses per nesting level (15,000 concatenated strings): this statement only
@@ -170,9 +172,10 @@ def _run_rules(
 def _blank_unread_methods(
     node: ast.ClassDef, lines: list, first: int, wanted: list, suspected: set, triggers: dict
 ) -> Optional[str]:
-    """The class's text with the body of every method no wanted rule reads replaced by `pass` and
-    empty lines; None when every method is read. A rule judging the class reads its `reads_methods`;
-    a rule run for its triggers reads the methods whose text holds one."""
+    """(the class's text with the body of every method no wanted rule reads replaced by one `pass`
+    line, the file line of each line of that text); None when every method is read. A rule judging
+    the class reads its `reads_methods`; a rule run for its triggers reads the methods whose text
+    holds one. (Blank lines kept in place of a body cost LibCST as much as code: they are dropped.)"""
     read: set = set()
     for rule in wanted:
         if rule in suspected:
@@ -181,7 +184,7 @@ def _blank_unread_methods(
             read |= rule.reads_methods
     words = tuple(word for rule in wanted if rule.triggers for word in triggers[rule])
     text = lines[first - 1: node.end_lineno]
-    blanked = False
+    dropped: set = set()
     for method in node.body[:-1]:  # the last statement ends the class: a finding on the class spans to it
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.name in read:
             continue
@@ -193,12 +196,12 @@ def _blank_unread_methods(
         if any(word in line for word in words for line in lines[start - 1: method.end_lineno]):
             continue
         indent = opening[: len(opening) - len(opening.lstrip(" \t"))]
-        for number in range(body_first, method.end_lineno + 1):
-            line = lines[number - 1]
-            ending = line[len(line.rstrip("\r\n")):]
-            text[number - first] = (indent + "pass" if number == body_first else "") + ending
-        blanked = True
-    return "".join(text) if blanked else None
+        text[body_first - first] = indent + "pass" + opening[len(opening.rstrip("\r\n")):]
+        dropped.update(range(body_first + 1, method.end_lineno + 1))
+    if not dropped:
+        return None
+    kept = [number for number in range(first, node.end_lineno + 1) if number not in dropped]
+    return "".join(text[number - first] for number in kept), kept
 
 
 def _statement_spans(tree: ast.Module):

@@ -82,29 +82,31 @@ TEST_CLASS = (
     "    @staticmethod\n"
     "    def test_lambda(x):\n"
     "        # a comment\n"
+    "        x.save('lambda.h5')  # KL402, after the dropped lines\n"
     "        return keras.layers.Lambda(lambda t: t)(x)\n"
 )
 
 
 def test_libcst_sees_only_the_methods_a_rule_reads(monkeypatch):
     """KL402 runs on the class for `.save(`: of the class, LibCST gets `test_save` whole and the other
-    bodies blanked in place (`pass`, then empty lines), and the finding keeps its line and column.
-    The class's last method stays whole: a finding on the class spans to its last line."""
+    body replaced by one `pass` line (its other lines dropped), and each finding keeps its line and
+    column, also after the dropped lines. The class's last method stays whole: a finding on the class
+    spans to its last line."""
     parsed = []
     parse = engine.cst.parse_module
     monkeypatch.setattr(engine.cst, "parse_module", lambda text: parsed.append(text) or parse(text))
     findings = engine.lint_source(source.decode("t.py", TEST_CLASS.encode()), Settings(select=("KL402",))).findings
-    assert [(f.code, f.line, f.col) for f in findings] == [("KL402", 4, 9)]
+    assert [(f.code, f.line, f.col) for f in findings] == [("KL402", 4, 9), ("KL402", 14, 9)]
     (text,) = parsed
     lines = TEST_CLASS.splitlines(keepends=True)
-    blanked_other = ["        pass\n", "\n", "\n"]  # its three lines, the string's second line too
+    blanked_other = ["        pass\n"]  # for its three lines, the string's second line too
     assert text.splitlines(keepends=True) == [*lines[1:6], *blanked_other, *lines[9:]]
 
 
 def test_blanking_changes_no_finding_of_a_class_read_by_several_rules():
     settings = Settings(select=("KL101", "KL402"))
     gated, ungated = both_ways(source.decode("t.py", TEST_CLASS.encode()), settings)
-    assert gated == ungated and [(f.code, f.line) for f in gated] == [("KL402", 4), ("KL101", 14)]
+    assert gated == ungated and [(f.code, f.line) for f in gated] == [("KL402", 4), ("KL402", 14), ("KL101", 15)]
 
 
 SCALE_LOSING_FACTOR = (

@@ -45,6 +45,7 @@ class FileContext:
     project: ProjectIndex  # the whole project under the CLI; only this file under flake8
     findings: list = dataclasses.field(default_factory=list)
     line_offset: int = 0  # the engine parses one statement at a time; this maps its lines to the file's
+    line_map: Optional[list] = None  # ... or this, the file line of each line, when method bodies were dropped
     tree: Optional[ast.Module] = None  # the whole file, for fixes that add imports
     lines: list = dataclasses.field(default_factory=list)  # the file's lines, for fixes that match indentation
     package: Optional[str] = None  # `package` for registration fixes (config), else derived from the path
@@ -104,7 +105,11 @@ class Rule(cst.BatchableCSTVisitor):
 
     def line_of(self, node: cst.CSTNode) -> int:
         """The file line a node starts on (for asking `names` what a name means there)."""
-        return self.get_metadata(PositionProvider, node).start.line + self.context.line_offset
+        return self.file_line(self.get_metadata(PositionProvider, node).start.line)
+
+    def file_line(self, line: int) -> int:
+        """The file line of a line of the statement LibCST parsed."""
+        return self.context.line_map[line - 1] if self.context.line_map else line + self.context.line_offset
 
     def qualified(self, dotted_text: Optional[str], line: int) -> Optional[str]:
         """Project-absolute qualified name (`pkg.mod.Name`), as the project index names things."""
@@ -126,8 +131,7 @@ class Rule(cst.BatchableCSTVisitor):
     def span(self, node: cst.CSTNode) -> tuple:
         """((line, column), (line, column)) of a node in the file, columns from 0."""
         where = self.get_metadata(PositionProvider, node)
-        offset = self.context.line_offset
-        return (where.start.line + offset, where.start.column), (where.end.line + offset, where.end.column)
+        return (self.file_line(where.start.line), where.start.column), (self.file_line(where.end.line), where.end.column)
 
     def replace(self, node: cst.CSTNode, code: str) -> Edit:
         start, end = self.span(node)
