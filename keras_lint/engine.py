@@ -171,7 +171,7 @@ def _run_rules(
 
 def _blank_unread_methods(
     node: ast.ClassDef, lines: list, first: int, wanted: list, suspected: set, triggers: dict
-) -> Optional[str]:
+) -> Optional[tuple]:
     """(the class's text with the body of every method no wanted rule reads replaced by one `pass`
     line, the file line of each line of that text); None when every method is read. A rule judging
     the class reads its `reads_methods`; a rule run for its triggers reads the methods whose text
