@@ -61,8 +61,6 @@ def test_kl201_fix_adds_the_decorator_and_its_import(project):
         # first in a `from keras.saving import ...` already there, its comment kept
         ("from keras.layers import Layer\nfrom keras.saving import load_model  # to check\n",
          "from keras.layers import Layer\nfrom keras.saving import register_keras_serializable, load_model  # to check\n"),
-        ("import café\nfrom keras.layers import Layer; from keras.saving import (\n    load_model,\n)\n",
-         "import café\nfrom keras.layers import Layer; from keras.saving import (\n    register_keras_serializable, load_model,\n)\n"),
         # the file starts with code: at the very top
         ("SCALE = 2\nfrom keras.layers import Layer\n",
          "from keras.saving import register_keras_serializable\nSCALE = 2\nfrom keras.layers import Layer\n"),
