@@ -236,11 +236,6 @@ def char_at(rule: Rule, position: tuple) -> str:
     return lines[line - 1][column: column + 1] if 0 < line <= len(lines) else ""
 
 
-def leading_whitespace(rule: Rule, line: int) -> str:
-    text = rule.context.lines[line - 1]
-    return text[: len(text) - len(text.lstrip(" \t"))]
-
-
 def append_item(rule: Rule, items: list, last: Optional[tuple], close: tuple, text: str) -> Optional[Edit]:
     """An edit adding `text` as the last item of a bracketed list (call arguments, parameters) whose
     closing bracket is at `close`. `items` carry their commas (LibCST); `last` is the (start, end)
