@@ -22,14 +22,14 @@ import tempfile
 from typing import Optional
 
 from . import __version__
-from .finding import Edit, Finding, Fix
+from .finding import Edit, Finding, Fix, ImportEdit
 from .project import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
 
 FOLDER = ".keras_lint_cache"
 _FILE = "cache.json"
 _TYPES = {
     cls.__name__: cls
-    for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit)
+    for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit)
 }
 
 

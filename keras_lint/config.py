@@ -14,7 +14,6 @@ import re
 import sys
 from typing import Optional
 
-from .rules import known_prefix
 from .settings import Settings
 
 if sys.version_info >= (3, 11):
@@ -111,6 +110,10 @@ def apply(settings: Settings, table: dict, path: str) -> Settings:
 
 
 def check_codes(codes, where: str) -> None:
+    # Imported here: the rule catalog loads LibCST (~0.4 s), which the flake8 plugin, reading only
+    # `keras-target`, must not pay on code that never mentions Keras.
+    from .rules import known_prefix
+
     for code in codes:
         if not known_prefix(code):
             raise ConfigError(f"{where}: unknown rule code '{code}' (see keras-lint --list-rules)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Optional
 
 
@@ -15,6 +16,60 @@ class Edit:
     start: tuple
     end: tuple
     text: str
+
+
+@dataclasses.dataclass
+class ImportEdit:
+    """An Edit (same `start`, `end`, `text`) that adds `from module import name`, written by LibCST's
+    own AddImportsVisitor run on the file's leading block `old` (its docstring and imports): merged
+    into a `from module import ...` already there, else after the block's imports -- always above
+    the code that will use it. Trimmed to the changed text. Computed on first use: libcst.codemod
+    pulls in libcst.matchers (~0.7 s to import), and a run that only reports never applies it."""
+
+    old: str
+    module: str
+    name: str
+    latest_line: int  # it starts on this line or above (the line after the block): known without computing it
+
+    def __post_init__(self):
+        self._edit: Optional[Edit] = None
+
+    @property
+    def start(self) -> tuple:
+        return self.edit().start
+
+    @property
+    def end(self) -> tuple:
+        return self.edit().end
+
+    @property
+    def text(self) -> str:
+        return self.edit().text
+
+    def edit(self) -> Edit:
+        if self._edit is None:
+            import libcst as cst
+            from libcst.codemod import CodemodContext
+            from libcst.codemod.visitors import AddImportsVisitor
+
+            old = self.old
+            context = CodemodContext()
+            AddImportsVisitor.add_needed_import(context, self.module, self.name)
+            new = AddImportsVisitor(context).transform_module(cst.parse_module(old)).code
+            if old and not old.endswith("\n"):  # a last line without its line break: the break stays there
+                old += "\n"
+            if not new.endswith("\n"):  # (LibCST ends an empty or unterminated module without one)
+                new += "\n"
+            prefix = len(os.path.commonprefix([old, new]))
+            suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
+            self._edit = Edit(_position(old, prefix), _position(old, len(old) - suffix), new[prefix: len(new) - suffix])
+        return self._edit
+
+
+def _position(text: str, offset: int) -> tuple:
+    """(line from 1, column from 0) of an offset into text whose lines end in "\n"."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1)
 
 
 @dataclasses.dataclass(frozen=True)

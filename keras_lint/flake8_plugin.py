@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from . import __version__, config, engine, source
+from . import __version__, config, source
 from .settings import Settings
 
 
@@ -43,7 +43,12 @@ class KerasLintChecker:
         cls.settings = dataclasses.replace(Settings(), target_keras=target)
 
     def run(self):
-        src = source.SourceFile(self.filename, "".join(self.lines))
+        text = "".join(self.lines)
+        if not source.may_use_keras(text):
+            return  # before importing the engine: code that never mentions Keras costs flake8 nothing more
+        from . import engine  # (it loads LibCST and the rules: ~0.4 s, paid only where Keras appears)
+
+        src = source.SourceFile(self.filename, text)
         result = engine.lint_source(src, self.settings, tree=self.tree, inline_noqa=False)
         for message in result.errors:
             raise RuntimeError(message)

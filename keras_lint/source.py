@@ -93,3 +93,9 @@ def parse(source: SourceFile) -> ast.Module:
         raise SourceError(f"cannot parse file: {message}", exc.lineno or 1, exc.offset or 1) from None
     except (ValueError, MemoryError, RecursionError) as exc:  # "source code string cannot contain null bytes"
         raise SourceError(f"cannot parse file: {exc}") from None
+
+
+def may_use_keras(text: str) -> bool:
+    """False proves a file judged on its own cannot import Keras, whatever else it holds: every
+    import path of Keras spells "keras" or "tensorflow"."""
+    return "keras" in text or "tensorflow" in text

@@ -8,9 +8,9 @@ from typing import Optional
 
 import libcst as cst
 
-from ..finding import Edit, Fix
+from ..finding import Edit, Fix, ImportEdit
 from ..names import keras_path, path_matches
-from .base import Rule, argument, dotted
+from .base import Rule, argument, descendants, dotted
 
 
 def method(node: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
@@ -25,14 +25,7 @@ def method(node: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
 
 def names_read(function: cst.FunctionDef) -> set:
     """Every bare name used in the function's body (not its signature)."""
-    found: set = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
-
-    function.body.visit(Collect())
-    return found
+    return {node.value for node in descendants(function.body) if isinstance(node, cst.Name)}
 
 
 def lambda_layer_function(rule: Rule, call: cst.Call, parameter: str = "function") -> Optional[cst.BaseExpression]:
@@ -100,33 +93,10 @@ def leading_block_end(rule: Rule) -> int:
     return end
 
 
-def import_edit(rule: Rule, module: str, name: str) -> Edit:
-    """The edit that adds `from module import name`, written by LibCST's own AddImportsVisitor run
-    on the file's leading block: merged into a `from module import ...` already there, else after
-    the block's imports -- always above the code that will use it. Trimmed to the changed text."""
-    # Imported here: libcst.codemod pulls in libcst.matchers, ~0.4 s of every run's start-up, and
-    # only a fix that adds an import needs it.
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor
-
+def import_edit(rule: Rule, module: str, name: str) -> ImportEdit:
+    """The edit that adds `from module import name` to the file's leading block (see ImportEdit)."""
     end = leading_block_end(rule)
-    old = "".join(rule.context.lines[:end]).replace("\r\n", "\n").replace("\r", "\n")
-    context = CodemodContext()
-    AddImportsVisitor.add_needed_import(context, module, name)
-    new = AddImportsVisitor(context).transform_module(cst.parse_module(old)).code
-    if old and not old.endswith("\n"):  # a last line without its line break: the break stays there
-        old += "\n"
-    if not new.endswith("\n"):  # (LibCST ends an empty or unterminated module without one)
-        new += "\n"
-    prefix = len(os.path.commonprefix([old, new]))
-    suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
-    return Edit(_position(old, prefix), _position(old, len(old) - suffix), new[prefix: len(new) - suffix])
-
-
-def _position(text: str, offset: int) -> tuple:
-    """(line from 1, column from 0) of an offset into text whose lines end in "\n"."""
-    before = text[:offset]
-    return before.count("\n") + 1, offset - (before.rfind("\n") + 1)
+    return ImportEdit("".join(rule.context.lines[:end]).replace("\r\n", "\n").replace("\r", "\n"), module, name, end + 1)
 
 
 def name_defined_elsewhere(rule: Rule, name: str) -> bool:
@@ -322,13 +292,5 @@ def is_super_call(call: cst.Call, method_name: str) -> bool:
 
 
 def super_calls(function: cst.FunctionDef, method_name: str) -> list:
-    """The calls of the base's `method_name` anywhere in a function."""
-    found = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            if is_super_call(call, method_name):
-                found.append(call)
-
-    function.body.visit(Collect())
-    return found
+    """The calls of the base's `method_name` anywhere in a function (in no particular order)."""
+    return [node for node in descendants(function.body) if isinstance(node, cst.Call) and is_super_call(node, method_name)]

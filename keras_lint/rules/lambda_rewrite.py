@@ -555,7 +555,7 @@ class _Rewrite:
             family = self._family()
             module = {"keras": "keras.layers", "tf_keras": "tf_keras.layers"}.get(family, "tensorflow.keras.layers")
             base, imports = "Layer", (import_edit(self.rule, module, "Layer"), *imports)
-        if any(edit.start[0] > self.insert_line for edit in imports):
+        if any(edit.latest_line > self.insert_line for edit in imports):
             raise NoFix("the imports the class needs would come after the statement holding the call")
         return decorator, base, imports
 
