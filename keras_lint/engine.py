@@ -27,6 +27,19 @@ from .rules.base import FileContext
 from .settings import Settings
 
 
+class _Wrapper(MetadataWrapper):
+    """LibCST's MetadataWrapper without a wasted walk: resolving a provider that is not batchable
+    (PositionProvider, the one rules use) makes LibCST walk the whole tree once more with an empty
+    batch of providers (libcst/metadata/wrapper.py, `_resolve_impl`): ~12 % of the lint time. A
+    walk with no visitors does nothing, so it is skipped."""
+
+    def visit_batched(self, visitors, before_visit=None, after_leave=None) -> cst.CSTNode:
+        visitors = list(visitors)
+        if not visitors and before_visit is None and after_leave is None:
+            return self.module
+        return super().visit_batched(visitors, before_visit, after_leave)
+
+
 @dataclasses.dataclass
 class FileResult:
     path: str
@@ -69,10 +82,8 @@ def lint_source(
             return FileResult(src.path, [])
         if tree is None:
             tree = source.parse(src)
-        if project is None and "keras" not in src.text and "tensorflow" not in src.text:
-            # Judged alone (flake8, stdin), a file that never spells "keras" or "tensorflow" cannot
-            # import Keras (every import path of it does): nothing to do, whatever else it holds.
-            return FileResult(src.path, [])
+        if project is None and not source.may_use_keras(src.text):
+            return FileResult(src.path, [])  # judged alone (flake8, stdin): nothing to do
         might_matter = any(t in src.text for rule in rules for t in rule.triggers) or (
             "class" in src.text and any(rule.looks_at_custom_objects for rule in rules)
         )
@@ -163,7 +174,7 @@ def _run_rules(
         context.line_offset = first - 1
         context.line_map = line_map
         try:
-            MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([v for v in visitors if type(v) in wanted])
+            _Wrapper(module, unsafe_skip_copy=True).visit_batched([v for v in visitors if type(v) in wanted])
         except RecursionError:  # LibCST recurses per nesting level (15,000 concatenated strings): this statement only
             findings.append(Finding(src.path, first, 1, "KL001", "cannot check statement: too deeply nested for LibCST"))
     return findings

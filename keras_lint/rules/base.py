@@ -142,6 +142,28 @@ class Rule(cst.BatchableCSTVisitor):
         return inspect.cleandoc(cls.__doc__ or "")
 
 
+_CHILD_FIELDS: dict = {}  # node type -> names of its dataclass fields
+
+
+def descendants(node: cst.CSTNode):
+    """`node` and every node under it, in no particular order, read off the nodes' fields. For
+    questions whose answer is a set: LibCST's own `visit` (and `children`) rebuilds every node it
+    passes, which made these sub-walks half of all the time rules spent in LibCST."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        fields = _CHILD_FIELDS.get(type(current))
+        if fields is None:
+            fields = _CHILD_FIELDS[type(current)] = tuple(f.name for f in dataclasses.fields(current))
+        for field in fields:
+            value = getattr(current, field)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif isinstance(value, (list, tuple)):
+                stack.extend(item for item in value if isinstance(item, cst.CSTNode))
+
+
 def dotted(node: cst.BaseExpression) -> Optional[str]:
     """`a.b.c` for a Name/Attribute chain, else None."""
     parts = []

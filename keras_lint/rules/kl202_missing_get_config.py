@@ -7,7 +7,7 @@ import libcst as cst
 from ..finding import Fix
 from ..names import keras_path, path_matches
 from ..project import ClassInfo, ProjectIndex, base_kind, qualify
-from .base import Invalid, Rule, dotted
+from .base import Invalid, Rule, descendants, dotted
 from .config_fix import calls_name, dict_lines, entry, method_after, plain_argument, quote_of, stored_attribute
 from .helpers import method
 from .kl203_get_config_missing_init_argument import (
@@ -197,17 +197,11 @@ def _code(node: cst.CSTNode) -> str:
 def _names_assigned_and_called(function: cst.FunctionDef) -> tuple:
     assigned: set = set()
     called: set = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_AssignTarget(self, target: cst.AssignTarget) -> None:
-            if isinstance(target.target, cst.Name):
-                assigned.add(target.target.value)
-
-        def visit_Call(self, call: cst.Call) -> None:
-            if isinstance(call.func, cst.Name):
-                called.add(call.func.value)
-
-    function.body.visit(Collect())
+    for node in descendants(function.body):
+        if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Name):
+            assigned.add(node.target.value)
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+            called.add(node.func.value)
     return assigned, called
 
 

@@ -10,7 +10,7 @@ import libcst as cst
 from ..finding import Edit, Fix
 from ..names import keras_path, path_matches
 from ..project import CUSTOM_OBJECT_BASES, ClassInfo, ProjectIndex, base_kind
-from .base import Invalid, Rule, dotted
+from .base import Invalid, Rule, descendants, dotted
 from .config_fix import (
     append_to_dict,
     calls_name,
@@ -188,19 +188,14 @@ def passes_explicitly(rule: Rule, child: ClassInfo, key: str, base: Optional[Cla
 def folded_into(init: cst.FunctionDef, into: set) -> set:
     """Parameters `__init__` folds into another parameter before use (`batch_shape = (batch_size,)
     + shape`): carried whenever that one is. `into`: the parameters known to be carried."""
-    found: set = set()
-
-    class Names(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
-
-    class Collect(cst.CSTVisitor):
-        def visit_Assign(self, assign: cst.Assign) -> None:
-            if any(isinstance(t.target, cst.Name) and t.target.value in into for t in assign.targets):
-                assign.value.visit(Names())
-
-    init.body.visit(Collect())
-    return found
+    return {
+        name.value
+        for assign in descendants(init.body)
+        if isinstance(assign, cst.Assign)
+        and any(isinstance(t.target, cst.Name) and t.target.value in into for t in assign.targets)
+        for name in descendants(assign.value)
+        if isinstance(name, cst.Name)
+    }
 
 
 def reads_config_keys_from_kwargs(node: cst.ClassDef, info: ClassInfo) -> bool:
@@ -220,25 +215,21 @@ def reads_config_keys_from_kwargs(node: cst.ClassDef, info: ClassInfo) -> bool:
         value = expr.evaluated_value if isinstance(expr, cst.SimpleString) else None
         return value if isinstance(value, str) else None
 
-    class Collect(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            func = call.func
+    for node in descendants(init.body):
+        if isinstance(node, cst.Call):
+            func = node.func
             if isinstance(func, cst.Attribute) and is_kwargs(func.value) and func.attr.value in ("pop", "get"):
-                if call.args and literal(call.args[0].value):
-                    read.add(literal(call.args[0].value))
-
-        def visit_Subscript(self, sub: cst.Subscript) -> None:
-            if is_kwargs(sub.value) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
-                key = literal(sub.slice[0].slice.value)
+                if node.args and literal(node.args[0].value):
+                    read.add(literal(node.args[0].value))
+        elif isinstance(node, cst.Subscript):
+            if is_kwargs(node.value) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                key = literal(node.slice[0].slice.value)
                 if key:
                     read.add(key)
-
-        def visit_Comparison(self, comparison: cst.Comparison) -> None:
-            for target in comparison.comparisons:
-                if isinstance(target.operator, cst.In) and is_kwargs(target.comparator) and literal(comparison.left):
-                    read.add(literal(comparison.left))
-
-    init.body.visit(Collect())
+        elif isinstance(node, cst.Comparison):
+            for target in node.comparisons:
+                if isinstance(target.operator, cst.In) and is_kwargs(target.comparator) and literal(node.left):
+                    read.add(literal(node.left))
     return bool(read & keys)
 
 
@@ -269,18 +260,13 @@ def init_owner(project: ProjectIndex, info: ClassInfo) -> Optional[ClassInfo]:
 def words_in(function: cst.FunctionDef) -> set:
     """Keys a from_config may supply arguments under: string literals and call keywords in its body."""
     found: set = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+    for node in descendants(function.body):
+        if isinstance(node, cst.SimpleString):
             value = node.evaluated_value
             if isinstance(value, str):
                 found.add(value)
-
-        def visit_Arg(self, node: cst.Arg) -> None:
-            if node.keyword is not None:
-                found.add(node.keyword.value)
-
-    function.body.visit(Collect())
+        elif isinstance(node, cst.Arg) and node.keyword is not None:
+            found.add(node.keyword.value)
     return found
 
 

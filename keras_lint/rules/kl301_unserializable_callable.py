@@ -68,14 +68,17 @@ class CallSites:
             if isinstance(node, ast.ClassDef) and node.bases and not in_keras_class:
                 info = context.project.class_at(context.path, node.lineno)
                 in_keras_class = info is None or context.project.may_be_keras(info)
+                if in_keras_class and not any("compile" in line for line in context.lines[node.lineno - 1: node.end_lineno]):
+                    continue  # in such a class only what a compile() call is given can be saved
             if isinstance(node, ast.Call):
-                keywords = [k for k in node.keywords if k.arg and _might_be_unsaveable(k.value, context.names)]
+                # The keyword's name first: judging its value asks the name table (the cost of this gate).
                 func = node.func
                 if isinstance(func, ast.Attribute) and func.attr == "compile":
-                    if any(k.arg in COMPILE_KEYWORDS for k in keywords):
+                    if any(k.arg in COMPILE_KEYWORDS and _might_be_unsaveable(k.value, context.names) for k in node.keywords):
                         return True
                 elif not in_keras_class and (
-                    any(_saved_layer_keyword(k.arg) for k in keywords)
+                    any(k.arg and _saved_layer_keyword(k.arg) and _might_be_unsaveable(k.value, context.names)
+                        for k in node.keywords)
                     or (
                         node.args
                         and (getattr(func, "attr", None) or getattr(func, "id", None)) == "Activation"
