@@ -301,7 +301,13 @@ class NestedObjectNotSerialized(Rule):
             init is not None
             and info.get_config is not None
             and project.keras_kind(info) in KINDS
-            and any(attr in info.called_attributes and attr not in init.normalised for attr in init.stored)
+            and any(
+                attr in info.called_attributes
+                and attr not in init.normalised
+                and len(info.attribute_stores.get(attr, ())) == 1  # as visit_ClassDef requires, below
+                and attr not in info.methods
+                for attr in init.stored
+            )
         )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:

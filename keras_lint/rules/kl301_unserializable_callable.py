@@ -19,8 +19,10 @@ saved. The places looked at:
 from __future__ import annotations
 
 import ast
+import bisect
 import dataclasses
 import os
+import re
 from typing import Optional
 
 import libcst as cst
@@ -40,6 +42,9 @@ LAYER_KEYWORD_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
 COMPILE_KEYWORDS = ("loss", "metrics", "weighted_metrics")
 COMPILE_MARKERS = ("loss", "optimizer", "metrics")  # keywords that make `<x>.compile(...)` Keras's
 NOT_LAYERS = ("Input", "InputSpec")
+# Where a keyword the gate looks at can be written (every keyword above ends in one of these words,
+# spaced as it may be), or `Activation`: the gate walks only the parts of a statement that hold one.
+_GATE_WORDS = re.compile(r"(?:loss|metrics|activation|initializer|regularizer|constraint)\s*=(?!=)|Activation")
 
 
 @dataclasses.dataclass
@@ -62,9 +67,17 @@ class CallSites:
         with a loss/metrics keyword, or, outside classes that may be Keras layers (their sub-layers
         are never saved), a call with an activation/initializer/... keyword or an `Activation(x)`."""
 
+        first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", ())])
+        text = "".join(context.lines[first - 1: statement.end_lineno])
+        lines = sorted({first + text.count("\n", 0, match.start()) for match in _GATE_WORDS.finditer(text)})
         stack = [(statement, False)]  # (node, inside a class that may be a Keras layer)
         while stack:
             node, in_keras_class = stack.pop()
+            end = getattr(node, "end_lineno", None)
+            if end is not None:
+                start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+                if bisect.bisect_left(lines, start) == bisect.bisect_right(lines, end):
+                    continue  # none of its lines holds such a keyword
             if isinstance(node, ast.ClassDef) and node.bases and not in_keras_class:
                 info = context.project.class_at(context.path, node.lineno)
                 in_keras_class = info is None or context.project.may_be_keras(info)
