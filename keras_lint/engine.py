@@ -15,29 +15,34 @@ import dataclasses
 import os
 from typing import Optional
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper
-
 from . import noqa, source
 from .finding import Finding
+from .lazy_libcst import cst
 from .names import KerasNames
 from .project import ProjectIndex, module_name, summarise
 from .rules import ALL_RULES
-from .rules.base import FileContext
+from .rules.base import FileContext, visitor_class
 from .settings import Settings
 
+_WRAPPER: list = []  # the one metadata wrapper class, made when LibCST is first needed
 
-class _Wrapper(MetadataWrapper):
+
+def _wrap(module: cst.Module):
     """LibCST's MetadataWrapper without a wasted walk: resolving a provider that is not batchable
     (PositionProvider, the one rules use) makes LibCST walk the whole tree once more with an empty
     batch of providers (libcst/metadata/wrapper.py, `_resolve_impl`): ~12 % of the lint time. A
     walk with no visitors does nothing, so it is skipped."""
+    if not _WRAPPER:
 
-    def visit_batched(self, visitors, before_visit=None, after_leave=None) -> cst.CSTNode:
-        visitors = list(visitors)
-        if not visitors and before_visit is None and after_leave is None:
-            return self.module
-        return super().visit_batched(visitors, before_visit, after_leave)
+        class Wrapper(cst.metadata.MetadataWrapper):
+            def visit_batched(self, visitors, before_visit=None, after_leave=None) -> cst.CSTNode:
+                visitors = list(visitors)
+                if not visitors and before_visit is None and after_leave is None:
+                    return self.module
+                return super().visit_batched(visitors, before_visit, after_leave)
+
+        _WRAPPER.append(Wrapper)
+    return _WRAPPER[0](module, unsafe_skip_copy=True)
 
 
 @dataclasses.dataclass
@@ -137,7 +142,7 @@ def _run_rules(
     module = module_name(src.path)
     package = settings.package or module.split(".")[0]
     context = FileContext(src.path, names, major, project, findings, tree=tree, lines=lines, package=package, module=module)
-    visitors = [rule(context) for rule in rules]
+    visitors: dict = {}  # rule -> its visitor for this file, made when a statement first wants it
     # A statement may spell a trigger through a local alias (`from keras.layers import Lambda as Lam`).
     triggers = {rule: tuple(rule.triggers) + tuple(names.aliases_of(rule.triggers)) for rule in rules}
     # Custom-object classes of this file, each with the rules the index cannot clear of it.
@@ -174,7 +179,10 @@ def _run_rules(
         context.line_offset = first - 1
         context.line_map = line_map
         try:
-            _Wrapper(module, unsafe_skip_copy=True).visit_batched([v for v in visitors if type(v) in wanted])
+            for rule in wanted:
+                if rule not in visitors:
+                    visitors[rule] = visitor_class(rule)(context)
+            _wrap(module).visit_batched([visitors[rule] for rule in rules if rule in wanted])
         except RecursionError:  # LibCST recurses per nesting level (15,000 concatenated strings): this statement only
             findings.append(Finding(src.path, first, 1, "KL001", "cannot check statement: too deeply nested for LibCST"))
     return findings

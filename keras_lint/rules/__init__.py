@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import types
 
 from .base import Rule
 
@@ -20,7 +21,12 @@ def _discover() -> dict:
         found = [
             obj
             for obj in vars(loaded).values()
-            if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and obj.__module__ == loaded.__name__
+            # (modules first: asking the not-yet-loaded `cst` what it is would load LibCST)
+            if not isinstance(obj, types.ModuleType)
+            and isinstance(obj, type)
+            and issubclass(obj, Rule)
+            and obj is not Rule
+            and obj.__module__ == loaded.__name__
         ]
         assert len(found) == 1, f"{module.name} must define exactly one rule"
         rules[found[0].code] = found[0]

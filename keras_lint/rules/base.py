@@ -11,10 +11,8 @@ import dataclasses
 import inspect
 from typing import ClassVar, Optional
 
-import libcst as cst
-from libcst.metadata import PositionProvider
-
 from ..finding import Edit, Finding, Fix
+from ..lazy_libcst import cst
 from ..names import KerasNames
 from ..project import ClassInfo, ProjectIndex, qualify
 
@@ -52,7 +50,11 @@ class FileContext:
     module: str = ""  # the file's dotted module name, for project-absolute names
 
 
-class Rule(cst.BatchableCSTVisitor):
+class Rule:
+    """A rule's class holds what the engine asks before LibCST is loaded (code, triggers, gates);
+    the engine runs it as a LibCST visitor through `visitor_class`, which adds LibCST's
+    BatchableCSTVisitor to it (so that importing the rules does not load LibCST)."""
+
     code: ClassVar[str] = ""
     name: ClassVar[str] = ""  # kebab-case, names the bad pattern
     summary: ClassVar[str] = ""  # one line, for --list-rules and the README table
@@ -70,8 +72,6 @@ class Rule(cst.BatchableCSTVisitor):
     fix: ClassVar[Optional[str]] = None  # None, "safe" or "unsafe"
     VALID: ClassVar[list] = []
     INVALID: ClassVar[list] = []
-
-    METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, context: FileContext):
         super().__init__()
@@ -105,7 +105,7 @@ class Rule(cst.BatchableCSTVisitor):
 
     def line_of(self, node: cst.CSTNode) -> int:
         """The file line a node starts on (for asking `names` what a name means there)."""
-        return self.file_line(self.get_metadata(PositionProvider, node).start.line)
+        return self.file_line(self.get_metadata(cst.metadata.PositionProvider, node).start.line)
 
     def file_line(self, line: int) -> int:
         """The file line of a line of the statement LibCST parsed."""
@@ -130,7 +130,7 @@ class Rule(cst.BatchableCSTVisitor):
 
     def span(self, node: cst.CSTNode) -> tuple:
         """((line, column), (line, column)) of a node in the file, columns from 0."""
-        where = self.get_metadata(PositionProvider, node)
+        where = self.get_metadata(cst.metadata.PositionProvider, node)
         return (self.file_line(where.start.line), where.start.column), (self.file_line(where.end.line), where.end.column)
 
     def replace(self, node: cst.CSTNode, code: str) -> Edit:
@@ -162,6 +162,24 @@ def descendants(node: cst.CSTNode):
                 stack.append(value)
             elif isinstance(value, (list, tuple)):
                 stack.extend(item for item in value if isinstance(item, cst.CSTNode))
+
+
+_WITH_LIBCST: dict = {}  # (class, LibCST base name) -> the class with that base added
+
+
+def with_libcst_base(cls: type, base: str, **attributes) -> type:
+    """`cls` with LibCST's class `base` ("CSTVisitor", "CSTTransformer", ...) added, made once, when
+    first needed: our visitors are plain classes so that importing them does not load LibCST."""
+    made = _WITH_LIBCST.get((cls, base))
+    if made is None:
+        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, **attributes}
+        made = _WITH_LIBCST[(cls, base)] = type(cls.__name__, (cls, getattr(cst, base)), namespace)
+    return made
+
+
+def visitor_class(rule: type) -> type:
+    """The rule as a LibCST batchable visitor that asks for positions."""
+    return with_libcst_base(rule, "BatchableCSTVisitor", METADATA_DEPENDENCIES=(cst.metadata.PositionProvider,))
 
 
 def dotted(node: cst.BaseExpression) -> Optional[str]:

@@ -8,9 +8,8 @@ import ast
 import functools
 from typing import Iterator, Optional
 
-import libcst as cst
-
 from ..finding import Edit
+from ..lazy_libcst import cst
 from ..project import ClassInfo
 from .base import Rule, dotted
 

@@ -6,9 +6,8 @@ import ast
 import os
 from typing import Optional
 
-import libcst as cst
-
 from ..finding import Edit, Fix, ImportEdit
+from ..lazy_libcst import cst
 from ..names import keras_path, path_matches
 from .base import Rule, argument, descendants, dotted
 

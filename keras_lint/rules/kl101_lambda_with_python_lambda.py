@@ -1,5 +1,6 @@
-import libcst as cst
+from __future__ import annotations
 
+from ..lazy_libcst import cst
 from .base import Invalid, Rule
 from .helpers import calls_lambda_layer, lambda_layer_function
 from .lambda_rewrite import SiteTracker, rewrite

@@ -1,9 +1,10 @@
+from __future__ import annotations
+
 import ast
 from typing import Optional
 
-import libcst as cst
-
 from ..finding import Fix
+from ..lazy_libcst import cst
 from ..names import dotted_name, keras_path
 from .base import Invalid, Rule, dotted
 from .helpers import calls_lambda_layer, is_registration, lambda_layer_function, name_defined_elsewhere, registration_fix

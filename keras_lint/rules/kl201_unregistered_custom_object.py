@@ -1,10 +1,11 @@
+from __future__ import annotations
+
 import ast
 import os
 from typing import Optional
 
-import libcst as cst
-
 from ..finding import Fix
+from ..lazy_libcst import cst
 from ..project import ClassInfo, ProjectIndex
 from .base import Invalid, Rule
 from .helpers import registration_fix

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-import libcst as cst
-
 from ..finding import Fix
+from ..lazy_libcst import cst
 from ..names import keras_path, path_matches
 from ..project import ClassInfo, ProjectIndex, base_kind, qualify
 from .base import Invalid, Rule, descendants, dotted

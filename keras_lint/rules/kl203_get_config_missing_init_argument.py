@@ -5,9 +5,8 @@ import os
 import weakref
 from typing import Optional
 
-import libcst as cst
-
 from ..finding import Edit, Fix
+from ..lazy_libcst import cst
 from ..names import keras_path, path_matches
 from ..project import CUSTOM_OBJECT_BASES, ClassInfo, ProjectIndex, base_kind
 from .base import Invalid, Rule, descendants, dotted

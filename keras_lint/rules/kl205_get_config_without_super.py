@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-import libcst as cst
-
 from ..finding import Fix
+from ..lazy_libcst import cst
 from ..names import path_matches
 from ..project import ClassInfo, ProjectIndex
 from .base import Invalid, Rule

@@ -1,9 +1,10 @@
+from __future__ import annotations
+
 import ast
 from typing import Iterator, Optional
 
-import libcst as cst
-
 from ..finding import Fix
+from ..lazy_libcst import cst
 from ..names import dotted_name, keras_path, path_matches
 from ..project import base_kind
 from .base import Invalid, Rule, dotted

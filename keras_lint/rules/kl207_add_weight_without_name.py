@@ -1,11 +1,12 @@
+from __future__ import annotations
+
 from collections import Counter
 from typing import Optional
 
-import libcst as cst
-
 from ..finding import Fix
+from ..lazy_libcst import cst
 from ..names import path_matches
-from .base import Invalid, Rule
+from .base import Invalid, Rule, with_libcst_base
 from .helpers import append_argument
 from .kl204_init_kwargs_not_forwarded import PLAIN_BASES
 
@@ -187,7 +188,7 @@ class AddWeightWithoutName(Rule):
             elif any(m in cls.methods for cls in [info, *project.ancestors(info)] for m in WEIGHT_METHODS):
                 info = None  # its own add_weight: we cannot know what it does with the name
             else:
-                self._survey = WeightSurvey(self.context.keras_major)
+                self._survey = with_libcst_base(WeightSurvey, "CSTVisitor")(self.context.keras_major)
                 node.body.visit(self._survey)
         self._classes.append(info)
 
@@ -267,9 +268,10 @@ def _is_none(node: Optional[cst.BaseExpression]) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
-class WeightSurvey(cst.CSTVisitor):
+class WeightSurvey:
     """The weights a class body creates: which `self.<attr> = self.add_weight(...)` calls there are
-    (outside loops), how many weights each attribute gets, and the names the others are given."""
+    (outside loops), how many weights each attribute gets, and the names the others are given. A
+    LibCST visitor once `with_libcst_base` adds CSTVisitor to it."""
 
     def __init__(self, keras_major: int):
         super().__init__()

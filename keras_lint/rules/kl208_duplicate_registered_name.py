@@ -1,10 +1,11 @@
+from __future__ import annotations
+
 import dataclasses
 import os
 import weakref
 from typing import Union
 
-import libcst as cst
-
+from ..lazy_libcst import cst
 from ..project import ProjectIndex
 from .base import Invalid, Rule
 

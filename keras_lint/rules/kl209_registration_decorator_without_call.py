@@ -1,7 +1,8 @@
+from __future__ import annotations
+
 from typing import Union
 
-import libcst as cst
-
+from ..lazy_libcst import cst
 from .base import Invalid, Rule, dotted
 from .helpers import is_registration
 

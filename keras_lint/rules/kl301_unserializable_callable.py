@@ -25,8 +25,7 @@ import os
 import re
 from typing import Optional
 
-import libcst as cst
-
+from ..lazy_libcst import cst
 from ..names import KerasNames, dotted_name, keras_path
 from ..project import GET_CUSTOM_OBJECTS, FunctionInfo, module_name
 from ..project import qualify as qualify_in_project

@@ -1,8 +1,9 @@
+from __future__ import annotations
+
 from typing import Optional
 
-import libcst as cst
-
 from ..finding import Fix
+from ..lazy_libcst import cst
 from ..names import keras_path
 from .base import Invalid, Rule, dotted
 from .helpers import name_defined_elsewhere, registration_fix

@@ -1,7 +1,8 @@
+from __future__ import annotations
+
 from typing import Optional
 
-import libcst as cst
-
+from ..lazy_libcst import cst
 from .base import Invalid, Rule, dotted
 from .helpers import is_registration
 from .kl102_lambda_with_unregistered_function import KERAS_KEYWORD_NAMES

@@ -1,8 +1,9 @@
+from __future__ import annotations
+
 import ast
 import os
 
-import libcst as cst
-
+from ..lazy_libcst import cst
 from ..names import dotted_name
 from ..project import module_name
 from .base import Invalid, Rule, argument, dotted

@@ -1,11 +1,12 @@
+from __future__ import annotations
+
 import ast
 import dataclasses
 import re
 from typing import Optional
 
-import libcst as cst
-
 from ..finding import Edit, Fix
+from ..lazy_libcst import cst
 from .base import Invalid, Rule, argument, dotted
 from .helpers import has_path_call
 

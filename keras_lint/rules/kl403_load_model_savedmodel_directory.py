@@ -1,5 +1,6 @@
-import libcst as cst
+from __future__ import annotations
 
+from ..lazy_libcst import cst
 from .base import Invalid, Rule, argument, dotted
 from .helpers import has_path_call
 from .kl402_legacy_save_format import expects_error, path_end

@@ -1,5 +1,6 @@
-import libcst as cst
+from __future__ import annotations
 
+from ..lazy_libcst import cst
 from .base import Invalid, Rule, dotted
 from .kl402_legacy_save_format import literal_value
 

@@ -43,11 +43,10 @@ import keyword
 import re
 from typing import Optional
 
-import libcst as cst
-
 from ..finding import Edit, Fix
+from ..lazy_libcst import cst
 from ..names import dotted_name, keras_path
-from .base import Rule, argument, dotted
+from .base import Rule, argument, dotted, with_libcst_base
 from .helpers import import_edit, leading_block_end, registration_decorator
 
 # Attributes and methods of Keras's Layer (Keras 3 and 2): a captured value stored under one of these
@@ -666,8 +665,8 @@ def _comments(node: cst.CSTNode) -> list:
 # -- reading the lambda ---------------------------------------------------------------------------
 
 
-class _Reads(cst.CSTVisitor):
-    """The Name nodes an expression reads from its enclosing scope (inner lambdas and
+class _Reads:
+    """A CSTVisitor (through `with_libcst_base`). The Name nodes an expression reads from its enclosing scope (inner lambdas and
     comprehensions bind their own names), in order."""
 
     def __init__(self, own: set):
@@ -678,7 +677,7 @@ class _Reads(cst.CSTVisitor):
 
     @classmethod
     def of(cls, body: cst.BaseExpression, own: set) -> "_Reads":
-        reads = cls(own)
+        reads = with_libcst_base(cls, "CSTVisitor")(own)
         body.visit(reads)
         for node in reads.names + reads.attributes:
             text = node.value
@@ -744,8 +743,8 @@ class _Reads(cst.CSTVisitor):
         return self._comprehension(node, (node.key, node.value))
 
 
-class _ToSelf(cst.CSTTransformer):
-    """Reads of the captured names become `self.<attribute>`."""
+class _ToSelf:
+    """A CSTTransformer (through `with_libcst_base`). Reads of the captured names become `self.<attribute>`."""
 
     def __init__(self, nodes: dict):
         self.nodes = nodes  # id(Name node) -> attribute name
@@ -946,7 +945,7 @@ def _body(method: Method, attributes: dict) -> str:
     """The lambda's body with the captured names read from `self` (its own parameters stay)."""
     own = set(method.params)
     nodes = {id(n): attributes[n.value] for n in method.reads.names if n.value in attributes and n.value not in own}
-    code = _code(method.body.visit(_ToSelf(nodes)))
+    code = _code(method.body.visit(with_libcst_base(_ToSelf, "CSTTransformer")(nodes)))
     return f"({code})" if "\n" in code else code
 
 
