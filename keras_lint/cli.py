@@ -15,7 +15,7 @@ import sys
 from typing import Optional
 
 from . import __version__, cache, config, engine, files, fixes, report, source
-from .project import ProjectIndex, module_name, project_root
+from .project import ProjectIndex, is_marked_root, module_name, project_root
 from .rules import ALL_RULES
 from .settings import Settings
 
@@ -186,8 +186,11 @@ def _index_project(targets: list, settings: Settings, jobs: int, store=None) -> 
         return None, ""
     root = project_root(targets[0])
     walk_settings = dataclasses.replace(settings, root=root)
+    # Without a project marker, the folder may be /tmp or a home folder: only its own .py files
+    # (a script's sibling modules) are indexed, not everything below it.
+    top = [root] if is_marked_root(root) else [entry.path for entry in _python_files_in(root)]
     # Absolute paths: `src/a.py` named and `/repo/src/a.py` walked are one file, summarised once.
-    walked = files.discover([root], walk_settings, lambda message: None)
+    walked = files.discover(top, walk_settings, lambda message: None)
     files_to_index = sorted(set(walked) | {os.path.abspath(target) for target in targets})
     digests = {path: cache.digest_of(path) for path in files_to_index} if store is not None else {}
     summaries, missing = {}, []
@@ -207,8 +210,28 @@ def _index_project(targets: list, settings: Settings, jobs: int, store=None) -> 
     return index, fingerprint
 
 
+def _python_files_in(folder: str) -> list:
+    try:
+        with os.scandir(folder) as entries:
+            return [entry for entry in entries if entry.name.endswith(".py") and entry.is_file()]
+    except OSError:
+        return []
+
+
 def _map(function, items: list, jobs: int) -> list:
     if jobs == 1 or len(items) < 4 * jobs:  # a pool costs more than it saves on a handful of files
         return [function(item) for item in items]
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))))
+    # The function (which carries the project index) goes to each worker once, not with every chunk.
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(function,)) as pool:
+        return list(pool.map(_worker_call, items, chunksize=max(1, len(items) // (jobs * 8))))
+
+
+_WORKER_FUNCTION: list = []  # in a worker process: the function _map gave it
+
+
+def _worker_start(function) -> None:
+    _WORKER_FUNCTION.append(function)
+
+
+def _worker_call(item):
+    return _WORKER_FUNCTION[0](item)

@@ -192,18 +192,25 @@ def namespace_names(path: str, module: str, root: Optional[str]) -> list:
     return names
 
 
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+
+
 def project_root(path: str) -> str:
     """The folder the project is indexed from: the nearest one at or above `path` holding
     pyproject.toml, setup.cfg or .git; the path's own folder when there is none."""
     start = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
     folder = start
     while True:
-        if any(os.path.exists(os.path.join(folder, marker)) for marker in ("pyproject.toml", "setup.cfg", ".git")):
+        if is_marked_root(folder):
             return folder
         parent = os.path.dirname(folder)
         if parent == folder:
             return start
         folder = parent
+
+
+def is_marked_root(folder: str) -> bool:
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in PROJECT_MARKERS)
 
 
 def summarise(

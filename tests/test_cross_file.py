@@ -67,3 +67,25 @@ def test_a_lambda_in_a_test_case_whose_base_lives_in_another_file(project):
         assert [line.split(" ")[:2] for line in cli.stdout.splitlines()] == [["model_test.py:5:34:", "KL101"]], select
     flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "KL", "model_test.py"], capture_output=True, text=True)
     assert flake8.stdout == ""
+
+
+def test_without_a_project_marker_only_the_folder_s_own_files_are_indexed(tmp_path, monkeypatch):
+    """With no pyproject.toml, setup.cfg or .git at or above it, the target's folder may be /tmp or
+    a home folder: its own .py files (a script's sibling modules) are indexed, nothing below them,
+    so one file never costs a walk of a whole home folder. What lives deeper is unresolved: silent."""
+    from keras_lint.project import project_root
+
+    assert project_root(str(tmp_path / "model.py")) == str(tmp_path)  # the premise: no marker above
+    registered = "import keras\n@keras.saving.register_keras_serializable()\nclass {0}(keras.layers.Layer):\n    pass\n"
+    (tmp_path / "base.py").write_text(registered.format("Base"))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "deep.py").write_text(registered.format("Deep"))
+    (tmp_path / "model.py").write_text(
+        "from base import Base\nfrom sub.deep import Deep\nclass A(Base):\n    pass\nclass B(Deep):\n    pass\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    cli = subprocess.run([os.path.join(BIN, "keras-lint"), "--no-cache", "model.py"], capture_output=True, text=True)
+    assert [line.split(" ")[:2] for line in cli.stdout.splitlines()] == [["model.py:3:1:", "KL201"]], cli.stdout
+    (tmp_path / "setup.cfg").write_text("")  # a marked project: everything below is indexed
+    cli = subprocess.run([os.path.join(BIN, "keras-lint"), "--no-cache", "model.py"], capture_output=True, text=True)
+    assert [line.split(" ")[:2] for line in cli.stdout.splitlines()] == [["model.py:3:1:", "KL201"], ["model.py:5:1:", "KL201"]]
