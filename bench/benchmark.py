@@ -12,6 +12,7 @@ import argparse
 import ast
 import compileall
 import glob
+import importlib.util
 import json
 import os
 import resource
@@ -22,8 +23,6 @@ import time
 import zipfile
 
 import libcst
-
-import keras_lint
 
 CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache")
 BIN = os.path.dirname(sys.executable)  # the venv's keras-lint and flake8, not whatever is on PATH
@@ -146,7 +145,7 @@ def main() -> None:
 
     # keras-lint as a user has it: `pip install` writes its bytecode, an editable install never does
     # (and PYTHONDONTWRITEBYTECODE may forbid Python to): ~0.25 s of every start-up otherwise.
-    compileall.compile_dir(os.path.dirname(keras_lint.__file__), quiet=1)
+    compileall.compile_dir(os.path.dirname(importlib.util.find_spec("keras_lint").origin), quiet=1)
     corpus = os.path.abspath(args.corpus or default_corpus())
     if args.quick:
         corpus = quick_corpus(corpus, args.quick)
