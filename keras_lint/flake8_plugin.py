@@ -46,7 +46,7 @@ class KerasLintChecker:
         text = "".join(self.lines)
         if not source.may_use_keras(text):
             return  # before importing the engine: code that never mentions Keras costs flake8 nothing more
-        from . import engine  # (it loads LibCST and the rules: ~0.4 s, paid only where Keras appears)
+        from . import engine  # (it loads the rules; LibCST comes later, only for a statement a rule wants)
 
         src = source.SourceFile(self.filename, text)
         result = engine.lint_source(src, self.settings, tree=self.tree, inline_noqa=False)
