@@ -21,28 +21,20 @@ from .lazy_libcst import cst
 from .names import KerasNames
 from .project import ProjectIndex, module_name, summarise
 from .rules import ALL_RULES
-from .rules.base import FileContext, visitor_class
+from .rules.base import FileContext, visitor_class, with_libcst_base
 from .settings import Settings
 
-_WRAPPER: list = []  # the one metadata wrapper class, made when LibCST is first needed
+class _SkipsEmptyWalks:
+    """Added to LibCST's MetadataWrapper (`with_libcst_base`), a wasted walk goes: resolving a
+    provider that is not batchable (PositionProvider, the one rules use) makes LibCST walk the
+    whole tree once more with an empty batch of providers (libcst/metadata/wrapper.py,
+    `_resolve_impl`): ~12 % of the lint time. A walk with no visitors does nothing, so it is skipped."""
 
-
-def _wrap(module: cst.Module):
-    """LibCST's MetadataWrapper without a wasted walk: resolving a provider that is not batchable
-    (PositionProvider, the one rules use) makes LibCST walk the whole tree once more with an empty
-    batch of providers (libcst/metadata/wrapper.py, `_resolve_impl`): ~12 % of the lint time. A
-    walk with no visitors does nothing, so it is skipped."""
-    if not _WRAPPER:
-
-        class Wrapper(cst.metadata.MetadataWrapper):
-            def visit_batched(self, visitors, before_visit=None, after_leave=None) -> cst.CSTNode:
-                visitors = list(visitors)
-                if not visitors and before_visit is None and after_leave is None:
-                    return self.module
-                return super().visit_batched(visitors, before_visit, after_leave)
-
-        _WRAPPER.append(Wrapper)
-    return _WRAPPER[0](module, unsafe_skip_copy=True)
+    def visit_batched(self, visitors, before_visit=None, after_leave=None) -> cst.CSTNode:
+        visitors = list(visitors)
+        if not visitors and before_visit is None and after_leave is None:
+            return self.module
+        return super().visit_batched(visitors, before_visit, after_leave)
 
 
 @dataclasses.dataclass
@@ -182,7 +174,8 @@ def _run_rules(
             for rule in wanted:
                 if rule not in visitors:
                     visitors[rule] = visitor_class(rule)(context)
-            _wrap(module).visit_batched([visitors[rule] for rule in rules if rule in wanted])
+            wrapper = with_libcst_base(_SkipsEmptyWalks, "MetadataWrapper")(module, unsafe_skip_copy=True)
+            wrapper.visit_batched([visitors[rule] for rule in rules if rule in wanted])
         except RecursionError:  # LibCST recurses per nesting level (15,000 concatenated strings): this statement only
             findings.append(Finding(src.path, first, 1, "KL001", "cannot check statement: too deeply nested for LibCST"))
     return findings
