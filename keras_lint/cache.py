@@ -7,6 +7,10 @@ other finds it empty. Two tables, both keyed by path and checked against the fil
   project index hold. A change anywhere in the project (a base class in
   another file) thus invalidates every result: coarse, never stale.
 
+Entries for files that left the project are dropped: a summary when the index walk of the whole
+project no longer meets its file, a result when its file no longer exists. Without that, a cache
+only grows, and reading it is what a warm run costs.
+
 JSON, never pickle: the cache lives in the user's tree, and unpickling a crafted file would run
 code. A cache that cannot be read is ignored; it is written to a temporary file and renamed, so
 two runs at once never leave it half-written (the last one wins).
@@ -80,8 +84,21 @@ class Cache:
         self.results[_where(path)] = [key, findings]
         self.changed = True
 
+    def keep_only_summaries_of(self, indexed: set) -> None:
+        """Forget the summary of every file the project's index walk did not meet this run (deleted,
+        moved, newly excluded)."""
+        gone = [where for where in self.summaries if where.split("\0", 1)[0] not in indexed]
+        for where in gone:
+            del self.summaries[where]
+        self.changed = self.changed or bool(gone)
+
     def save(self) -> None:
-        if not self.changed:
+        # A run over part of the tree keeps the results of the rest; only those of files that no
+        # longer exist go.
+        gone = [where for where in self.results if not os.path.isfile(where.split("\0", 1)[0])]
+        for where in gone:
+            del self.results[where]
+        if not (self.changed or gone):
             return
         try:
             os.makedirs(self.folder, exist_ok=True)

@@ -193,6 +193,8 @@ def _index_project(targets: list, settings: Settings, jobs: int, store=None) -> 
     walked = files.discover(top, walk_settings, lambda message: None)
     files_to_index = sorted(set(walked) | {os.path.abspath(target) for target in targets})
     digests = {path: cache.digest_of(path) for path in files_to_index} if store is not None else {}
+    if store is not None:
+        store.keep_only_summaries_of({os.path.abspath(path) for path in files_to_index})
     summaries, missing = {}, []
     for path in files_to_index:
         known = store.summary(path, module_name(path), digests[path]) if digests.get(path) else None

@@ -103,3 +103,33 @@ def test_another_build_of_keras_lint_starts_empty(project, capsys, monkeypatch):
     calls = count_linting(monkeypatch)
     assert run(capsys, "lam.py") == expected
     assert calls == ["lam.py"]
+
+
+def stored(project) -> dict:
+    data = json.loads((project / cache.FOLDER / "cache.json").read_text())
+    return {table: sorted(where.split("\0")[0] for where in data[table]) for table in ("summaries", "results")}
+
+
+def test_files_that_left_the_project_leave_the_cache(project, capsys):
+    (project / "base.py").write_text(BASE)
+    (project / "child.py").write_text(CHILD)
+    (project / "lam.py").write_text(LAMBDA)
+    run(capsys, ".")
+    everything = sorted(str(project / name) for name in ("base.py", "child.py", "lam.py"))
+    assert stored(project) == {"summaries": everything, "results": everything}
+    (project / "lam.py").unlink()
+    run(capsys, "child.py")  # a run over one file: the others keep their results
+    kept = sorted(str(project / name) for name in ("base.py", "child.py"))
+    assert stored(project) == {"summaries": kept, "results": kept}
+
+
+def test_a_folder_no_longer_walked_leaves_the_summaries(project, capsys):
+    (project / "sub").mkdir()
+    (project / "sub" / "base.py").write_text(BASE)
+    (project / "lam.py").write_text(LAMBDA)
+    run(capsys, "lam.py")
+    assert str(project / "sub" / "base.py") in stored(project)["summaries"]
+    (project / "setup.cfg").write_text("[keras-lint]\nextend-exclude = sub\n")
+    expected = run(capsys, "--no-cache", "lam.py")
+    assert run(capsys, "lam.py") == expected
+    assert stored(project)["summaries"] == [str(project / "lam.py")]
