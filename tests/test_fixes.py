@@ -169,6 +169,40 @@ def test_fixes_in_two_files_of_one_package_never_register_one_name_twice(project
     assert run("--select", "KL208", "pkg", cwd=project)[:2] == (0, "")
 
 
+def test_no_fix_registers_under_a_key_another_file_already_registers(project):
+    """`pkg/two.py` registers `twice` under the key `pkg>double` (`name="double"`): registering
+    `double` of `pkg/one.py` too would make both load as the last one registered (KL208). The same
+    check guards every registration fix: a class (KL201), a Lambda's function (KL102), a compile
+    function (KL302)."""
+    (project / "pkg").mkdir()
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "two.py").write_text(
+        "import keras\n\n\n"
+        '@keras.saving.register_keras_serializable(package="pkg", name="double")\n'
+        "def twice(t):\n    return t * 2\n\n\n"
+        '@keras.saving.register_keras_serializable(package="pkg", name="Scale")\n'
+        "class Other(keras.layers.Layer):\n    pass\n"
+    )
+    one = (
+        "import keras\n\n\ndef double(t):\n    return t * 2\n\n\n"
+        "class Scale(keras.layers.Layer):\n    pass\n\n\n"
+        "model = keras.Sequential([keras.layers.Lambda(double)])\n"
+        "model.compile(loss=double)\n"
+    )
+    (project / "pkg" / "one.py").write_text(one)
+    code, out, _ = run("--fix", "pkg", cwd=project)
+    assert code == 1
+    assert [line.split(" ")[:2] for line in out.splitlines()] == [
+        ["pkg/one.py:8:1:", "KL201"], ["pkg/one.py:12:27:", "KL102"], ["pkg/one.py:13:15:", "KL302"]
+    ], out
+    assert "[*]" not in out  # none is offered a fix
+    assert (project / "pkg" / "one.py").read_text() == one
+    # without `pkg/two.py`, each is fixable
+    (project / "pkg" / "two.py").unlink()
+    assert run("--fix", "pkg", cwd=project)[0] == 0
+    assert (project / "pkg" / "one.py").read_text().count('@keras.saving.register_keras_serializable(package="pkg")') == 2
+
+
 def test_an_added_import_goes_above_the_code_that_uses_it(project):
     """The file imports more below its first class: the registration's import goes in the leading
     import block (written by LibCST's AddImportsVisitor), not after the last import, where the

@@ -9,6 +9,7 @@ from typing import Optional
 from ..finding import Edit, Fix, ImportEdit
 from ..lazy_libcst import cst
 from ..names import keras_path, path_matches
+from ..project import FunctionInfo, Registration
 from .base import Rule, argument, descendants, dotted
 
 
@@ -98,18 +99,35 @@ def import_edit(rule: Rule, module: str, name: str) -> ImportEdit:
     return ImportEdit("".join(rule.context.lines[:end]).replace("\r\n", "\n").replace("\r", "\n"), module, name, end + 1)
 
 
-def name_defined_elsewhere(rule: Rule, name: str) -> bool:
-    """Does another file of the project define a module-level class or function called `name`? Then
-    registering this one under `package>name` could collide with it -- now, or when the same run
-    registers that one too (on load both would become the last registered, silently: KL208)."""
-    here = os.path.abspath(rule.context.path)
+def registration_key_may_be_taken(rule: Rule, name: str, line: int) -> bool:
+    """Could another class or function of the project be registered under the key a fix would give
+    the definition of `name` at `line` of this file (`package>name`) -- already, or by a fix of this
+    same run (another unregistered custom object or function of that name)? Two registrations of one
+    key make a saved model load the wrong object, silently (KL208)."""
     project = rule.context.project
+    key = f"{rule.context.package}>{name}"
+    here = (os.path.abspath(rule.context.path), line)
     for summary in project.summaries:
-        if os.path.abspath(summary.path) != here and any(
-            d.name == name for d in [*summary.classes, *summary.functions]
-        ):
-            return True
+        for other in [*summary.classes, *summary.functions]:
+            if (os.path.abspath(other.path), other.line) == here:
+                continue  # the definition itself (the index may hold a file twice: as named and as found)
+            if other.registration is None:
+                # KL201 registers Keras classes, KL102/KL302 functions (which ones, the summary does
+                # not say). By name alone: the package that file's fix would use is not known here.
+                could_be_fixed = isinstance(other, FunctionInfo) or project.keras_kind(other) is not None
+                if other.name == name and could_be_fixed:
+                    return True
+            elif _may_register(other.registration, other.name, key):
+                return True
     return False
+
+
+def _may_register(registration: Registration, default_name: str, key: str) -> bool:
+    if not registration.called:
+        return False  # a bare decorator registers nothing (KL209)
+    if registration.package is None:  # a package or name we cannot read
+        return registration.name in (None, key.split(">", 1)[1])
+    return registration.key(default_name) == key
 
 
 def registration_fix(rule: Rule, definition: ast.AST, title: str) -> Fix:

@@ -7,7 +7,7 @@ from ..finding import Fix
 from ..lazy_libcst import cst
 from ..names import dotted_name, keras_path
 from .base import Invalid, Rule, dotted
-from .helpers import calls_lambda_layer, is_registration, lambda_layer_function, name_defined_elsewhere, registration_fix
+from .helpers import calls_lambda_layer, is_registration, lambda_layer_function, registration_fix, registration_key_may_be_taken
 from .lambda_rewrite import SiteTracker, rewrite_function
 
 # A saved function is stored by bare name; Keras 3 finds it on load only if that name is one of its
@@ -331,7 +331,7 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
         binding = self.names.binding(function.value, self.line_of(function))
         if binding is None or binding.kind != "def" or binding.scope != "module":
             return None
-        if name_defined_elsewhere(self, function.value):
+        if registration_key_may_be_taken(self, function.value, binding.node.lineno):
             return None  # `package>name` could be registered twice: on load both become one
         return registration_fix(self, binding.node, f"register `{function.value}`")
 

@@ -6,9 +6,9 @@ from typing import Optional
 
 from ..finding import Fix
 from ..lazy_libcst import cst
-from ..project import ClassInfo, ProjectIndex
+from ..project import ClassInfo
 from .base import Invalid, Rule
-from .helpers import registration_fix
+from .helpers import registration_fix, registration_key_may_be_taken
 
 # How each kind of custom object is named in messages.
 KIND_WORDS = {
@@ -44,31 +44,6 @@ def in_keras_own_package(info: ClassInfo) -> bool:
         if parent == folder:
             return False
         folder = parent
-
-
-def key_may_be_taken(project: ProjectIndex, info: ClassInfo, key: str) -> bool:
-    """Could another class or function of the project be registered under `key` (`package>Name`)
-    -- already, or by this same fix (another unregistered custom object of that name)? Two
-    registrations of one key make a saved model load the wrong object, silently (KL208)."""
-    name = key.split(">", 1)[1]
-    here = (os.path.abspath(info.path), info.line)
-    for other in (o for infos in project.by_path.values() for o in infos):
-        if (os.path.abspath(other.path), other.line) == here:
-            continue  # the class itself (the index may hold a file twice: as named and as found)
-        if other.registration is None and other.name == name and project.keras_kind(other) is not None:
-            return True
-        if _may_register(other.registration, other.name, key):
-            return True
-    functions = (f for summary in project.summaries for f in summary.functions)
-    return any(_may_register(f.registration, f.name, key) for f in functions)
-
-
-def _may_register(registration, default_name: str, key: str) -> bool:
-    if registration is None or not registration.called:
-        return False  # a bare decorator registers nothing (KL209)
-    if registration.package is None:  # a package or name we cannot read
-        return registration.name in (None, key.split(">", 1)[1])
-    return registration.key(default_name) == key
 
 
 class UnregisteredCustomObject(Rule):
@@ -320,7 +295,7 @@ class UnregisteredCustomObject(Rule):
     def _fix(self, node: cst.ClassDef, info: ClassInfo) -> Optional[Fix]:
         if node.decorators:
             return None  # the decorator would register what the others return: not known to be the class
-        if key_may_be_taken(self.context.project, info, f"{self.context.package}>{info.name}"):
+        if registration_key_may_be_taken(self, info.name, info.line):
             return None
         definition = next(
             (n for n in ast.walk(self.context.tree) if isinstance(n, ast.ClassDef) and n.lineno == info.line), None

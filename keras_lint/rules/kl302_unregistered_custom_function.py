@@ -6,7 +6,7 @@ from ..finding import Fix
 from ..lazy_libcst import cst
 from ..names import keras_path
 from .base import Invalid, Rule, dotted
-from .helpers import name_defined_elsewhere, registration_fix
+from .helpers import registration_fix, registration_key_may_be_taken
 from .kl301_unserializable_callable import TRIGGERS, CallSites, load_failure, qualify, silently_swapped
 
 
@@ -167,7 +167,7 @@ class UnregisteredCustomFunction(CallSites, Rule):
         node, _names, _module, scope, path = found
         if path != self.context.path or scope != "module" or node.decorator_list:
             return None
-        if silently_swapped(node.name, site.keyword) or name_defined_elsewhere(self, node.name):
+        if silently_swapped(node.name, site.keyword) or registration_key_may_be_taken(self, node.name, node.lineno):
             return None
         return registration_fix(self, node, f"register `{node.name}`")
 
