@@ -22,7 +22,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from typing import Optional
 
 from . import __version__
@@ -107,6 +106,8 @@ class Cache:
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# created by keras-lint\n*\n")
             data = {"format": 1, "version": self.version, "summaries": self.summaries, "results": self.results}
+            import tempfile  # here: a warm run that changed nothing never writes
+
             fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -13,7 +13,6 @@ import ast
 import dataclasses
 import difflib
 import os
-import tempfile
 from typing import Callable, Optional
 
 from . import engine, source
@@ -130,6 +129,8 @@ def write_atomically(path: str, data: bytes) -> None:
     a reader (or a second keras-lint) sees the old file or the new one, never half of one."""
     folder = os.path.dirname(os.path.abspath(path))
     mode = os.stat(path).st_mode
+    import tempfile  # here: only a run that writes a fix needs it
+
     handle, temporary = tempfile.mkstemp(prefix=".keras-lint-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
