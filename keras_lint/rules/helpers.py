@@ -311,3 +311,49 @@ def is_super_call(call: cst.Call, method_name: str) -> bool:
 def super_calls(function: cst.FunctionDef, method_name: str) -> list:
     """The calls of the base's `method_name` anywhere in a function (in no particular order)."""
     return [node for node in descendants(function.body) if isinstance(node, cst.Call) and is_super_call(node, method_name)]
+
+
+def expects_error(rule: Rule, node: cst.With) -> bool:
+    """`with pytest.raises(...)`, `with self.assertRaises(...)`/`assertRaisesRegex(...)`: code that
+    expects what it calls to raise (tests of the very errors these rules predict)."""
+    for item in node.items:
+        call = item.item
+        name = dotted(call.func) if isinstance(call, cst.Call) else None
+        if name is None:
+            continue
+        last = name.rsplit(".", 1)[-1]
+        if last.startswith("assertRaises") or (last == "raises" and rule.names.qualified(name, rule.line_of(call)) == "pytest.raises"):
+            return True
+    return False
+
+
+def literal_value(node: Optional[cst.BaseExpression]):
+    """The value of a literal True/False/None/number/string, or `...` when not a literal."""
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.Integer):
+        return int(node.value, 0) if node.value.isdigit() else ...
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    return ...
+
+
+class ErrorsExpected:
+    """For a rule that stays silent inside `with pytest.raises(...)` / `self.assertRaises...(...)`:
+    mixed in before `Rule`, it keeps `self.expecting_error` true while visiting such a block."""
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._expecting_errors: list = []  # the `with` statements that expect an exception
+
+    @property
+    def expecting_error(self) -> bool:
+        return bool(self._expecting_errors)
+
+    def visit_With(self, node: cst.With) -> None:
+        if expects_error(self, node):
+            self._expecting_errors.append(node)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        if self._expecting_errors and self._expecting_errors[-1] is original_node:
+            self._expecting_errors.pop()

@@ -7,8 +7,8 @@ from ..lazy_libcst import cst
 from ..names import dotted_name
 from ..project import module_name
 from .base import Invalid, Rule, argument, dotted
-from .helpers import calls_named, is_registration
-from .kl402_legacy_save_format import expects_error, literal_value, path_end
+from .helpers import calls_named, expects_error, is_registration, literal_value
+from .save_paths import path_end
 
 # Entry points that rebuild a saved model (or object) and take `custom_objects` as their second argument.
 LOADERS = (

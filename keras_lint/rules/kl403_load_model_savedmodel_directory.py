@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from ..lazy_libcst import cst
 from .base import Invalid, Rule, argument, dotted
-from .helpers import has_path_call
-from .kl402_legacy_save_format import expects_error, path_end
+from .helpers import ErrorsExpected, has_path_call
+from .save_paths import path_end
 
 LOAD_MODEL = ("models.load_model", "saving.load_model")
 
 
-class LoadModelSavedModelDirectory(Rule):
+class LoadModelSavedModelDirectory(ErrorsExpected, Rule):
     """
     ## What it does
     Under Keras 3, reports `load_model(...)` (`keras.models.load_model`, `keras.saving.load_model`,
@@ -80,20 +80,8 @@ class LoadModelSavedModelDirectory(Rule):
         Invalid("import keras\nkeras.models.load_model(filepath='exported')\n", 2, 1, "`exported`"),
     ]
 
-    def __init__(self, context):
-        super().__init__(context)
-        self._expecting_errors: list = []
-
-    def visit_With(self, node: cst.With) -> None:
-        if expects_error(self, node):
-            self._expecting_errors.append(node)
-
-    def leave_With(self, original_node: cst.With) -> None:
-        if self._expecting_errors and self._expecting_errors[-1] is original_node:
-            self._expecting_errors.pop()
-
     def visit_Call(self, node: cst.Call) -> None:
-        if self.context.keras_major != 3 or self._expecting_errors:
+        if self.context.keras_major != 3 or self.expecting_error:
             return
         if not self.names.is_keras(dotted(node.func), self.line_of(node), *LOAD_MODEL):
             return

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..lazy_libcst import cst
 from .base import Invalid, Rule, dotted
-from .kl402_legacy_save_format import literal_value
+from .helpers import literal_value
 
 ENABLE_UNSAFE = ("config.enable_unsafe_deserialization",)
 SAFE_MODE_SCOPE = ("saving.SafeModeScope",)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from ..lazy_libcst import cst
 from .base import Invalid, Rule, argument, dotted
 from .helpers import has_path_call
-from .kl402_legacy_save_format import path_end
+from .save_paths import path_end
 
 LOAD_MODEL = ("models.load_model", "saving.load_model")
 
