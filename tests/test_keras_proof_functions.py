@@ -28,7 +28,7 @@ import pytest
 
 from conftest import BIN
 from keras_lint.engine import lint_path
-from keras_lint.rules.kl102_lambda_with_unregistered_function import KERAS_BUILTIN_FUNCTION_NAMES
+from keras_lint.rules.keras_builtins import KERAS_BUILTIN_FUNCTION_NAMES
 from keras_lint.settings import Settings
 from keras_roundtrip import load_in_fresh_process
 

@@ -8,41 +8,9 @@ from ..lazy_libcst import cst
 from ..names import dotted_name, keras_path
 from .base import Invalid, Rule, dotted
 from .helpers import calls_lambda_layer, is_registration, lambda_layer_function, registration_fix, registration_key_may_be_taken
+from .keras_builtins import BUILTIN_MODULES, KERAS_BUILTIN_FUNCTION_NAMES, SAME_AS_BUILTIN
 from .lambda_rewrite import SiteTracker, rewrite_function
 
-# A saved function is stored by bare name; Keras 3 finds it on load only if that name is one of its
-# built-ins in activations, losses, metrics, initializers, ... (serialization_lib.BUILTIN_MODULES),
-# measured with `Lambda(keras.activations.relu)` (loads) and `Lambda(keras.ops.sum)` (does not). Only
-# names exported as functions count: `identity`, `swish`, `l2`, `zeros`, ... do not resolve on load
-# (tests/test_keras_proof_functions.py asks Keras's own lookup for every name).
-KERAS_BUILTIN_FUNCTION_NAMES = frozenset(
-    """binary_accuracy binary_crossentropy binary_focal_crossentropy categorical_accuracy
-    categorical_crossentropy categorical_focal_crossentropy categorical_generalized_cross_entropy
-    categorical_hinge celu circle concordance_correlation cosine_similarity ctc dice elu
-    exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_tanh hinge huber kl_divergence
-    leaky_relu linear log_cosh log_sigmoid log_softmax mean_absolute_error
-    mean_absolute_percentage_error mean_squared_error mean_squared_logarithmic_error mish
-    pearson_correlation poisson relu relu6 selu sigmoid silu soft_shrink softmax softplus softsign
-    sparse_categorical_accuracy sparse_categorical_crossentropy sparse_plus sparse_sigmoid
-    sparse_top_k_categorical_accuracy sparsemax squared_hinge squareplus tanh tanh_shrink threshold
-    top_k_categorical_accuracy tversky""".split()
-)
-# Names the modules' own `get()` lookups know (snake_case aliases of classes such as `orthogonal`,
-# `l2`, `zeros`; `swish`) that the bare-function lookup above does not find: KL301 judges layer and
-# compile keywords, which go through those lookups.
-KERAS_MODULE_ONLY_NAMES = frozenset(
-    """constant glorot_normal glorot_uniform hard_swish he_normal he_uniform identity l1 l1_l2 l2
-    lecun_normal lecun_uniform max_norm min_max_norm non_neg ones orthogonal orthogonal_regularizer
-    random_normal random_uniform stft swish truncated_normal unit_norm variance_scaling zeros""".split()
-)
-KERAS_KEYWORD_NAMES = KERAS_BUILTIN_FUNCTION_NAMES | KERAS_MODULE_ONLY_NAMES
-# Functions outside those modules whose bare name reloads as a Keras built-in that computes the same
-# (measured: equal outputs after save/load). `keras.ops.gelu` is NOT here: it reloads as
-# `keras.activations.gelu`, whose `approximate` default differs -- outputs silently change.
-SAME_AS_BUILTIN = frozenset(
-    "relu leaky_relu hard_sigmoid hard_silu sparse_plus squareplus celu elu log_softmax glu sigmoid".split()
-)
-_BUILTIN_MODULES = ("activations", "losses", "metrics", "initializers", "regularizers", "constraints", "optimizers")
 # Lambda passes `mask=`/`training=` to its function when `inspect.getfullargspec` finds them in its
 # parameters. A class calling the function passes neither, so its fix is safe only for functions known
 # not to name them -- measured on Keras 3.15.1 / TF 2.21: every `keras.ops` function but these (which do name
@@ -362,7 +330,7 @@ class LambdaWithUnregisteredFunction(SiteTracker, Rule):
             if project_function is not None and project_function.registration is not None:
                 return None  # registered where it is defined
             path = keras_path(qualified)
-            if path is not None and path.split(".")[0] in _BUILTIN_MODULES:
+            if path is not None and path.split(".")[0] in BUILTIN_MODULES:
                 return None  # Keras finds its own built-ins by name
             symbol = qualified.rsplit(".", 1)[-1]
             if (path is not None or qualified.split(".")[0] == "tensorflow") and symbol in KERAS_BUILTIN_FUNCTION_NAMES:

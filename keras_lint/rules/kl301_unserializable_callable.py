@@ -31,7 +31,7 @@ from ..project import GET_CUSTOM_OBJECTS, FunctionInfo, module_name
 from ..project import qualify as qualify_in_project
 from .base import Invalid, Rule, argument, dotted
 from .helpers import is_registration
-from .kl102_lambda_with_unregistered_function import KERAS_KEYWORD_NAMES
+from .keras_builtins import KERAS_KEYWORD_NAMES
 
 # Keyword arguments as Black and PEP 8 write them (`loss=`), so that docstrings and attribute names
 # do not send statements to LibCST; `Activation` also finds local aliases of the layer.

@@ -5,7 +5,7 @@ from typing import Optional
 from ..lazy_libcst import cst
 from .base import Invalid, Rule, dotted
 from .helpers import is_registration
-from .kl102_lambda_with_unregistered_function import KERAS_KEYWORD_NAMES
+from .keras_builtins import KERAS_KEYWORD_NAMES
 
 
 class RegisteredFunctionFactory(Rule):
