@@ -7,7 +7,7 @@ from ..lazy_libcst import cst
 from ..names import keras_path
 from .base import Invalid, Rule, dotted
 from .helpers import registration_fix, registration_key_may_be_taken
-from .kl301_unserializable_callable import TRIGGERS, CallSites, load_failure, qualify, silently_swapped
+from .callable_sites import TRIGGERS, CallSites, load_failure, qualify, silently_swapped
 
 
 class UnregisteredCustomFunction(CallSites, Rule):
