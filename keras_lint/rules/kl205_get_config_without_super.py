@@ -8,7 +8,7 @@ from ..names import path_matches
 from ..project import ClassInfo, ProjectIndex
 from .base import Invalid, Rule
 from .helpers import method, names_read, prepend_to_dict, super_calls
-from .kl204_init_kwargs_not_forwarded import (
+from .init_chain import (
     OWN_FROM_CONFIG_BASES,
     PLAIN_BASES,
     accept_kwargs_edits,

@@ -8,7 +8,7 @@ from ..lazy_libcst import cst
 from ..names import path_matches
 from .base import Invalid, Rule, with_libcst_base
 from .helpers import append_argument
-from .kl204_init_kwargs_not_forwarded import PLAIN_BASES
+from .init_chain import PLAIN_BASES
 
 # The weight-creating methods of a Keras layer, and how many leading positional parameters of each
 # are NOT `name` in Keras 3 (`add_weight(*args)` takes shape, initializer, dtype positionally and
