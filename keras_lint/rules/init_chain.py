@@ -17,15 +17,11 @@ PLAIN_BASES = (
     "Layer", "layers.Layer", "engine.base_layer.Layer", "layers.layer.Layer",
     "Model", "models.Model", "engine.training.Model",
 )
-
-
 # Keras bases whose from_config does not simply call `cls(**config)`: nothing is claimed for them.
 OWN_FROM_CONFIG_BASES = (
     "Sequential", "models.Sequential", "engine.sequential.Sequential",
     "models.functional.Functional", "engine.functional.Functional", "Functional",
 )
-
-
 # Built-in layers that own trainable weights: a class built on one, or holding one, is affected by
 # `trainable`; a class with no weights at all (a preprocessing or dropout layer) is not.
 WEIGHTED_LAYERS = frozenset(
@@ -36,11 +32,7 @@ WEIGHTED_LAYERS = frozenset(
     ConvLSTM1D ConvLSTM2D ConvLSTM3D MultiHeadAttention GroupedQueryAttention LayerNormalization
     BatchNormalization GroupNormalization RMSNormalization UnitNormalization PReLU""".split()
 )
-
-
 KERAS_OWN = PLAIN_BASES + OWN_FROM_CONFIG_BASES
-
-
 # Bases that define neither __init__ arguments nor get_config.
 INERT_BASES = frozenset({"object", "builtins.object", "abc.ABC"})
 

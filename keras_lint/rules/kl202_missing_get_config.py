@@ -9,7 +9,7 @@ from ..project import ClassInfo, ProjectIndex, base_kind, qualify
 from .base import Invalid, Rule, descendants, dotted
 from .config_fix import calls_name, dict_lines, entry, method_after, plain_argument, quote_of, stored_attribute
 from .helpers import method
-from .kl203_get_config_missing_init_argument import (
+from .config_coverage import (
     EXEMPT_PARAMS,
     LAYER_BASES,
     MODEL_BASES,

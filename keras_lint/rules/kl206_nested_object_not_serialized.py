@@ -9,7 +9,7 @@ from ..names import dotted_name, keras_path, path_matches
 from ..project import base_kind
 from .base import Invalid, Rule, dotted
 from .config_fix import code_of, init_params, method_after, quote_of, walk
-from .kl203_get_config_missing_init_argument import subclasses
+from .config_coverage import subclasses
 
 # Serializing calls: `keras.layers.serialize`, `keras.saving.serialize_keras_object`,
 # `keras.initializers.serialize`, ... (the last name is what matters; project helpers with other
