@@ -57,6 +57,8 @@ NON_KERAS_BASE_ROOTS = (
     "object", "abc", "unittest", "absl", "parameterized", "typing", "enum", "collections", "tensorflow",
 )
 SERIALIZE_FUNCTIONS = ("serialize_keras_object", "serialize")
+# Decorators that make a method abstract: with abc.ABCMeta, the class cannot be instantiated.
+_ABSTRACT_DECORATORS = ("abc.abstractmethod", "abc.abstractproperty", "abc.abstractclassmethod", "abc.abstractstaticmethod")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +97,7 @@ class ConfigInfo:
     complete: bool = True  # False: some keys come from where we cannot see (then rules say nothing of missing keys)
     serialized: set = dataclasses.field(default_factory=set)  # keys whose value is passed through a serialize call
     raw_attributes: dict = dataclasses.field(default_factory=dict)  # key -> attr, for `"k": self.attr`
+    refuses: bool = False  # the body only raises: the class is never meant to be saved
 
 
 @dataclasses.dataclass
@@ -131,6 +134,8 @@ class ClassInfo:
     # `self.attr = name`, else None (a tuple target, `+=`, a loop, `del`, `setattr(self, "attr", ...)`).
     # Key "*": a `setattr(self, ...)` whose attribute name is not a literal.
     attribute_stores: dict = dataclasses.field(default_factory=dict)
+    declares_abstract_methods: bool = False  # some method is decorated @abc.abstractmethod
+    abc_base: bool = False  # abc.ABC is among its bases, or its metaclass is abc.ABCMeta
 
     @property
     def qualname(self) -> str:
@@ -406,6 +411,11 @@ class _Summariser:
             add_weight_initializers=frozenset(add_weight_inits),
             unnamed_weights=unnamed_weights,
             attribute_stores={attr: tuple(values) for attr, values in stores.items()},
+            declares_abstract_methods=any(
+                self.decorator_name(d) in _ABSTRACT_DECORATORS for m in methods.values() for d in m.decorator_list
+            ),
+            abc_base=any(self.qualify(b, first) == "abc.ABC" for b in node.bases)
+            or any(k.arg == "metaclass" and self.qualify(k.value, first) == "abc.ABCMeta" for k in node.keywords),
         )
 
     def summarise_init(self, node) -> InitInfo:
@@ -471,6 +481,10 @@ class _ConfigReader:
         self.variables: dict = {}  # name -> (keys, complete)
 
     def read(self) -> ConfigInfo:
+        body = self.node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]  # the docstring
+        self.info.refuses = len(body) == 1 and isinstance(body[0], ast.Raise)
         for sub in walk(self.node):
             if isinstance(sub, ast.Call) and _is_super_call(sub, "get_config"):
                 self.info.calls_super = True
@@ -695,6 +709,15 @@ class ProjectIndex:
         for cls in [info, *self.ancestors(info)]:
             paths += [keras_path(b) for b in cls.bases if base_kind(b)]
         return paths
+
+    def can_be_saved(self, info: ClassInfo) -> bool:
+        """False for a class no saved model can hold: an abstract one (Python refuses to make it), or
+        one whose get_config only raises (saving fails, on purpose)."""
+        ancestors = self.ancestors(info)
+        if info.declares_abstract_methods and any(c.abc_base for c in [info, *ancestors]):
+            return False
+        config = next((c.get_config for c in [info, *ancestors] if c.get_config is not None), None)
+        return not (config is not None and config.refuses)
 
     def is_registered(self, info: ClassInfo) -> bool:
         if info.registration is not None or info.name in self.custom_object_names:

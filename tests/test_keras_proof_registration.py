@@ -11,6 +11,9 @@
 - `good_*.py` in the three folders round-trip with equal outputs when the loader imports the module;
   `KL201/good_keras_internal_class.py` (a model built from one of Keras's own unregistered classes,
   the reason KL201 is silent inside Keras's own packages) does so even when it does not.
+- The classes KL201 leaves alone because no saved model can hold them: the abstract base of
+  `KL201/good_abstract_base.py` cannot be instantiated (and its registered subclass round-trips);
+  the model of `KL201/good_get_config_refuses.py` fails at save, with the class's own error.
 
 Each subprocess imports TensorFlow (several seconds), so a fixture is saved once per session.
 """
@@ -43,13 +46,18 @@ def ids(paths):
 KL201_BAD = fixture_files("KL201", "bad")
 KL208_BAD = fixture_files("KL208", "bad")
 KL209_BAD = fixture_files("KL209", "bad")
-GOOD = fixture_files("KL201", "good") + fixture_files("KL208", "good") + fixture_files("KL209", "good")
+REFUSES = FIXTURES / "KL201" / "good_get_config_refuses.py"  # never saved: it has its own test
+GOOD = [
+    path for path in fixture_files("KL201", "good") + fixture_files("KL208", "good") + fixture_files("KL209", "good")
+    if path != REFUSES
+]
 KERAS_INTERNAL = FIXTURES / "KL201" / "good_keras_internal_class.py"
+ABSTRACT = FIXTURES / "KL201" / "good_abstract_base.py"
 
 
 def test_fixtures_exist():
     assert len(KL201_BAD) >= 3 and len(KL208_BAD) >= 3 and len(KL209_BAD) >= 3 and len(GOOD) >= 6
-    assert KERAS_INTERNAL in GOOD
+    assert KERAS_INTERNAL in GOOD and ABSTRACT in GOOD and REFUSES.is_file()
 
 
 def reported_classes(path, code="KL201"):
@@ -144,6 +152,33 @@ def test_kl201_keras_loads_its_own_unregistered_classes_without_the_module(saved
     outcome = load_in_fresh_process(saved(KERAS_INTERNAL), import_fixture=False)
     assert outcome.ok, f"failed at {outcome.stage}:\n{outcome.error}"
     assert outcome.equal
+
+
+_INSTANTIATE = r"""
+try:
+    stage("import")
+    module = import_fixture(ARGS["fixture"])
+    stage("build")
+    getattr(module, ARGS["name"])()
+except Exception as exc:
+    report(False, exc)
+else:
+    report(True)
+"""
+
+
+@pytest.mark.keras
+def test_kl201_an_abstract_base_cannot_be_instantiated(tmp_path):
+    outcome = _run(_INSTANTIATE, dict(fixture=str(ABSTRACT), name="ScoringLayer"), tmp_path)
+    assert (outcome.ok, outcome.stage, outcome.error_type) == (False, "build", "TypeError"), outcome.error
+    assert "Can't instantiate abstract class ScoringLayer" in outcome.error
+
+
+@pytest.mark.keras
+def test_kl201_a_model_whose_class_refuses_get_config_fails_at_save(tmp_path):
+    outcome = save_in_fresh_process(REFUSES, tmp_path)
+    assert (outcome.ok, outcome.stage, outcome.error_type) == (False, "save", "NotImplementedError"), outcome.error
+    assert "StatefulNoise holds Python state" in outcome.error
 
 
 # -- KL208 ---------------------------------------------------------------------------------------

@@ -61,7 +61,10 @@ class UnregisteredCustomObject(Rule):
     decorators named in the `register-decorators` option). Classes not provably Keras (a local
     `class Layer`, a `torch.nn.Module`, a Keras `Callback`) are left alone, and so are the classes
     of Keras's own packages (`keras`, `keras_hub`, `keras_cv`, `keras_nlp`, `tf_keras`), which
-    their loaders find by importing the class's module.
+    their loaders find by importing the class's module. So are classes no saved model can hold: an
+    abstract class (an `@abc.abstractmethod` of its own, with `abc.ABC` or `ABCMeta` in its
+    lineage: Python refuses to instantiate it), and one whose `get_config`, its own or inherited,
+    only raises (saving fails on purpose, before any load).
 
     ## Why is this bad?
     A saved model stores the class by name only. Loading it without `custom_objects` fails:
@@ -114,6 +117,14 @@ class UnregisteredCustomObject(Rule):
     fix = "safe"
 
     VALID = [
+        # no saved model can hold these: an abstract class, a class whose get_config refuses
+        "import abc\nimport keras\nclass Base(keras.layers.Layer, abc.ABC):\n    @abc.abstractmethod\n"
+        "    def score(self, x):\n        ...\n",
+        "from abc import ABCMeta, abstractmethod\nimport keras\nclass Base(keras.Model, metaclass=ABCMeta):\n"
+        "    @abstractmethod\n    def head(self):\n        ...\n",
+        "import keras\nclass NoSave(keras.optimizers.SGD):\n    def get_config(self):\n"
+        "        '''Not serializable.'''\n        raise NotImplementedError('cannot be serialized')\n"
+        "class Child(NoSave):\n    pass\n",
         # the decorator applied by hand, and a registry update from a dict bound beforehand
         "import keras\nclass A(keras.layers.Layer):\n    pass\nA = keras.saving.register_keras_serializable('p')(A)\n",
         "import keras\nclass A(keras.layers.Layer):\n    pass\nCUSTOM = {'A': A}\n"
@@ -258,6 +269,29 @@ class UnregisteredCustomObject(Rule):
             "def a(x):\n    return x\nclass A(keras.layers.Layer):\n    pass\n",
             5, 1,
         ),
+        # a concrete subclass of an abstract base; an abstractmethod without ABCMeta does nothing
+        Invalid(
+            "import abc\nimport keras\nclass Base(keras.layers.Layer, abc.ABC):\n    @abc.abstractmethod\n"
+            "    def score(self, x):\n        ...\nclass Concrete(Base):\n    def score(self, x):\n        return x\n",
+            7, 1,
+            fixed="import abc\nimport keras\nclass Base(keras.layers.Layer, abc.ABC):\n    @abc.abstractmethod\n"
+            '    def score(self, x):\n        ...\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class Concrete(Base):\n    def score(self, x):\n        return x\n",
+        ),
+        Invalid(
+            "import abc\nimport keras\nclass A(keras.layers.Layer):\n    @abc.abstractmethod\n    def f(self):\n        ...\n",
+            3, 1,
+            fixed='import abc\nimport keras\n@keras.saving.register_keras_serializable(package="example")\n'
+            "class A(keras.layers.Layer):\n    @abc.abstractmethod\n    def f(self):\n        ...\n",
+        ),
+        # a get_config that raises only on some paths still saves
+        Invalid(
+            "import keras\nclass A(keras.layers.Layer):\n    def get_config(self):\n        if self.bad:\n"
+            "            raise ValueError()\n        return super().get_config()\n",
+            2, 1,
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\nclass A(keras.layers.Layer):\n'
+            "    def get_config(self):\n        if self.bad:\n            raise ValueError()\n        return super().get_config()\n",
+        ),
         # no fix: two unregistered classes of one name would share a key
         Invalid(
             "import keras\ntry:\n    import tensorflow\n    class A(keras.layers.Layer):  # noqa: KL201\n        pass\n"
@@ -268,13 +302,13 @@ class UnregisteredCustomObject(Rule):
 
     @classmethod
     def might_report(cls, info: ClassInfo, project) -> bool:
-        return not project.is_registered(info) and not in_keras_own_package(info)
+        return not project.is_registered(info) and not in_keras_own_package(info) and project.can_be_saved(info)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)
         if info is None or self.context.project.is_registered(info):
             return
-        if in_keras_own_package(info):
+        if in_keras_own_package(info) or not self.context.project.can_be_saved(info):
             return
         kind = KIND_WORDS.get(self.context.project.keras_kind(info), "custom object")
         if self.context.keras_major == 2:
