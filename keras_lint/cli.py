@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
-    parser.add_argument("--target-keras", choices=["2", "3", "auto"], help="judge code as Keras 2 or 3 (default: per file)")
+    parser.add_argument("--target-keras", choices=["2", "3", "auto"], help="judge code as Keras 2 or 3 (default: per file; see README)")
     parser.add_argument("--config", metavar="PATH", help="use this config file instead of searching for one")
     parser.add_argument("--stdin-filename", metavar="PATH", help="the name to report for - (stdin)")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
@@ -117,6 +117,7 @@ def _settings(args, paths: list) -> Settings:
             changes[option] = tuple(value)
     if args.target_keras:
         changes["target_keras"] = config.parse_target(args.target_keras, "--target-keras")
+    changes["tf_keras_project"] = config.declares_tf_keras(project_root(start if start != "-" else "."))
     return dataclasses.replace(settings, **changes)
 
 

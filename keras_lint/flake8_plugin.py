@@ -31,7 +31,7 @@ class KerasLintChecker:
             "--keras-target",
             default="auto",
             parse_from_config=True,
-            help="judge code as Keras 2 or 3, or auto (per file: tf_keras/keras.engine imports mean 2). Default: auto",
+            help="judge code as Keras 2 or 3, or auto (per file, as keras-lint --target-keras auto). Default: auto",
         )
 
     @classmethod
@@ -42,6 +42,17 @@ class KerasLintChecker:
             raise SystemExit(f"keras-lint: error: {exc}") from None
         cls.settings = dataclasses.replace(Settings(), target_keras=target)
 
+    _tf_keras_projects: dict = {}  # project root -> does it declare tf-keras (read once per flake8 process)
+
+    @classmethod
+    def _settings_for(cls, filename: str) -> Settings:
+        from .project import project_root
+
+        root = project_root(filename if filename not in ("-", "stdin") else ".")
+        if root not in cls._tf_keras_projects:
+            cls._tf_keras_projects[root] = config.declares_tf_keras(root)
+        return dataclasses.replace(cls.settings, tf_keras_project=cls._tf_keras_projects[root])
+
     def run(self):
         text = "".join(self.lines)
         if not source.may_use_keras(text):
@@ -49,7 +60,7 @@ class KerasLintChecker:
         from . import engine  # (it loads the rules; LibCST comes later, only for a statement a rule wants)
 
         src = source.SourceFile(self.filename, text)
-        result = engine.lint_source(src, self.settings, tree=self.tree, inline_noqa=False)
+        result = engine.lint_source(src, self._settings_for(self.filename), tree=self.tree, inline_noqa=False)
         for message in result.errors:
             raise RuntimeError(message)
         for finding in result.findings:

@@ -40,6 +40,10 @@ _INNER_PREFIXES = ("src.", "api._v2.keras.", "_tf_keras.keras.", "api.", "python
 
 # Keras 2 spellings: a file that imports one of these is judged as Keras 2 when no target is set.
 _KERAS2_MODULES = ("tf_keras", "keras.engine", "tensorflow.python.keras")
+# TensorFlow's legacy switch: with it on ("1", "true", "True"), `tf.keras` is tf_keras (Keras 2);
+# `import keras` is still the keras package (Keras 3).
+LEGACY_SWITCH = "TF_USE_LEGACY_KERAS"
+_SWITCH_ON = ("1", "true", "True")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +83,38 @@ def walk(node: ast.AST) -> list:
             elif isinstance(value, ast.AST):
                 found.append(value)
     return found
+
+
+def _sets_legacy_switch(tree: ast.Module) -> bool:
+    """`os.environ["TF_USE_LEGACY_KERAS"] = "1"`, `os.environ.setdefault(...)`, `os.environ.update(...)`
+    or `os.putenv(...)` turning the switch on, anywhere in the file."""
+
+    def on(key: ast.AST, value: ast.AST) -> bool:
+        return _constant(key) == LEGACY_SWITCH and _constant(value) in _SWITCH_ON
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            if any(isinstance(t, ast.Subscript) and _is_environ(t.value) and on(t.slice, node.value) for t in node.targets):
+                return True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            function, receiver = node.func.attr, node.func.value
+            if (function == "setdefault" and _is_environ(receiver)) or (function == "putenv" and dotted_name(receiver) == "os"):
+                if len(node.args) == 2 and on(*node.args):
+                    return True
+            elif function == "update" and _is_environ(receiver):
+                pairs = [(k, v) for arg in node.args if isinstance(arg, ast.Dict) for k, v in zip(arg.keys, arg.values)]
+                pairs += [(ast.Constant(k.arg), k.value) for k in node.keywords if k.arg]
+                if any(on(k, v) for k, v in pairs if k is not None):
+                    return True
+    return False
+
+
+def _is_environ(node: ast.AST) -> bool:
+    return dotted_name(node) in ("os.environ", "environ")
+
+
+def _constant(node: ast.AST):
+    return node.value if isinstance(node, ast.Constant) else None
 
 
 def dotted_name(node: ast.AST) -> Optional[str]:
@@ -148,14 +184,21 @@ class KerasNames:
         self._scope_at: dict = {}  # line -> innermost scope: rules ask about the same lines again and again
         self._targets: Optional[list] = None  # (name, target) of every import and alias, for aliases_of
         _Collector(self, walrus=":=" in text).collect(tree.body, self.module)
+        self.sets_legacy_switch = LEGACY_SWITCH in text and _sets_legacy_switch(tree)
 
     # -- questions ---------------------------------------------------------------------------
 
     def imports_keras(self) -> bool:
         return any(keras_path(m) is not None for m in self.imported_modules)
 
-    def looks_like_keras2(self) -> bool:
-        return any(m == k or m.startswith(k + ".") for m in self.imported_modules for k in _KERAS2_MODULES)
+    def looks_like_keras2(self, tf_keras_project: bool = False) -> bool:
+        """Judged as Keras 2: the file imports a Keras 2 spelling, or it reaches Keras only through
+        TensorFlow (not `import keras`) where the legacy switch is on -- set in the file, or implied
+        by a project that declares a tf-keras dependency."""
+        if any(m == k or m.startswith(k + ".") for m in self.imported_modules for k in _KERAS2_MODULES):
+            return True
+        imports_keras_package = any(m == "keras" or m.startswith("keras.") for m in self.imported_modules)
+        return (self.sets_legacy_switch or tf_keras_project) and not imports_keras_package
 
     def binding(self, name: str, line: int, seen: frozenset = frozenset()) -> Optional[Binding]:
         """The one binding that decides what `name` means at `line`, or None if none or ambiguous.

@@ -22,6 +22,7 @@ class Settings:
     exclude: tuple = DEFAULT_EXCLUDE
     extend_exclude: tuple = ()
     target_keras: Optional[int] = None  # None: judged per file (tf_keras / keras.engine imports -> 2)
+    tf_keras_project: bool = False  # the project declares a tf-keras dependency: its `tf.keras` is Keras 2
     register_decorators: tuple = ()  # project decorators that register what they decorate (KL201)
     package: Optional[str] = None  # `package=` of the registrations fixes add; default: top-level package
     root: str = "."  # folder relative paths in per-file-ignores and excludes are matched against

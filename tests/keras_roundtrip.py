@@ -192,3 +192,21 @@ def load_in_fresh_process(workdir, import_fixture: bool = False, **load_kwargs) 
         outputs_file=OUTPUTS_FILE,
     )
     return _run(_LOAD, args, workdir)
+
+
+def tf_keras_env() -> dict:
+    """The environment a child process needs to run tf_keras (TensorFlow's Keras 2): the legacy
+    switch on, and KERAS_LINT_TF_KERAS (a folder from `pip install --no-deps --target DIR
+    tf-keras==2.21.0`) on its path when set. tf_keras is installed by the README's test command;
+    without it the calling test fails, saying so (a Keras 2 claim is never left unproven)."""
+    import importlib.util
+
+    import pytest
+
+    extra = os.environ.get("KERAS_LINT_TF_KERAS")
+    if extra and (Path(extra) / "tf_keras").is_dir():
+        path = os.pathsep.join(p for p in (extra, os.environ.get("PYTHONPATH")) if p)
+        return {"PYTHONPATH": path, "TF_USE_LEGACY_KERAS": "1"}
+    if importlib.util.find_spec("tf_keras") is None:
+        pytest.fail("tf_keras is not installed: python -m pip install --no-deps tf-keras==2.21.0 (see README)")
+    return {"TF_USE_LEGACY_KERAS": "1"}

@@ -16,12 +16,11 @@ KL207 (add_weight without name=):
 - tf_keras (`bad_tf_keras_unnamed_weights.py`): `.h5` saving fails with "name already exists"
   and SavedModel saving with "'NoneType' object has no attribute 'replace'"; the named version
   (`good_tf_keras_named_weights.py`) saves both ways and loads with equal outputs. tf_keras is not
-  a test dependency: these tests run when `tf_keras` is importable, or when the environment
-  variable KERAS_LINT_TF_KERAS names a folder holding it (`pip install --no-deps --target DIR
-  tf-keras==2.21.0`), and are skipped otherwise.
+  a test extra (its wheel requires the full `tensorflow` package, which cannot sit beside
+  `tensorflow-cpu`): the README's test command installs it with `--no-deps`
+  (`keras_roundtrip.tf_keras_env`).
 """
 
-import importlib.util
 import json
 import os
 import re
@@ -32,7 +31,7 @@ from pathlib import Path
 import pytest
 
 import keras_roundtrip
-from keras_roundtrip import load_in_fresh_process, save_in_fresh_process
+from keras_roundtrip import load_in_fresh_process, save_in_fresh_process, tf_keras_env
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 pytestmark = pytest.mark.keras
@@ -222,21 +221,6 @@ def test_kl207_keras3_names_unnamed_weights_from_a_process_wide_counter():
     assert names["second"] == ["variable_2", "variable_3"], names
 
 
-def tf_keras_env():
-    """The environment a tf_keras child needs, or None when tf_keras is not available."""
-    extra = os.environ.get("KERAS_LINT_TF_KERAS")
-    if extra and (Path(extra) / "tf_keras").is_dir():
-        path = os.pathsep.join(p for p in (extra, os.environ.get("PYTHONPATH")) if p)
-        return {"PYTHONPATH": path, "TF_USE_LEGACY_KERAS": "1"}
-    if importlib.util.find_spec("tf_keras") is not None:
-        return {"TF_USE_LEGACY_KERAS": "1"}
-    return None
-
-
-needs_tf_keras = pytest.mark.skipif(
-    tf_keras_env() is None, reason="tf_keras is not installed (set KERAS_LINT_TF_KERAS to a folder holding it)"
-)
-
 _TF_KERAS_SAVE = r"""
 import importlib.util, json, sys
 import numpy as np
@@ -274,7 +258,6 @@ print("RESULT " + json.dumps(result))
 """
 
 
-@needs_tf_keras
 def test_kl207_tf_keras_unnamed_weights_break_h5_and_savedmodel_saving(tmp_path):
     result = run_child(_TF_KERAS_SAVE % {"fixture": str(KL207_TF_KERAS_BAD)}, tf_keras_env(), tmp_path)
     assert result["weights"] == ["scale_offset/Variable:0", "scale_offset/Variable:0"], result
@@ -283,7 +266,6 @@ def test_kl207_tf_keras_unnamed_weights_break_h5_and_savedmodel_saving(tmp_path)
     assert result["saved_model_dir"] == "AttributeError: 'NoneType' object has no attribute 'replace'", result
 
 
-@needs_tf_keras
 def test_kl207_tf_keras_named_weights_save_and_load(tmp_path):
     env = tf_keras_env()
     saved = run_child(_TF_KERAS_SAVE % {"fixture": str(KL207_TF_KERAS_GOOD)}, env, tmp_path)

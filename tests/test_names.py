@@ -99,6 +99,33 @@ def test_keras2_is_recognised_from_imports():
 
 
 @pytest.mark.parametrize(
+    "code, keras2",
+    [
+        ('import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow as tf\n', True),
+        ('from os import environ\nenviron["TF_USE_LEGACY_KERAS"] = "true"\nfrom tensorflow import keras\n', True),
+        ('import os\nos.environ.setdefault("TF_USE_LEGACY_KERAS", "1")\nimport tensorflow as tf\n', True),
+        ('import os\nos.environ.update({"TF_USE_LEGACY_KERAS": "True"})\nimport tensorflow as tf\n', True),
+        ('import os\nos.environ.update(TF_USE_LEGACY_KERAS="1")\nimport tensorflow as tf\n', True),
+        ('import os\nos.putenv("TF_USE_LEGACY_KERAS", "1")\nimport tensorflow as tf\n', True),
+        # switched off, only read, or `import keras` (the keras package, Keras 3 whatever the switch)
+        ('import os\nos.environ["TF_USE_LEGACY_KERAS"] = "0"\nimport tensorflow as tf\n', False),
+        ('import os\nlegacy = os.environ.get("TF_USE_LEGACY_KERAS") == "1"\nimport tensorflow as tf\n', False),
+        ('import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport keras\n', False),
+        ("import tensorflow as tf\n", False),
+    ],
+)
+def test_keras2_is_recognised_from_tensorflows_legacy_switch(code, keras2):
+    assert KerasNames(ast.parse(code), code).looks_like_keras2() is keras2
+
+
+def test_a_project_that_declares_tf_keras_makes_tf_keras_spellings_keras2():
+    code = "import tensorflow as tf\n"
+    assert KerasNames(ast.parse(code), code).looks_like_keras2(tf_keras_project=True)
+    code = "import tensorflow as tf\nimport keras\n"
+    assert not KerasNames(ast.parse(code), code).looks_like_keras2(tf_keras_project=True)
+
+
+@pytest.mark.parametrize(
     "code",
     [
         "from .pkg import tools\ntools = tools.tools\nx = tools.Lambda\n",  # a name rebound to its own attribute
