@@ -54,3 +54,19 @@ def test_github_annotations(project):
     assert "::KL101 Lambda layer wraps a Python lambda%3A" not in first  # colons are escaped only in properties
     assert first.split("::", 2)[2].startswith("KL101 Lambda layer wraps a Python lambda: ")
     assert code == 1 and len(out.splitlines()) == 2
+
+
+def test_a_finding_is_one_line_whatever_its_message_quotes(project):
+    """A message quoting code over several lines (here KL202 quoting an annotation) is still one
+    `path:line:col: KLnnn message` line; so is any message given a line break."""
+    from keras_lint.finding import Finding
+
+    assert Finding("m.py", 1, 1, "KL402", "the path `runs\n  best` ends\u2028here").message == "the path `runs best` ends here"
+    (project / "m.py").write_text(
+        "import keras\nimport numpy as np\nfrom typing import Optional\n\n\nclass Table(keras.layers.Layer):\n"
+        "    def __init__(\n        self,\n        table: Optional[\n            np.ndarray\n        ] = None,\n"
+        "        **kwargs,\n    ):\n        super().__init__(**kwargs)\n        self.table = table\n"
+    )
+    code, out = lint("--select", "KL202", "m.py")
+    assert code == 1 and out.count("\n") == 1 and out.startswith("m.py:6:1: KL202 "), out
+    assert "annotated `Optional[ np.ndarray ]`" in out

@@ -189,7 +189,7 @@ class _NonJson:
 
 
 def _code(node: cst.CSTNode) -> str:
-    text = cst.Module([]).code_for_node(node)
+    text = " ".join(cst.Module([]).code_for_node(node).split())  # on one line
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -370,6 +370,14 @@ class MissingGetConfig(Rule):
             "class Table(keras.layers.Layer):\n    def __init__(self, table: Optional[np.ndarray] = None, **kwargs):\n"
             "        super().__init__(**kwargs)\n        self.table = table\n",
             6, 1, "annotated `Optional[np.ndarray]`",
+        ),
+        # an annotation over several lines is quoted on one (a finding is one line)
+        Invalid(
+            "import keras\nimport numpy as np\nfrom typing import Optional\n\n\n"
+            "class Table(keras.layers.Layer):\n    def __init__(\n        self,\n        table: Optional[\n"
+            "            np.ndarray\n        ] = None,\n        **kwargs,\n    ):\n"
+            "        super().__init__(**kwargs)\n        self.table = table\n",
+            6, 1, "annotated `Optional[ np.ndarray ]`",
         ),
         Invalid(
             _K3 + "class Seq(keras.layers.Layer):\n    def __init__(self, blocks: list[keras.layers.Layer], **kwargs):\n"
