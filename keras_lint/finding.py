@@ -97,8 +97,9 @@ class Finding:
     def __post_init__(self):
         # A finding is one line, whatever its message quotes (code over several lines, a string
         # literal holding a line break): `path:line:col: KLnnn message` must stay parseable.
-        if any(c in self.message for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
-            object.__setattr__(self, "message", " ".join(part.strip() for part in self.message.splitlines()))
+        lines = self.message.splitlines()
+        if len(lines) > 1:
+            object.__setattr__(self, "message", " ".join(part.strip() for part in lines))
 
     def code_and_message(self) -> str:
         mark = FIX_MARKS[self.fix.safety] if self.fix else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import os
 
 from . import __version__, config, source
 from .settings import Settings
@@ -42,16 +43,16 @@ class KerasLintChecker:
             raise SystemExit(f"keras-lint: error: {exc}") from None
         cls.settings = dataclasses.replace(Settings(), target_keras=target)
 
-    _tf_keras_projects: dict = {}  # project root -> does it declare tf-keras (read once per flake8 process)
+    _tf_keras_folders: dict = {}  # folder -> does its project declare tf-keras (once per folder and flake8 process)
 
     @classmethod
     def _settings_for(cls, filename: str) -> Settings:
-        from .project import project_root
+        folder = os.path.dirname(os.path.abspath(filename if filename not in ("-", "stdin") else "x.py"))
+        if folder not in cls._tf_keras_folders:
+            from .project import project_root
 
-        root = project_root(filename if filename not in ("-", "stdin") else ".")
-        if root not in cls._tf_keras_projects:
-            cls._tf_keras_projects[root] = config.declares_tf_keras(root)
-        return dataclasses.replace(cls.settings, tf_keras_project=cls._tf_keras_projects[root])
+            cls._tf_keras_folders[folder] = config.declares_tf_keras(project_root(folder))
+        return dataclasses.replace(cls.settings, tf_keras_project=cls._tf_keras_folders[folder])
 
     def run(self):
         text = "".join(self.lines)

@@ -50,8 +50,9 @@ class LegacySaveFormat(ErrorsExpected, Rule):
     `signatures=`), or the receiver is a name assigned, in the same top-level
     statement (a function body, an `if __name__ == "__main__":` block), from `keras.Model(...)`,
     `keras.Sequential(...)`, `load_model(...)`, `clone_model(...)` or a `keras.applications`
-    model, and not rebound. Files judged as Keras 2 (they import `tf_keras`) are not reported:
-    there these formats work. Calls inside `with pytest.raises(...)` / `self.assertRaises...(...)`
+    model, and not rebound. Files judged as Keras 2 (they import `tf_keras`, or reach Keras only
+    through `tf.keras` where TensorFlow's legacy switch is on: `--target-keras` in the README) are
+    not reported: there these formats work. Calls inside `with pytest.raises(...)` / `self.assertRaises...(...)`
     expect the error and are not reported.
 
     ## Why is this bad?

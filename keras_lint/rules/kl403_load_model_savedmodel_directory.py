@@ -17,7 +17,8 @@ class LoadModelSavedModelDirectory(ErrorsExpected, Rule):
     such as `"saved_model/1"`, `"export_dir/"` or `os.path.join(out, "model")`: the SavedModel
     directory that Keras 2's `model.save("dir")` and `tf.saved_model.save` write. `hf://` paths
     (Hugging Face Hub) are not reported, nor files that import Orbax (Keras 3 also loads Orbax
-    checkpoint directories), nor files judged as Keras 2 (they import `tf_keras`), nor calls
+    checkpoint directories), nor files judged as Keras 2 (they import `tf_keras`, or reach Keras only through
+    `tf.keras` where TensorFlow's legacy switch is on), nor calls
     inside `with pytest.raises(...)` / `self.assertRaises...(...)`.
 
     ## Why is this bad?
