@@ -24,6 +24,7 @@ from .rules import ALL_RULES
 from .rules.base import FileContext, visitor_class, with_libcst_base
 from .settings import Settings
 
+
 class _SkipsEmptyWalks:
     """Added to LibCST's MetadataWrapper (`with_libcst_base`), a wasted walk goes: resolving a
     provider that is not batchable (PositionProvider, the one rules use) makes LibCST walk the
@@ -251,4 +252,3 @@ def unparsable(path: str, settings: Settings, error: source.SourceError) -> list
     if not settings.enabled("KL001", path):
         return []
     return [Finding(path, error.line, error.col, "KL001", str(error))]
-

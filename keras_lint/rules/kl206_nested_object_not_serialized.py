@@ -374,7 +374,6 @@ class NestedObjectNotSerialized(Rule):
                 f"keras.layers.serialize(...) (or the matching *.serialize) of it",
             )
 
-
     # -- the fix ---------------------------------------------------------------------------------
 
     def _fix(self, node: cst.ClassDef, info, init: cst.FunctionDef, get_config: cst.FunctionDef, values: list):
@@ -602,4 +601,3 @@ def _rebound_names(function: cst.FunctionDef) -> set:
         elif isinstance(sub, (cst.For,)):
             names(sub.target)
     return found
-
