@@ -136,6 +136,7 @@ class ClassInfo:
     attribute_stores: dict = dataclasses.field(default_factory=dict)
     declares_abstract_methods: bool = False  # some method is decorated @abc.abstractmethod
     abc_base: bool = False  # abc.ABC is among its bases, or its metaclass is abc.ABCMeta
+    call_not_implemented: bool = False  # its own `call` only raises NotImplementedError
 
     @property
     def qualname(self) -> str:
@@ -416,6 +417,7 @@ class _Summariser:
             ),
             abc_base=any(self.qualify(b, first) == "abc.ABC" for b in node.bases)
             or any(k.arg == "metaclass" and self.qualify(k.value, first) == "abc.ABCMeta" for k in node.keywords),
+            call_not_implemented="call" in methods and _only_raises_not_implemented(methods["call"]),
         )
 
     def summarise_init(self, node) -> InitInfo:
@@ -711,13 +713,27 @@ class ProjectIndex:
         return paths
 
     def can_be_saved(self, info: ClassInfo) -> bool:
-        """False for a class no saved model can hold: an abstract one (Python refuses to make it), or
-        one whose get_config only raises (saving fails, on purpose)."""
+        """False for a class no saved model can hold: an abstract one (Python refuses to make it), a
+        base whose `call` only raises NotImplementedError and whose subclasses provide one (a model
+        using the base itself fails when built), or one whose get_config only raises (saving fails,
+        on purpose)."""
         ancestors = self.ancestors(info)
         if info.declares_abstract_methods and any(c.abc_base for c in [info, *ancestors]):
             return False
+        if info.call_not_implemented and self.has_subclass_with_call(info):
+            return False
         config = next((c.get_config for c in [info, *ancestors] if c.get_config is not None), None)
         return not (config is not None and config.refuses)
+
+    def has_subclass_with_call(self, info: ClassInfo) -> bool:
+        """Does some project class below `info` implement `call`? (Then `info` is a base by design:
+        without such a subclass, a class whose `call` raises may still be trained and saved through
+        `train_step`.)"""
+        return any(
+            "call" in other.methods and not other.call_not_implemented
+            and any(parent.qualname == info.qualname for parent in self.ancestors(other))
+            for other in self.classes.values()
+        )
 
     def is_registered(self, info: ClassInfo) -> bool:
         if info.registration is not None or info.name in self.custom_object_names:
@@ -834,6 +850,17 @@ def _names_in(node: ast.AST) -> set:
     if isinstance(node, ast.Dict):
         return {v.id for v in node.values if isinstance(v, ast.Name)}
     return set()
+
+
+def _only_raises_not_implemented(function) -> bool:
+    """Is the body, docstring aside, `raise NotImplementedError` (called or not)?"""
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise):
+        return False
+    raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
 
 
 def _self_attribute(node: ast.AST) -> Optional[str]:

@@ -13,6 +13,8 @@
   the reason KL201 is silent inside Keras's own packages) does so even when it does not.
 - The classes KL201 leaves alone because no saved model can hold them: the abstract base of
   `KL201/good_abstract_base.py` cannot be instantiated (and its registered subclass round-trips);
+  a model using the base of `KL201/good_call_not_implemented_base.py`, whose `call` only raises
+  NotImplementedError, fails when built (and its registered subclass round-trips);
   the model of `KL201/good_get_config_refuses.py` fails at save, with the class's own error.
 
 Each subprocess imports TensorFlow (several seconds), so a fixture is saved once per session.
@@ -53,11 +55,12 @@ GOOD = [
 ]
 KERAS_INTERNAL = FIXTURES / "KL201" / "good_keras_internal_class.py"
 ABSTRACT = FIXTURES / "KL201" / "good_abstract_base.py"
+CALL_BASE = FIXTURES / "KL201" / "good_call_not_implemented_base.py"
 
 
 def test_fixtures_exist():
     assert len(KL201_BAD) >= 3 and len(KL208_BAD) >= 3 and len(KL209_BAD) >= 3 and len(GOOD) >= 6
-    assert KERAS_INTERNAL in GOOD and ABSTRACT in GOOD and REFUSES.is_file()
+    assert KERAS_INTERNAL in GOOD and ABSTRACT in GOOD and CALL_BASE in GOOD and REFUSES.is_file()
 
 
 def reported_classes(path, code="KL201"):
@@ -159,7 +162,7 @@ try:
     stage("import")
     module = import_fixture(ARGS["fixture"])
     stage("build")
-    getattr(module, ARGS["name"])()
+    getattr(module, ARGS["name"])()  # a class, or a function that builds a model
 except Exception as exc:
     report(False, exc)
 else:
@@ -172,6 +175,12 @@ def test_kl201_an_abstract_base_cannot_be_instantiated(tmp_path):
     outcome = _run(_INSTANTIATE, dict(fixture=str(ABSTRACT), name="ScoringLayer"), tmp_path)
     assert (outcome.ok, outcome.stage, outcome.error_type) == (False, "build", "TypeError"), outcome.error
     assert "Can't instantiate abstract class ScoringLayer" in outcome.error
+
+
+@pytest.mark.keras
+def test_kl201_a_model_using_a_base_whose_call_is_not_implemented_fails_when_built(tmp_path):
+    outcome = _run(_INSTANTIATE, dict(fixture=str(CALL_BASE), name="build_model_with_the_base"), tmp_path)
+    assert (outcome.ok, outcome.stage, outcome.error_type) == (False, "build", "NotImplementedError"), outcome.error
 
 
 @pytest.mark.keras

@@ -63,8 +63,10 @@ class UnregisteredCustomObject(Rule):
     of Keras's own packages (`keras`, `keras_hub`, `keras_cv`, `keras_nlp`, `tf_keras`), which
     their loaders find by importing the class's module. So are classes no saved model can hold: an
     abstract class (an `@abc.abstractmethod` of its own, with `abc.ABC` or `ABCMeta` in its
-    lineage: Python refuses to instantiate it), and one whose `get_config`, its own or inherited,
-    only raises (saving fails on purpose, before any load).
+    lineage: Python refuses to instantiate it), a base whose own `call` only raises
+    `NotImplementedError` while a project subclass implements `call` (a model using the base itself
+    fails when it is built), and one whose `get_config`, its own or inherited, only raises (saving
+    fails on purpose, before any load).
 
     ## Why is this bad?
     A saved model stores the class by name only. Loading it without `custom_objects` fails:
@@ -122,6 +124,11 @@ class UnregisteredCustomObject(Rule):
         "    def score(self, x):\n        ...\n",
         "from abc import ABCMeta, abstractmethod\nimport keras\nclass Base(keras.Model, metaclass=ABCMeta):\n"
         "    @abstractmethod\n    def head(self):\n        ...\n",
+        # a base whose call the subclasses provide
+        "import keras\nclass Conv(keras.layers.Layer):\n    def call(self, x):\n        '''Subclasses compute.'''\n"
+        "        raise NotImplementedError\n"
+        "@keras.saving.register_keras_serializable(package='p')\nclass Sum(Conv):\n    def call(self, x):\n"
+        "        return x\n",
         "import keras\nclass NoSave(keras.optimizers.SGD):\n    def get_config(self):\n"
         "        '''Not serializable.'''\n        raise NotImplementedError('cannot be serialized')\n"
         "class Child(NoSave):\n    pass\n",
@@ -283,6 +290,14 @@ class UnregisteredCustomObject(Rule):
             3, 1,
             fixed='import abc\nimport keras\n@keras.saving.register_keras_serializable(package="example")\n'
             "class A(keras.layers.Layer):\n    @abc.abstractmethod\n    def f(self):\n        ...\n",
+        ),
+        # a call that only raises, with no subclass providing one: a model trained through
+        # train_step, say, which saves and needs its class at load
+        Invalid(
+            "import keras\nclass Trainer(keras.Model):\n    def call(self, x):\n        raise NotImplementedError()\n",
+            2, 1,
+            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\nclass Trainer(keras.Model):\n'
+            "    def call(self, x):\n        raise NotImplementedError()\n",
         ),
         # a get_config that raises only on some paths still saves
         Invalid(
