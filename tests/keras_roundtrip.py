@@ -14,14 +14,27 @@ code would).
 Both children answer with one JSON line on stdout (prefixed with RESULT_MARK, since Keras and
 TensorFlow may print too). A child that dies without answering raises `HarnessError`: that is a
 broken harness or environment, never an outcome to assert on.
+
+Every Keras child of the tests runs through `run_python`, which is `python -c code args` with
+one saving: importing TensorFlow and Keras takes a child about 6 s of its 6.3 s, so a child that
+needs no environment of its own is forked from a process that has done that import and nothing
+else (`_ForkServer`). Its state is that of a new interpreter just after `import keras`: no
+fixture module, no registration, no model, whatever earlier children did. A child that sets its
+own environment (tf_keras's legacy switch is read at import) is started afresh, and so is every
+child when KERAS_ROUNDTRIP_FRESH=1 is set or the platform cannot fork.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import select
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -137,16 +150,9 @@ else:
 
 
 def _run(code: str, args: dict, workdir: Path) -> Outcome:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
     args = dict(args, mark=RESULT_MARK, module=MODULE_NAME, workdir=str(workdir))
-    proc = subprocess.run(
-        [sys.executable, "-c", _PRELUDE + code, json.dumps(args)],
-        cwd=workdir,  # neither the fixture's folder nor the repository is importable from here
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+    # cwd: neither the fixture's folder nor the repository is importable from there
+    proc = run_python(_PRELUDE + code, json.dumps(args), cwd=workdir)
     lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_MARK)]
     if len(lines) != 1:
         raise HarnessError(
@@ -154,6 +160,125 @@ def _run(code: str, args: dict, workdir: Path) -> Outcome:
             f"--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-4000:]}"
         )
     return Outcome(workdir=str(workdir), **json.loads(lines[0][len(RESULT_MARK):]))
+
+
+# -- Running a child -------------------------------------------------------------------------------
+
+CHILD_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+
+
+def run_python(code: str, *argv: str, cwd=None, env: Optional[dict] = None, timeout: float = TIMEOUT):
+    """`python -c code *argv` in `cwd` (default: this process's), with `env` added to os.environ and
+    CHILD_ENV; a subprocess.CompletedProcess with text stdout and stderr. Raises
+    subprocess.TimeoutExpired after `timeout` seconds, as subprocess.run does."""
+    cwd = str(cwd or os.getcwd())
+    if env or not hasattr(os, "fork") or os.environ.get("KERAS_ROUNDTRIP_FRESH") == "1":
+        return subprocess.run(
+            [sys.executable, "-c", code, *argv], cwd=cwd, env={**os.environ, **CHILD_ENV, **(env or {})},
+            capture_output=True, text=True, timeout=timeout,
+        )
+    return _ForkServer.instance().run(code, list(argv), cwd, timeout)
+
+
+# The fork server's own code: import Keras once, then fork one child per request line read on stdin
+# and answer each with the child's exit code. A child points its stdout/stderr at the files the
+# request names, enters the request's folder and runs the code as `python -c` would, as __main__.
+_FORK_SERVER = r"""
+import json, os, sys, traceback, types
+import numpy, keras
+
+def child(request):
+    status = 1
+    try:
+        write = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        for fd, path, flags in ((0, os.devnull, os.O_RDONLY), (1, request["stdout"], write), (2, request["stderr"], write)):
+            os.dup2(os.open(path, flags, 0o600), fd)
+        os.chdir(request["cwd"])
+        sys.argv = ["-c", *request["argv"]]
+        main = types.ModuleType("__main__")
+        sys.modules["__main__"] = main
+        exec(compile(request["code"], "<string>", "exec"), main.__dict__)
+        status = 0
+    except SystemExit as exc:
+        if isinstance(exc.code, int) or exc.code is None:
+            status = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+print("ready", flush=True)
+for line in sys.stdin:
+    pid = os.fork()
+    if pid == 0:
+        child(json.loads(line))
+    _, status = os.waitpid(pid, 0)
+    print(os.waitstatus_to_exitcode(status), flush=True)
+"""
+
+
+class _ForkServer:
+    """One per test process, started on first use, stopped when its stdin closes (at exit)."""
+
+    _running: Optional["_ForkServer"] = None
+
+    @classmethod
+    def instance(cls) -> "_ForkServer":
+        if cls._running is None or cls._running.proc.poll() is not None:
+            cls._running = cls()
+        return cls._running
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix="keras-fork-server-")
+        self.log = os.path.join(self.folder, "server.stderr")
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", _FORK_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                cwd=self.folder, env={**os.environ, **CHILD_ENV}, text=True, start_new_session=True,
+            )
+        atexit.register(self.stop)
+        self._answer(TIMEOUT)  # "ready": Keras is imported
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()  # the server's loop ends
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def run(self, code: str, argv: list, cwd: str, timeout: float) -> subprocess.CompletedProcess:
+        with tempfile.TemporaryDirectory(dir=self.folder) as scratch:
+            out, err = os.path.join(scratch, "stdout"), os.path.join(scratch, "stderr")
+            request = {"code": code, "argv": argv, "cwd": cwd, "stdout": out, "stderr": err}
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            try:
+                returncode = int(self._answer(timeout))
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the server and its child: the next run starts anew
+                self.proc.wait()
+                raise
+            outputs = []
+            for path in (out, err):
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    outputs.append(handle.read())
+        return subprocess.CompletedProcess([sys.executable, "-c", code, *argv], returncode, *outputs)
+
+    def _answer(self, timeout: float) -> str:
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            raise subprocess.TimeoutExpired([sys.executable, "-c", "<fork server>"], timeout)
+        line = self.proc.stdout.readline()
+        if not line:
+            with open(self.log, encoding="utf-8", errors="replace") as log:
+                raise HarnessError(f"the fork server died (exit {self.proc.wait()}):\n{log.read()[-4000:]}")
+        return line.strip()
 
 
 def save_in_fresh_process(fixture_path, workdir) -> Outcome:

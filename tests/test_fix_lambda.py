@@ -11,7 +11,6 @@ import ast
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from keras_lint import fixes
 from keras_lint.engine import lint_source
 from keras_lint.settings import Settings
 from keras_lint.source import decode
+from keras_roundtrip import run_python
 
 KL101 = Path(FIXTURES) / "KL101"
 # Fixable fixtures of different shapes; each name says what it shows.
@@ -280,11 +280,8 @@ print(ARGS["mark"] + json.dumps(results), flush=True)
 
 
 def run_child(code, cases, workdir):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
     args = json.dumps({"cases": cases, "workdir": str(workdir), "mark": RESULT_MARK})
-    proc = subprocess.run(
-        [sys.executable, "-c", _PRELUDE + code, args], cwd=workdir, env=env, capture_output=True, text=True, timeout=900
-    )
+    proc = run_python(_PRELUDE + code, args, cwd=workdir, timeout=900)
     lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_MARK)]
     assert len(lines) == 1, f"child exited with {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return json.loads(lines[0][len(RESULT_MARK):])

@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -37,6 +34,7 @@ from keras_roundtrip import (
     OUTPUTS_FILE,
     RESULT_MARK,
     HarnessError,
+    run_python,
     save_in_fresh_process,
 )
 
@@ -161,11 +159,7 @@ def inspect_in_fresh_process(path, workdir, cls_name, attrs):
         fixture=str(path), module=MODULE_NAME, cls=cls_name, attrs=list(attrs), mark=RESULT_MARK,
         model=str(workdir / MODEL_FILE), input=str(workdir / INPUT_FILE), outputs=str(workdir / OUTPUTS_FILE),
     )
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    proc = subprocess.run(
-        [sys.executable, "-c", _INSPECT, json.dumps(args)],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=600,
-    )
+    proc = run_python(_INSPECT, json.dumps(args), cwd=workdir)
     lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_MARK)]
     if len(lines) != 1:
         raise HarnessError(f"inspector exited with {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")

@@ -21,7 +21,6 @@ import ast
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,7 @@ from conftest import BIN
 from keras_lint.engine import lint_path
 from keras_lint.rules.keras_builtins import KERAS_BUILTIN_FUNCTION_NAMES
 from keras_lint.settings import Settings
-from keras_roundtrip import load_in_fresh_process
+from keras_roundtrip import load_in_fresh_process, run_python
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CODES = ("KL301", "KL302", "KL303")
@@ -240,6 +239,7 @@ def test_the_builtin_function_names_are_what_keras_finds_on_load():
         "        found.add(parts[2])\n"
         "print(json.dumps(sorted(found)))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    result = run_python(script)
+    assert result.returncode == 0, result.stderr
     exported = set(json.loads(result.stdout.splitlines()[-1])) - {"get", "serialize", "deserialize"}  # the modules' own helpers
     assert exported == KERAS_BUILTIN_FUNCTION_NAMES

@@ -16,10 +16,7 @@ Each subprocess imports TensorFlow (seconds), so a fixture is saved once per ses
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -34,8 +31,8 @@ from keras_roundtrip import (
     MODEL_FILE,
     MODULE_NAME,
     OUTPUTS_FILE,
-    TIMEOUT,
     load_in_fresh_process,
+    run_python,
 )
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -143,11 +140,7 @@ def inspect_in_fresh_process(workdir):
         atol=ATOL,
         mark=MARK,
     )
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    proc = subprocess.run(
-        [sys.executable, "-c", _INSPECT, json.dumps(args)],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT,
-    )
+    proc = run_python(_INSPECT, json.dumps(args), cwd=workdir)
     lines = [line for line in proc.stdout.splitlines() if line.startswith(MARK)]
     assert len(lines) == 1, f"inspection died ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return json.loads(lines[0][len(MARK):])

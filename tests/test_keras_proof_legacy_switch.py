@@ -18,13 +18,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import BIN
-from keras_roundtrip import tf_keras_env
+from keras_roundtrip import run_python, tf_keras_env
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "KL204" / "good_legacy_switch_tf_keras.py"
 SWITCH = 'os.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
@@ -62,11 +61,7 @@ def codes(stdout: str) -> list:
 
 @pytest.mark.keras
 def test_under_the_switch_a_layer_without_kwargs_saves_and_loads_in_every_format(tmp_path):
-    environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", **tf_keras_env())
-    proc = subprocess.run(
-        [sys.executable, "-c", _SAVE_AND_LOAD, str(FIXTURE)], env=environment, cwd=tmp_path,
-        capture_output=True, text=True, timeout=600,
-    )
+    proc = run_python(_SAVE_AND_LOAD, str(FIXTURE), cwd=tmp_path, env=tf_keras_env())
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     assert len(lines) == 1, proc.stderr[-3000:]
     result = json.loads(lines[0][len("RESULT "):])

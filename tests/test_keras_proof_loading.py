@@ -27,13 +27,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import BIN
-from keras_roundtrip import RESULT_MARK, load_in_fresh_process
+from keras_roundtrip import RESULT_MARK, load_in_fresh_process, run_python
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LOCATE_CLASS = re.compile(r"Could not locate class '([^']+)'")
@@ -106,12 +105,8 @@ RESULT = {}
 
 def run_child(script, workdir, **args):
     """Run `script` after the _CHILD prelude in a fresh interpreter in `workdir`; return (RESULT, stderr)."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
     code = _CHILD + script + f"\nprint({RESULT_MARK!r} + json.dumps(RESULT, default=str), flush=True)\n"
-    proc = subprocess.run(
-        [sys.executable, "-c", code, json.dumps({**args, "workdir": str(workdir)})],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=900,
-    )
+    proc = run_python(code, json.dumps({**args, "workdir": str(workdir)}), cwd=workdir)
     lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_MARK)]
     assert len(lines) == 1, f"child failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return json.loads(lines[0][len(RESULT_MARK):]), proc.stderr

@@ -22,16 +22,13 @@ KL207 (add_weight without name=):
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import keras_roundtrip
-from keras_roundtrip import load_in_fresh_process, save_in_fresh_process, tf_keras_env
+from keras_roundtrip import load_in_fresh_process, run_python, save_in_fresh_process, tf_keras_env
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 pytestmark = pytest.mark.keras
@@ -49,10 +46,7 @@ def ids(paths):
 
 def run_child(code, env=None, cwd=None, args="{}"):
     """Run `code` in a fresh interpreter (with `args` as sys.argv[1]); it prints one line `RESULT <json>`."""
-    environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", **(env or {}))
-    proc = subprocess.run(
-        [sys.executable, "-c", code, args], env=environment, cwd=cwd, capture_output=True, text=True, timeout=600
-    )
+    proc = run_python(code, args, cwd=cwd, env=env)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     assert len(lines) == 1, f"child exited with {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return json.loads(lines[0][len("RESULT "):])
