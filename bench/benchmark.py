@@ -31,6 +31,11 @@ WITHOUT_KL = ("import sys, flake8.plugins.finder as f; find = f.find_plugins; " 
               "f.find_plugins = lambda *a: [p for p in find(*a) if p.entry_point.name != 'KL']; "
               "from flake8.main.cli import main; sys.exit(main())")
 WHEELS = {"keras": "keras-[0-9]*.whl", "keras_hub": "keras_hub-[0-9]*.whl"}
+# The speed issue's own figures, on its machine, for 111k lines of Keras code: seconds per line of
+# the three baselines this benchmark also runs. Their ratio to this run's says how much slower this
+# machine is, for the one target in seconds (one small file), not in ratios.
+REFERENCE_SECONDS_PER_LINE = {"ast.parse (in-process)": 0.45 / 111_000, "libcst.parse_module": 4.2 / 111_000,
+                              "flake8 E9,F, KL unloaded": 7.9 / 111_000}
 
 
 def default_corpus() -> str:
@@ -254,6 +259,11 @@ def main() -> None:
     print(f"flake8 plugin overhead on code that never mentions Keras ({plain_lines} stdlib lines): {plain_plugin:+.1%}"
           f" wall, {plain_plugin_cpu:+.1%} cpu; on the Keras corpus: {plugin_cpu:+.1%} cpu")
     print(f"one file: {os.path.relpath(small, corpus)} ({line_counts[small]} lines)")
+    slower = {name: seconds[name] / lines / per_line for name, per_line in REFERENCE_SECONDS_PER_LINE.items()}
+    factor = sorted(slower.values())[1]  # the median of the three
+    print("this machine against the speed issue's: " + ", ".join(f"{name} {x:.1f}x" for name, x in slower.items())
+          + f" slower; one file alone, {seconds['keras-lint one file, alone']:.2f} s here, is"
+          f" {seconds['keras-lint one file, alone'] / factor:.2f} s at the median ({factor:.1f}x)")
     print(f"keras-lint findings: {len(findings)} (flake8 --select KL: {len(flake8_kl)}); "
           f"{out['j1'].stderr.strip().splitlines()[-1]}")
     print(f"same findings -j1 / -j{jobs} / warm cache: {'yes' if same else 'no'}")
@@ -264,7 +274,7 @@ def main() -> None:
         figures = {"corpus": corpus, "files": len(sources), "lines": lines, "cpus": jobs, "repeat": args.repeat,
                    "small_file": small, "rows": rows, "plugin_overhead_seconds": plugin,
                    "plugin_overhead_on_plain_code": plain_plugin, "plugin_overhead_on_plain_code_cpu": plain_plugin_cpu,
-                   "plugin_overhead_cpu": plugin_cpu,
+                   "plugin_overhead_cpu": plugin_cpu, "slower_than_reference": slower,
                    "findings": len(findings), "flake8_kl_findings": len(flake8_kl), "same_findings": same,
                    "problems": problems}
         with open(args.json, "w") as handle:

@@ -86,7 +86,7 @@ class Cache:
     def keep_only_summaries_of(self, indexed: set) -> None:
         """Forget the summary of every file the project's index walk did not meet this run (deleted,
         moved, newly excluded)."""
-        gone = [where for where in self.summaries if where.split("\0", 1)[0] not in indexed]
+        gone = [where for where in self.summaries if _file_of(where) not in indexed]
         for where in gone:
             del self.summaries[where]
         self.changed = self.changed or bool(gone)
@@ -94,7 +94,7 @@ class Cache:
     def save(self) -> None:
         # A run over part of the tree keeps the results of the rest; only those of files that no
         # longer exist go.
-        gone = [where for where in self.results if not os.path.isfile(where.split("\0", 1)[0])]
+        gone = [where for where in self.results if not os.path.isfile(_file_of(where))]
         for where in gone:
             del self.results[where]
         if not (self.changed or gone):
@@ -124,6 +124,10 @@ def _where(path: str) -> str:
     """The file, and the spelling of its path the stored findings and summary carry (`src/a.py`
     and `./src/a.py` are reported differently)."""
     return f"{os.path.abspath(path)}\0{path}"
+
+
+def _file_of(where: str) -> str:
+    return where.split("\0", 1)[0]
 
 
 def digest_of(path: str) -> Optional[str]:

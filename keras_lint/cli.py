@@ -195,9 +195,11 @@ def _index_project(targets: list, settings: Settings, jobs: int, store=None) -> 
     digests = {path: cache.digest_of(path) for path in files_to_index} if store is not None else {}
     if store is not None:
         store.keep_only_summaries_of({os.path.abspath(path) for path in files_to_index})
+    packages: dict = {}  # folder -> package name: each folder's __init__.py looked for once
+    modules = {path: module_name(path, packages) for path in files_to_index}
     summaries, missing = {}, []
     for path in files_to_index:
-        known = store.summary(path, module_name(path), digests[path]) if digests.get(path) else None
+        known = store.summary(path, modules[path], digests[path]) if digests.get(path) else None
         if known is None:
             missing.append(path)
         else:
@@ -205,7 +207,7 @@ def _index_project(targets: list, settings: Settings, jobs: int, store=None) -> 
     for path, summary in zip(missing, _map(engine.summarise_path, missing, jobs)):
         summaries[path] = summary
         if summary is not None and digests.get(path):
-            store.store_summary(path, module_name(path), digests[path], summary)
+            store.store_summary(path, modules[path], digests[path], summary)
     ordered = [summaries[path] for path in files_to_index if summaries[path] is not None]  # the last definition wins
     index = ProjectIndex(ordered, settings.register_decorators, root)
     fingerprint = cache.content_hash(repr((sorted(digests.items()), settings.register_decorators)).encode())

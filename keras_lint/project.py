@@ -168,15 +168,25 @@ class ModuleSummary:
 # Summarising one file
 
 
-def module_name(path: str) -> str:
-    """The dotted module name Python would import the file as (walking up through packages)."""
-    path = os.path.abspath(path)
-    folder, filename = os.path.split(path)
-    parts = [] if filename == "__init__.py" else [os.path.splitext(filename)[0]]
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        folder, package = os.path.split(folder)
-        parts.insert(0, package)
-    return ".".join(parts) or os.path.splitext(filename)[0]
+def module_name(path: str, packages: Optional[dict] = None) -> str:
+    """The dotted module name Python would import the file as (walking up through packages).
+    `packages` (folder -> its dotted package name, "" for none) remembers folders across calls."""
+    packages = {} if packages is None else packages
+    folder, filename = os.path.split(os.path.abspath(path))
+    package = _package_name(folder, packages)
+    module = "" if filename == "__init__.py" else os.path.splitext(filename)[0]
+    return ".".join(part for part in (package, module) if part) or os.path.splitext(filename)[0]
+
+
+def _package_name(folder: str, packages: dict) -> str:
+    if folder not in packages:
+        if os.path.isfile(os.path.join(folder, "__init__.py")):
+            parent, name = os.path.split(folder)
+            above = _package_name(parent, packages) if parent != folder else ""
+            packages[folder] = f"{above}.{name}" if above else name
+        else:
+            packages[folder] = ""
+    return packages[folder]
 
 
 def namespace_names(path: str, module: str, root: Optional[str]) -> list:
