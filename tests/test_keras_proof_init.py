@@ -12,7 +12,7 @@
   loading equals the config written into the `.keras` file, and trainable/dtype/reduction equal
   the freshly built object's; KL204's good fixture also shows its `GIVEN` arguments arriving.
 
-Each subprocess imports TensorFlow (seconds), so a fixture is saved once per session.
+A fixture is saved once per test process (the `saved` fixture of conftest.py), whichever test asks first.
 """
 
 import json
@@ -79,7 +79,6 @@ def test_fixtures_exist():
 # imports the training code would), compares its outputs with the saved model's as
 # keras_roundtrip's loader does, then builds the fixture's model anew in the same process, and
 # describes every object of a fixture class in both: layers, the model itself, its loss, metrics.
-# (One process instead of two: each imports TensorFlow.)
 _INSPECT = r"""
 import importlib.util, json, sys
 ARGS = json.loads(sys.argv[1])

@@ -10,7 +10,7 @@
   unless the fixture declares `# loads-but-differs`: then it must load and compute something else.
 - `good_*.py` in both folders must round-trip with equal outputs when the loader imports the module.
 
-Each subprocess imports TensorFlow (several seconds), so a fixture is saved once per session.
+A fixture is saved once per test process (the `saved` fixture of conftest.py), whichever test asks first.
 """
 
 import ast

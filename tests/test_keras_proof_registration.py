@@ -17,7 +17,7 @@
   NotImplementedError, fails when built (and its registered subclass round-trips);
   the model of `KL201/good_get_config_refuses.py` fails at save, with the class's own error.
 
-Each subprocess imports TensorFlow (several seconds), so a fixture is saved once per session.
+A fixture is saved once per test process (the `saved` fixture of conftest.py), whichever test asks first.
 """
 
 import ast
