@@ -180,6 +180,11 @@ def run_python(code: str, *argv: str, cwd=None, env: Optional[dict] = None, time
     return _ForkServer.instance().run(code, list(argv), cwd, timeout)
 
 
+def _environ() -> dict:
+    """The environment a child would inherit; pytest's note of the running test changes each test."""
+    return {key: value for key, value in os.environ.items() if key != "PYTEST_CURRENT_TEST"}
+
+
 # The fork server's own code: import Keras once, then fork one child per request line read on stdin
 # and answer each with the child's exit code. A child points its stdout/stderr at the files the
 # request names, enters the request's folder and runs the code as `python -c` would, as __main__.
@@ -222,17 +227,22 @@ for line in sys.stdin:
 
 
 class _ForkServer:
-    """One per test process, started on first use, stopped when its stdin closes (at exit)."""
+    """One per test process, started on first use, stopped when its stdin closes (at exit), and
+    started anew when this process's environment changed since (a child must see it)."""
 
     _running: Optional["_ForkServer"] = None
 
     @classmethod
     def instance(cls) -> "_ForkServer":
-        if cls._running is None or cls._running.proc.poll() is not None:
+        running = cls._running
+        if running is None or running.proc.poll() is not None or running.environ != _environ():
+            if running is not None:
+                running.stop()
             cls._running = cls()
         return cls._running
 
     def __init__(self):
+        self.environ = _environ()
         self.folder = tempfile.mkdtemp(prefix="keras-fork-server-")
         self.log = os.path.join(self.folder, "server.stderr")
         with open(self.log, "w") as log:
@@ -255,6 +265,8 @@ class _ForkServer:
     def run(self, code: str, argv: list, cwd: str, timeout: float) -> subprocess.CompletedProcess:
         with tempfile.TemporaryDirectory(dir=self.folder) as scratch:
             out, err = os.path.join(scratch, "stdout"), os.path.join(scratch, "stderr")
+            for path in (out, err):
+                open(path, "w").close()  # there to read even if the child dies before it opens them
             request = {"code": code, "argv": argv, "cwd": cwd, "stdout": out, "stderr": err}
             self.proc.stdin.write(json.dumps(request) + "\n")
             self.proc.stdin.flush()

@@ -50,6 +50,13 @@ def test_exit_codes_errors_and_timeouts_are_those_of_a_process():
     assert run_python("print('after the timeout')").stdout == "after the timeout\n"  # a new server
 
 
+def test_a_child_sees_the_environment_of_the_moment(monkeypatch):
+    run_python("pass")  # a server started before the change
+    monkeypatch.setenv("HARNESS_CHECK", "changed")
+    child = run_python("import os\nprint(os.environ.get('HARNESS_CHECK'))")
+    assert child.stdout == "changed\n", child.stderr
+
+
 def test_a_child_with_its_own_environment_is_a_new_interpreter():
     child = run_python("import sys\nprint('keras' in sys.modules)", env={"HARNESS_CHECK": "1"})
     assert child.stdout == "False\n", child.stderr
