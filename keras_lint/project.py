@@ -493,9 +493,7 @@ class _ConfigReader:
         self.variables: dict = {}  # name -> (keys, complete)
 
     def read(self) -> ConfigInfo:
-        body = self.node.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-            body = body[1:]  # the docstring
+        body = _body_without_docstring(self.node)
         self.info.refuses = len(body) == 1 and isinstance(body[0], ast.Raise)
         for sub in walk(self.node):
             if isinstance(sub, ast.Call) and _is_super_call(sub, "get_config"):
@@ -862,11 +860,16 @@ def _names_in(node: ast.AST) -> set:
     return set()
 
 
-def _only_raises_not_implemented(function) -> bool:
-    """Is the body, docstring aside, `raise NotImplementedError` (called or not)?"""
+def _body_without_docstring(function) -> list:
     body = function.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
+        return body[1:]
+    return body
+
+
+def _only_raises_not_implemented(function) -> bool:
+    """Is the body, docstring aside, `raise NotImplementedError` (called or not)?"""
+    body = _body_without_docstring(function)
     if len(body) != 1 or not isinstance(body[0], ast.Raise):
         return False
     raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
