@@ -43,6 +43,7 @@ class FileContext:
     project: ProjectIndex  # the whole project under the CLI; only this file under flake8
     findings: list = dataclasses.field(default_factory=list)
     line_offset: int = 0  # the engine parses one statement at a time; this maps its lines to the file's
+    spans: dict = dataclasses.field(default_factory=dict)  # id(node) -> its span in that statement (rules/positions.py)
     line_map: Optional[list] = None  # ... or this, the file line of each line, when method bodies were dropped
     tree: Optional[ast.Module] = None  # the whole file, for fixes that add imports
     lines: list = dataclasses.field(default_factory=list)  # the file's lines, for fixes that match indentation
@@ -105,7 +106,7 @@ class Rule:
 
     def line_of(self, node: cst.CSTNode) -> int:
         """The file line a node starts on (for asking `names` what a name means there)."""
-        return self.file_line(self.get_metadata(cst.metadata.PositionProvider, node).start.line)
+        return self.file_line(self.context.spans[id(node)][0][0])
 
     def file_line(self, line: int) -> int:
         """The file line of a line of the statement LibCST parsed."""
@@ -130,8 +131,8 @@ class Rule:
 
     def span(self, node: cst.CSTNode) -> tuple:
         """((line, column), (line, column)) of a node in the file, columns from 0."""
-        where = self.get_metadata(cst.metadata.PositionProvider, node)
-        return (self.file_line(where.start.line), where.start.column), (self.file_line(where.end.line), where.end.column)
+        (start_line, start_column), (end_line, end_column) = self.context.spans[id(node)]
+        return (self.file_line(start_line), start_column), (self.file_line(end_line), end_column)
 
     def replace(self, node: cst.CSTNode, code: str) -> Edit:
         start, end = self.span(node)
@@ -178,8 +179,9 @@ def with_libcst_base(cls: type, base: str, **attributes) -> type:
 
 
 def visitor_class(rule: type) -> type:
-    """The rule as a LibCST batchable visitor that asks for positions."""
-    return with_libcst_base(rule, "BatchableCSTVisitor", METADATA_DEPENDENCIES=(cst.metadata.PositionProvider,))
+    """The rule as a LibCST batchable visitor (positions come from the context, not from LibCST's
+    metadata: see rules/positions.py)."""
+    return with_libcst_base(rule, "BatchableCSTVisitor")
 
 
 def dotted(node: cst.BaseExpression) -> Optional[str]:
