@@ -6,8 +6,8 @@ only the top-level statements whose text contains a trigger of some enabled rule
 its own, its line numbers shifted back into the file. Most statements of most files never reach
 LibCST. Of a class, LibCST sees only the methods some rule reads: the bodies of the others are
 blanked (`pass` and empty lines), so every line and column it reports stays where it was.
-Where each node is comes from rules/positions.py: LibCST's PositionProvider gives the same answer,
-at five times the cost.
+Where each node is comes from rules/positions.py, and the rules are walked over the nodes by
+rules/walk.py: LibCST's PositionProvider and `visit_batched` do the same, at several times the cost.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .finding import Finding
 from .lazy_libcst import cst
 from .names import KerasNames
 from .project import ProjectIndex, module_name, summarise
-from .rules import ALL_RULES, positions
+from .rules import ALL_RULES, positions, walk
 from .rules.base import FileContext, visitor_class
 from .settings import Settings
 
@@ -165,7 +165,7 @@ def _run_rules(
                 if rule not in visitors:
                     visitors[rule] = visitor_class(rule)(context)
             context.spans = positions.spans(module)
-            cst.visit_batched(module, [visitors[rule] for rule in rules if rule in wanted])
+            walk.visit_batched(module, [visitors[rule] for rule in rules if rule in wanted])
         except RecursionError:  # LibCST recurses per nesting level (15,000 concatenated strings): this statement only
             findings.append(Finding(src.path, first, 1, "KL001", "cannot check statement: too deeply nested for LibCST"))
     return findings
