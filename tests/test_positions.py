@@ -68,6 +68,7 @@ def test_awkward_code(code):
     assert positions.spans(module) == libcst_spans(module)
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith's own compile() of what it generates
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hypothesmith.from_grammar("file_input"))
 def test_generated_programs(program):

@@ -84,6 +84,7 @@ def test_awkward_code(code):
     assert_same_walk(code)
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith's own compile() of what it generates
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hypothesmith.from_grammar("file_input"))
 def test_generated_programs(program):
