@@ -183,6 +183,23 @@ def main() -> None:
               + "  cpu " + " ".join(f"{t:.2f}" for t in cpus), flush=True)
         return result
 
+    def measure_in_turn(works: dict, rounds: int, vs: str = "flake8 E9,F, KL unloaded", n_lines: int = lines) -> dict:
+        """Run each work once per round, in turn, for `rounds` rounds; a row each, as `measure`
+        writes it (the best run counts). Returns each work's last result."""
+        walls: dict = {name: [] for name in works}
+        cpus: dict = {name: [] for name in works}
+        results: dict = {}
+        for _ in range(rounds):
+            for name, work in works.items():
+                wall, cpu, results[name] = best_of(1, work)
+                walls[name] += wall
+                cpus[name] += cpu
+                print(f"  ran      {name:28s} wall {wall[0]:.2f}  cpu {cpu[0]:.2f}", flush=True)
+        for name in works:
+            rows.append({"name": name, "seconds": min(walls[name]), "cpu_seconds": min(cpus[name]),
+                         "runs": walls[name], "cpu_runs": cpus[name], "lines": n_lines, "vs": vs})
+        return results
+
     # Floors: the parse alone, in-process, files already in memory.
     problems += measure("ast.parse (in-process)", lambda: parse_all(ast.parse, sources))
     problems += measure("libcst.parse_module", lambda: parse_all(libcst.parse_module, sources))
@@ -207,37 +224,33 @@ def main() -> None:
     alone = os.path.join(copy_into(os.path.join(CACHE, "alone"), [small], corpus), os.path.relpath(small, corpus))
     measure("keras-lint one file, alone", keras_lint("--no-cache", alone), vs="flake8 E9,F one file",
             n_lines=line_counts[small], short=True)
-    measure("flake8 E9,F", flake8("E9,F"))
-    out["j1"] = measure("keras-lint -j1", keras_lint("--no-cache", "-j", "1", corpus))
-    out["jN"] = measure(f"keras-lint -j{jobs}", keras_lint("--no-cache", "-j", str(jobs), corpus))
+    # The runs over the whole corpus go in rounds, each run once per round in turn: on this shared
+    # machine a slow minute then slows all of them alike, and their ratios hold better than those of
+    # runs minutes apart. flake8 runs every installed plugin whatever --select says (it skips only
+    # off_by_default ones), so "flake8 E9,F" includes our plugin; the baseline of every ratio unloads it.
+    out.update(measure_in_turn({
+        "flake8 E9,F, KL unloaded": flake8("E9,F", command=(sys.executable, "-c", WITHOUT_KL)),
+        "flake8 E9,F": flake8("E9,F"),
+        "flake8 E9,F,KL": flake8("E9,F,KL"),
+        "keras-lint -j1": keras_lint("--no-cache", "-j", "1", corpus),
+        f"keras-lint -j{jobs}": keras_lint("--no-cache", "-j", str(jobs), corpus),
+    }, args.repeat))
+    out["j1"], out["jN"] = out["keras-lint -j1"], out[f"keras-lint -j{jobs}"]
     # Warm: a run that fills .keras_lint_cache (not timed), then runs that find everything in it.
     keras_lint("-j", "1", corpus)()
     out["warm"] = measure("keras-lint -j1, warm cache", keras_lint("-j", "1", corpus), vs="keras-lint -j1", short=True)
     measure("keras-lint one file, warm", keras_lint(small), vs="flake8 E9,F one file", n_lines=line_counts[small],
             short=True)
-    # flake8 runs every installed plugin whatever --select says (it skips only off_by_default ones),
-    # so "flake8 E9,F" above includes our plugin: this run unloads it (the baseline of every ratio).
-    measure("flake8 E9,F, KL unloaded", flake8("E9,F", command=(sys.executable, "-c", WITHOUT_KL)))
-    out["flake8 KL"] = measure("flake8 KL", flake8("KL"))
-    measure("flake8 E9,F,KL", flake8("E9,F,KL"))
     # Code that never mentions Keras (standard-library modules): the plugin should cost ~nothing there.
+    # Its cost is ~0.1 s in ~27 s, below this machine's run-to-run noise: at least 5 rounds.
     plain = plain_corpus()
     plain_lines = sum(len(open(p, "rb").read().splitlines()) for p in python_files(plain))
-    # The plugin's cost there is ~0.1 s in ~27 s, below this machine's run-to-run noise: the two runs
-    # alternate, 5 pairs, so that a slow minute of the machine hits both alike.
-    without_kl = flake8("E9,F", plain, command=(sys.executable, "-c", WITHOUT_KL))
-    with_kl = flake8("E9,F", plain)
-    pairs = [(best_of(1, without_kl), best_of(1, with_kl)) for _ in range(max(5, args.repeat))]
-    for name, runs, vs in (("flake8 E9,F, plain, KL unloaded", [p[0] for p in pairs], "flake8 E9,F, plain, KL unloaded"),
-                           ("flake8 E9,F, plain", [p[1] for p in pairs], "flake8 E9,F, plain, KL unloaded")):
-        walls, cpus = [r[0][0] for r in runs], [r[1][0] for r in runs]
-        rows.append({"name": name, "seconds": min(walls), "cpu_seconds": min(cpus), "runs": walls, "cpu_runs": cpus,
-                     "lines": plain_lines, "vs": vs})
-        print(f"  measured {name:28s} wall " + " ".join(f"{t:.2f}" for t in walls)
-              + "  cpu " + " ".join(f"{t:.2f}" for t in cpus), flush=True)
+    measure_in_turn({"flake8 E9,F, plain, KL unloaded": flake8("E9,F", plain, command=(sys.executable, "-c", WITHOUT_KL)),
+                     "flake8 E9,F, plain": flake8("E9,F", plain)},
+                    max(5, args.repeat), vs="flake8 E9,F, plain, KL unloaded", n_lines=plain_lines)
 
     findings = out["j1"].stdout.splitlines()
-    flake8_kl = [line for line in out["flake8 KL"].stdout.splitlines() if ": KL" in line]
+    flake8_kl = [line for line in out["flake8 E9,F,KL"].stdout.splitlines() if ": KL" in line]
     same = out["j1"].stdout == out["jN"].stdout == out["warm"].stdout
     problems += [f"keras-lint: {line}" for line in out["j1"].stderr.splitlines() if "error" in line]
 
