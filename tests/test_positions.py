@@ -4,6 +4,7 @@ LibCST's code generation has a hook positions.py does not know, LibCST's own pro
 
 import glob
 import os
+import sys
 
 import hypothesmith
 import libcst
@@ -88,3 +89,10 @@ def test_a_hook_it_does_not_know_makes_it_use_libcst_provider(monkeypatch):
     monkeypatch.setattr(positions, "_KNOWN_HOOKS", positions._KNOWN_HOOKS | {"add_token"})
     monkeypatch.setattr(positions, "_STATE", [])
     assert positions._state_class() is not None
+
+
+def test_libcst_moving_its_code_generation_state_makes_it_use_libcst_provider(monkeypatch):
+    monkeypatch.setitem(sys.modules, "libcst._nodes.internal", None)  # importing it raises ImportError
+    monkeypatch.setattr(positions, "_STATE", [])
+    assert positions._state_class() is None
+    assert_same_spans("x = f(1)\n")

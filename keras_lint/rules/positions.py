@@ -42,15 +42,18 @@ def spans(module: cst.Module) -> dict:
 
 def _state_class():
     if not _STATE:
-        from libcst._nodes.internal import CodegenState
-        from libcst.metadata import position_provider
+        try:
+            from libcst._nodes.internal import CodegenState
+            from libcst.metadata import position_provider
 
-        states = [CodegenState, position_provider.PositionProvidingCodegenState,
-                  position_provider.WhitespaceInclusivePositionProvidingCodegenState]
-        known = all(name in _KNOWN_HOOKS for state in states for name, value in vars(state).items()
-                    if callable(value) and not name.startswith("__"))
+            states = [CodegenState, position_provider.PositionProvidingCodegenState,
+                      position_provider.WhitespaceInclusivePositionProvidingCodegenState]
+        except (ImportError, AttributeError):  # moved or renamed in some LibCST release
+            states = []
+        known = bool(states) and all(name in _KNOWN_HOOKS for state in states for name, value in vars(state).items()
+                                     if callable(value) and not name.startswith("__"))
         slots = {"__slots__": ("line", "column", "_starts", "spans")}  # CodegenState has slots: so must we
-        _STATE.append(type("_PositionState", (_PositionKeeping, CodegenState), slots) if known else None)
+        _STATE.append(type("_PositionState", (_PositionKeeping, states[0]), slots) if known else None)
     return _STATE[0]
 
 

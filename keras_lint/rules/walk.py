@@ -63,8 +63,9 @@ def _fields_of(node: cst.CSTNode):
     node of the type does not confirm it."""
     node_type = type(node)
     names = {field.name for field in dataclasses.fields(node_type)}
+    code = getattr(node_type._visit_and_replace_children, "__code__", None)  # None: not a plain function
     order: list = []
-    for constant in node_type._visit_and_replace_children.__code__.co_consts:
+    for constant in code.co_consts if code is not None else ():
         if isinstance(constant, str) and constant in names and constant not in order:
             order.append(constant)
     fields = tuple(order)
