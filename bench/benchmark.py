@@ -213,17 +213,17 @@ def main() -> None:
         return work
 
     # One small file: mostly process start and imports, which is what an editor or pre-commit pays.
-    measure("flake8 E9,F one file", flake8("E9,F", small), vs="flake8 E9,F one file", n_lines=line_counts[small],
-            short=True)
+    # The whole corpus is its project here, indexed first.
     measure("keras-lint one file", keras_lint("--no-cache", small), vs="flake8 E9,F one file", n_lines=line_counts[small])
-    # What no run that hands a file to LibCST can go below: starting Python and importing LibCST.
-    measure("python -c 'import libcst'", lambda: run([sys.executable, "-c", "import libcst"]),
-            vs="flake8 E9,F one file", n_lines=line_counts[small], short=True)
     # The same file alone in a project of its own: what `keras-lint one_small_file.py` costs where
-    # the project is small (above, the whole corpus is its project and is indexed first).
+    # the project is small; beside flake8 on it, and what no run that hands a file to LibCST can go
+    # below: starting Python and importing LibCST. A third of a second each, so that a slow moment of
+    # the machine weighs on one run in many: 10 rounds at least, the three in turn.
     alone = os.path.join(copy_into(os.path.join(CACHE, "alone"), [small], corpus), os.path.relpath(small, corpus))
-    measure("keras-lint one file, alone", keras_lint("--no-cache", alone), vs="flake8 E9,F one file",
-            n_lines=line_counts[small], short=True)
+    measure_in_turn({"flake8 E9,F one file": flake8("E9,F", small),
+                     "python -c 'import libcst'": lambda: run([sys.executable, "-c", "import libcst"]),
+                     "keras-lint one file, alone": keras_lint("--no-cache", alone)},
+                    max(10, args.repeat), vs="flake8 E9,F one file", n_lines=line_counts[small])
     # The runs over the whole corpus go in rounds, each run once per round in turn: on this shared
     # machine a slow minute then slows all of them alike, and their ratios hold better than those of
     # runs minutes apart. flake8 runs every installed plugin whatever --select says (it skips only
