@@ -1,3 +1,4 @@
+import glob
 import os
 import sys
 
@@ -8,6 +9,28 @@ from keras_roundtrip import save_in_fresh_process
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "fixtures")
 BIN = os.path.dirname(sys.executable)  # console scripts of the environment running the tests
+FIXTURE_FILES = sorted(glob.glob(os.path.join(FIXTURES, "**", "*.py"), recursive=True))
+
+
+def examples_libcst_parses() -> list:
+    """The code of every rule's VALID and INVALID examples and expected fixes, but those LibCST
+    cannot parse (KL001's: files that are not Python)."""
+    import libcst
+
+    from keras_lint.rules import ALL_RULES
+
+    codes = [example if isinstance(example, str) else example.code
+             for rule in ALL_RULES.values() for example in [*rule.VALID, *rule.INVALID]]
+    codes += [example.fixed for rule in ALL_RULES.values() for example in rule.INVALID if example.fixed]
+    parsed = []
+    for code in codes:
+        try:
+            libcst.parse_module(code)
+        except libcst.ParserSyntaxError:
+            continue
+        parsed.append(code)
+    assert len(parsed) > 100
+    return parsed
 
 
 def pytest_configure(config):

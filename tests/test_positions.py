@@ -2,8 +2,6 @@
 node on every fixture, every rule example, awkward line endings and generated programs; and when
 LibCST's code generation has a hook positions.py does not know, LibCST's own provider is used."""
 
-import glob
-import os
 import sys
 
 import hypothesmith
@@ -11,9 +9,9 @@ import libcst
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from keras_lint.rules import ALL_RULES, positions
+from keras_lint.rules import positions
 
-from conftest import FIXTURES
+from conftest import FIXTURE_FILES, examples_libcst_parses
 
 
 def libcst_spans(module: libcst.Module) -> dict:
@@ -28,25 +26,15 @@ def assert_same_spans(code: str) -> None:
     assert positions.spans(module) == expected
 
 
-@pytest.mark.parametrize("path", sorted(glob.glob(os.path.join(FIXTURES, "**", "*.py"), recursive=True)))
+@pytest.mark.parametrize("path", FIXTURE_FILES)
 def test_every_fixture(path):
     with open(path, encoding="utf-8", newline="") as handle:
         assert_same_spans(handle.read())
 
 
 def test_every_rule_example():
-    codes = [example if isinstance(example, str) else example.code
-             for rule in ALL_RULES.values() for example in [*rule.VALID, *rule.INVALID]]
-    codes += [example.fixed for rule in ALL_RULES.values() for example in rule.INVALID if example.fixed]
-    compared = 0
-    for code in codes:
-        try:
-            module = libcst.parse_module(code)
-        except libcst.ParserSyntaxError:
-            continue  # KL001's examples: files that do not parse
-        assert positions.spans(module) == libcst_spans(module)
-        compared += 1
-    assert compared > 100
+    for code in examples_libcst_parses():
+        assert_same_spans(code)
 
 
 @pytest.mark.parametrize(

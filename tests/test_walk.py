@@ -2,17 +2,14 @@
 batched visit: compared call by call on every fixture, every rule example, awkward code and
 generated programs."""
 
-import glob
-import os
-
 import hypothesmith
 import libcst
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from keras_lint.rules import ALL_RULES, walk
+from keras_lint.rules import walk
 
-from conftest import FIXTURES
+from conftest import FIXTURE_FILES, examples_libcst_parses
 
 NODE_TYPES = sorted(
     name for name, value in vars(libcst).items()
@@ -47,24 +44,15 @@ def assert_same_walk(code: str) -> None:
     assert ours == theirs
 
 
-@pytest.mark.parametrize("path", sorted(glob.glob(os.path.join(FIXTURES, "**", "*.py"), recursive=True)))
+@pytest.mark.parametrize("path", FIXTURE_FILES)
 def test_every_fixture(path):
     with open(path, encoding="utf-8", newline="") as handle:
         assert_same_walk(handle.read())
 
 
 def test_every_rule_example():
-    codes = [example if isinstance(example, str) else example.code
-             for rule in ALL_RULES.values() for example in [*rule.VALID, *rule.INVALID]]
-    codes += [example.fixed for rule in ALL_RULES.values() for example in rule.INVALID if example.fixed]
-    walked = 0
-    for code in codes:
-        try:
-            assert_same_walk(code)
-        except libcst.ParserSyntaxError:
-            continue  # KL001's examples: files that do not parse
-        walked += 1
-    assert walked > 100
+    for code in examples_libcst_parses():
+        assert_same_walk(code)
 
 
 @pytest.mark.parametrize(
