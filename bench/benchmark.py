@@ -17,6 +17,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -271,6 +272,15 @@ def main() -> None:
     plugin_cpu = cpu["flake8 E9,F"] / cpu["flake8 E9,F, KL unloaded"] - 1
     print(f"flake8 plugin overhead on code that never mentions Keras ({plain_lines} stdlib lines): {plain_plugin:+.1%}"
           f" wall, {plain_plugin_cpu:+.1%} cpu; on the Keras corpus: {plugin_cpu:+.1%} cpu")
+    # The best of each row may come from different rounds; a run's ratio to the baseline of its own
+    # round does not: their median across rounds is the steadier figure on a shared machine.
+    by_name = {row["name"]: row for row in rows}
+    paired = {}
+    for name in ("flake8 E9,F", "flake8 E9,F,KL", "keras-lint -j1", f"keras-lint -j{jobs}"):
+        baselines = by_name["flake8 E9,F, KL unloaded"]["runs"]
+        paired[name] = statistics.median(run / base for run, base in zip(by_name[name]["runs"], baselines))
+    print("round by round, the median ratio to that round's baseline: "
+          + ", ".join(f"{name} {ratio:.2f}x" for name, ratio in paired.items()))
     print(f"one file: {os.path.relpath(small, corpus)} ({line_counts[small]} lines)")
     slower = {name: seconds[name] / lines / per_line for name, per_line in REFERENCE_SECONDS_PER_LINE.items()}
     factor = sorted(slower.values())[1]  # the median of the three
@@ -287,7 +297,7 @@ def main() -> None:
         figures = {"corpus": corpus, "files": len(sources), "lines": lines, "cpus": jobs, "repeat": args.repeat,
                    "small_file": small, "rows": rows, "plugin_overhead_seconds": plugin,
                    "plugin_overhead_on_plain_code": plain_plugin, "plugin_overhead_on_plain_code_cpu": plain_plugin_cpu,
-                   "plugin_overhead_cpu": plugin_cpu, "slower_than_reference": slower,
+                   "plugin_overhead_cpu": plugin_cpu, "slower_than_reference": slower, "median_paired_ratio": paired,
                    "findings": len(findings), "flake8_kl_findings": len(flake8_kl), "same_findings": same,
                    "problems": problems}
         with open(args.json, "w") as handle:
