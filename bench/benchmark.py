@@ -198,7 +198,7 @@ def main() -> None:
                 print(f"  ran      {name:28s} wall {wall[0]:.2f}  cpu {cpu[0]:.2f}", flush=True)
         for name in works:
             rows.append({"name": name, "seconds": min(walls[name]), "cpu_seconds": min(cpus[name]),
-                         "runs": walls[name], "cpu_runs": cpus[name], "lines": n_lines, "vs": vs})
+                         "runs": walls[name], "cpu_runs": cpus[name], "lines": n_lines, "vs": vs, "in_turn": True})
         return results
 
     # Floors: the parse alone, in-process, files already in memory.
@@ -275,11 +275,11 @@ def main() -> None:
     # The best of each row may come from different rounds; a run's ratio to the baseline of its own
     # round does not: their median across rounds is the steadier figure on a shared machine.
     by_name = {row["name"]: row for row in rows}
-    paired = {}
-    for name in ("flake8 E9,F", "flake8 E9,F,KL", "keras-lint -j1", f"keras-lint -j{jobs}"):
-        baselines = by_name["flake8 E9,F, KL unloaded"]["runs"]
-        paired[name] = statistics.median(run / base for run, base in zip(by_name[name]["runs"], baselines))
-    print("round by round, the median ratio to that round's baseline: "
+    paired = {
+        row["name"]: statistics.median(run / base for run, base in zip(row["runs"], by_name[row["vs"]]["runs"]))
+        for row in rows if row.get("in_turn") and row["vs"] != row["name"]
+    }
+    print("round by round, the median ratio to that round's baseline run: "
           + ", ".join(f"{name} {ratio:.2f}x" for name, ratio in paired.items()))
     print(f"one file: {os.path.relpath(small, corpus)} ({line_counts[small]} lines)")
     slower = {name: seconds[name] / lines / per_line for name, per_line in REFERENCE_SECONDS_PER_LINE.items()}
