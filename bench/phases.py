@@ -16,8 +16,8 @@ import time
 
 import libcst
 
-from keras_lint import cli, engine, files, source
-from keras_lint.rules import positions, walk
+from keras_lint import api, engine, files, source
+from keras_lint.cst import positions, walk
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -35,10 +35,10 @@ def timed(totals: collections.Counter, step: str, function):
 
 def main() -> int:
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, ".cache", "src")
-    settings = cli._settings(cli.build_parser().parse_args(["--no-cache", "-j", "1", root]), [root])
+    settings = api.make_settings([root])
     targets = list(files.discover([root], settings, print))
     start = time.perf_counter()
-    project, _ = cli._index_project(targets, settings, 1, None)
+    project, _ = api.index_project(targets, settings, 1, None)
     index = time.perf_counter() - start
 
     totals: collections.Counter = collections.Counter()

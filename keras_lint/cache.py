@@ -26,7 +26,7 @@ from typing import Optional
 
 from . import __version__
 from .finding import Edit, Finding, Fix, ImportEdit
-from .project import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
+from .index.model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
 
 FOLDER = ".keras_lint_cache"
 _FILE = "cache.json"
@@ -61,7 +61,7 @@ class Cache:
         self.changed = False
         try:
             with open(os.path.join(self.folder, _FILE), encoding="utf-8") as handle:
-                data = json.load(handle, object_hook=_decode)
+                data = json.load(handle, object_hook=decode)
             if data.get("format") == 1 and data.get("version") == self.version:
                 self.summaries, self.results = dict(data["summaries"]), dict(data["results"])
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -111,7 +111,7 @@ class Cache:
             fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(_encode(data), handle, separators=(",", ":"))
+                    json.dump(encode(data), handle, separators=(",", ":"))
                 os.replace(temporary, os.path.join(self.folder, _FILE))
             except BaseException:
                 os.unlink(temporary)
@@ -142,24 +142,24 @@ def result_key(digest: str, settings_text: str, fingerprint: str) -> str:
     return hashlib.sha256("\0".join((digest, settings_text, fingerprint)).encode()).hexdigest()
 
 
-def _encode(value):
+def encode(value):
     if dataclasses.is_dataclass(value):
-        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"@type": type(value).__name__, **fields}
     if isinstance(value, (set, frozenset)):
-        return {"@set": [_encode(v) for v in value], "@frozen": isinstance(value, frozenset)}
+        return {"@set": [encode(v) for v in value], "@frozen": isinstance(value, frozenset)}
     if isinstance(value, tuple):
-        return {"@tuple": [_encode(v) for v in value]}
+        return {"@tuple": [encode(v) for v in value]}
     if isinstance(value, list):
-        return [_encode(v) for v in value]
+        return [encode(v) for v in value]
     if isinstance(value, dict):
         if all(isinstance(k, str) and not k.startswith("@") for k in value):
-            return {k: _encode(v) for k, v in value.items()}
-        return {"@dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+            return {k: encode(v) for k, v in value.items()}
+        return {"@dict": [[encode(k), encode(v)] for k, v in value.items()]}
     return value
 
 
-def _decode(obj: dict):
+def decode(obj: dict):
     """Only our own dataclasses, sets, tuples and dicts come back; anything else is an error."""
     if "@type" in obj:
         cls = _TYPES[obj.pop("@type")]  # KeyError for an unknown type: the cache is ignored

@@ -7,16 +7,11 @@ that could not be read) -- 2 wins over 1, and `--exit-zero` turns only 1 into 0.
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import functools
-import os
 import sys
 from typing import Optional
 
-from . import __version__, cache, config, engine, files, fixes, report, source
-from .project import ProjectIndex, is_marked_root, module_name, project_root
+from . import __version__, api, cache, config, files, report
 from .rules import ALL_RULES
-from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -71,14 +66,19 @@ def main(argv: Optional[list] = None) -> int:
 
     paths = args.paths or ["."]
     try:
-        settings = _settings(args, paths)
+        settings = api.make_settings(
+            paths, args.config, args.stdin_filename, args.select, args.extend_select, args.ignore, args.target_keras
+        )
     except config.ConfigError as exc:
         err.write(f"keras-lint: error: {exc}\n")
         return EXIT_ERROR
 
     errors: list = []
     targets = list(files.discover(paths, settings, errors.append))
-    results = _lint_all(targets, settings, args)
+    stdin = sys.stdin.buffer.read() if "-" in targets else None
+    results = api.lint_paths(
+        targets, settings, args.jobs, not args.no_cache, args.fix, args.unsafe_fixes, args.diff, stdin, args.stdin_filename
+    )
     findings = sorted(f for result in results for f in result.findings)
     errors += [e for result in results for e in result.errors]
 
@@ -103,141 +103,3 @@ def main(argv: Optional[list] = None) -> int:
     return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
 
 
-def _settings(args, paths: list) -> Settings:
-    settings = Settings()
-    start = args.stdin_filename if paths == ["-"] and args.stdin_filename else paths[0]
-    path = args.config or config.find_config(start if start != "-" else ".")
-    if path:
-        settings = config.apply(settings, config.load(path), path)
-    changes = {}
-    for option in ("select", "extend_select", "ignore"):
-        value = getattr(args, option)
-        if value is not None:
-            config.check_codes(value, f"--{option.replace('_', '-')}")
-            changes[option] = tuple(value)
-    if args.target_keras:
-        changes["target_keras"] = config.parse_target(args.target_keras, "--target-keras")
-    changes["tf_keras_project"] = config.declares_tf_keras(project_root(start if start != "-" else "."))
-    return dataclasses.replace(settings, **changes)
-
-
-def _lint_all(targets: list, settings: Settings, args) -> list:
-    if "-" in targets:
-        name = args.stdin_filename or "stdin"
-        data = sys.stdin.buffer.read()
-        try:
-            src = source.decode(name, data)
-            if args.fix or args.diff:
-                stdin_result = fixes.fix_source(src, settings, None, args.unsafe_fixes)
-                if args.diff:
-                    stdin_result.diff = fixes.unified_diff(name, src.text, stdin_result.fixed_text or src.text)
-                    stdin_result.fixed_text = None
-            else:
-                stdin_result = engine.lint_source(src, settings)
-        except source.SourceError as exc:
-            stdin_result = engine.FileResult(name, engine.unparsable(name, settings, exc))
-        targets = [t for t in targets if t != "-"]
-    else:
-        stdin_result = None
-    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    store = cache.Cache(project_root(targets[0])) if targets and not args.no_cache else None
-    project, fingerprint = _index_project(targets, settings, jobs, store) if targets else (None, "")
-    if args.fix or args.diff:
-        lint = functools.partial(
-            fixes.fix_path, settings=settings, project=project, unsafe=args.unsafe_fixes, write=not args.diff
-        )
-        results = _map(lint, targets, jobs)
-    else:
-        lint = functools.partial(engine.lint_path, settings=settings, project=project)
-        results = _lint_cached(lint, targets, jobs, store, settings, fingerprint)
-    if store is not None:
-        store.save()
-    return results + ([stdin_result] if stdin_result else [])
-
-
-def _lint_cached(lint, targets: list, jobs: int, store, settings: Settings, fingerprint: str) -> list:
-    """Lint what the cache cannot answer for; remember the new answers (never internal errors)."""
-    if store is None:
-        return _map(lint, targets, jobs)
-    keys = {}
-    for target in targets:
-        digest = cache.digest_of(target)
-        keys[target] = digest and cache.result_key(digest, repr(settings), fingerprint)
-    known = {t: store.findings(t, keys[t]) if keys[t] else None for t in targets}
-    todo = [t for t in targets if known[t] is None]
-    fresh = dict(zip(todo, _map(lint, todo, jobs)))
-    for target, result in fresh.items():
-        if keys[target] and not result.errors:
-            store.store_findings(target, keys[target], result.findings)
-    return [fresh[t] if known[t] is None else engine.FileResult(t, known[t]) for t in targets]
-
-
-def _needs_project(settings: Settings) -> bool:
-    return any(
-        (rule.looks_at_custom_objects or rule.needs_project) and settings.enabled(code) for code, rule in ALL_RULES.items()
-    )
-
-
-def _index_project(targets: list, settings: Settings, jobs: int, store=None) -> tuple:
-    """Summarise every file of the project the first target belongs to (and the targets themselves),
-    so that a class is judged with its bases in other files in view. Returns the index and its
-    fingerprint (what cached results are valid for); (None, "") when no enabled rule asks."""
-    if not _needs_project(settings):
-        return None, ""
-    root = project_root(targets[0])
-    walk_settings = dataclasses.replace(settings, root=root)
-    # Without a project marker, the folder may be /tmp or a home folder: only its own .py files
-    # (a script's sibling modules) are indexed, not everything below it.
-    top = [root] if is_marked_root(root) else [entry.path for entry in _python_files_in(root)]
-    # Absolute paths: `src/a.py` named and `/repo/src/a.py` walked are one file, summarised once.
-    walked = files.discover(top, walk_settings, lambda message: None)
-    files_to_index = sorted(set(walked) | {os.path.abspath(target) for target in targets})
-    digests = {path: cache.digest_of(path) for path in files_to_index} if store is not None else {}
-    if store is not None:
-        store.keep_only_summaries_of({os.path.abspath(path) for path in files_to_index})
-    packages: dict = {}  # folder -> package name: each folder's __init__.py looked for once
-    modules = {path: module_name(path, packages) for path in files_to_index}
-    summaries, missing = {}, []
-    for path in files_to_index:
-        known = store.summary(path, modules[path], digests[path]) if digests.get(path) else None
-        if known is None:
-            missing.append(path)
-        else:
-            summaries[path] = known
-    for path, summary in zip(missing, _map(engine.summarise_path, missing, jobs)):
-        summaries[path] = summary
-        if summary is not None and digests.get(path):
-            store.store_summary(path, modules[path], digests[path], summary)
-    ordered = [summaries[path] for path in files_to_index if summaries[path] is not None]  # the last definition wins
-    index = ProjectIndex(ordered, settings.register_decorators, root)
-    fingerprint = cache.content_hash(repr((sorted(digests.items()), settings.register_decorators)).encode())
-    return index, fingerprint
-
-
-def _python_files_in(folder: str) -> list:
-    try:
-        with os.scandir(folder) as entries:
-            return [entry for entry in entries if entry.name.endswith(".py") and entry.is_file()]
-    except OSError:
-        return []
-
-
-def _map(function, items: list, jobs: int) -> list:
-    if jobs == 1 or len(items) < 4 * jobs:  # a pool costs more than it saves on a handful of files
-        return [function(item) for item in items]
-    import concurrent.futures  # here: 15 ms of imports (logging) a one-file run does not need
-
-    # The function (which carries the project index) goes to each worker once, not with every chunk.
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(function,)) as pool:
-        return list(pool.map(_worker_call, items, chunksize=max(1, len(items) // (jobs * 8))))
-
-
-_WORKER_FUNCTION: list = []  # in a worker process: the function _map gave it
-
-
-def _worker_start(function) -> None:
-    _WORKER_FUNCTION.append(function)
-
-
-def _worker_call(item):
-    return _WORKER_FUNCTION[0](item)

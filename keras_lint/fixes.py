@@ -15,7 +15,7 @@ import difflib
 import os
 from typing import Callable, Optional
 
-from . import engine, source
+from . import engine, index, source
 from .finding import Fix
 from .source import split_lines
 
@@ -72,11 +72,11 @@ def fix_source(src: source.SourceFile, settings, project, unsafe: bool) -> engin
 
     def lint(text: str) -> list:
         fixed = dataclasses.replace(src, text=text)
-        index = project
+        current = project
         if project is not None and text != src.text:  # the index must describe the text as it is now
-            summary = engine.summarise_source(fixed)
-            index = project.with_file(summary) if summary is not None else project
-        result = engine.lint_source(fixed, settings, project=index)
+            summary = index.summarise_source(fixed)
+            current = project.with_file(summary) if summary is not None else project
+        result = engine.lint_source(fixed, settings, project=current)
         if result.errors:
             raise _LintFailed(result)
         return result.findings
@@ -174,9 +174,9 @@ def _overlaps(a: tuple, b: tuple) -> bool:
 
 
 def _newline_of(text: str) -> str:
-    for index, char in enumerate(text):
+    for position, char in enumerate(text):
         if char == "\r":
-            return "\r\n" if text[index + 1: index + 2] == "\n" else "\r"
+            return "\r\n" if text[position + 1: position + 2] == "\n" else "\r"
         if char == "\n":
             return "\n"
     return "\n"

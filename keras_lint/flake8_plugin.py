@@ -49,7 +49,7 @@ class KerasLintChecker:
     def _settings_for(cls, filename: str) -> Settings:
         folder = os.path.dirname(os.path.abspath(filename if filename not in ("-", "stdin") else "x.py"))
         if folder not in cls._tf_keras_folders:
-            from .project import project_root
+            from .index import project_root
 
             cls._tf_keras_folders[folder] = config.declares_tf_keras(project_root(folder))
         return dataclasses.replace(cls.settings, tf_keras_project=cls._tf_keras_folders[folder])
@@ -58,10 +58,9 @@ class KerasLintChecker:
         text = "".join(self.lines)
         if not source.may_use_keras(text):
             return  # before importing the engine: code that never mentions Keras costs flake8 nothing more
-        from . import engine  # (it loads the rules; LibCST comes later, only for a statement a rule wants)
+        from . import api  # (it loads the rules; LibCST comes later, only for a statement a rule wants)
 
-        src = source.SourceFile(self.filename, text)
-        result = engine.lint_source(src, self._settings_for(self.filename), tree=self.tree, inline_noqa=False)
+        result = api.lint_text(text, self.filename, self._settings_for(self.filename), tree=self.tree, inline_noqa=False)
         for message in result.errors:
             raise RuntimeError(message)
         for finding in result.findings:

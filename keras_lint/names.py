@@ -191,6 +191,10 @@ class KerasNames:
     def imports_keras(self) -> bool:
         return any(keras_path(m) is not None for m in self.imported_modules)
 
+    def uses_keras_or_tf(self) -> bool:
+        """Does the file import Keras, in any spelling, or anything of TensorFlow?"""
+        return self.imports_keras() or any(m == "tensorflow" or m.startswith("tensorflow.") for m in self.imported_modules)
+
     def looks_like_keras2(self, tf_keras_project: bool = False) -> bool:
         """Judged as Keras 2: the file imports a Keras 2 spelling, or it reaches Keras only through
         TensorFlow (not `import keras`) where the legacy switch is on -- set in the file, or implied

@@ -3,7 +3,6 @@ import os
 import sys
 
 import pytest
-
 from keras_roundtrip import save_in_fresh_process
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

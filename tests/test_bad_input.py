@@ -13,8 +13,10 @@ import shutil
 import subprocess
 
 from conftest import BIN
+
 from keras_lint import engine, files, source
 from keras_lint.cli import main
+from keras_lint.index import summarise_path
 from keras_lint.settings import Settings
 
 LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * factor)\n"  # `factor` unknown: no fix offered
@@ -157,7 +159,7 @@ def test_a_file_deleted_during_the_run(project, monkeypatch, capsys):
     (project / "good.py").write_text(LAMBDA)
     result = engine.lint_path("missing.py", Settings())
     assert result.findings == [] and result.errors == ["missing.py: cannot read file: No such file or directory"]
-    assert engine.summarise_path("missing.py") is None
+    assert summarise_path("missing.py") is None
 
     discover = files.discover
 

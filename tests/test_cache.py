@@ -5,6 +5,8 @@ import json
 
 from keras_lint import cache, engine
 from keras_lint.cli import main
+from keras_lint.index import summarise_path
+from keras_lint.settings import Settings
 
 BASE = "import keras\nclass Base(keras.layers.Layer):\n    pass\n"
 NOT_KERAS = "class Base:\n    pass\n"
@@ -86,11 +88,11 @@ def test_no_cache_writes_nothing(project, capsys):
 def test_summaries_and_findings_survive_the_json_round_trip(project):
     (project / "child.py").write_text(BASE + CHILD.replace("from base import Base\n", ""))
     (project / "named.py").write_text("import keras\ndef f(t):\n    return t\nx = keras.layers.Lambda(f)\n")
-    summary = engine.summarise_path("child.py")
-    findings = engine.lint_path("named.py", engine.Settings()).findings
+    summary = summarise_path("child.py")
+    findings = engine.lint_path("named.py", Settings()).findings
     assert summary.classes and findings and findings[0].fix is not None  # dataclasses nested in dataclasses
-    data = cache._encode({"s": summary, "f": findings})
-    back = json.loads(json.dumps(data), object_hook=cache._decode)
+    data = cache.encode({"s": summary, "f": findings})
+    back = json.loads(json.dumps(data), object_hook=cache.decode)
     assert back == {"s": summary, "f": findings}
     assert back["f"][0].fix == findings[0].fix  # Finding equality leaves the fix out
 

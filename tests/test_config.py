@@ -4,7 +4,6 @@ import os
 import subprocess
 
 import pytest
-
 from conftest import BIN
 
 LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * 2)\n"

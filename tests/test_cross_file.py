@@ -73,7 +73,7 @@ def test_without_a_project_marker_only_the_folder_s_own_files_are_indexed(tmp_pa
     """With no pyproject.toml, setup.cfg or .git at or above it, the target's folder may be /tmp or
     a home folder: its own .py files (a script's sibling modules) are indexed, nothing below them,
     so one file never costs a walk of a whole home folder. What lives deeper is unresolved: silent."""
-    from keras_lint.project import project_root
+    from keras_lint.index.modules import project_root
 
     assert project_root(str(tmp_path / "model.py")) == str(tmp_path)  # the premise: no marker above
     registered = "import keras\n@keras.saving.register_keras_serializable()\nclass {0}(keras.layers.Layer):\n    pass\n"

@@ -6,13 +6,13 @@ import glob
 import os
 
 import pytest
+from conftest import FIXTURES
 
 from keras_lint import engine, source
-from keras_lint.project import ProjectIndex
+from keras_lint.cst.lazy import cst as lazy_libcst
+from keras_lint.index import ProjectIndex, summarise, summarise_path
 from keras_lint.rules import ALL_RULES
 from keras_lint.settings import Settings
-
-from conftest import FIXTURES
 
 FIXTURE_FILES = sorted(glob.glob(os.path.join(FIXTURES, "KL*", "*.py")))
 EXAMPLES = [
@@ -31,7 +31,7 @@ def both_ways(src, settings, project=None):
 
 @pytest.fixture(scope="module")
 def fixtures_index():
-    summaries = [engine.summarise_path(path) for path in FIXTURE_FILES]
+    summaries = [summarise_path(path) for path in FIXTURE_FILES]
     return ProjectIndex([s for s in summaries if s is not None])
 
 
@@ -63,7 +63,7 @@ def test_gate_clears_a_class_that_is_fine():
         "        return {**super().get_config(), 'factor': self.factor}\n"
     )
     tree = source.parse(source.decode("scale.py", text.encode()))
-    project = ProjectIndex([engine.summarise("scale.py", tree)])
+    project = ProjectIndex([summarise("scale.py", tree)])
     info = project.classes_in("scale.py")[0]
     assert [code for code, rule in ALL_RULES.items() if rule.looks_at_custom_objects and rule.might_report(info, project)] == []
 
@@ -93,8 +93,8 @@ def test_libcst_sees_only_the_methods_a_rule_reads(monkeypatch):
     column, also after the dropped lines. The class's last method stays whole: a finding on the class
     spans to its last line."""
     parsed = []
-    parse = engine.cst.parse_module
-    monkeypatch.setattr(engine.cst, "parse_module", lambda text: parsed.append(text) or parse(text))
+    parse = lazy_libcst.parse_module
+    monkeypatch.setattr(lazy_libcst, "parse_module", lambda text: parsed.append(text) or parse(text))
     findings = engine.lint_source(source.decode("t.py", TEST_CLASS.encode()), Settings(select=("KL402",))).findings
     assert [(f.code, f.line, f.col) for f in findings] == [("KL402", 4, 9), ("KL402", 14, 9)]
     (text,) = parsed
@@ -129,7 +129,7 @@ def test_a_store_in_a_method_libcst_never_sees_still_blocks_the_fix(elsewhere, f
     attribute then may not hold the argument. The index counts the stores of every method."""
     text = SCALE_LOSING_FACTOR.replace("        return x * self.factor\n", elsewhere + "        return x * self.factor\n")
     src = source.decode("scale.py", text.encode())
-    project = ProjectIndex([engine.summarise("scale.py", source.parse(src))])
+    project = ProjectIndex([summarise("scale.py", source.parse(src))])
     gated, ungated = both_ways(src, Settings(select=("KL203",)), project)
     assert gated == ungated and [f.code for f in gated] == ["KL203"]
     assert (gated[0].fix is not None) is fixed

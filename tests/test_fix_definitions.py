@@ -10,7 +10,6 @@ import subprocess
 import zipfile
 
 import pytest
-
 from conftest import BIN, FIXTURES
 from keras_roundtrip import MODEL_FILE, load_in_fresh_process, save_in_fresh_process
 

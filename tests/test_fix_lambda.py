@@ -14,13 +14,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN, FIXTURES
+from keras_roundtrip import run_python
+
 from keras_lint import fixes
-from keras_lint.engine import lint_source
+from keras_lint.engine.run import lint_source
 from keras_lint.settings import Settings
 from keras_lint.source import decode
-from keras_roundtrip import run_python
 
 KL101 = Path(FIXTURES) / "KL101"
 # Fixable fixtures of different shapes; each name says what it shows.

@@ -14,13 +14,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN, FIXTURES
+from test_fix_lambda import _BUILD_COMPARE_SAVE, _LOAD_COMPARE, run_child
+
 from keras_lint import fixes
-from keras_lint.engine import lint_source
+from keras_lint.engine.run import lint_source
 from keras_lint.settings import Settings
 from keras_lint.source import decode
-from test_fix_lambda import _BUILD_COMPARE_SAVE, _LOAD_COMPARE, run_child
 
 KL102 = Path(FIXTURES) / "KL102"
 # Fixtures with a safe fix; each name says what it shows.

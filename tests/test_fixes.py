@@ -6,11 +6,11 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import BIN, FIXTURES
+from keras_roundtrip import load_in_fresh_process, save_in_fresh_process
+
 from keras_lint import fixes
 from keras_lint.finding import Edit, Finding, Fix
-from keras_roundtrip import load_in_fresh_process, save_in_fresh_process
 
 BODY = (
     "import keras  # the model's imports\n"

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-
-from conftest import BIN, FIXTURE_FILES as FILES, FIXTURES, ROOT
+from conftest import BIN, FIXTURES, ROOT
+from conftest import FIXTURE_FILES as FILES
 
 EXPECT = re.compile(r"#\s*expect:\s*(KL\d{3}(?:\s*,\s*KL\d{3})*)")
 

@@ -24,9 +24,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from keras_lint.engine import lint_path
-from keras_lint.settings import Settings
 from keras_roundtrip import (
     INPUT_FILE,
     MODEL_FILE,
@@ -37,6 +34,9 @@ from keras_roundtrip import (
     run_python,
     save_in_fresh_process,
 )
+
+from keras_lint.engine.run import lint_path
+from keras_lint.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CODES = ("KL202", "KL203")

@@ -24,12 +24,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN
-from keras_lint.engine import lint_path
-from keras_lint.rules.keras_builtins import KERAS_BUILTIN_FUNCTION_NAMES
-from keras_lint.settings import Settings
 from keras_roundtrip import load_in_fresh_process, run_python
+
+from keras_lint.engine.run import lint_path
+from keras_lint.keras_api import KERAS_BUILTIN_FUNCTION_NAMES
+from keras_lint.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CODES = ("KL301", "KL302", "KL303")

@@ -21,9 +21,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from keras_lint.engine import lint_path
-from keras_lint.settings import Settings
 from keras_roundtrip import (
     ATOL,
     FIXTURE_FILE,
@@ -34,6 +31,9 @@ from keras_roundtrip import (
     load_in_fresh_process,
     run_python,
 )
+
+from keras_lint.engine.run import lint_path
+from keras_lint.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 UNEXPECTED = re.compile(r"__init__\(\) got an unexpected keyword argument '(\w+)'")

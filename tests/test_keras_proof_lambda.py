@@ -18,7 +18,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from keras_roundtrip import load_in_fresh_process
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -21,7 +21,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN
 from keras_roundtrip import run_python, tf_keras_env
 

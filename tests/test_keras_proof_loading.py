@@ -30,7 +30,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN
 from keras_roundtrip import RESULT_MARK, load_in_fresh_process, run_python
 

@@ -25,9 +25,8 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 import keras_roundtrip
+import pytest
 from keras_roundtrip import load_in_fresh_process, run_python, save_in_fresh_process, tf_keras_env
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -28,7 +28,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN
 from keras_roundtrip import MODEL_FILE, _run, load_in_fresh_process, save_in_fresh_process
 

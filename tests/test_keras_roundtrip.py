@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from keras_roundtrip import load_in_fresh_process, run_python, save_in_fresh_process
 
 pytestmark = pytest.mark.keras

@@ -2,7 +2,7 @@
 
 import pytest
 
-from keras_lint.engine import lint_source
+from keras_lint.engine.run import lint_source
 from keras_lint.settings import Settings
 from keras_lint.source import decode
 

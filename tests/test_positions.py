@@ -7,11 +7,10 @@ import sys
 import hypothesmith
 import libcst
 import pytest
+from conftest import FIXTURE_FILES, examples_libcst_parses
 from hypothesis import HealthCheck, given, settings
 
-from keras_lint.rules import positions
-
-from conftest import FIXTURE_FILES, examples_libcst_parses
+from keras_lint.cst import positions
 
 
 def libcst_spans(module: libcst.Module) -> dict:

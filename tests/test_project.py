@@ -4,8 +4,9 @@ import textwrap
 
 import pytest
 
-from keras_lint.engine import summarise_path
-from keras_lint.project import ProjectIndex, base_kind, module_name, project_root
+from keras_lint import index
+from keras_lint.index import ProjectIndex, module_name, project_root, summarise_path
+from keras_lint.index.project_index import base_kind
 
 
 def index_of(tmp_path, files, register_decorators=(), root=None):
@@ -230,12 +231,12 @@ def test_base_kind_of_public_paths():
 def test_the_cli_summarises_each_file_once_however_it_is_named(tmp_path, monkeypatch):
     """A file named relatively and found again by the walk from the project root is one file: the
     index once summarised every named file twice (the set held both spellings)."""
-    from keras_lint import cli, engine
+    from keras_lint import cli
 
     index_of(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE, "pkg/other.py": "x = 1\n"})
     summarised = []
-    real = engine.summarise_path
-    monkeypatch.setattr(engine, "summarise_path", lambda path: summarised.append(path) or real(path))
+    real = summarise_path
+    monkeypatch.setattr(index, "summarise_path", lambda path: summarised.append(path) or real(path))
     monkeypatch.chdir(tmp_path)
     assert cli.main(["-j", "1", "--no-cache", "--exit-zero", "pkg/base.py", "pkg"]) == 0
     assert sorted(summarised) == sorted(str(tmp_path / "pkg" / name) for name in ("__init__.py", "base.py", "other.py"))

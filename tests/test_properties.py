@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from keras_lint import engine, fixes, source
-from keras_lint.project import ProjectIndex
+from keras_lint.index import ProjectIndex, summarise_source
 from keras_lint.settings import Settings
 
 SETTINGS = Settings()
@@ -48,7 +48,7 @@ def lint_and_fix(text: str) -> None:
         tree = source.parse(src)
     except source.SourceError:
         return  # hypothesmith's grammar is looser than Python's: not a program
-    project = ProjectIndex([engine.summarise_source(src)])
+    project = ProjectIndex([summarise_source(src)])
     linted = engine.lint_source(src, SETTINGS, tree=tree, project=project)
     assert linted.errors == [], linted.errors
     fixed = fixes.fix_source(src, SETTINGS, project, unsafe=True)
@@ -56,7 +56,7 @@ def lint_and_fix(text: str) -> None:
     ast.parse(fixed.fixed_text)  # raises if the fixes broke the program
     if fixed.fixed_text != text:
         again_src = source.SourceFile("generated.py", fixed.fixed_text)
-        again = fixes.fix_source(again_src, SETTINGS, ProjectIndex([engine.summarise_source(again_src)]), unsafe=True)
+        again = fixes.fix_source(again_src, SETTINGS, ProjectIndex([summarise_source(again_src)]), unsafe=True)
         assert again.errors == [] and again.fixed_text == fixed.fixed_text
 
 
@@ -78,5 +78,5 @@ def test_the_templates_are_fixed_at_all():
     """The property above is only worth something if the fixes do rewrite these shapes."""
     for template in TEMPLATES:
         src = source.SourceFile("generated.py", template.format(expr="2"))
-        fixed = fixes.fix_source(src, SETTINGS, ProjectIndex([engine.summarise_source(src)]), unsafe=True)
+        fixed = fixes.fix_source(src, SETTINGS, ProjectIndex([summarise_source(src)]), unsafe=True)
         assert fixed.fixed > 0, template

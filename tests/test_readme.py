@@ -4,6 +4,7 @@ import os
 import re
 
 from conftest import ROOT
+
 from keras_lint.rules import ALL_RULES
 
 

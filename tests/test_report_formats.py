@@ -6,8 +6,8 @@ import subprocess
 from importlib import resources
 
 import jsonschema
-
 from conftest import BIN
+
 from keras_lint.rules import ALL_RULES
 
 SOURCE = "import keras\ndef f(t):\n    return t\nx = keras.layers.Lambda(lambda t: t)\ny = keras.layers.Lambda(f)\n"

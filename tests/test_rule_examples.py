@@ -3,7 +3,7 @@
 import pytest
 
 from keras_lint import fixes
-from keras_lint.engine import lint_source
+from keras_lint.engine.run import lint_source
 from keras_lint.rules import ALL_RULES
 from keras_lint.settings import Settings
 from keras_lint.source import decode

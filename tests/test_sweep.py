@@ -13,7 +13,6 @@ import sysconfig
 import warnings
 
 import pytest
-
 from conftest import BIN
 
 FINDING = re.compile(r"(?P<path>[^:]+):\d+:\d+: (?P<code>KL\d{3}) \S")

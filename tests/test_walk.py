@@ -5,11 +5,10 @@ generated programs."""
 import hypothesmith
 import libcst
 import pytest
+from conftest import FIXTURE_FILES, examples_libcst_parses
 from hypothesis import HealthCheck, given, settings
 
-from keras_lint.rules import walk
-
-from conftest import FIXTURE_FILES, examples_libcst_parses
+from keras_lint.cst import walk
 
 NODE_TYPES = sorted(
     name for name, value in vars(libcst).items()

@@ -11,10 +11,13 @@ import dataclasses
 import inspect
 from typing import ClassVar, Optional
 
+from ..cst.lazy import cst
+from ..cst.nodes import with_libcst_base
 from ..finding import Edit, Finding, Fix
-from ..lazy_libcst import cst
+from ..index.model import ClassInfo
+from ..index.modules import qualify
+from ..index.project_index import ProjectIndex
 from ..names import KerasNames
-from ..project import ClassInfo, ProjectIndex, qualify
 
 _VISITOR_METHODS: dict = {}  # rule class -> names of its visit_*/leave_* methods
 
@@ -143,69 +146,7 @@ class Rule:
         return inspect.cleandoc(cls.__doc__ or "")
 
 
-_CHILD_FIELDS: dict = {}  # node type -> names of its dataclass fields
-
-
-def descendants(node: cst.CSTNode):
-    """`node` and every node under it, in no particular order, read off the nodes' fields. For
-    questions whose answer is a set: LibCST's own `visit` (and `children`) rebuilds every node it
-    passes, which made these sub-walks half of all the time rules spent in LibCST."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        fields = _CHILD_FIELDS.get(type(current))
-        if fields is None:
-            fields = _CHILD_FIELDS[type(current)] = tuple(f.name for f in dataclasses.fields(current))
-        for field in fields:
-            value = getattr(current, field)
-            if isinstance(value, cst.CSTNode):
-                stack.append(value)
-            elif isinstance(value, (list, tuple)):
-                stack.extend(item for item in value if isinstance(item, cst.CSTNode))
-
-
-_WITH_LIBCST: dict = {}  # (class, LibCST base name) -> the class with that base added
-
-
-def with_libcst_base(cls: type, base: str, **attributes) -> type:
-    """`cls` with LibCST's class `base` ("CSTVisitor", "CSTTransformer", ...) added, made once, when
-    first needed: our visitors are plain classes so that importing them does not load LibCST."""
-    made = _WITH_LIBCST.get((cls, base))
-    if made is None:
-        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, **attributes}
-        made = _WITH_LIBCST[(cls, base)] = type(cls.__name__, (cls, getattr(cst, base)), namespace)
-    return made
-
-
 def visitor_class(rule: type) -> type:
     """The rule as a LibCST batchable visitor (positions come from the context, not from LibCST's
-    metadata: see rules/positions.py)."""
+    metadata: see cst/positions.py)."""
     return with_libcst_base(rule, "BatchableCSTVisitor")
-
-
-def dotted(node: cst.BaseExpression) -> Optional[str]:
-    """`a.b.c` for a Name/Attribute chain, else None."""
-    parts = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
-
-
-def argument(call: cst.Call, position: int, keyword: str) -> Optional[cst.Arg]:
-    """The argument bound to a parameter, given positionally or by keyword; None if absent or unknowable."""
-    positional = 0
-    for arg in call.args:
-        if arg.star:
-            return None  # *args / **kwargs could supply it
-        if arg.keyword is None:
-            if positional == position:
-                return arg
-            positional += 1
-        elif arg.keyword.value == keyword:
-            return arg
-    return None

@@ -4,11 +4,12 @@ import ast
 import os
 from typing import Optional
 
+from ..analysis.registration import registration_key_may_be_taken
+from ..cst.lazy import cst
 from ..finding import Fix
-from ..lazy_libcst import cst
-from ..project import ClassInfo
+from ..fixers.edits import registration_fix
+from ..index.model import ClassInfo
 from .base import Invalid, Rule
-from .helpers import registration_fix, registration_key_may_be_taken
 
 # How each kind of custom object is named in messages.
 KIND_WORDS = {

@@ -2,14 +2,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..finding import Fix
-from ..lazy_libcst import cst
-from ..names import keras_path, path_matches
-from ..project import ClassInfo, ProjectIndex, base_kind, qualify
-from .base import Invalid, Rule, descendants, dotted
-from .config_fix import calls_name, dict_lines, entry, method_after, plain_argument, quote_of, stored_attribute
-from .helpers import method
-from .config_coverage import (
+from ..analysis.get_config_coverage import (
     EXEMPT_PARAMS,
     LAYER_BASES,
     MODEL_BASES,
@@ -18,6 +11,23 @@ from .config_coverage import (
     subclasses,
     supplied_by_subclasses,
 )
+from ..cst.lazy import cst
+from ..cst.nodes import descendants, dotted, method
+from ..finding import Fix
+from ..fixers.get_config_entries import (
+    calls_name,
+    dict_lines,
+    entry,
+    method_after,
+    plain_argument,
+    quote_of,
+    stored_attribute,
+)
+from ..index.model import ClassInfo
+from ..index.modules import qualify
+from ..index.project_index import ProjectIndex, base_kind
+from ..names import keras_path, path_matches
+from .base import Invalid, Rule
 
 # Keras bases whose get_config cannot serialize anything: it raises NotImplementedError.
 RAISING_BASES = (

@@ -3,23 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from ..finding import Edit, Fix
-from ..lazy_libcst import cst
-from ..project import ClassInfo, ProjectIndex
-from .base import Invalid, Rule, descendants, dotted
-from .config_fix import (
-    append_to_dict,
-    calls_name,
-    code_of,
-    entry,
-    init_params,
-    indentation,
-    plain_argument,
-    quote_of,
-    stored_attribute,
-    walk,
-)
-from .config_coverage import (
+from ..analysis.get_config_coverage import (
     EXEMPT_PARAMS,
     ast_method,
     missing_argument_error,
@@ -27,7 +11,24 @@ from .config_coverage import (
     supplied_by_subclasses,
     trace_key,
 )
-from .helpers import method, names_read
+from ..cst.lazy import cst
+from ..cst.nodes import descendants, dotted, method, names_read
+from ..finding import Edit, Fix
+from ..fixers.get_config_entries import (
+    append_to_dict,
+    calls_name,
+    code_of,
+    entry,
+    indentation,
+    init_params,
+    plain_argument,
+    quote_of,
+    stored_attribute,
+    walk,
+)
+from ..index.model import ClassInfo
+from ..index.project_index import ProjectIndex
+from .base import Invalid, Rule
 
 
 def folded_into(init: cst.FunctionDef, into: set) -> set:

@@ -2,16 +2,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..finding import Fix
-from ..lazy_libcst import cst
-from ..names import path_matches
-from ..project import ClassInfo, InitInfo, ProjectIndex
-from .base import Invalid, Rule
-from .helpers import append_argument, method, names_read, super_calls
-from .init_chain import (
+from ..analysis.init_chain import (
     OWN_FROM_CONFIG_BASES,
     PLAIN_BASES,
-    accept_kwargs_edits,
     accepted,
     builds_functional,
     chain,
@@ -21,6 +14,14 @@ from .init_chain import (
     passes_on,
     super_init_call,
 )
+from ..cst.lazy import cst
+from ..cst.nodes import method, names_read, super_calls
+from ..finding import Fix
+from ..fixers.edits import accept_kwargs_edits, append_argument
+from ..index.model import ClassInfo, InitInfo
+from ..index.project_index import ProjectIndex
+from ..names import path_matches
+from .base import Invalid, Rule
 
 # What the config a Keras base's get_config writes starts with, in order, by (Keras major, kind).
 # Measured with Keras 3.15.1 and tf_keras 2.21 (`cls.from_config(obj.get_config())` and .keras

@@ -2,16 +2,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..finding import Fix
-from ..lazy_libcst import cst
-from ..names import path_matches
-from ..project import ClassInfo, ProjectIndex
-from .base import Invalid, Rule
-from .helpers import method, names_read, prepend_to_dict, super_calls
-from .init_chain import (
+from ..analysis.init_chain import (
     OWN_FROM_CONFIG_BASES,
     PLAIN_BASES,
-    accept_kwargs_edits,
     accepted,
     builds_functional,
     chain,
@@ -21,6 +14,14 @@ from .init_chain import (
     passes_on,
     super_init_call,
 )
+from ..cst.lazy import cst
+from ..cst.nodes import method, names_read, super_calls
+from ..finding import Fix
+from ..fixers.edits import accept_kwargs_edits, prepend_to_dict
+from ..index.model import ClassInfo
+from ..index.project_index import ProjectIndex
+from ..names import path_matches
+from .base import Invalid, Rule
 
 # What the Keras base's get_config saves and a get_config built without it loses, by (Keras major,
 # kind). Measured (Keras 3.15.1, tf_keras 2.21): a reloaded layer or model is back to its default

@@ -3,13 +3,14 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
+from ..analysis.get_config_coverage import subclasses
+from ..cst.lazy import cst
+from ..cst.nodes import dotted
 from ..finding import Fix
-from ..lazy_libcst import cst
+from ..fixers.get_config_entries import code_of, init_params, method_after, quote_of, walk
+from ..index.project_index import base_kind
 from ..names import dotted_name, keras_path, path_matches
-from ..project import base_kind
-from .base import Invalid, Rule, dotted
-from .config_fix import code_of, init_params, method_after, quote_of, walk
-from .config_coverage import subclasses
+from .base import Invalid, Rule
 
 # Serializing calls: `keras.layers.serialize`, `keras.saving.serialize_keras_object`,
 # `keras.initializers.serialize`, ... (the last name is what matters; project helpers with other

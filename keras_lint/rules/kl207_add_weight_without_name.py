@@ -3,12 +3,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Optional
 
+from ..analysis.init_chain import PLAIN_BASES
+from ..cst.lazy import cst
+from ..cst.nodes import with_libcst_base
 from ..finding import Fix
-from ..lazy_libcst import cst
+from ..fixers.edits import append_argument
 from ..names import path_matches
-from .base import Invalid, Rule, with_libcst_base
-from .helpers import append_argument
-from .init_chain import PLAIN_BASES
+from .base import Invalid, Rule
 
 # The weight-creating methods of a Keras layer, and how many leading positional parameters of each
 # are NOT `name` in Keras 3 (`add_weight(*args)` takes shape, initializer, dtype positionally and

@@ -5,8 +5,8 @@ import os
 import weakref
 from typing import Union
 
-from ..lazy_libcst import cst
-from ..project import ProjectIndex
+from ..cst.lazy import cst
+from ..index.project_index import ProjectIndex
 from .base import Invalid, Rule
 
 

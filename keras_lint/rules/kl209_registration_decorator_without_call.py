@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Union
 
-from ..lazy_libcst import cst
-from .base import Invalid, Rule, dotted
-from .helpers import is_registration
+from ..analysis.registration import is_registration
+from ..cst.lazy import cst
+from ..cst.nodes import dotted
+from .base import Invalid, Rule
 
 
 class RegistrationDecoratorWithoutCall(Rule):

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..lazy_libcst import cst
+from ..analysis.callable_sites import COMPILE_KEYWORDS, TRIGGERS, CallSites, Site, load_failure, qualify, returned_inner
+from ..cst.lazy import cst
+from ..cst.nodes import dotted
 from ..names import keras_path
-from .base import Invalid, Rule, dotted
-from .callable_sites import COMPILE_KEYWORDS, TRIGGERS, CallSites, Site, load_failure, qualify, returned_inner
+from .base import Invalid, Rule
 
 
 class UnserializableCallable(CallSites, Rule):

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..analysis.callable_sites import TRIGGERS, CallSites, load_failure, qualify, silently_swapped
+from ..analysis.registration import registration_key_may_be_taken
+from ..cst.lazy import cst
+from ..cst.nodes import dotted
 from ..finding import Fix
-from ..lazy_libcst import cst
+from ..fixers.edits import registration_fix
 from ..names import keras_path
-from .base import Invalid, Rule, dotted
-from .helpers import registration_fix, registration_key_may_be_taken
-from .callable_sites import TRIGGERS, CallSites, load_failure, qualify, silently_swapped
+from .base import Invalid, Rule
 
 
 class UnregisteredCustomFunction(CallSites, Rule):

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..lazy_libcst import cst
-from .base import Invalid, Rule, dotted
-from .helpers import is_registration
-from .keras_builtins import KERAS_KEYWORD_NAMES
+from ..analysis.registration import is_registration
+from ..cst.lazy import cst
+from ..cst.nodes import dotted
+from ..keras_api import KERAS_KEYWORD_NAMES
+from .base import Invalid, Rule
 
 
 class RegisteredFunctionFactory(Rule):

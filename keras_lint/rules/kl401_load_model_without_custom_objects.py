@@ -3,12 +3,15 @@ from __future__ import annotations
 import ast
 import os
 
-from ..lazy_libcst import cst
+from ..analysis.keras_calls import expects_error
+from ..analysis.registration import is_registration
+from ..analysis.save_paths import path_end
+from ..analysis.statement_gates import calls_named
+from ..cst.lazy import cst
+from ..cst.nodes import argument, dotted, literal_value
+from ..index.modules import module_name
 from ..names import dotted_name
-from ..project import module_name
-from .base import Invalid, Rule, argument, dotted
-from .helpers import calls_named, expects_error, is_registration, literal_value
-from .save_paths import path_end
+from .base import Invalid, Rule
 
 # Entry points that rebuild a saved model (or object) and take `custom_objects` as their second argument.
 LOADERS = (

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..analysis.keras_calls import ErrorsExpected
+from ..analysis.save_paths import PathEnd, path_end
+from ..analysis.statement_gates import has_path_call
+from ..cst.lazy import cst
+from ..cst.nodes import argument, dotted, literal_value
 from ..finding import Edit, Fix
-from ..lazy_libcst import cst
-from .base import Invalid, Rule, argument, dotted
-from .helpers import ErrorsExpected, has_path_call, literal_value
-from .save_paths import PathEnd, path_end
+from .base import Invalid, Rule
 
 SAVE_FUNCTIONS = ("models.save_model", "saving.save_model")
 SAVE_WEIGHTS_FUNCTIONS = ("saving.save_weights",)
@@ -221,11 +223,6 @@ class LegacySaveFormat(ErrorsExpected, Rule):
         binding = self.names.binding(receiver.value, line)
         return binding is not None and (receiver.value, binding.line) in self._models
 
-    def _uses_keras(self) -> bool:
-        return self.names.imports_keras() or any(
-            m == "tensorflow" or m.startswith("tensorflow.") for m in self.names.imported_modules
-        )
-
     # -- calls -------------------------------------------------------------------------------
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -244,7 +241,7 @@ class LegacySaveFormat(ErrorsExpected, Rule):
             receiver_name = dotted(receiver)
             if receiver_name is not None and self.names.qualified(receiver_name, line) is not None:
                 return  # a module's function (`np.save`, `tf.saved_model.save`), not a method of a model
-            if not self._uses_keras():
+            if not self.names.uses_keras_or_tf():
                 return
             if node.func.attr.value == "save_weights":
                 self._save_weights(node, argument(node, 0, "filepath"))

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from ..lazy_libcst import cst
-from .base import Invalid, Rule, dotted
-from .helpers import literal_value
+from ..cst.lazy import cst
+from ..cst.nodes import dotted, literal_value
+from .base import Invalid, Rule
 
 ENABLE_UNSAFE = ("config.enable_unsafe_deserialization",)
 SAFE_MODE_SCOPE = ("saving.SafeModeScope",)
@@ -83,11 +83,6 @@ class UnsafeDeserialization(Rule):
         Invalid("import tf_keras\ntf_keras.models.load_model('m.keras', safe_mode=False)\n", 2, 1),
     ]
 
-    def _uses_keras(self) -> bool:
-        return self.names.imports_keras() or any(
-            m == "tensorflow" or m.startswith("tensorflow.") for m in self.names.imported_modules
-        )
-
     def visit_Call(self, node: cst.Call) -> None:
         name = dotted(node.func)
         line = self.line_of(node)
@@ -108,7 +103,7 @@ class UnsafeDeserialization(Rule):
         keras_path = self.names.keras(name, line)
         if keras_path is None:
             last = name.rsplit(".", 1)[-1] if name else None
-            if last not in LOAD_NAMES or not self._uses_keras() or self._is_local(name, line):
+            if last not in LOAD_NAMES or not self.names.uses_keras_or_tf() or self._is_local(name, line):
                 return
         self.report(node, f"`safe_mode=False` turns Keras's safe mode off: {WHY}; {USE_INSTEAD}")
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from ..lazy_libcst import cst
-from .base import Invalid, Rule, argument, dotted
-from .helpers import has_path_call
-from .save_paths import path_end
+from ..analysis.save_paths import path_end
+from ..analysis.statement_gates import has_path_call
+from ..cst.lazy import cst
+from ..cst.nodes import argument, dotted
+from .base import Invalid, Rule
 
 LOAD_MODEL = ("models.load_model", "saving.load_model")
 

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from ..lazy_libcst import cst
+from ..analysis.keras_calls import lambda_layer_function
+from ..analysis.statement_gates import calls_lambda_layer
+from ..cst.lazy import cst
+from ..fixers.lambda_layer import SiteTracker, rewrite
 from .base import Invalid, Rule
-from .helpers import calls_lambda_layer, lambda_layer_function
-from .lambda_rewrite import SiteTracker, rewrite
 
 
-class LambdaWithPythonLambda(SiteTracker, Rule):
+class LambdaLayerPythonLambda(SiteTracker, Rule):
     """
     ## What it does
     Reports a Keras `Lambda` layer built from a Python `lambda` expression, passed positionally

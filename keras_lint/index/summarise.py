@@ -1,232 +1,24 @@
-"""Index the project: what every class and function of it is, so a class in `blocks.py` whose base
-is in `base.py` is judged with both in view.
-
-Each file is summarised from its `ast` alone (cheap, picklable, built in parallel): classes with
-their resolved bases, registration, `__init__` signature and what it does with its parameters,
-what `get_config` returns; module-level functions and whether they register things. The summaries
-are then joined into a `ProjectIndex` that answers the rules' questions: is this class provably a
-Keras custom object, what do its project ancestors define, is it registered anywhere.
-
-A class whose base cannot be resolved to Keras or to a project class is not a custom object:
-rules stay silent on it. Under flake8 the index holds one file, so a base defined elsewhere is
-unresolvable and nothing is claimed about it.
-"""
+"""Summarise one file from its `ast` alone (cheap, picklable, built in parallel): classes with their
+resolved bases, registration, `__init__` signature and what it does with its parameters, what
+`get_config` returns; module-level functions and whether they register things."""
 
 from __future__ import annotations
 
 import ast
-import dataclasses
-import os
-from typing import Iterable, Optional
+from typing import Optional
 
-from .names import KerasNames, dotted_name, keras_path, path_matches, walk
-
-# Keras base classes that make a subclass a custom object, by public path (see names.path_matches).
-CUSTOM_OBJECT_BASES = {
-    "layer": ("Layer", "layers.Layer", "engine.base_layer.Layer", "layers.layer.Layer"),
-    "model": (
-        "Model", "Sequential", "models.Model", "models.Sequential", "models.functional.Functional",
-        "engine.training.Model", "engine.sequential.Sequential", "engine.functional.Functional",
-    ),
-    "loss": ("Loss", "losses.Loss"),
-    "metric": ("Metric", "metrics.Metric"),
-    "initializer": ("Initializer", "initializers.Initializer"),
-    "regularizer": ("Regularizer", "regularizers.Regularizer"),
-    "constraint": ("Constraint", "constraints.Constraint"),
-    "schedule": ("optimizers.schedules.LearningRateSchedule", "optimizers.LearningRateSchedule"),
-    "optimizer": ("Optimizer", "optimizers.Optimizer"),
-}
-# Public modules whose capitalised exports are all custom-object bases of one kind (`layers.Dense`).
-_KIND_BY_MODULE = {
-    "layers": "layer", "models": "model", "losses": "loss", "metrics": "metric",
-    "initializers": "initializer", "regularizers": "regularizer", "constraints": "constraint",
-    "optimizers": "optimizer",
-}
-_NOT_CUSTOM_OBJECT_BASES = ("layers.InputSpec", "optimizers.schedules.serialize", "layers.Input")
-
-REGISTER_FUNCTIONS = (
-    "saving.register_keras_serializable",
-    "utils.register_keras_serializable",
-    "saving.serialization_lib.register_internal_serializable",  # what keras_export calls
-    "api_export.keras_export",  # Keras's own sources: registers every class it exports
+from .. import source
+from ..keras_api import (
+    GET_CUSTOM_OBJECTS,
+    REGISTER_FUNCTIONS,
+    SERIALIZE_FUNCTIONS,
 )
-GET_CUSTOM_OBJECTS = ("saving.get_custom_objects", "utils.get_custom_objects")
-# Roots of bases that make a class provably not a Keras layer or model (test cases, ABCs, plain objects;
-# TensorFlow's own classes such as tf.test.TestCase and tf.Module, once its Keras paths are set apart).
-NON_KERAS_BASE_ROOTS = (
-    "object", "abc", "unittest", "absl", "parameterized", "typing", "enum", "collections", "tensorflow",
-)
-SERIALIZE_FUNCTIONS = ("serialize_keras_object", "serialize")
+from ..names import KerasNames, dotted_name, keras_path, path_matches, walk
+from .model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
+from .modules import module_name, qualify
+
 # Decorators that make a method abstract: with abc.ABCMeta, the class cannot be instantiated.
 _ABSTRACT_DECORATORS = ("abc.abstractmethod", "abc.abstractproperty", "abc.abstractclassmethod", "abc.abstractstaticmethod")
-
-
-@dataclasses.dataclass(frozen=True)
-class Param:
-    name: str
-    kind: str  # positional | keyword_only | var_positional | var_keyword
-    has_default: bool = False
-    annotated: bool = False
-    default_is_literal: bool = True  # False: the default is an object (a layer, an array, a call...)
-
-
-@dataclasses.dataclass
-class InitInfo:
-    line: int
-    params: list  # [Param], without self
-    calls_super: bool = False  # super().__init__(...) or Base.__init__(self, ...)
-    forwards_kwargs: bool = False  # ... with **kwargs
-    forwarded: dict = dataclasses.field(default_factory=dict)  # param -> keyword of the base it fills ("" = positional)
-    stored: dict = dataclasses.field(default_factory=dict)  # attribute -> param, for `self.attr = param`
-    normalised: dict = dataclasses.field(default_factory=dict)  # attribute -> param, `self.a = keras.X.get(param)`
-
-    @property
-    def own_params(self) -> list:
-        return [p for p in self.params if p.kind in ("positional", "keyword_only")]
-
-    @property
-    def accepts_kwargs(self) -> bool:
-        return any(p.kind == "var_keyword" for p in self.params)
-
-
-@dataclasses.dataclass
-class ConfigInfo:
-    line: int
-    calls_super: bool = False
-    keys: set = dataclasses.field(default_factory=set)
-    complete: bool = True  # False: some keys come from where we cannot see (then rules say nothing of missing keys)
-    serialized: set = dataclasses.field(default_factory=set)  # keys whose value is passed through a serialize call
-    raw_attributes: dict = dataclasses.field(default_factory=dict)  # key -> attr, for `"k": self.attr`
-    refuses: bool = False  # the body only raises: the class is never meant to be saved
-
-
-@dataclasses.dataclass
-class Registration:
-    line: int
-    col: int
-    called: bool  # `@register_keras_serializable(...)` rather than the bare decorator
-    package: Optional[str] = "Custom"  # None: not a literal we can read
-    name: Optional[str] = None  # None: the class or function name
-
-    def key(self, default_name: str) -> Optional[str]:
-        if self.package is None:
-            return None
-        return f"{self.package}>{self.name or default_name}"
-
-
-@dataclasses.dataclass
-class ClassInfo:
-    path: str
-    module: str
-    name: str
-    line: int
-    end_line: int
-    bases: tuple  # qualified names (None where a base is not a plain name)
-    decorators: tuple  # qualified names of the decorators (as written where unresolvable)
-    registration: Optional[Registration] = None
-    methods: frozenset = frozenset()
-    init: Optional[InitInfo] = None
-    get_config: Optional[ConfigInfo] = None
-    called_attributes: frozenset = frozenset()  # `self.attr(...)` anywhere in the class
-    add_weight_initializers: frozenset = frozenset()  # attrs passed as add_weight(initializer=self.attr)
-    unnamed_weights: bool = False  # some `self.add_weight(...)`/`self.add_variable(...)` may lack a name
-    # attr -> what each store of `self.attr` anywhere in the class assigns: the name of a plain
-    # `self.attr = name`, else None (a tuple target, `+=`, a loop, `del`, `setattr(self, "attr", ...)`).
-    # Key "*": a `setattr(self, ...)` whose attribute name is not a literal.
-    attribute_stores: dict = dataclasses.field(default_factory=dict)
-    declares_abstract_methods: bool = False  # some method is decorated @abc.abstractmethod
-    abc_base: bool = False  # abc.ABC is among its bases, or its metaclass is abc.ABCMeta
-    call_not_implemented: bool = False  # its own `call` only raises NotImplementedError
-
-    @property
-    def qualname(self) -> str:
-        return f"{self.module}.{self.name}"
-
-
-@dataclasses.dataclass
-class FunctionInfo:
-    path: str
-    module: str
-    name: str
-    line: int
-    registration: Optional[Registration] = None
-    calls: tuple = ()  # qualified names this function (or, for a class, its __call__) calls
-    returns_inner_function: bool = False
-
-
-@dataclasses.dataclass
-class ModuleSummary:
-    path: str
-    module: str
-    classes: list
-    functions: list
-    imports: dict  # module-level name -> qualified name, to follow re-exports
-    custom_object_names: set  # names registered through get_custom_objects()[...] = / .update({...})
-
-
-# ---------------------------------------------------------------------------------------------
-# Summarising one file
-
-
-def module_name(path: str, packages: Optional[dict] = None) -> str:
-    """The dotted module name Python would import the file as (walking up through packages).
-    `packages` (folder -> its dotted package name, "" for none) remembers folders across calls."""
-    packages = {} if packages is None else packages
-    folder, filename = os.path.split(os.path.abspath(path))
-    package = _package_name(folder, packages)
-    module = "" if filename == "__init__.py" else os.path.splitext(filename)[0]
-    return ".".join(part for part in (package, module) if part) or os.path.splitext(filename)[0]
-
-
-def _package_name(folder: str, packages: dict) -> str:
-    if folder not in packages:
-        if os.path.isfile(os.path.join(folder, "__init__.py")):
-            parent, name = os.path.split(folder)
-            above = _package_name(parent, packages) if parent != folder else ""
-            packages[folder] = f"{above}.{name}" if above else name
-        else:
-            packages[folder] = ""
-    return packages[folder]
-
-
-def namespace_names(path: str, module: str, root: Optional[str]) -> list:
-    """The other names a file imports as when the folders between its top package and the project
-    root have no `__init__.py` (namespace packages): `src/models/base.py` in a project without
-    package files is `base`, and also `models.base` and `src.models.base`."""
-    if root is None:
-        return []
-    path = os.path.abspath(path)
-    folder = os.path.dirname(path)
-    for _ in range(module.count(".") + (os.path.basename(path) == "__init__.py")):
-        folder = os.path.dirname(folder)  # up to the folder the top package (or the module) sits in
-    root = os.path.abspath(root)
-    names = []
-    while folder != root and folder.startswith(root + os.sep) and os.path.basename(folder).isidentifier():
-        module = f"{os.path.basename(folder)}.{module}"
-        names.append(module)
-        folder = os.path.dirname(folder)
-    return names
-
-
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
-
-
-def project_root(path: str) -> str:
-    """The folder the project is indexed from: the nearest one at or above `path` holding
-    pyproject.toml, setup.cfg or .git; the path's own folder when there is none."""
-    start = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
-    folder = start
-    while True:
-        if is_marked_root(folder):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return start
-        folder = parent
-
-
-def is_marked_root(folder: str) -> bool:
-    return any(os.path.exists(os.path.join(folder, marker)) for marker in PROJECT_MARKERS)
 
 
 def summarise(
@@ -239,24 +31,22 @@ def summarise(
     return _Summariser(path, module, names).run(tree, not text or "custom_objects" in text)
 
 
-def qualify(names: KerasNames, module: str, is_package: bool, dotted: Optional[str], line: int) -> Optional[str]:
-    """The qualified name of a dotted name at `line`, project-absolute: a module-level class or def
-    of this file becomes `module.Name`, a relative import `pkg.sub.Name`."""
-    if dotted is None:
+
+def summarise_path(path: str) -> Optional[object]:
+    """The project-index summary of one file, or None when it cannot be read or parsed."""
+    try:
+        return summarise_source(source.read(path))
+    except (source.SourceError, OSError):
         return None
-    head = dotted.split(".")[0]
-    binding = names.binding(head, line)
-    if binding is not None and binding.kind in ("class", "def") and binding.scope == "module":
-        return f"{module}.{dotted}"
-    qualified = names.qualified(dotted, line)
-    if qualified and qualified.startswith("."):
-        level = len(qualified) - len(qualified.lstrip("."))
-        parts = (module if is_package else module.rpartition(".")[0]).split(".")
-        parts = [p for p in parts if p]
-        if level > 1:
-            parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
-        qualified = ".".join(parts + [qualified.lstrip(".")])
-    return qualified
+
+
+def summarise_source(src: source.SourceFile) -> Optional[object]:
+    """The project-index summary of decoded text, or None when it cannot be parsed."""
+    try:
+        tree = source.parse(src)
+        return summarise(src.path, tree, KerasNames(tree, src.text), text=src.text)
+    except (source.SourceError, RecursionError, ValueError):
+        return None
 
 
 class _Summariser:
@@ -588,221 +378,6 @@ class _ConfigReader:
             self.info.raw_attributes[key] = attr
 
 
-# ---------------------------------------------------------------------------------------------
-# The joined index
-
-
-class ProjectIndex:
-    def __init__(self, summaries: Iterable[ModuleSummary], register_decorators: tuple = (), root: Optional[str] = None):
-        self.root = root  # the project root (CLI); None for one file (flake8)
-        self.modules: dict = {}
-        self.namespace_modules: dict = {}  # other import names of a module -> its summary, None when ambiguous
-        self.classes: dict = {}  # qualname -> ClassInfo
-        self.functions: dict = {}  # qualname -> FunctionInfo
-        self.custom_object_names: set = set()
-        self.by_path: dict = {}  # absolute path -> [ClassInfo]
-        self.paths: set = set()  # absolute paths of the files summarised
-        self.summaries: list = []
-        for summary in summaries:
-            self.add(summary)
-        self.register_decorators = tuple(register_decorators)
-        self._registering: Optional[set] = None
-
-    def add(self, summary: ModuleSummary) -> None:
-        self.summaries.append(summary)
-        self.modules[summary.module] = summary
-        self.paths.add(os.path.abspath(summary.path))
-        for name in namespace_names(summary.path, summary.module, self.root):
-            known = self.namespace_modules.get(name, summary)
-            self.namespace_modules[name] = summary if known is summary else None
-        for info in summary.classes:
-            self.classes[info.qualname] = info
-            self.by_path.setdefault(os.path.abspath(info.path), []).append(info)
-        for info in summary.functions:
-            self.functions[f"{info.module}.{info.name}"] = info
-        self.custom_object_names |= summary.custom_object_names
-        self._registering = None
-
-    def with_file(self, summary: ModuleSummary) -> "ProjectIndex":
-        """A copy in which `summary` replaces what the index held for its file (--fix re-lints a file
-        after each pass: its classes moved, gained methods, lost findings)."""
-        path = os.path.abspath(summary.path)
-        kept = [m for m in self.summaries if os.path.abspath(m.path) != path]
-        return ProjectIndex([*kept, summary], self.register_decorators, self.root)
-
-    # -- lookups --------------------------------------------------------------------------------
-
-    def find(self, qualified: Optional[str], table: str = "classes", seen: Optional[set] = None):
-        """A project class (or function) by qualified name, following re-exports (`pkg/__init__.py`)."""
-        if not qualified:
-            return None
-        found = getattr(self, table).get(qualified)
-        if found is not None:
-            return found
-        module, _, name = qualified.rpartition(".")
-        seen = seen or set()
-        if qualified in seen:
-            return None
-        if module not in self.modules and self.namespace_modules.get(module) is not None:
-            return self.find(f"{self.namespace_modules[module].module}.{name}", table, seen | {qualified})
-        summary = self.modules.get(module)
-        if summary is None or name not in summary.imports:
-            return None
-        return self.find(summary.imports[name], table, seen | {qualified})
-
-    def module(self, name: str) -> Optional[ModuleSummary]:
-        """The project module imported as `name`, also through namespace folders (no `__init__.py`)."""
-        return self.modules.get(name) or self.namespace_modules.get(name)
-
-    def class_at(self, path: str, line: int) -> Optional[ClassInfo]:
-        for info in self.classes_in(path):
-            if info.line == line:
-                return info
-        return None
-
-    def classes_in(self, path: str) -> list:
-        return self.by_path.get(os.path.abspath(path), [])
-
-    # -- questions --------------------------------------------------------------------------------
-
-    def keras_kind(self, info: ClassInfo, seen: Optional[set] = None) -> Optional[str]:
-        """"layer", "model", "loss", ... when the class provably subclasses a Keras base; else None."""
-        seen = (seen or set()) | {info.qualname}
-        for base in info.bases:
-            kind = base_kind(base)
-            if kind:
-                return kind
-            parent = self.find(base)
-            if parent is not None and parent.qualname not in seen:
-                kind = self.keras_kind(parent, seen)
-                if kind:
-                    return kind
-        return None
-
-    def may_be_keras(self, info: ClassInfo, seen: frozenset = frozenset()) -> bool:
-        """Could the class be a Keras layer or model? False only when every base is provably something
-        else (a plain object, a test case, a Keras class that is neither, a project class of those)."""
-        if info.qualname in seen:
-            return False
-        seen = seen | {info.qualname}
-        for base in info.bases:
-            if base is None:
-                return True
-            if keras_path(base) is not None:
-                if base_kind(base) is not None:
-                    return True
-                continue  # a Keras class that is not a layer/model (a TestCase, a Callback)
-            parent = self.find(base)
-            if parent is not None:
-                if self.may_be_keras(parent, seen):
-                    return True
-                continue
-            if base.split(".")[0] not in NON_KERAS_BASE_ROOTS:
-                return True
-        return False
-
-    def ancestors(self, info: ClassInfo) -> list:
-        """Project ancestors, nearest first (depth-first over bases, each once)."""
-        result, stack, seen = [], list(reversed(info.bases)), {info.qualname}
-        while stack:
-            parent = self.find(stack.pop())
-            if parent is None or parent.qualname in seen:
-                continue
-            seen.add(parent.qualname)
-            result.append(parent)
-            stack.extend(reversed(parent.bases))
-        return result
-
-    def keras_bases(self, info: ClassInfo) -> list:
-        """The Keras classes (public paths) the class and its project ancestors derive from directly."""
-        paths = []
-        for cls in [info, *self.ancestors(info)]:
-            paths += [keras_path(b) for b in cls.bases if base_kind(b)]
-        return paths
-
-    def can_be_saved(self, info: ClassInfo) -> bool:
-        """False for a class no saved model can hold: an abstract one (Python refuses to make it), a
-        base whose `call` only raises NotImplementedError and whose subclasses provide one (a model
-        using the base itself fails when built), or one whose get_config only raises (saving fails,
-        on purpose)."""
-        ancestors = self.ancestors(info)
-        if info.declares_abstract_methods and any(c.abc_base for c in [info, *ancestors]):
-            return False
-        if info.call_not_implemented and self.has_subclass_with_call(info):
-            return False
-        config = next((c.get_config for c in [info, *ancestors] if c.get_config is not None), None)
-        return not (config is not None and config.refuses)
-
-    def has_subclass_with_call(self, info: ClassInfo) -> bool:
-        """Does some project class below `info` implement `call`? (Then `info` is a base by design:
-        without such a subclass, a class whose `call` raises may still be trained and saved through
-        `train_step`.)"""
-        return any(
-            "call" in other.methods and not other.call_not_implemented
-            and any(parent.qualname == info.qualname for parent in self.ancestors(other))
-            for other in self.classes.values()
-        )
-
-    def is_registered(self, info: ClassInfo) -> bool:
-        if info.registration is not None or info.name in self.custom_object_names:
-            return True
-        return any(self.registers(decorator) for decorator in info.decorators)
-
-    def registers(self, qualified: Optional[str]) -> bool:
-        """Does calling this decorator register what it decorates?"""
-        if not qualified:
-            return False
-        if path_matches(keras_path(qualified), *REGISTER_FUNCTIONS):
-            return True
-        if any(qualified == d or qualified.endswith("." + d) for d in self.register_decorators):
-            return True
-        function = self.find(qualified, "functions")
-        return function is not None and f"{function.module}.{function.name}" in self.registering()
-
-    def registering(self) -> set:
-        """Project callables whose body registers, directly or through other project callables (fixpoint)."""
-        if self._registering is None:
-            found: set = set()
-            changed = True
-            while changed:
-                changed = False
-                for qualname, function in self.functions.items():
-                    if qualname in found:
-                        continue
-                    for call in function.calls:
-                        inner = self.find(call, "functions")
-                        if (
-                            call == "keras.saving.get_custom_objects"
-                            or path_matches(keras_path(call), *REGISTER_FUNCTIONS)
-                            or (inner is not None and f"{inner.module}.{inner.name}" in found)
-                        ):
-                            found.add(qualname)
-                            changed = True
-                            break
-            self._registering = found
-        return self._registering
-
-
-def base_kind(qualified: Optional[str]) -> Optional[str]:
-    """The custom-object kind a Keras base class gives its subclasses, or None."""
-    path = keras_path(qualified)
-    if not path or path_matches(path, *_NOT_CUSTOM_OBJECT_BASES):
-        return None
-    for kind, patterns in CUSTOM_OBJECT_BASES.items():
-        if path_matches(path, *patterns):
-            return kind
-    parts = path.split(".")
-    if len(parts) >= 2 and parts[0] in _KIND_BY_MODULE and parts[-1][:1].isupper():
-        if parts[0] == "optimizers" and "schedules" in parts:
-            return "schedule"
-        return _KIND_BY_MODULE[parts[0]]
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
-# helpers
-
-
 def _module_level(body: list):
     """Statements at module level, looking into if/try/with blocks (conditional definitions)."""
     for stmt in body:
@@ -951,3 +526,4 @@ def _returns_inner_function(node) -> bool:
     return any(
         isinstance(s, ast.Return) and isinstance(s.value, ast.Name) and s.value.id in inner for s in _flat_statements(node.body)
     )
+

@@ -15,7 +15,7 @@ to LibCST's own provider rather than guess.
 
 from __future__ import annotations
 
-from ..lazy_libcst import cst
+from .lazy import cst
 
 # The methods LibCST's position-keeping states define (libcst 1.x), each of which ours overrides
 # or inherits unchanged from CodegenState (the indent bookkeeping).

@@ -35,3 +35,48 @@ SAME_AS_BUILTIN = frozenset(
 )
 # The modules whose functions Keras saves by bare name (serialization_lib.BUILTIN_MODULES).
 BUILTIN_MODULES = ("activations", "losses", "metrics", "initializers", "regularizers", "constraints", "optimizers")
+
+# Keras base classes that make a subclass a custom object, by public path (see names.path_matches).
+CUSTOM_OBJECT_BASES = {
+    "layer": ("Layer", "layers.Layer", "engine.base_layer.Layer", "layers.layer.Layer"),
+    "model": (
+        "Model", "Sequential", "models.Model", "models.Sequential", "models.functional.Functional",
+        "engine.training.Model", "engine.sequential.Sequential", "engine.functional.Functional",
+    ),
+    "loss": ("Loss", "losses.Loss"),
+    "metric": ("Metric", "metrics.Metric"),
+    "initializer": ("Initializer", "initializers.Initializer"),
+    "regularizer": ("Regularizer", "regularizers.Regularizer"),
+    "constraint": ("Constraint", "constraints.Constraint"),
+    "schedule": ("optimizers.schedules.LearningRateSchedule", "optimizers.LearningRateSchedule"),
+    "optimizer": ("Optimizer", "optimizers.Optimizer"),
+}
+
+
+# Public modules whose capitalised exports are all custom-object bases of one kind (`layers.Dense`).
+KIND_BY_MODULE = {
+    "layers": "layer", "models": "model", "losses": "loss", "metrics": "metric",
+    "initializers": "initializer", "regularizers": "regularizer", "constraints": "constraint",
+    "optimizers": "optimizer",
+}
+
+
+NOT_CUSTOM_OBJECT_BASES = ("layers.InputSpec", "optimizers.schedules.serialize", "layers.Input")
+
+REGISTER_FUNCTIONS = (
+    "saving.register_keras_serializable",
+    "utils.register_keras_serializable",
+    "saving.serialization_lib.register_internal_serializable",  # what keras_export calls
+    "api_export.keras_export",  # Keras's own sources: registers every class it exports
+)
+
+GET_CUSTOM_OBJECTS = ("saving.get_custom_objects", "utils.get_custom_objects")
+
+# Roots of bases that make a class provably not a Keras layer or model (test cases, ABCs, plain objects;
+# TensorFlow's own classes such as tf.test.TestCase and tf.Module, once its Keras paths are set apart).
+NON_KERAS_BASE_ROOTS = (
+    "object", "abc", "unittest", "absl", "parameterized", "typing", "enum", "collections", "tensorflow",
+)
+
+
+SERIALIZE_FUNCTIONS = ("serialize_keras_object", "serialize")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..lazy_libcst import cst
+from .lazy import cst
 
 _FIELDS: dict = {}  # node type -> names of its fields that hold nodes, in visiting order; None: use `children`
 

@@ -25,13 +25,14 @@ import os
 import re
 from typing import Optional
 
-from ..lazy_libcst import cst
+from ..cst.lazy import cst
+from ..cst.nodes import argument, dotted
+from ..index.model import FunctionInfo
+from ..index.modules import module_name
+from ..index.modules import qualify as qualify_in_project
+from ..keras_api import GET_CUSTOM_OBJECTS, KERAS_KEYWORD_NAMES
 from ..names import KerasNames, dotted_name, keras_path
-from ..project import GET_CUSTOM_OBJECTS, FunctionInfo, module_name
-from ..project import qualify as qualify_in_project
-from .base import argument, dotted
-from .helpers import is_registration
-from .keras_builtins import KERAS_KEYWORD_NAMES
+from .registration import is_registration
 
 # Keyword arguments as Black and PEP 8 write them (`loss=`), so that docstrings and attribute names
 # do not send statements to LibCST; `Activation` also finds local aliases of the layer.
@@ -172,7 +173,7 @@ class CallSites:
             return []
         if isinstance(func.value, cst.Call) and dotted(func.value.func) == "super":
             return []
-        if not self._file_uses_keras():
+        if not self.names.uses_keras_or_tf():
             return []
         keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
         if not any(k in keywords for k in COMPILE_MARKERS):
@@ -211,11 +212,6 @@ class CallSites:
             if _reaches_config(self.context.project, info, a.keyword.value)
             for s in _expand(a, a.value, f"`{a.keyword.value}=` of `{info.name}`", a.keyword.value)
         ]
-
-    def _file_uses_keras(self) -> bool:
-        return self.names.imports_keras() or any(
-            m == "tensorflow" or m.startswith("tensorflow.") for m in self.names.imported_modules
-        )
 
     def _maybe_keras_class(self, node: cst.ClassDef) -> bool:
         """Could this enclosing class be a Keras layer/model (or anything whose sub-layers are not saved)?"""

@@ -3,13 +3,17 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from ..analysis.keras_calls import lambda_layer_function
+from ..analysis.registration import is_registration, registration_key_may_be_taken
+from ..analysis.statement_gates import calls_lambda_layer
+from ..cst.lazy import cst
+from ..cst.nodes import dotted
 from ..finding import Fix
-from ..lazy_libcst import cst
+from ..fixers.edits import registration_fix
+from ..fixers.lambda_layer import SiteTracker, rewrite_function
+from ..keras_api import BUILTIN_MODULES, KERAS_BUILTIN_FUNCTION_NAMES, SAME_AS_BUILTIN
 from ..names import dotted_name, keras_path
-from .base import Invalid, Rule, dotted
-from .helpers import calls_lambda_layer, is_registration, lambda_layer_function, registration_fix, registration_key_may_be_taken
-from .keras_builtins import BUILTIN_MODULES, KERAS_BUILTIN_FUNCTION_NAMES, SAME_AS_BUILTIN
-from .lambda_rewrite import SiteTracker, rewrite_function
+from .base import Invalid, Rule
 
 # Lambda passes `mask=`/`training=` to its function when `inspect.getfullargspec` finds them in its
 # parameters. A class calling the function passes neither, so its fix is safe only for functions known
@@ -22,7 +26,7 @@ TF_FUNCTION_MODULES = frozenset("math image nn strings linalg signal random bitw
 UNKNOWN_SIGNATURE = "the function's signature is unknown: Lambda passed mask/training to it if it names them"
 
 
-class LambdaWithUnregisteredFunction(SiteTracker, Rule):
+class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
     """
     ## What it does
     Reports a Keras `Lambda` layer built from a named function that Keras cannot find again when

@@ -12,10 +12,13 @@ from __future__ import annotations
 import ast
 import dataclasses
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from ..lazy_libcst import cst
-from .base import Rule, dotted
+from ..cst.lazy import cst
+from ..cst.nodes import dotted
+
+if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
+    from ..rules.base import Rule
 
 _JOIN_FUNCTIONS = ("os.path.join", "posixpath.join", "ntpath.join", "tensorflow.io.gfile.join")
 _PATH_CLASSES = ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath",

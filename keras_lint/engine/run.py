@@ -17,14 +17,17 @@ import dataclasses
 import os
 from typing import Optional
 
-from . import noqa, source
-from .finding import Finding
-from .lazy_libcst import cst
-from .names import KerasNames
-from .project import ProjectIndex, module_name, summarise
-from .rules import ALL_RULES, positions, walk
-from .rules.base import FileContext, visitor_class
-from .settings import Settings
+from .. import noqa, source
+from ..cst import positions, walk
+from ..cst.lazy import cst
+from ..finding import Finding
+from ..index.modules import module_name
+from ..index.project_index import ProjectIndex
+from ..index.summarise import summarise
+from ..names import KerasNames
+from ..rules import ALL_RULES
+from ..rules.base import FileContext, visitor_class
+from ..settings import Settings
 
 
 @dataclasses.dataclass
@@ -218,23 +221,6 @@ def _statement_spans(tree: ast.Module):
         else:
             spans.append((first, last, [stmt]))
     return spans
-
-
-def summarise_path(path: str) -> Optional[object]:
-    """The project-index summary of one file, or None when it cannot be read or parsed."""
-    try:
-        return summarise_source(source.read(path))
-    except (source.SourceError, OSError):
-        return None
-
-
-def summarise_source(src: source.SourceFile) -> Optional[object]:
-    """The project-index summary of decoded text, or None when it cannot be parsed."""
-    try:
-        tree = source.parse(src)
-        return summarise(src.path, tree, KerasNames(tree, src.text), text=src.text)
-    except (source.SourceError, RecursionError, ValueError):
-        return None
 
 
 def unparsable(path: str, settings: Settings, error: source.SourceError) -> list:

@@ -41,13 +41,13 @@ import dataclasses
 import functools
 import keyword
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
+from ..cst.lazy import cst
+from ..cst.nodes import argument, dotted, with_libcst_base
 from ..finding import Edit, Fix
-from ..lazy_libcst import cst
 from ..names import dotted_name, keras_path
-from .base import Rule, argument, dotted, with_libcst_base
-from .helpers import import_edit, leading_block_end, registration_decorator
+from .edits import import_edit, leading_block_end, registration_decorator
 
 # Attributes and methods of Keras's Layer (Keras 3 and 2): a captured value stored under one of these
 # names would break the layer.
@@ -63,6 +63,9 @@ LAYER_ATTRIBUTES = frozenset(
     supports_masking symbolic_call trainable trainable_variables trainable_weights tuple updates
     variable_dtype variables weights""".split()
 )
+
+if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
+    from ..rules.base import Rule
 # Builtins whose meaning depends on the scope they run in: moved into a class, they would change.
 SCOPE_BUILTINS = frozenset({"super", "locals", "globals", "vars", "eval", "exec", "dir", "__class__"})
 # Builtins the generated class itself calls.

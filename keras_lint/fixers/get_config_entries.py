@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import ast
 import functools
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
+from ..cst.lazy import cst
+from ..cst.nodes import dotted
 from ..finding import Edit
-from ..lazy_libcst import cst
-from ..project import ClassInfo
-from .base import Rule, dotted
+from ..index.model import ClassInfo
+
+if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
+    from ..rules.base import Rule
 
 _PLAIN_NAMES = frozenset({"int", "float", "str", "bool", "None"})
 _UNIONS = frozenset({"Optional", "Union"})

@@ -7,11 +7,15 @@ from __future__ import annotations
 import ast
 import os
 import weakref
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
+from ..index.model import ClassInfo
+from ..index.project_index import ProjectIndex, base_kind
+from ..keras_api import CUSTOM_OBJECT_BASES
 from ..names import keras_path, path_matches
-from ..project import CUSTOM_OBJECT_BASES, ClassInfo, ProjectIndex, base_kind
-from .base import Rule
+
+if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
+    from ..rules.base import Rule
 
 # `__init__` parameters Keras passes back by itself (Layer/Model config) or that never need a key.
 EXEMPT_PARAMS = frozenset({"name", "trainable", "dtype", "weights"})  # weights: initial values, loaded from the file

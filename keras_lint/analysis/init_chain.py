@@ -4,13 +4,13 @@ is called, and the edits that make an `__init__` accept and pass on `**kwargs`."
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from ..lazy_libcst import cst
+from ..cst.lazy import cst
+from ..cst.nodes import dotted
+from ..index.model import ClassInfo, InitInfo
+from ..index.project_index import ProjectIndex, base_kind
 from ..names import keras_path, path_matches
-from ..project import ClassInfo, InitInfo, ProjectIndex, base_kind
-from .base import Rule, dotted
-from .helpers import append_argument, append_parameter, names_read
 
 # Keras's plain Layer and Model: a subclass that overrides no get_config gets the automatic config.
 PLAIN_BASES = (
@@ -22,6 +22,9 @@ OWN_FROM_CONFIG_BASES = (
     "Sequential", "models.Sequential", "engine.sequential.Sequential",
     "models.functional.Functional", "engine.functional.Functional", "Functional",
 )
+
+if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
+    from ..rules.base import Rule
 # Built-in layers that own trainable weights: a class built on one, or holding one, is affected by
 # `trainable`; a class with no weights at all (a preprocessing or dropout layer) is not.
 WEIGHTED_LAYERS = frozenset(
@@ -264,21 +267,6 @@ def kwargs_can_join(
 def passes_on(call: cst.Call, name: Optional[str]) -> bool:
     """Does the call pass `**name` on?"""
     return any(arg.star == "**" and isinstance(arg.value, cst.Name) and arg.value.value == name for arg in call.args)
-
-
-def accept_kwargs_edits(
-    rule: Rule, info: ClassInfo, definition: cst.FunctionDef, keras_positionals: bool
-) -> Optional[tuple]:
-    """Edits adding `**kwargs` to an `__init__` that has none and to its one `super().__init__(...)`."""
-    if definition.params.star_kwarg is not None or definition.decorators:
-        return None  # a decorator could do anything with the arguments
-    call = super_init_call(definition)
-    if call is None or not kwargs_can_join(rule.context.project, info, definition, call, keras_positionals):
-        return None
-    if "kwargs" in own_parameters(definition) | names_read(definition):
-        return None  # the name is taken
-    edits = (append_parameter(rule, definition, "**kwargs"), append_argument(rule, call, "**kwargs"))
-    return None if None in edits else edits
 
 
 def listed(names, suffix: str = "") -> str:

@@ -1,0 +1,185 @@
+"""The public pipeline every front end calls: settings from a config file and options, the project
+index (summaries from the cache or a process pool), then each file linted or fixed.
+
+    settings = api.make_settings(["src/"], select=["KL2"])
+    results = api.lint_paths(["src/"], settings)              # [engine.FileResult], in target order
+    project, _ = api.index_project(targets, settings)       # the project index alone (bench/)
+    api.lint_text(text, "f.py", settings)                   # one buffer, judged on its own
+
+The CLI adds argument parsing, printing and exit codes; the flake8 plugin feeds flake8's lines.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from typing import Optional
+
+from . import cache, config, engine, files, fixes, index, source
+from .index import ProjectIndex, is_marked_root, module_name, project_root
+from .rules import ALL_RULES
+from .settings import Settings
+
+
+def make_settings(
+    paths: list,
+    config_path: Optional[str] = None,
+    stdin_filename: Optional[str] = None,
+    select: Optional[list] = None,
+    extend_select: Optional[list] = None,
+    ignore: Optional[list] = None,
+    target_keras: Optional[str] = None,
+) -> Settings:
+    """What a run is asked to do: the config file found from the first path (or `config_path`),
+    then the options given here over it. Raises config.ConfigError for a configuration mistake."""
+    settings = Settings()
+    start = stdin_filename if paths == ["-"] and stdin_filename else paths[0]
+    path = config_path or config.find_config(start if start != "-" else ".")
+    if path:
+        settings = config.apply(settings, config.load(path), path)
+    changes = {}
+    for option, value in (("select", select), ("extend_select", extend_select), ("ignore", ignore)):
+        if value is not None:
+            config.check_codes(value, f"--{option.replace('_', '-')}")
+            changes[option] = tuple(value)
+    if target_keras:
+        changes["target_keras"] = config.parse_target(target_keras, "--target-keras")
+    changes["tf_keras_project"] = config.declares_tf_keras(project_root(start if start != "-" else "."))
+    return dataclasses.replace(settings, **changes)
+
+
+def lint_paths(
+    targets: list,
+    settings: Settings,
+    jobs: int = 0,
+    use_cache: bool = True,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
+    stdin: Optional[bytes] = None,
+    stdin_filename: Optional[str] = None,
+) -> list:
+    """Lint (or with `fix`/`diff`, fix) every target file; "-" among them stands for `stdin`'s bytes.
+    `jobs` <= 0: one worker per CPU. Returns one engine.FileResult per target, stdin's last."""
+    if "-" in targets:
+        name = stdin_filename or "stdin"
+        try:
+            src = source.decode(name, stdin or b"")
+            if fix or diff:
+                stdin_result = fixes.fix_source(src, settings, None, unsafe_fixes)
+                if diff:
+                    stdin_result.diff = fixes.unified_diff(name, src.text, stdin_result.fixed_text or src.text)
+                    stdin_result.fixed_text = None
+            else:
+                stdin_result = engine.lint_source(src, settings)
+        except source.SourceError as exc:
+            stdin_result = engine.FileResult(name, engine.unparsable(name, settings, exc))
+        targets = [t for t in targets if t != "-"]
+    else:
+        stdin_result = None
+    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    store = cache.Cache(project_root(targets[0])) if targets and use_cache else None
+    project, fingerprint = index_project(targets, settings, jobs, store) if targets else (None, "")
+    if fix or diff:
+        lint = functools.partial(fixes.fix_path, settings=settings, project=project, unsafe=unsafe_fixes, write=not diff)
+        results = _map(lint, targets, jobs)
+    else:
+        lint = functools.partial(engine.lint_path, settings=settings, project=project)
+        results = _lint_cached(lint, targets, jobs, store, settings, fingerprint)
+    if store is not None:
+        store.save()
+    return results + ([stdin_result] if stdin_result else [])
+
+
+def lint_text(text: str, path: str, settings: Settings, tree=None, inline_noqa: bool = True) -> "engine.FileResult":
+    """Lint one buffer on its own (no project index): what flake8 and an editor can prove."""
+    return engine.lint_source(source.SourceFile(path, text), settings, tree=tree, inline_noqa=inline_noqa)
+
+
+def _lint_cached(lint, targets: list, jobs: int, store, settings: Settings, fingerprint: str) -> list:
+    """Lint what the cache cannot answer for; remember the new answers (never internal errors)."""
+    if store is None:
+        return _map(lint, targets, jobs)
+    keys = {}
+    for target in targets:
+        digest = cache.digest_of(target)
+        keys[target] = digest and cache.result_key(digest, repr(settings), fingerprint)
+    known = {t: store.findings(t, keys[t]) if keys[t] else None for t in targets}
+    todo = [t for t in targets if known[t] is None]
+    fresh = dict(zip(todo, _map(lint, todo, jobs)))
+    for target, result in fresh.items():
+        if keys[target] and not result.errors:
+            store.store_findings(target, keys[target], result.findings)
+    return [fresh[t] if known[t] is None else engine.FileResult(t, known[t]) for t in targets]
+
+
+def _needs_project(settings: Settings) -> bool:
+    return any(
+        (rule.looks_at_custom_objects or rule.needs_project) and settings.enabled(code) for code, rule in ALL_RULES.items()
+    )
+
+
+def index_project(targets: list, settings: Settings, jobs: int = 1, store=None) -> tuple:
+    """Summarise every file of the project the first target belongs to (and the targets themselves),
+    so that a class is judged with its bases in other files in view. Returns the index and its
+    fingerprint (what cached results are valid for); (None, "") when no enabled rule asks."""
+    if not _needs_project(settings):
+        return None, ""
+    root = project_root(targets[0])
+    walk_settings = dataclasses.replace(settings, root=root)
+    # Without a project marker, the folder may be /tmp or a home folder: only its own .py files
+    # (a script's sibling modules) are indexed, not everything below it.
+    top = [root] if is_marked_root(root) else [entry.path for entry in _python_files_in(root)]
+    # Absolute paths: `src/a.py` named and `/repo/src/a.py` walked are one file, summarised once.
+    walked = files.discover(top, walk_settings, lambda message: None)
+    files_to_index = sorted(set(walked) | {os.path.abspath(target) for target in targets})
+    digests = {path: cache.digest_of(path) for path in files_to_index} if store is not None else {}
+    if store is not None:
+        store.keep_only_summaries_of({os.path.abspath(path) for path in files_to_index})
+    packages: dict = {}  # folder -> package name: each folder's __init__.py looked for once
+    modules = {path: module_name(path, packages) for path in files_to_index}
+    summaries, missing = {}, []
+    for path in files_to_index:
+        known = store.summary(path, modules[path], digests[path]) if digests.get(path) else None
+        if known is None:
+            missing.append(path)
+        else:
+            summaries[path] = known
+    for path, summary in zip(missing, _map(index.summarise_path, missing, jobs)):
+        summaries[path] = summary
+        if summary is not None and digests.get(path):
+            store.store_summary(path, modules[path], digests[path], summary)
+    ordered = [summaries[path] for path in files_to_index if summaries[path] is not None]  # the last definition wins
+    joined = ProjectIndex(ordered, settings.register_decorators, root)
+    fingerprint = cache.content_hash(repr((sorted(digests.items()), settings.register_decorators)).encode())
+    return joined, fingerprint
+
+
+def _python_files_in(folder: str) -> list:
+    try:
+        with os.scandir(folder) as entries:
+            return [entry for entry in entries if entry.name.endswith(".py") and entry.is_file()]
+    except OSError:
+        return []
+
+
+def _map(function, items: list, jobs: int) -> list:
+    if jobs == 1 or len(items) < 4 * jobs:  # a pool costs more than it saves on a handful of files
+        return [function(item) for item in items]
+    import concurrent.futures  # here: 15 ms of imports (logging) a one-file run does not need
+
+    # The function (which carries the project index) goes to each worker once, not with every chunk.
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(function,)) as pool:
+        return list(pool.map(_worker_call, items, chunksize=max(1, len(items) // (jobs * 8))))
+
+
+_WORKER_FUNCTION: list = []  # in a worker process: the function _map gave it
+
+
+def _worker_start(function) -> None:
+    _WORKER_FUNCTION.append(function)
+
+
+def _worker_call(item):
+    return _WORKER_FUNCTION[0](item)

@@ -1,0 +1,110 @@
+"""What the project index keeps of each file: plain, picklable records (the cache stores them as JSON)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # positional | keyword_only | var_positional | var_keyword
+    has_default: bool = False
+    annotated: bool = False
+    default_is_literal: bool = True  # False: the default is an object (a layer, an array, a call...)
+
+
+@dataclasses.dataclass
+class InitInfo:
+    line: int
+    params: list  # [Param], without self
+    calls_super: bool = False  # super().__init__(...) or Base.__init__(self, ...)
+    forwards_kwargs: bool = False  # ... with **kwargs
+    forwarded: dict = dataclasses.field(default_factory=dict)  # param -> keyword of the base it fills ("" = positional)
+    stored: dict = dataclasses.field(default_factory=dict)  # attribute -> param, for `self.attr = param`
+    normalised: dict = dataclasses.field(default_factory=dict)  # attribute -> param, `self.a = keras.X.get(param)`
+
+    @property
+    def own_params(self) -> list:
+        return [p for p in self.params if p.kind in ("positional", "keyword_only")]
+
+    @property
+    def accepts_kwargs(self) -> bool:
+        return any(p.kind == "var_keyword" for p in self.params)
+
+
+@dataclasses.dataclass
+class ConfigInfo:
+    line: int
+    calls_super: bool = False
+    keys: set = dataclasses.field(default_factory=set)
+    complete: bool = True  # False: some keys come from where we cannot see (then rules say nothing of missing keys)
+    serialized: set = dataclasses.field(default_factory=set)  # keys whose value is passed through a serialize call
+    raw_attributes: dict = dataclasses.field(default_factory=dict)  # key -> attr, for `"k": self.attr`
+    refuses: bool = False  # the body only raises: the class is never meant to be saved
+
+
+@dataclasses.dataclass
+class Registration:
+    line: int
+    col: int
+    called: bool  # `@register_keras_serializable(...)` rather than the bare decorator
+    package: Optional[str] = "Custom"  # None: not a literal we can read
+    name: Optional[str] = None  # None: the class or function name
+
+    def key(self, default_name: str) -> Optional[str]:
+        if self.package is None:
+            return None
+        return f"{self.package}>{self.name or default_name}"
+
+
+@dataclasses.dataclass
+class ClassInfo:
+    path: str
+    module: str
+    name: str
+    line: int
+    end_line: int
+    bases: tuple  # qualified names (None where a base is not a plain name)
+    decorators: tuple  # qualified names of the decorators (as written where unresolvable)
+    registration: Optional[Registration] = None
+    methods: frozenset = frozenset()
+    init: Optional[InitInfo] = None
+    get_config: Optional[ConfigInfo] = None
+    called_attributes: frozenset = frozenset()  # `self.attr(...)` anywhere in the class
+    add_weight_initializers: frozenset = frozenset()  # attrs passed as add_weight(initializer=self.attr)
+    unnamed_weights: bool = False  # some `self.add_weight(...)`/`self.add_variable(...)` may lack a name
+    # attr -> what each store of `self.attr` anywhere in the class assigns: the name of a plain
+    # `self.attr = name`, else None (a tuple target, `+=`, a loop, `del`, `setattr(self, "attr", ...)`).
+    # Key "*": a `setattr(self, ...)` whose attribute name is not a literal.
+    attribute_stores: dict = dataclasses.field(default_factory=dict)
+    declares_abstract_methods: bool = False  # some method is decorated @abc.abstractmethod
+    abc_base: bool = False  # abc.ABC is among its bases, or its metaclass is abc.ABCMeta
+    call_not_implemented: bool = False  # its own `call` only raises NotImplementedError
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.module}.{self.name}"
+
+
+@dataclasses.dataclass
+class FunctionInfo:
+    path: str
+    module: str
+    name: str
+    line: int
+    registration: Optional[Registration] = None
+    calls: tuple = ()  # qualified names this function (or, for a class, its __call__) calls
+    returns_inner_function: bool = False
+
+
+@dataclasses.dataclass
+class ModuleSummary:
+    path: str
+    module: str
+    classes: list
+    functions: list
+    imports: dict  # module-level name -> qualified name, to follow re-exports
+    custom_object_names: set  # names registered through get_custom_objects()[...] = / .update({...})
+

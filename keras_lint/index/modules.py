@@ -1,0 +1,90 @@
+"""Where a file sits in its project: the project root, the module name Python imports a file as, and
+project-absolute names (relative imports resolved)."""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from ..names import KerasNames
+
+
+def module_name(path: str, packages: Optional[dict] = None) -> str:
+    """The dotted module name Python would import the file as (walking up through packages).
+    `packages` (folder -> its dotted package name, "" for none) remembers folders across calls."""
+    packages = {} if packages is None else packages
+    folder, filename = os.path.split(os.path.abspath(path))
+    package = _package_name(folder, packages)
+    module = "" if filename == "__init__.py" else os.path.splitext(filename)[0]
+    return ".".join(part for part in (package, module) if part) or os.path.splitext(filename)[0]
+
+
+def _package_name(folder: str, packages: dict) -> str:
+    if folder not in packages:
+        if os.path.isfile(os.path.join(folder, "__init__.py")):
+            parent, name = os.path.split(folder)
+            above = _package_name(parent, packages) if parent != folder else ""
+            packages[folder] = f"{above}.{name}" if above else name
+        else:
+            packages[folder] = ""
+    return packages[folder]
+
+
+def namespace_names(path: str, module: str, root: Optional[str]) -> list:
+    """The other names a file imports as when the folders between its top package and the project
+    root have no `__init__.py` (namespace packages): `src/models/base.py` in a project without
+    package files is `base`, and also `models.base` and `src.models.base`."""
+    if root is None:
+        return []
+    path = os.path.abspath(path)
+    folder = os.path.dirname(path)
+    for _ in range(module.count(".") + (os.path.basename(path) == "__init__.py")):
+        folder = os.path.dirname(folder)  # up to the folder the top package (or the module) sits in
+    root = os.path.abspath(root)
+    names = []
+    while folder != root and folder.startswith(root + os.sep) and os.path.basename(folder).isidentifier():
+        module = f"{os.path.basename(folder)}.{module}"
+        names.append(module)
+        folder = os.path.dirname(folder)
+    return names
+
+
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+
+def project_root(path: str) -> str:
+    """The folder the project is indexed from: the nearest one at or above `path` holding
+    pyproject.toml, setup.cfg or .git; the path's own folder when there is none."""
+    start = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+    folder = start
+    while True:
+        if is_marked_root(folder):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start
+        folder = parent
+
+
+def is_marked_root(folder: str) -> bool:
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in PROJECT_MARKERS)
+
+
+def qualify(names: KerasNames, module: str, is_package: bool, dotted: Optional[str], line: int) -> Optional[str]:
+    """The qualified name of a dotted name at `line`, project-absolute: a module-level class or def
+    of this file becomes `module.Name`, a relative import `pkg.sub.Name`."""
+    if dotted is None:
+        return None
+    head = dotted.split(".")[0]
+    binding = names.binding(head, line)
+    if binding is not None and binding.kind in ("class", "def") and binding.scope == "module":
+        return f"{module}.{dotted}"
+    qualified = names.qualified(dotted, line)
+    if qualified and qualified.startswith("."):
+        level = len(qualified) - len(qualified.lstrip("."))
+        parts = (module if is_package else module.rpartition(".")[0]).split(".")
+        parts = [p for p in parts if p]
+        if level > 1:
+            parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+        qualified = ".".join(parts + [qualified.lstrip(".")])
+    return qualified
+

@@ -1,0 +1,227 @@
+"""The summaries of a project's files joined into one index that answers the rules' questions: is
+this class provably a Keras custom object, what do its project ancestors define, is it registered
+anywhere."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Optional
+
+from ..keras_api import (
+    CUSTOM_OBJECT_BASES,
+    KIND_BY_MODULE,
+    NON_KERAS_BASE_ROOTS,
+    NOT_CUSTOM_OBJECT_BASES,
+    REGISTER_FUNCTIONS,
+)
+from ..names import keras_path, path_matches
+from .model import ClassInfo, ModuleSummary
+from .modules import namespace_names
+
+
+class ProjectIndex:
+    def __init__(self, summaries: Iterable[ModuleSummary], register_decorators: tuple = (), root: Optional[str] = None):
+        self.root = root  # the project root (CLI); None for one file (flake8)
+        self.modules: dict = {}
+        self.namespace_modules: dict = {}  # other import names of a module -> its summary, None when ambiguous
+        self.classes: dict = {}  # qualname -> ClassInfo
+        self.functions: dict = {}  # qualname -> FunctionInfo
+        self.custom_object_names: set = set()
+        self.by_path: dict = {}  # absolute path -> [ClassInfo]
+        self.paths: set = set()  # absolute paths of the files summarised
+        self.summaries: list = []
+        for summary in summaries:
+            self.add(summary)
+        self.register_decorators = tuple(register_decorators)
+        self._registering: Optional[set] = None
+
+    def add(self, summary: ModuleSummary) -> None:
+        self.summaries.append(summary)
+        self.modules[summary.module] = summary
+        self.paths.add(os.path.abspath(summary.path))
+        for name in namespace_names(summary.path, summary.module, self.root):
+            known = self.namespace_modules.get(name, summary)
+            self.namespace_modules[name] = summary if known is summary else None
+        for info in summary.classes:
+            self.classes[info.qualname] = info
+            self.by_path.setdefault(os.path.abspath(info.path), []).append(info)
+        for info in summary.functions:
+            self.functions[f"{info.module}.{info.name}"] = info
+        self.custom_object_names |= summary.custom_object_names
+        self._registering = None
+
+    def with_file(self, summary: ModuleSummary) -> "ProjectIndex":
+        """A copy in which `summary` replaces what the index held for its file (--fix re-lints a file
+        after each pass: its classes moved, gained methods, lost findings)."""
+        path = os.path.abspath(summary.path)
+        kept = [m for m in self.summaries if os.path.abspath(m.path) != path]
+        return ProjectIndex([*kept, summary], self.register_decorators, self.root)
+
+    # -- lookups --------------------------------------------------------------------------------
+
+    def find(self, qualified: Optional[str], table: str = "classes", seen: Optional[set] = None):
+        """A project class (or function) by qualified name, following re-exports (`pkg/__init__.py`)."""
+        if not qualified:
+            return None
+        found = getattr(self, table).get(qualified)
+        if found is not None:
+            return found
+        module, _, name = qualified.rpartition(".")
+        seen = seen or set()
+        if qualified in seen:
+            return None
+        if module not in self.modules and self.namespace_modules.get(module) is not None:
+            return self.find(f"{self.namespace_modules[module].module}.{name}", table, seen | {qualified})
+        summary = self.modules.get(module)
+        if summary is None or name not in summary.imports:
+            return None
+        return self.find(summary.imports[name], table, seen | {qualified})
+
+    def module(self, name: str) -> Optional[ModuleSummary]:
+        """The project module imported as `name`, also through namespace folders (no `__init__.py`)."""
+        return self.modules.get(name) or self.namespace_modules.get(name)
+
+    def class_at(self, path: str, line: int) -> Optional[ClassInfo]:
+        for info in self.classes_in(path):
+            if info.line == line:
+                return info
+        return None
+
+    def classes_in(self, path: str) -> list:
+        return self.by_path.get(os.path.abspath(path), [])
+
+    # -- questions --------------------------------------------------------------------------------
+
+    def keras_kind(self, info: ClassInfo, seen: Optional[set] = None) -> Optional[str]:
+        """"layer", "model", "loss", ... when the class provably subclasses a Keras base; else None."""
+        seen = (seen or set()) | {info.qualname}
+        for base in info.bases:
+            kind = base_kind(base)
+            if kind:
+                return kind
+            parent = self.find(base)
+            if parent is not None and parent.qualname not in seen:
+                kind = self.keras_kind(parent, seen)
+                if kind:
+                    return kind
+        return None
+
+    def may_be_keras(self, info: ClassInfo, seen: frozenset = frozenset()) -> bool:
+        """Could the class be a Keras layer or model? False only when every base is provably something
+        else (a plain object, a test case, a Keras class that is neither, a project class of those)."""
+        if info.qualname in seen:
+            return False
+        seen = seen | {info.qualname}
+        for base in info.bases:
+            if base is None:
+                return True
+            if keras_path(base) is not None:
+                if base_kind(base) is not None:
+                    return True
+                continue  # a Keras class that is not a layer/model (a TestCase, a Callback)
+            parent = self.find(base)
+            if parent is not None:
+                if self.may_be_keras(parent, seen):
+                    return True
+                continue
+            if base.split(".")[0] not in NON_KERAS_BASE_ROOTS:
+                return True
+        return False
+
+    def ancestors(self, info: ClassInfo) -> list:
+        """Project ancestors, nearest first (depth-first over bases, each once)."""
+        result, stack, seen = [], list(reversed(info.bases)), {info.qualname}
+        while stack:
+            parent = self.find(stack.pop())
+            if parent is None or parent.qualname in seen:
+                continue
+            seen.add(parent.qualname)
+            result.append(parent)
+            stack.extend(reversed(parent.bases))
+        return result
+
+    def keras_bases(self, info: ClassInfo) -> list:
+        """The Keras classes (public paths) the class and its project ancestors derive from directly."""
+        paths = []
+        for cls in [info, *self.ancestors(info)]:
+            paths += [keras_path(b) for b in cls.bases if base_kind(b)]
+        return paths
+
+    def can_be_saved(self, info: ClassInfo) -> bool:
+        """False for a class no saved model can hold: an abstract one (Python refuses to make it), a
+        base whose `call` only raises NotImplementedError and whose subclasses provide one (a model
+        using the base itself fails when built), or one whose get_config only raises (saving fails,
+        on purpose)."""
+        ancestors = self.ancestors(info)
+        if info.declares_abstract_methods and any(c.abc_base for c in [info, *ancestors]):
+            return False
+        if info.call_not_implemented and self.has_subclass_with_call(info):
+            return False
+        config = next((c.get_config for c in [info, *ancestors] if c.get_config is not None), None)
+        return not (config is not None and config.refuses)
+
+    def has_subclass_with_call(self, info: ClassInfo) -> bool:
+        """Does some project class below `info` implement `call`? (Then `info` is a base by design:
+        without such a subclass, a class whose `call` raises may still be trained and saved through
+        `train_step`.)"""
+        return any(
+            "call" in other.methods and not other.call_not_implemented
+            and any(parent.qualname == info.qualname for parent in self.ancestors(other))
+            for other in self.classes.values()
+        )
+
+    def is_registered(self, info: ClassInfo) -> bool:
+        if info.registration is not None or info.name in self.custom_object_names:
+            return True
+        return any(self.registers(decorator) for decorator in info.decorators)
+
+    def registers(self, qualified: Optional[str]) -> bool:
+        """Does calling this decorator register what it decorates?"""
+        if not qualified:
+            return False
+        if path_matches(keras_path(qualified), *REGISTER_FUNCTIONS):
+            return True
+        if any(qualified == d or qualified.endswith("." + d) for d in self.register_decorators):
+            return True
+        function = self.find(qualified, "functions")
+        return function is not None and f"{function.module}.{function.name}" in self.registering()
+
+    def registering(self) -> set:
+        """Project callables whose body registers, directly or through other project callables (fixpoint)."""
+        if self._registering is None:
+            found: set = set()
+            changed = True
+            while changed:
+                changed = False
+                for qualname, function in self.functions.items():
+                    if qualname in found:
+                        continue
+                    for call in function.calls:
+                        inner = self.find(call, "functions")
+                        if (
+                            call == "keras.saving.get_custom_objects"
+                            or path_matches(keras_path(call), *REGISTER_FUNCTIONS)
+                            or (inner is not None and f"{inner.module}.{inner.name}" in found)
+                        ):
+                            found.add(qualname)
+                            changed = True
+                            break
+            self._registering = found
+        return self._registering
+
+
+def base_kind(qualified: Optional[str]) -> Optional[str]:
+    """The custom-object kind a Keras base class gives its subclasses, or None."""
+    path = keras_path(qualified)
+    if not path or path_matches(path, *NOT_CUSTOM_OBJECT_BASES):
+        return None
+    for kind, patterns in CUSTOM_OBJECT_BASES.items():
+        if path_matches(path, *patterns):
+            return kind
+    parts = path.split(".")
+    if len(parts) >= 2 and parts[0] in KIND_BY_MODULE and parts[-1][:1].isupper():
+        if parts[0] == "optimizers" and "schedules" in parts:
+            return "schedule"
+        return KIND_BY_MODULE[parts[0]]
+    return None
+
