@@ -1,5 +1,148 @@
-"""The names under which a saved function reloads as one of Keras's own (what a rule needs to know
-whether a function saved by name comes back as the same function, a different one, or not at all)."""
+"""Every fact about Keras the rules rely on, as data, in one place: where Keras lives (its module
+spellings), which Keras classes make a subclass a custom object and what their configs carry, how
+things are registered and loaded, and the names a saved function reloads as. A new Keras release
+touches this file. Each fact says where it was read or measured (the Keras source, or a test that
+saves and loads a real model).
+
+Paths such as `layers.Layer` are public paths: what `names.keras_path` folds every spelling onto
+(`keras.layers.Layer`, `tf.keras.layers.Layer`, `tf_keras.src.engine.base_layer.Layer`, ...).
+"""
+
+# -- where Keras lives -----------------------------------------------------------------------------
+
+# Prefixes under which a module *is* Keras, longest first so the most specific one wins.
+KERAS_ROOTS = sorted(
+    [
+        "keras",
+        "tf_keras",
+        "tensorflow.keras",
+        "tensorflow.python.keras",
+        "tensorflow.compat.v1.keras",
+        "tensorflow.compat.v2.keras",
+        "tensorflow._api.v2.keras",
+    ],
+    key=len,
+    reverse=True,
+)
+# Inner package levels that say nothing about which public module a symbol belongs to.
+INNER_PREFIXES = ("src.", "api._v2.keras.", "_tf_keras.keras.", "api.", "python.")
+
+# Keras 2 spellings: a file that imports one of these is judged as Keras 2 when no target is set.
+KERAS2_MODULES = ("tf_keras", "keras.engine", "tensorflow.python.keras")
+# TensorFlow's legacy switch: with it on ("1", "true", "True"), `tf.keras` is tf_keras (Keras 2);
+# `import keras` is still the keras package (Keras 3).
+LEGACY_SWITCH = "TF_USE_LEGACY_KERAS"
+SWITCH_ON = ("1", "true", "True")
+
+
+# -- custom-object bases ---------------------------------------------------------------------
+
+# Keras base classes that make a subclass a custom object, by public path (see names.path_matches).
+CUSTOM_OBJECT_BASES = {
+    "layer": ("Layer", "layers.Layer", "engine.base_layer.Layer", "layers.layer.Layer"),
+    "model": (
+        "Model", "Sequential", "models.Model", "models.Sequential", "models.functional.Functional",
+        "engine.training.Model", "engine.sequential.Sequential", "engine.functional.Functional",
+    ),
+    "loss": ("Loss", "losses.Loss"),
+    "metric": ("Metric", "metrics.Metric"),
+    "initializer": ("Initializer", "initializers.Initializer"),
+    "regularizer": ("Regularizer", "regularizers.Regularizer"),
+    "constraint": ("Constraint", "constraints.Constraint"),
+    "schedule": ("optimizers.schedules.LearningRateSchedule", "optimizers.LearningRateSchedule"),
+    "optimizer": ("Optimizer", "optimizers.Optimizer"),
+}
+# Public modules whose capitalised exports are all custom-object bases of one kind (`layers.Dense`).
+KIND_BY_MODULE = {
+    "layers": "layer", "models": "model", "losses": "loss", "metrics": "metric",
+    "initializers": "initializer", "regularizers": "regularizer", "constraints": "constraint",
+    "optimizers": "optimizer",
+}
+# Keras classes under those modules that are no base class at all.
+NOT_CUSTOM_OBJECT_BASES = ("layers.InputSpec", "optimizers.schedules.serialize", "layers.Input")
+# Keras's plain Layer and Model: a subclass that overrides no get_config gets the automatic config.
+PLAIN_BASES = (
+    "Layer", "layers.Layer", "engine.base_layer.Layer", "layers.layer.Layer",
+    "Model", "models.Model", "engine.training.Model",
+)
+# Keras bases whose from_config does not simply call `cls(**config)`: nothing is claimed for them.
+OWN_FROM_CONFIG_BASES = (
+    "Sequential", "models.Sequential", "engine.sequential.Sequential",
+    "models.functional.Functional", "engine.functional.Functional", "Functional",
+)
+KERAS_OWN = PLAIN_BASES + OWN_FROM_CONFIG_BASES
+# Built-in layers that own trainable weights: a class built on one, or holding one, is affected by
+# `trainable`; a class with no weights at all (a preprocessing or dropout layer) is not.
+WEIGHTED_LAYERS = frozenset(
+    """Dense EinsumDense Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose
+    Convolution1D Convolution2D Convolution3D Convolution2DTranspose Convolution3DTranspose
+    DepthwiseConv1D DepthwiseConv2D SeparableConv1D SeparableConv2D SeparableConvolution1D
+    SeparableConvolution2D Embedding LSTM GRU SimpleRNN LSTMCell GRUCell SimpleRNNCell Bidirectional
+    ConvLSTM1D ConvLSTM2D ConvLSTM3D MultiHeadAttention GroupedQueryAttention LayerNormalization
+    BatchNormalization GroupNormalization RMSNormalization UnitNormalization PReLU""".split()
+)
+# Keras bases whose get_config cannot serialize anything: it raises NotImplementedError.
+RAISING_BASES = (
+    "regularizers.Regularizer", "Regularizer",
+    "optimizers.schedules.LearningRateSchedule", "optimizers.LearningRateSchedule",
+)
+# Keras bases whose get_config returns {} (both majors): a config of the class's own needs no super().
+EMPTY_CONFIG_BASES = ("initializers.Initializer", "constraints.Constraint")
+
+
+# -- registering, saving and loading ---------------------------------------------------------
+
+# `register_keras_serializable`, as Keras 3 (saving.) and Keras 2 (utils.) export it.
+REGISTER_KERAS_SERIALIZABLE = ("saving.register_keras_serializable", "utils.register_keras_serializable")
+# Everything whose call registers what it decorates.
+REGISTER_FUNCTIONS = (
+    *REGISTER_KERAS_SERIALIZABLE,
+    "saving.serialization_lib.register_internal_serializable",  # what keras_export calls
+    "api_export.keras_export",  # Keras's own sources: registers every class it exports
+)
+# The registry itself, which `get_custom_objects()[name] = X` writes.
+GET_CUSTOM_OBJECTS = ("saving.get_custom_objects", "utils.get_custom_objects")
+
+# Roots of bases that make a class provably not a Keras layer or model (test cases, ABCs, plain objects;
+# TensorFlow's own classes such as tf.test.TestCase and tf.Module, once its Keras paths are set apart).
+NON_KERAS_BASE_ROOTS = (
+    "object", "abc", "unittest", "absl", "parameterized", "typing", "enum", "collections", "tensorflow",
+)
+# Functions that turn a nested object into its config.
+SERIALIZE_FUNCTIONS = ("serialize_keras_object", "serialize")
+# Keras's loaders of a whole model.
+LOADERS = (
+    "models.load_model", "saving.load_model", "models.model_from_json", "models.model_from_config",
+    "models.model_from_yaml",
+)
+# Deserializers of one object: mostly called inside a `from_config`, where the loader's
+# `custom_objects` are already in scope; judged only outside classes and wrappers.
+DESERIALIZERS = ("layers.deserialize", "saving.deserialize_keras_object", "utils.deserialize_keras_object")
+# Scopes that hand custom objects to every load inside them.
+SCOPES = (
+    "utils.custom_object_scope", "saving.custom_object_scope", "utils.CustomObjectScope", "saving.CustomObjectScope",
+)
+
+
+# -- a Layer's own names ----------------------------------------------------------------------
+
+# Attributes and methods of Keras's Layer (Keras 3 and 2): a captured value stored under one of these
+# names would break the layer.
+LAYER_ATTRIBUTES = frozenset(
+    """activity_regularizer add_loss add_metric add_update add_variable add_weight apply autocast build
+    build_from_config built call call_signature_parameters compute_dtype compute_mask compute_output_shape
+    compute_output_signature compute_output_spec count_params dtype dtype_policy dynamic finalize_state
+    from_config get_build_config get_config get_input_at get_output_at get_weights inbound_nodes input
+    input_dtype input_mask input_shape input_spec kwargs load_own_variables losses metrics metrics_variables
+    name name_scope non_trainable_variables non_trainable_weights outbound_nodes output output_mask
+    output_shape path quantization_mode quantize quantized_build quantized_call rematerialized_call
+    save_own_variables self set_weights stateful stateless_call submodules super supports_jit
+    supports_masking symbolic_call trainable trainable_variables trainable_weights tuple updates
+    variable_dtype variables weights""".split()
+)
+
+
+# -- names a saved function reloads as ---------------------------------------------------------
 
 # A saved function is stored by bare name; Keras 3 finds it on load only if that name is one of its
 # built-ins in activations, losses, metrics, initializers, ... (serialization_lib.BUILTIN_MODULES),
@@ -35,48 +178,3 @@ SAME_AS_BUILTIN = frozenset(
 )
 # The modules whose functions Keras saves by bare name (serialization_lib.BUILTIN_MODULES).
 BUILTIN_MODULES = ("activations", "losses", "metrics", "initializers", "regularizers", "constraints", "optimizers")
-
-# Keras base classes that make a subclass a custom object, by public path (see names.path_matches).
-CUSTOM_OBJECT_BASES = {
-    "layer": ("Layer", "layers.Layer", "engine.base_layer.Layer", "layers.layer.Layer"),
-    "model": (
-        "Model", "Sequential", "models.Model", "models.Sequential", "models.functional.Functional",
-        "engine.training.Model", "engine.sequential.Sequential", "engine.functional.Functional",
-    ),
-    "loss": ("Loss", "losses.Loss"),
-    "metric": ("Metric", "metrics.Metric"),
-    "initializer": ("Initializer", "initializers.Initializer"),
-    "regularizer": ("Regularizer", "regularizers.Regularizer"),
-    "constraint": ("Constraint", "constraints.Constraint"),
-    "schedule": ("optimizers.schedules.LearningRateSchedule", "optimizers.LearningRateSchedule"),
-    "optimizer": ("Optimizer", "optimizers.Optimizer"),
-}
-
-
-# Public modules whose capitalised exports are all custom-object bases of one kind (`layers.Dense`).
-KIND_BY_MODULE = {
-    "layers": "layer", "models": "model", "losses": "loss", "metrics": "metric",
-    "initializers": "initializer", "regularizers": "regularizer", "constraints": "constraint",
-    "optimizers": "optimizer",
-}
-
-
-NOT_CUSTOM_OBJECT_BASES = ("layers.InputSpec", "optimizers.schedules.serialize", "layers.Input")
-
-REGISTER_FUNCTIONS = (
-    "saving.register_keras_serializable",
-    "utils.register_keras_serializable",
-    "saving.serialization_lib.register_internal_serializable",  # what keras_export calls
-    "api_export.keras_export",  # Keras's own sources: registers every class it exports
-)
-
-GET_CUSTOM_OBJECTS = ("saving.get_custom_objects", "utils.get_custom_objects")
-
-# Roots of bases that make a class provably not a Keras layer or model (test cases, ABCs, plain objects;
-# TensorFlow's own classes such as tf.test.TestCase and tf.Module, once its Keras paths are set apart).
-NON_KERAS_BASE_ROOTS = (
-    "object", "abc", "unittest", "absl", "parameterized", "typing", "enum", "collections", "tensorflow",
-)
-
-
-SERIALIZE_FUNCTIONS = ("serialize_keras_object", "serialize")

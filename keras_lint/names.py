@@ -21,29 +21,7 @@ import builtins
 import dataclasses
 from typing import Iterator, Optional
 
-# Prefixes under which a module *is* Keras, longest first so the most specific one wins.
-_KERAS_ROOTS = sorted(
-    [
-        "keras",
-        "tf_keras",
-        "tensorflow.keras",
-        "tensorflow.python.keras",
-        "tensorflow.compat.v1.keras",
-        "tensorflow.compat.v2.keras",
-        "tensorflow._api.v2.keras",
-    ],
-    key=len,
-    reverse=True,
-)
-# Inner package levels that say nothing about which public module a symbol belongs to.
-_INNER_PREFIXES = ("src.", "api._v2.keras.", "_tf_keras.keras.", "api.", "python.")
-
-# Keras 2 spellings: a file that imports one of these is judged as Keras 2 when no target is set.
-_KERAS2_MODULES = ("tf_keras", "keras.engine", "tensorflow.python.keras")
-# TensorFlow's legacy switch: with it on ("1", "true", "True"), `tf.keras` is tf_keras (Keras 2);
-# `import keras` is still the keras package (Keras 3).
-LEGACY_SWITCH = "TF_USE_LEGACY_KERAS"
-_SWITCH_ON = ("1", "true", "True")
+from .keras_api import INNER_PREFIXES, KERAS2_MODULES, KERAS_ROOTS, LEGACY_SWITCH, SWITCH_ON
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,7 +68,7 @@ def _sets_legacy_switch(tree: ast.Module) -> bool:
     or `os.putenv(...)` turning the switch on, anywhere in the file."""
 
     def on(key: ast.AST, value: ast.AST) -> bool:
-        return _constant(key) == LEGACY_SWITCH and _constant(value) in _SWITCH_ON
+        return _constant(key) == LEGACY_SWITCH and _constant(value) in SWITCH_ON
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
@@ -136,7 +114,7 @@ def keras_path(qualified: Optional[str]) -> Optional[str]:
     """
     if not qualified:
         return None
-    for root in _KERAS_ROOTS:
+    for root in KERAS_ROOTS:
         if qualified == root:
             return ""
         if qualified.startswith(root + "."):
@@ -147,7 +125,7 @@ def keras_path(qualified: Optional[str]) -> Optional[str]:
     stripped = True
     while stripped:
         stripped = False
-        for prefix in _INNER_PREFIXES:
+        for prefix in INNER_PREFIXES:
             if rest.startswith(prefix):
                 rest, stripped = rest[len(prefix):], True
     return rest
@@ -199,7 +177,7 @@ class KerasNames:
         """Judged as Keras 2: the file imports a Keras 2 spelling, or it reaches Keras only through
         TensorFlow (not `import keras`) where the legacy switch is on -- set in the file, or implied
         by a project that declares a tf-keras dependency."""
-        if any(m == k or m.startswith(k + ".") for m in self.imported_modules for k in _KERAS2_MODULES):
+        if any(m == k or m.startswith(k + ".") for m in self.imported_modules for k in KERAS2_MODULES):
             return True
         imports_keras_package = any(m == "keras" or m.startswith("keras.") for m in self.imported_modules)
         return (self.sets_legacy_switch or tf_keras_project) and not imports_keras_package

@@ -10,32 +10,12 @@ from ..cst.lazy import cst
 from ..cst.nodes import dotted
 from ..index.model import ClassInfo, InitInfo
 from ..index.project_index import ProjectIndex, base_kind
+from ..keras_api import KERAS_OWN, PLAIN_BASES, WEIGHTED_LAYERS
 from ..names import keras_path, path_matches
-
-# Keras's plain Layer and Model: a subclass that overrides no get_config gets the automatic config.
-PLAIN_BASES = (
-    "Layer", "layers.Layer", "engine.base_layer.Layer", "layers.layer.Layer",
-    "Model", "models.Model", "engine.training.Model",
-)
-# Keras bases whose from_config does not simply call `cls(**config)`: nothing is claimed for them.
-OWN_FROM_CONFIG_BASES = (
-    "Sequential", "models.Sequential", "engine.sequential.Sequential",
-    "models.functional.Functional", "engine.functional.Functional", "Functional",
-)
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ..rules.base import Rule
-# Built-in layers that own trainable weights: a class built on one, or holding one, is affected by
-# `trainable`; a class with no weights at all (a preprocessing or dropout layer) is not.
-WEIGHTED_LAYERS = frozenset(
-    """Dense EinsumDense Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose
-    Convolution1D Convolution2D Convolution3D Convolution2DTranspose Convolution3DTranspose
-    DepthwiseConv1D DepthwiseConv2D SeparableConv1D SeparableConv2D SeparableConvolution1D
-    SeparableConvolution2D Embedding LSTM GRU SimpleRNN LSTMCell GRUCell SimpleRNNCell Bidirectional
-    ConvLSTM1D ConvLSTM2D ConvLSTM3D MultiHeadAttention GroupedQueryAttention LayerNormalization
-    BatchNormalization GroupNormalization RMSNormalization UnitNormalization PReLU""".split()
-)
-KERAS_OWN = PLAIN_BASES + OWN_FROM_CONFIG_BASES
+
 # Bases that define neither __init__ arguments nor get_config.
 INERT_BASES = frozenset({"object", "builtins.object", "abc.ABC"})
 

@@ -7,6 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 from ..index.model import FunctionInfo, Registration
+from ..keras_api import REGISTER_KERAS_SERIALIZABLE
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ..rules.base import Rule
@@ -14,7 +15,7 @@ if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
 
 def is_registration(names, decorator, line: int) -> bool:
     """Is this decorator expression (ast or its dotted name) `register_keras_serializable`, in any spelling?"""
-    return names.is_keras(decorator, line, "saving.register_keras_serializable", "utils.register_keras_serializable")
+    return names.is_keras(decorator, line, *REGISTER_KERAS_SERIALIZABLE)
 
 
 def registration_key_may_be_taken(rule: Rule, name: str, line: int) -> bool:

@@ -5,6 +5,7 @@ to our plain visitor classes only when first needed (importing them does not loa
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Optional
 
 from .lazy import cst
@@ -120,3 +121,29 @@ def literal_value(node: Optional[cst.BaseExpression]):
     if isinstance(node, cst.SimpleString):
         return node.evaluated_value
     return ...
+
+
+@functools.lru_cache(maxsize=8)
+def nodes_in_order(node: cst.CSTNode) -> tuple:
+    """`node` and every node under it, parents before children, in source order. One visitor pass
+    (`CSTNode.children` rebuilds the node each time it is read, far too slow for a whole class),
+    kept for the last few nodes: the fixes ask several questions of the same class body."""
+    found: list = []
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, current: cst.CSTNode) -> bool:
+            found.append(current)
+            return True
+
+    node.visit(Collect())
+    return tuple(found)
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def self_attribute(node: cst.CSTNode) -> Optional[str]:
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
+        return node.attr.value
+    return None

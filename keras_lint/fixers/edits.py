@@ -12,6 +12,7 @@ from ..cst.lazy import cst
 from ..cst.nodes import names_read
 from ..finding import Edit, Fix, ImportEdit
 from ..index.model import ClassInfo
+from ..keras_api import REGISTER_KERAS_SERIALIZABLE
 from ..names import keras_path, path_matches
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
@@ -34,7 +35,7 @@ def registration_decorator(rule: Rule) -> tuple:
             continue
         qualified = names.qualified(name, binding.line)
         path = keras_path(qualified)
-        if path_matches(path, "saving.register_keras_serializable", "utils.register_keras_serializable"):
+        if path_matches(path, *REGISTER_KERAS_SERIALIZABLE):
             return name, ()
         if path == "" and keras_root is None:
             keras_root = (name, qualified)

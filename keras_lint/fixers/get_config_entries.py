@@ -9,7 +9,7 @@ import functools
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..cst.lazy import cst
-from ..cst.nodes import dotted
+from ..cst.nodes import code_of, dotted, nodes_in_order, self_attribute
 from ..finding import Edit
 from ..index.model import ClassInfo
 
@@ -20,32 +20,6 @@ _PLAIN_NAMES = frozenset({"int", "float", "str", "bool", "None"})
 _UNIONS = frozenset({"Optional", "Union"})
 _SEQUENCES = frozenset({"list", "tuple", "List", "Tuple", "Sequence"})
 _MAPPINGS = frozenset({"dict", "Dict", "Mapping"})
-
-
-@functools.lru_cache(maxsize=8)
-def walk(node: cst.CSTNode) -> tuple:
-    """`node` and every node under it, parents before children, in source order. One visitor pass
-    (`CSTNode.children` rebuilds the node each time it is read, far too slow for a whole class),
-    kept for the last few nodes: the fixes ask several questions of the same class body."""
-    found: list = []
-
-    class Collect(cst.CSTVisitor):
-        def on_visit(self, current: cst.CSTNode) -> bool:
-            found.append(current)
-            return True
-
-    node.visit(Collect())
-    return tuple(found)
-
-
-def code_of(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-def self_attribute(node: cst.CSTNode) -> Optional[str]:
-    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
-        return node.attr.value
-    return None
 
 
 def init_params(init: cst.FunctionDef) -> dict:
@@ -68,7 +42,7 @@ def _targets(target: cst.CSTNode) -> Iterator[cst.CSTNode]:
 
 def _stored_targets(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Every expression a statement anywhere under `node` assigns to or deletes."""
-    for sub in walk(node):
+    for sub in nodes_in_order(node):
         if isinstance(sub, cst.Assign):
             for target in sub.targets:
                 yield from _targets(target.target)
@@ -100,7 +74,7 @@ def _class_level_names(node: cst.ClassDef) -> set:
 
 
 def _is_super_init(stmt: cst.CSTNode) -> bool:
-    for sub in walk(stmt):
+    for sub in nodes_in_order(stmt):
         if isinstance(sub, cst.Call) and isinstance(sub.func, cst.Attribute) and sub.func.attr.value == "__init__":
             return True
     return False
@@ -176,7 +150,7 @@ def _stores_of(small: cst.CSTNode, param: str) -> list:
 def calls_name(function: cst.FunctionDef, name: str) -> bool:
     return any(
         isinstance(sub, cst.Call) and isinstance(sub.func, cst.Name) and sub.func.value == name
-        for sub in walk(function.body)
+        for sub in nodes_in_order(function.body)
     )
 
 
@@ -233,7 +207,7 @@ def plain_argument(param: cst.Param, called: bool) -> bool:
 
 def quote_of(node: cst.CSTNode) -> str:
     """The quote the code's first plain string literal uses (double when it has none)."""
-    for sub in walk(node):
+    for sub in nodes_in_order(node):
         if isinstance(sub, cst.SimpleString) and sub.quote in ("'", '"') and not sub.prefix:
             return sub.quote
     return '"'

@@ -46,26 +46,13 @@ from typing import TYPE_CHECKING, Optional
 from ..cst.lazy import cst
 from ..cst.nodes import argument, dotted, with_libcst_base
 from ..finding import Edit, Fix
+from ..keras_api import LAYER_ATTRIBUTES
 from ..names import dotted_name, keras_path
 from .edits import import_edit, leading_block_end, registration_decorator
 
-# Attributes and methods of Keras's Layer (Keras 3 and 2): a captured value stored under one of these
-# names would break the layer.
-LAYER_ATTRIBUTES = frozenset(
-    """activity_regularizer add_loss add_metric add_update add_variable add_weight apply autocast build
-    build_from_config built call call_signature_parameters compute_dtype compute_mask compute_output_shape
-    compute_output_signature compute_output_spec count_params dtype dtype_policy dynamic finalize_state
-    from_config get_build_config get_config get_input_at get_output_at get_weights inbound_nodes input
-    input_dtype input_mask input_shape input_spec kwargs load_own_variables losses metrics metrics_variables
-    name name_scope non_trainable_variables non_trainable_weights outbound_nodes output output_mask
-    output_shape path quantization_mode quantize quantized_build quantized_call rematerialized_call
-    save_own_variables self set_weights stateful stateless_call submodules super supports_jit
-    supports_masking symbolic_call trainable trainable_variables trainable_weights tuple updates
-    variable_dtype variables weights""".split()
-)
-
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ..rules.base import Rule
+
 # Builtins whose meaning depends on the scope they run in: moved into a class, they would change.
 SCOPE_BUILTINS = frozenset({"super", "locals", "globals", "vars", "eval", "exec", "dir", "__class__"})
 # Builtins the generated class itself calls.

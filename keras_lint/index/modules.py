@@ -79,12 +79,17 @@ def qualify(names: KerasNames, module: str, is_package: bool, dotted: Optional[s
     if binding is not None and binding.kind in ("class", "def") and binding.scope == "module":
         return f"{module}.{dotted}"
     qualified = names.qualified(dotted, line)
-    if qualified and qualified.startswith("."):
-        level = len(qualified) - len(qualified.lstrip("."))
-        parts = (module if is_package else module.rpartition(".")[0]).split(".")
-        parts = [p for p in parts if p]
-        if level > 1:
-            parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
-        qualified = ".".join(parts + [qualified.lstrip(".")])
-    return qualified
+    return absolute_import(qualified, module, is_package) if qualified else qualified
+
+
+def absolute_import(target: str, module: str, is_package: bool) -> str:
+    """A name as imported into `module`, relative imports resolved: `..layers.Scale` imported into
+    module `a.b.c.d` (or package `a.b.c`) is `a.b.layers.Scale`; an absolute name stays as it is."""
+    if not target.startswith("."):
+        return target
+    level = len(target) - len(target.lstrip("."))
+    parts = [p for p in (module if is_package else module.rpartition(".")[0]).split(".") if p]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    return ".".join(parts + [target.lstrip(".")])
 

@@ -26,16 +26,10 @@ from ..fixers.get_config_entries import (
 from ..index.model import ClassInfo
 from ..index.modules import qualify
 from ..index.project_index import ProjectIndex, base_kind
+from ..keras_api import EMPTY_CONFIG_BASES, RAISING_BASES
 from ..names import keras_path, path_matches
 from .base import Invalid, Rule
 
-# Keras bases whose get_config cannot serialize anything: it raises NotImplementedError.
-RAISING_BASES = (
-    "regularizers.Regularizer", "Regularizer",
-    "optimizers.schedules.LearningRateSchedule", "optimizers.LearningRateSchedule",
-)
-# Keras bases whose get_config returns {} (both majors): a config of the class's own needs no super().
-EMPTY_CONFIG_BASES = ("initializers.Initializer", "constraints.Constraint")
 # Keras 3's automatic config keeps only these (and lists/tuples/dicts of them): str, int, float,
 # bool, None (keras/src/ops/operation.py, Operation.__new__). Annotations that name them:
 _JSON_TYPES = frozenset(

@@ -12,19 +12,17 @@ from ..analysis.get_config_coverage import (
     trace_key,
 )
 from ..cst.lazy import cst
-from ..cst.nodes import descendants, dotted, method, names_read
+from ..cst.nodes import code_of, descendants, dotted, method, names_read, nodes_in_order
 from ..finding import Edit, Fix
 from ..fixers.get_config_entries import (
     append_to_dict,
     calls_name,
-    code_of,
     entry,
     indentation,
     init_params,
     plain_argument,
     quote_of,
     stored_attribute,
-    walk,
 )
 from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex
@@ -610,7 +608,7 @@ class GetConfigMissingInitArgument(Rule):
 def written_keys(function: cst.FunctionDef) -> set:
     """String keys a function writes: dict literal keys, `x["k"] = ...`, `.update(k=...)`, `dict(k=...)`."""
     found = set()
-    for node in walk(function.body):
+    for node in nodes_in_order(function.body):
         keys = []
         if isinstance(node, cst.DictElement):
             keys.append(node.key)
@@ -631,7 +629,7 @@ def add_to_config(rule: Rule, function: cst.FunctionDef, stored: list) -> Option
     `config.update({...})`, else `config["key"] = self.attr` lines before the return). The return
     must be the function's only one, and its last statement."""
     body = function.body
-    returns = [n for n in walk(body) if isinstance(n, cst.Return)]
+    returns = [n for n in nodes_in_order(body) if isinstance(n, cst.Return)]
     if not isinstance(body, cst.IndentedBlock) or len(returns) != 1:
         return None
     last = body.body[-1]

@@ -3,8 +3,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..analysis.init_chain import (
-    OWN_FROM_CONFIG_BASES,
-    PLAIN_BASES,
     accepted,
     builds_functional,
     chain,
@@ -20,6 +18,7 @@ from ..finding import Fix
 from ..fixers.edits import accept_kwargs_edits, append_argument
 from ..index.model import ClassInfo, InitInfo
 from ..index.project_index import ProjectIndex
+from ..keras_api import OWN_FROM_CONFIG_BASES, PLAIN_BASES
 from ..names import path_matches
 from .base import Invalid, Rule
 

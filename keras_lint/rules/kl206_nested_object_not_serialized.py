@@ -5,9 +5,9 @@ from typing import Iterator, Optional
 
 from ..analysis.get_config_coverage import subclasses
 from ..cst.lazy import cst
-from ..cst.nodes import dotted
+from ..cst.nodes import code_of, dotted, nodes_in_order, self_attribute
 from ..finding import Fix
-from ..fixers.get_config_entries import code_of, init_params, method_after, quote_of, walk
+from ..fixers.get_config_entries import init_params, method_after, quote_of
 from ..index.project_index import base_kind
 from ..names import dotted_name, keras_path, path_matches
 from .base import Invalid, Rule
@@ -420,7 +420,7 @@ class NestedObjectNotSerialized(Rule):
         """How this file spells `keras.layers`: as get_config's own `*.layers.serialize(...)` does,
         else through a name bound to Keras (`keras`, `tf_keras as keras`, `from tensorflow import
         keras`), to its `layers` module, or to TensorFlow (`tf.keras.layers`)."""
-        for sub in walk(get_config.body):
+        for sub in nodes_in_order(get_config.body):
             if isinstance(sub, cst.Call):
                 name = dotted(sub.func) or ""
                 if "." in name and self.names.is_keras(name, self.line_of(sub), "layers.serialize"):
@@ -515,7 +515,7 @@ def _names(attrs: list) -> str:
 def _config_values(function: cst.FunctionDef) -> Iterator[tuple]:
     """(key, attr, serialized, value) for every string key get_config gives the value `self.attr` or
     `<...>.serialize(self.attr)`: in dict literals, `config["k"] = ...`, `.update(k=...)`, `dict(k=...)`."""
-    for node in walk(function.body):
+    for node in nodes_in_order(function.body):
         if isinstance(node, cst.Dict):
             for element in node.elements:
                 if isinstance(element, cst.DictElement):
@@ -539,20 +539,14 @@ def _config_values(function: cst.FunctionDef) -> Iterator[tuple]:
 
 
 def _value(key: str, value: cst.BaseExpression) -> Iterator[tuple]:
-    attr = _self_attribute(value)
+    attr = self_attribute(value)
     if attr is not None:
         yield key, attr, False, value
     elif isinstance(value, cst.Call) and len(value.args) >= 1 and not value.args[0].star:
         name = dotted(value.func) or ""
-        attr = _self_attribute(value.args[0].value)
+        attr = self_attribute(value.args[0].value)
         if attr is not None and name.rsplit(".", 1)[-1] in SERIALIZE:
             yield key, attr, True, value
-
-
-def _self_attribute(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
-        return node.attr.value
-    return None
 
 
 def _string(node: Optional[cst.BaseExpression]) -> Optional[str]:
@@ -591,7 +585,7 @@ def _rebound_names(function: cst.FunctionDef) -> set:
             for element in target.elements:
                 names(element.value)
 
-    for sub in walk(function.body):
+    for sub in nodes_in_order(function.body):
         if isinstance(sub, cst.Assign):
             for target in sub.targets:
                 names(target.target)

@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Optional
 
-from ..analysis.init_chain import PLAIN_BASES
 from ..cst.lazy import cst
 from ..cst.nodes import with_libcst_base
 from ..finding import Fix
 from ..fixers.edits import append_argument
+from ..keras_api import PLAIN_BASES
 from ..names import path_matches
 from .base import Invalid, Rule
 

@@ -1,29 +1,20 @@
 from __future__ import annotations
 
 import ast
-import os
 
+from .. import os
 from ..analysis.keras_calls import expects_error
 from ..analysis.registration import is_registration
 from ..analysis.save_paths import path_end
 from ..analysis.statement_gates import calls_named
 from ..cst.lazy import cst
 from ..cst.nodes import argument, dotted, literal_value
-from ..index.modules import module_name
+from ..index.modules import absolute_import
+from ..keras_api import DESERIALIZERS, LOADERS, SCOPES
 from ..names import dotted_name
 from .base import Invalid, Rule
 
 # Entry points that rebuild a saved model (or object) and take `custom_objects` as their second argument.
-LOADERS = (
-    "models.load_model", "saving.load_model", "models.model_from_json", "models.model_from_config",
-    "models.model_from_yaml",
-)
-# Deserializers of one object: mostly called inside a `from_config`, where the loader's
-# `custom_objects` are already in scope; judged only outside classes and wrappers.
-DESERIALIZERS = ("layers.deserialize", "saving.deserialize_keras_object", "utils.deserialize_keras_object")
-SCOPES = (
-    "utils.custom_object_scope", "saving.custom_object_scope", "utils.CustomObjectScope", "saving.CustomObjectScope",
-)
 # Keras 3 finds an unregistered class of these packages by importing the module its config names
 # (serialization_lib._retrieve_class_or_fn); tf_keras finds its own classes by their exported names.
 SELF_LOCATING_PACKAGES = ("keras", "keras_hub", "keras_cv", "keras_nlp", "tf_keras")
@@ -288,9 +279,7 @@ class LoadModelWithoutCustomObjects(Rule):
     def _imported_targets(self) -> set:
         """The absolute qualified names this file imports (in any scope), relative imports resolved."""
         if self._imports is None:
-            package = module_name(self.context.path)
-            if os.path.basename(self.context.path) != "__init__.py":
-                package = package.rpartition(".")[0]
+            module, is_package = self.context.module, os.path.basename(self.context.path) == "__init__.py"
             targets, stack = set(), [self.names.module]
             while stack:
                 scope = stack.pop()
@@ -298,8 +287,8 @@ class LoadModelWithoutCustomObjects(Rule):
                 for bindings in scope.bindings.values():
                     for binding in bindings:
                         if binding.kind == "import" and binding.target:
-                            targets.add(_absolute(binding.target, package))
-            targets |= {_absolute(m, package) for m in self.names.imported_modules}  # `import a.b`
+                            targets.add(absolute_import(binding.target, module, is_package))
+            targets |= {absolute_import(m, module, is_package) for m in self.names.imported_modules}  # `import a.b`
             self._imports = targets
         return self._imports
 
@@ -318,17 +307,6 @@ class LoadModelWithoutCustomObjects(Rule):
                 continue
             found.append(name)
         return found
-
-
-def _absolute(target: str, package: str) -> str:
-    """`..layers.Scale` imported from package `a.b.c` -> `a.b.layers.Scale`."""
-    if not target.startswith("."):
-        return target
-    level = len(target) - len(target.lstrip("."))
-    parts = package.split(".") if package else []
-    if level > 1:
-        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
-    return ".".join(parts + [target.lstrip(".")])
 
 
 def _takes(function: cst.FunctionDef, parameter: str) -> bool:
