@@ -37,71 +37,45 @@ from __future__ import annotations
 
 import ast
 import builtins
-import dataclasses
-import functools
 import keyword
 import re
 from typing import TYPE_CHECKING, Optional
 
-from ..cst.lazy import cst
-from ..cst.nodes import argument, dotted, with_libcst_base
-from ..finding import Edit, Fix
-from ..keras_api import LAYER_ATTRIBUTES
-from ..names import dotted_name, keras_path
-from .edits import import_edit, leading_block_end, registration_decorator
+from ...cst.lazy import cst
+from ...cst.nodes import argument, dotted
+from ...finding import Edit, Fix
+from ...names import dotted_name, keras_path
+from ..edits import import_edit, leading_block_end, registration_decorator
+from .capture import (
+    CLASS_BUILTINS,
+    SCOPE_BUILTINS,
+    TENSOR_LIBRARIES,
+    VAGUE_TARGETS,
+    Captured,
+    NoFix,
+    _binding_site,
+    _bound_anywhere,
+    _declared_global_or_nonlocal,
+    _identifiers,
+    _is_none,
+    _is_size,
+    _json_literal,
+    _mutated,
+    _parameter_names,
+    _plain_parameters,
+    _Reads,
+)
+from .render import Method, _camel, _class_text, _code, _comments, _listed, _name_attributes, _quoted, _source
+from .site import Site
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
-    from ..rules.base import Rule
+    from ...rules.base import Rule
 
-# Builtins whose meaning depends on the scope they run in: moved into a class, they would change.
-SCOPE_BUILTINS = frozenset({"super", "locals", "globals", "vars", "eval", "exec", "dir", "__class__"})
-# Builtins the generated class itself calls.
-CLASS_BUILTINS = frozenset({"super", "tuple", "isinstance", "list"})
-# Assignment targets too vague to name a class after.
-VAGUE_TARGETS = frozenset(
-    "x y z h hidden out outs output outputs inp inputs input net tensor result res tmp layer lam fn f".split()
-)
-TENSOR_LIBRARIES = ("tensorflow", "numpy", "torch", "jax")
+
 # An empty edit at the file's start, in every rewrite: the rewrites all overlap there, so fixes.py
 # applies one per pass, and the next one, linted again, sees the class names taken so far.
 ONE_PER_PASS = Edit((1, 0), (1, 0), "")
 
-
-class NoFix(Exception):
-    """Why the Lambda gets no fix (the finding's message says it)."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Site:
-    """Where the Lambda call stands, as the rule's visitor saw it."""
-
-    target: Optional[str] = None  # the name the statement assigns the layer (or its output) to
-    function: Optional[str] = None  # the innermost enclosing function
-    shadowed: frozenset = frozenset()  # names bound by enclosing comprehensions or lambdas
-
-
-@dataclasses.dataclass
-class Captured:
-    """A constructor argument of the new layer."""
-
-    source: str  # the name the lambda reads (a variable, or one of its own parameters)
-    passed: Optional[str]  # the call site's expression for it; None: the constructor's default
-    safe: bool  # provably JSON-able
-    default: Optional[str] = None  # a literal default of the constructor parameter
-    is_tuple: bool = False  # JSON gives a tuple back as a list: __init__ turns it back
-    free: bool = False  # a variable the lambda reads (passed positionally when `function` was)
-    name: str = ""  # the parameter and attribute name
-
-
-@dataclasses.dataclass
-class Method:
-    """A method of the new class: a lambda's body (with `reads`), or ready-made lines."""
-
-    name: str
-    params: list
-    body: Optional[cst.BaseExpression] = None
-    reads: Optional["_Reads"] = None
-    lines: tuple = ()
 
 
 def rewrite(rule: Rule, call: cst.Call, site: Site) -> tuple:
@@ -121,104 +95,6 @@ def rewrite_function(rule: Rule, call: cst.Call, site: Site) -> tuple:
         return _Rewrite(rule, call, site).fix_named_function()
     except NoFix as why:
         return None, str(why)
-
-
-class SiteTracker:
-    """Mixin for the rule's visitor: keeps track of what encloses each node, for `Site`."""
-
-    def __init__(self, context):
-        super().__init__(context)
-        self._functions: list = []  # names of the enclosing defs
-        self._assignments: list = []  # enclosing `x = ...` statements
-        self._bound: list = []  # names bound by enclosing lambdas and comprehensions
-        self._classes: list = []  # enclosing class statements
-
-    def site_of(self, call: cst.Call) -> Site:
-        target = None
-        if self._assignments:
-            assignment = self._assignments[-1]
-            value = assignment.value
-            if (value is call or (isinstance(value, cst.Call) and value.func is call)) and len(assignment.targets) == 1:
-                target = _last_name(assignment.targets[0].target)
-        function = self._functions[-1] if self._functions else None
-        return Site(target, function, frozenset().union(*self._bound))
-
-    def inside_keras_class(self) -> bool:
-        """Is the node in the code of a class that may be a Keras layer or model? A Lambda built
-        there is a sub-layer: Keras saves the class's own config and its code builds the Lambda
-        again on load, so the Lambda is never serialized (measured, triage)."""
-        project = self.context.project
-        for node in self._classes:
-            if node.bases:
-                info = project.class_at(self.context.path, self.line_of(node))
-                if info is None or project.may_be_keras(info):
-                    return True  # a nested class, unknown to the index: may be one
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._classes.append(node)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._classes.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._functions.append(node.name.value)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._functions.pop()
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._assignments.append(node)
-
-    def leave_Assign(self, original_node: cst.Assign) -> None:
-        self._assignments.pop()
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._bound.append(frozenset(p.name.value for p in _all_params(node.params)))
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self._bound.pop()
-
-    # LibCST finds visitor methods by their __name__: one method per node type.
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._bound.append(_comprehension_targets(node))
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._bound.append(_comprehension_targets(node))
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._bound.append(_comprehension_targets(node))
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._bound.append(_comprehension_targets(node))
-
-    def leave_ListComp(self, original_node: cst.ListComp) -> None:
-        self._bound.pop()
-
-    def leave_SetComp(self, original_node: cst.SetComp) -> None:
-        self._bound.pop()
-
-    def leave_DictComp(self, original_node: cst.DictComp) -> None:
-        self._bound.pop()
-
-    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
-        self._bound.pop()
-
-
-def _last_name(target: cst.BaseExpression) -> Optional[str]:
-    if isinstance(target, cst.Name):
-        return target.value
-    if isinstance(target, cst.Attribute):
-        return target.attr.value  # `self.scaler = Lambda(...)`
-    return None
-
-
-def _comprehension_targets(node) -> frozenset:
-    targets, for_in = set(), node.for_in
-    while for_in is not None:
-        targets |= _target_names(for_in.target)
-        for_in = for_in.inner_for_in
-    return frozenset(targets)
 
 
 class _Rewrite:
@@ -639,332 +515,3 @@ class _Rewrite:
                 text += _source(lines, spans[index][1], spans[index + 1][0])  # the separator after it
         return Edit(call_start, call_end, text + closing)
 
-
-def _comments(node: cst.CSTNode) -> list:
-    """The text of every comment inside a node (a fix must keep each one somewhere)."""
-    found: list = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_Comment(self, comment: cst.Comment) -> None:
-            found.append(comment.value)
-
-    node.visit(Collect())
-    return found
-
-
-# -- reading the lambda ---------------------------------------------------------------------------
-
-
-class _Reads:
-    """A CSTVisitor (through `with_libcst_base`). The Name nodes an expression reads from its enclosing scope (inner lambdas and
-    comprehensions bind their own names), in order."""
-
-    def __init__(self, own: set):
-        self.own = own  # the lambda's parameters
-        self.scopes: list = []
-        self.names: list = []  # every Name read from outside (own parameters included)
-        self.attributes: list = []  # the Name nodes after a dot
-
-    @classmethod
-    def of(cls, body: cst.BaseExpression, own: set) -> "_Reads":
-        reads = with_libcst_base(cls, "CSTVisitor")(own)
-        body.visit(reads)
-        for node in reads.names + reads.attributes:
-            text = node.value
-            if text.startswith("__") and not text.endswith("__"):
-                raise NoFix(f"`{text}` would be name-mangled inside a class")
-        return reads
-
-    @property
-    def free(self) -> list:
-        return [n for n in self.names if n.value not in self.own]
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if not any(node.value in scope for scope in self.scopes):
-            self.names.append(node)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        self.attributes.append(node.attr)
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # not its keyword
-        return False
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
-        raise NoFix("the lambda assigns with `:=`")
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        for param in _all_params(node.params):
-            if param.default is not None:
-                param.default.visit(self)
-        self.scopes.append({p.name.value for p in _all_params(node.params)})
-        node.body.visit(self)
-        self.scopes.pop()
-        return False
-
-    def _comprehension(self, node, parts: tuple) -> bool:
-        for_in = node.for_in
-        for_in.iter.visit(self)  # the first iterable is evaluated outside
-        self.scopes.append(set())
-        while for_in is not None:
-            if for_in is not node.for_in:
-                for_in.iter.visit(self)
-            self.scopes[-1] |= _target_names(for_in.target)
-            for condition in for_in.ifs:
-                condition.visit(self)
-            for_in = for_in.inner_for_in
-        for part in parts:
-            part.visit(self)
-        self.scopes.pop()
-        return False
-
-    def visit_ListComp(self, node: cst.ListComp) -> bool:
-        return self._comprehension(node, (node.elt,))
-
-    def visit_SetComp(self, node: cst.SetComp) -> bool:
-        return self._comprehension(node, (node.elt,))
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
-        return self._comprehension(node, (node.elt,))
-
-    def visit_DictComp(self, node: cst.DictComp) -> bool:
-        return self._comprehension(node, (node.key, node.value))
-
-
-class _ToSelf:
-    """A CSTTransformer (through `with_libcst_base`). Reads of the captured names become `self.<attribute>`."""
-
-    def __init__(self, nodes: dict):
-        self.nodes = nodes  # id(Name node) -> attribute name
-
-    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
-        attribute = self.nodes.get(id(original))
-        if attribute is None:
-            return updated
-        return cst.Attribute(cst.Name("self"), cst.Name(attribute), lpar=original.lpar, rpar=original.rpar)
-
-
-def _all_params(params: cst.Parameters) -> list:
-    found = [*params.posonly_params, *params.params, *params.kwonly_params]
-    for extra in (params.star_arg, params.star_kwarg):
-        if isinstance(extra, cst.Param):
-            found.append(extra)
-    return found
-
-
-def _parameter_names(lam: cst.Lambda) -> set:
-    return {p.name.value for p in _all_params(lam.params)}
-
-
-def _plain_parameters(lam: cst.Lambda, count: int, what: str) -> list:
-    params = lam.params
-    if len(_all_params(params)) != count or len(params.params) != count or any(p.default for p in params.params):
-        raise NoFix(f"the `{what}=` lambda does not take exactly {count} plain parameter(s)")
-    return [p.name.value for p in params.params]
-
-
-def _target_names(target: cst.CSTNode) -> set:
-    """The names a comprehension's target binds."""
-    found = set()
-
-    class Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)
-
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            return False
-
-        def visit_Subscript(self, node: cst.Subscript) -> bool:
-            return False
-
-    target.visit(Names())
-    return found
-
-
-def _is_none(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"
-
-
-def _is_size(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Integer) or _is_none(node)
-
-
-# -- facts about the file -------------------------------------------------------------------------
-
-
-def _json_literal(node: Optional[ast.expr]) -> Optional[str]:
-    """"scalar", "list" or "tuple" when the expression is a literal get_config saves and loads as is
-    (a tuple comes back as a list, which the class turns back); None otherwise."""
-    if isinstance(node, ast.Constant):
-        return "scalar" if node.value is None or type(node.value) in (int, float, str, bool) else None
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        operand = node.operand
-        return "scalar" if isinstance(operand, ast.Constant) and type(operand.value) in (int, float) else None
-    if isinstance(node, ast.List):
-        return "list" if all(_json_literal(e) in ("scalar", "list") for e in node.elts) else None
-    if isinstance(node, ast.Tuple):
-        return "tuple" if all(_json_literal(e) == "scalar" for e in node.elts) else None
-    return None
-
-
-def _binding_site(tree: ast.Module, name: str, line: int) -> tuple:
-    """How the statement at `line` binds `name`: ("parameter", None, False), ("assignment", value or
-    None when unpacked, in_loop), or ("other", None, in_loop) for for/with/except/... targets.
-    in_loop: inside a for/while loop of the same function (or of the module)."""
-    found = []
-
-    def walk(node: ast.AST, in_loop: bool) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                args = child.args
-                params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-                if child.lineno == line and any(p is not None and p.arg == name for p in params):
-                    found.append(("parameter", None, False))
-                walk(child, False)  # runs once per call, whatever loop defines it
-            elif isinstance(child, (ast.Assign, ast.AnnAssign)) and child.lineno == line:
-                targets = child.targets if isinstance(child, ast.Assign) else [child.target]
-                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                    found.append(("assignment", child.value, in_loop))
-                elif any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t)):
-                    found.append(("assignment", None, in_loop))
-                walk(child, in_loop)
-            else:
-                walk(child, in_loop or isinstance(child, (ast.For, ast.AsyncFor, ast.While)))
-
-    walk(tree, False)
-    return found[0] if len(found) == 1 else ("other", None, False)
-
-
-@functools.lru_cache(maxsize=2)  # per file: every Lambda of it asks
-def _declared_global_or_nonlocal(tree: ast.Module) -> set:
-    return {n for node in ast.walk(tree) if isinstance(node, (ast.Global, ast.Nonlocal)) for n in node.names}
-
-
-def _mutated(tree: ast.Module, name: str) -> bool:
-    """Could the list bound to `name` change in place (`name.append(...)`, `name[i] = ...`)?"""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
-            return True
-        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
-                and not isinstance(node.ctx, ast.Load)):
-            return True
-    return False
-
-
-def _bound_anywhere(names, name: str) -> bool:
-    scopes = [names.module]
-    while scopes:
-        scope = scopes.pop()
-        if name in scope.bindings:
-            return True
-        scopes.extend(scope.children)
-    return False
-
-
-@functools.lru_cache(maxsize=2)
-def _identifiers(tree: ast.Module) -> frozenset:
-    """Every name the file binds or reads, in any scope: a new class name must be none of them."""
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            found.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.add(node.name)
-        elif isinstance(node, ast.arg):
-            found.add(node.arg)
-        elif isinstance(node, ast.alias):
-            found.add(node.asname or node.name.split(".")[0])
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            found.update(node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            found.add(node.name)
-    return frozenset(found)
-
-
-# -- writing the class ----------------------------------------------------------------------------
-
-
-def _name_attributes(captured: list) -> None:
-    """Each captured value's parameter/attribute name: its own, lower-cased for a CONSTANT."""
-    sources = [c.source for c in captured]
-    if len(set(sources)) != len(sources):
-        raise NoFix(f"{_listed(sorted({s for s in sources if sources.count(s) > 1}))} means two things")
-    for c in captured:
-        lower = c.source.lower()
-        use_lower = c.source.isupper() and lower not in sources and lower not in LAYER_ATTRIBUTES
-        c.name = lower if use_lower and not keyword.iskeyword(lower) else c.source
-        if c.name in LAYER_ATTRIBUTES or c.name.startswith("_"):
-            raise NoFix(f"`{c.source}` would clash with an attribute of Keras's Layer")
-
-
-def _class_text(name: str, decorator: str, package: str, base: str, captured: list, methods: list) -> str:
-    lines = [f'@{decorator}(package="{package}")', f"class {name}({base}):"]
-    if captured:
-        required = [c.name for c in captured if c.default is None]
-        params = required + [f"{c.name}={c.default}" for c in captured if c.default is not None]
-        lines.append(f"    def __init__(self, {', '.join(params)}, **kwargs):")
-        lines.append("        super().__init__(**kwargs)")
-        for c in captured:
-            value = f"tuple({c.name})" if c.is_tuple else c.name
-            lines.append(f"        self.{c.name} = {value}")
-        lines.append("")
-    attributes = {c.source: c.name for c in captured}
-    for method in methods:
-        signature = ", ".join(["self", method.params[0]] + [f"{p}=None" for p in method.params[1:]])
-        lines.append(f"    def {method.name}({signature}):")
-        body = method.lines or (f"return {_body(method, attributes)}",)
-        lines += [f"        {line}" for line in body]
-        lines.append("")
-    if captured:
-        entries = ", ".join(f'"{c.name}": self.{c.name}' for c in captured)
-        single = f"        return {{**super().get_config(), {entries}}}"
-        lines.append("    def get_config(self):")
-        if len(single) <= 120:
-            lines.append(single)
-        else:
-            lines += ["        return {", "            **super().get_config(),"]
-            lines += [f'            "{c.name}": self.{c.name},' for c in captured]
-            lines.append("        }")
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _body(method: Method, attributes: dict) -> str:
-    """The lambda's body with the captured names read from `self` (its own parameters stay)."""
-    own = set(method.params)
-    nodes = {id(n): attributes[n.value] for n in method.reads.names if n.value in attributes and n.value not in own}
-    code = _code(method.body.visit(with_libcst_base(_ToSelf, "CSTTransformer")(nodes)))
-    return f"({code})" if "\n" in code else code
-
-
-# -- small helpers --------------------------------------------------------------------------------
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-def _source(lines: list, start: tuple, end: tuple) -> str:
-    """The file's text between two (line, column) positions, with "\n" line breaks."""
-    (first, first_column), (last, last_column) = start, end
-    if first == last:
-        text = lines[first - 1][first_column:last_column]
-    else:
-        text = lines[first - 1][first_column:] + "".join(lines[first:last - 1]) + lines[last - 1][:last_column]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _camel(text: str) -> Optional[str]:
-    words = re.findall(r"[A-Za-z0-9]+", text)
-    name = "".join(w[:1].upper() + w[1:] for w in words)
-    return name if name.isidentifier() and name.isascii() else None
-
-
-def _listed(names: list) -> str:
-    return ", ".join(f"`{n}`" for n in names)
-
-
-def _quoted(what: str) -> str:
-    return what if " " in what else f"`{what}`"

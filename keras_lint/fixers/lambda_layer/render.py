@@ -1,0 +1,119 @@
+"""The text of the generated Layer subclass: its decorator, `__init__`, `call` (and `compute_mask`,
+`compute_output_shape`), `get_config`, and the names given to captured values."""
+
+from __future__ import annotations
+
+import dataclasses
+import keyword
+import re
+from typing import Optional
+
+from ...cst.lazy import cst
+from ...cst.nodes import with_libcst_base
+from ...keras_api import LAYER_ATTRIBUTES
+from .capture import NoFix, _Reads, _ToSelf
+
+
+@dataclasses.dataclass
+class Method:
+    """A method of the new class: a lambda's body (with `reads`), or ready-made lines."""
+
+    name: str
+    params: list
+    body: Optional[cst.BaseExpression] = None
+    reads: Optional["_Reads"] = None
+    lines: tuple = ()
+
+
+def _name_attributes(captured: list) -> None:
+    """Each captured value's parameter/attribute name: its own, lower-cased for a CONSTANT."""
+    sources = [c.source for c in captured]
+    if len(set(sources)) != len(sources):
+        raise NoFix(f"{_listed(sorted({s for s in sources if sources.count(s) > 1}))} means two things")
+    for c in captured:
+        lower = c.source.lower()
+        use_lower = c.source.isupper() and lower not in sources and lower not in LAYER_ATTRIBUTES
+        c.name = lower if use_lower and not keyword.iskeyword(lower) else c.source
+        if c.name in LAYER_ATTRIBUTES or c.name.startswith("_"):
+            raise NoFix(f"`{c.source}` would clash with an attribute of Keras's Layer")
+
+
+def _class_text(name: str, decorator: str, package: str, base: str, captured: list, methods: list) -> str:
+    lines = [f'@{decorator}(package="{package}")', f"class {name}({base}):"]
+    if captured:
+        required = [c.name for c in captured if c.default is None]
+        params = required + [f"{c.name}={c.default}" for c in captured if c.default is not None]
+        lines.append(f"    def __init__(self, {', '.join(params)}, **kwargs):")
+        lines.append("        super().__init__(**kwargs)")
+        for c in captured:
+            value = f"tuple({c.name})" if c.is_tuple else c.name
+            lines.append(f"        self.{c.name} = {value}")
+        lines.append("")
+    attributes = {c.source: c.name for c in captured}
+    for method in methods:
+        signature = ", ".join(["self", method.params[0]] + [f"{p}=None" for p in method.params[1:]])
+        lines.append(f"    def {method.name}({signature}):")
+        body = method.lines or (f"return {_body(method, attributes)}",)
+        lines += [f"        {line}" for line in body]
+        lines.append("")
+    if captured:
+        entries = ", ".join(f'"{c.name}": self.{c.name}' for c in captured)
+        single = f"        return {{**super().get_config(), {entries}}}"
+        lines.append("    def get_config(self):")
+        if len(single) <= 120:
+            lines.append(single)
+        else:
+            lines += ["        return {", "            **super().get_config(),"]
+            lines += [f'            "{c.name}": self.{c.name},' for c in captured]
+            lines.append("        }")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _body(method: Method, attributes: dict) -> str:
+    """The lambda's body with the captured names read from `self` (its own parameters stay)."""
+    own = set(method.params)
+    nodes = {id(n): attributes[n.value] for n in method.reads.names if n.value in attributes and n.value not in own}
+    code = _code(method.body.visit(with_libcst_base(_ToSelf, "CSTTransformer")(nodes)))
+    return f"({code})" if "\n" in code else code
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _source(lines: list, start: tuple, end: tuple) -> str:
+    """The file's text between two (line, column) positions, with "\n" line breaks."""
+    (first, first_column), (last, last_column) = start, end
+    if first == last:
+        text = lines[first - 1][first_column:last_column]
+    else:
+        text = lines[first - 1][first_column:] + "".join(lines[first:last - 1]) + lines[last - 1][:last_column]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _camel(text: str) -> Optional[str]:
+    words = re.findall(r"[A-Za-z0-9]+", text)
+    name = "".join(w[:1].upper() + w[1:] for w in words)
+    return name if name.isidentifier() and name.isascii() else None
+
+
+def _listed(names: list) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
+def _quoted(what: str) -> str:
+    return what if " " in what else f"`{what}`"
+
+
+def _comments(node: cst.CSTNode) -> list:
+    """The text of every comment inside a node (a fix must keep each one somewhere)."""
+    found: list = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Comment(self, comment: cst.Comment) -> None:
+            found.append(comment.value)
+
+    node.visit(Collect())
+    return found
+

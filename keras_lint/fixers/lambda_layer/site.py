@@ -1,0 +1,118 @@
+"""Where a Lambda call stands, tracked while the rule walks the file: the top-level statement it is in,
+the function and class around it, what the enclosing scopes bind (`Site`, `SiteTracker`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+from ...cst.lazy import cst
+from .capture import _all_params, _target_names
+
+
+@dataclasses.dataclass(frozen=True)
+class Site:
+    """Where the Lambda call stands, as the rule's visitor saw it."""
+
+    target: Optional[str] = None  # the name the statement assigns the layer (or its output) to
+    function: Optional[str] = None  # the innermost enclosing function
+    shadowed: frozenset = frozenset()  # names bound by enclosing comprehensions or lambdas
+
+
+class SiteTracker:
+    """Mixin for the rule's visitor: keeps track of what encloses each node, for `Site`."""
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._functions: list = []  # names of the enclosing defs
+        self._assignments: list = []  # enclosing `x = ...` statements
+        self._bound: list = []  # names bound by enclosing lambdas and comprehensions
+        self._classes: list = []  # enclosing class statements
+
+    def site_of(self, call: cst.Call) -> Site:
+        target = None
+        if self._assignments:
+            assignment = self._assignments[-1]
+            value = assignment.value
+            if (value is call or (isinstance(value, cst.Call) and value.func is call)) and len(assignment.targets) == 1:
+                target = _last_name(assignment.targets[0].target)
+        function = self._functions[-1] if self._functions else None
+        return Site(target, function, frozenset().union(*self._bound))
+
+    def inside_keras_class(self) -> bool:
+        """Is the node in the code of a class that may be a Keras layer or model? A Lambda built
+        there is a sub-layer: Keras saves the class's own config and its code builds the Lambda
+        again on load, so the Lambda is never serialized (measured, triage)."""
+        project = self.context.project
+        for node in self._classes:
+            if node.bases:
+                info = project.class_at(self.context.path, self.line_of(node))
+                if info is None or project.may_be_keras(info):
+                    return True  # a nested class, unknown to the index: may be one
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._functions.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._assignments.append(node)
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        self._assignments.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._bound.append(frozenset(p.name.value for p in _all_params(node.params)))
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._bound.pop()
+
+    # LibCST finds visitor methods by their __name__: one method per node type.
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._bound.append(_comprehension_targets(node))
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._bound.append(_comprehension_targets(node))
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._bound.append(_comprehension_targets(node))
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._bound.append(_comprehension_targets(node))
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self._bound.pop()
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self._bound.pop()
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self._bound.pop()
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self._bound.pop()
+
+
+def _last_name(target: cst.BaseExpression) -> Optional[str]:
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Attribute):
+        return target.attr.value  # `self.scaler = Lambda(...)`
+    return None
+
+
+def _comprehension_targets(node) -> frozenset:
+    targets, for_in = set(), node.for_in
+    while for_in is not None:
+        targets |= _target_names(for_in.target)
+        for_in = for_in.inner_for_in
+    return frozenset(targets)
+
