@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import ast
-
 import os
+
 from ..analysis.keras_calls import expects_error
 from ..analysis.registration import is_registration
 from ..analysis.save_paths import path_end
