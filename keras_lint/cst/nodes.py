@@ -147,3 +147,9 @@ def self_attribute(node: cst.CSTNode) -> Optional[str]:
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
         return node.attr.value
     return None
+
+
+def params_by_name(function: cst.FunctionDef) -> dict:
+    """A def's parameters a call can name (positional-only ones included), by name."""
+    params = function.params
+    return {p.name.value: p for p in [*params.posonly_params, *params.params, *params.kwonly_params]}

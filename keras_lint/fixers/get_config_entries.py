@@ -22,11 +22,6 @@ _SEQUENCES = frozenset({"list", "tuple", "List", "Tuple", "Sequence"})
 _MAPPINGS = frozenset({"dict", "Dict", "Mapping"})
 
 
-def init_params(init: cst.FunctionDef) -> dict:
-    params = init.params
-    return {p.name.value: p for p in [*params.posonly_params, *params.params, *params.kwonly_params]}
-
-
 # -- which attribute holds an argument --------------------------------------------------------------
 
 

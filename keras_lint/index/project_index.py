@@ -140,6 +140,24 @@ class ProjectIndex:
             stack.extend(reversed(parent.bases))
         return result
 
+    def lineage(self, info: ClassInfo) -> list:
+        """The class and its project ancestors, nearest first."""
+        return [info, *self.ancestors(info)]
+
+    def nearest(self, info: ClassInfo, member: str) -> Optional[ClassInfo]:
+        """The class itself or its nearest project ancestor that defines `member` (`__init__`,
+        `get_config` or any other method); None when only Keras's (or an unknown base's) does."""
+        for cls in self.lineage(info):
+            if member == "__init__":
+                if cls.init is not None:
+                    return cls
+            elif member == "get_config":
+                if cls.get_config is not None:
+                    return cls
+            elif member in cls.methods:
+                return cls
+        return None
+
     def keras_bases(self, info: ClassInfo) -> list:
         """The Keras classes (public paths) the class and its project ancestors derive from directly."""
         paths = []
@@ -157,8 +175,8 @@ class ProjectIndex:
             return False
         if info.call_not_implemented and self.has_subclass_with_call(info):
             return False
-        config = next((c.get_config for c in [info, *ancestors] if c.get_config is not None), None)
-        return not (config is not None and config.refuses)
+        owner = self.nearest(info, "get_config")
+        return not (owner is not None and owner.get_config.refuses)
 
     def has_subclass_with_call(self, info: ClassInfo) -> bool:
         """Does some project class below `info` implement `call`? (Then `info` is a base by design:

@@ -12,7 +12,7 @@ from ..analysis.get_config_coverage import (
     supplied_by_subclasses,
 )
 from ..cst.lazy import cst
-from ..cst.nodes import descendants, dotted, method
+from ..cst.nodes import descendants, dotted, method, params_by_name
 from ..finding import Fix
 from ..fixers.get_config_entries import (
     calls_name,
@@ -206,11 +206,6 @@ def _names_assigned_and_called(function: cst.FunctionDef) -> tuple:
         elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
             called.add(node.func.value)
     return assigned, called
-
-
-def _init_params(init: cst.FunctionDef) -> dict:
-    params = init.params
-    return {p.name.value: p for p in [*params.posonly_params, *params.params, *params.kwonly_params]}
 
 
 def _unresolved(project: ProjectIndex, info: ClassInfo) -> bool:
@@ -560,7 +555,7 @@ class MissingGetConfig(Rule):
             # A Layer, or a Keras 2 Model: the automatic config records plain values as passed (measured:
             # S4; tf_keras S11d), so only an argument it refuses breaks saving.
             evidence = _NonJson(self, info)
-            signature = _init_params(init)
+            signature = params_by_name(init)
             reasons = []
             for param in params:
                 if param.name in signature:
@@ -607,13 +602,13 @@ class MissingGetConfig(Rule):
         (whose name/trainable/dtype keys `__init__` must then accept: it needs **kwargs), or alone
         for a base whose get_config raises or returns nothing (then for every argument)."""
         project = self.context.project
-        if subclasses(project, info) or any("from_config" in c.methods for c in [info, *project.ancestors(info)]):
+        if subclasses(project, info) or project.nearest(info, "from_config") is not None:
             return None  # a subclass would inherit the new keys; a from_config may read others
         standalone = path_matches(base, *RAISING_BASES, *EMPTY_CONFIG_BASES)
         if not standalone and init.params.star_kwarg is None:
             return None  # super().get_config()'s `name` would make loading fail: "unexpected keyword argument"
         params = info.init.own_params if standalone else lost
-        signature = _init_params(init)
+        signature = params_by_name(init)
         stored = []
         for param in params:
             attr = stored_attribute(info, node, init, param.name) if param.name in signature else None

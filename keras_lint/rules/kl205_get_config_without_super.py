@@ -54,14 +54,6 @@ PLAIN_CONFIG_BASES = {
 }
 
 
-def init_of(project: ProjectIndex, info: ClassInfo):
-    """The `__init__` the class is built with: its own, or the nearest project ancestor's (None: Keras's)."""
-    for cls in [info, *project.ancestors(info)]:
-        if cls.init is not None:
-            return cls.init
-    return None
-
-
 class GetConfigWithoutSuper(Rule):
     """
     ## What it does
@@ -338,12 +330,14 @@ class GetConfigWithoutSuper(Rule):
         never through one that takes neither them nor `**kwargs`."""
         if key == "trainable":
             return True
-        init = init_of(project, info)
+        owner = project.nearest(info, "__init__")
+        init = owner.init if owner is not None else None
         return init is None or init.accepts_kwargs or key in accepted(init)
 
     @staticmethod
     def message(project: ProjectIndex, info: ClassInfo, kind: str, major: int, lost: list) -> str:
-        init = init_of(project, info)
+        owner = project.nearest(info, "__init__")
+        init = owner.init if owner is not None else None
         refuses = init is not None and not init.accepts_kwargs and any(k not in accepted(init) for k in lost)
         one = len(lost) == 1
         saved = f"Keras 3 does not save {listed(lost)}, which" if kind != "layer" else f"{listed(lost)} {'is' if one else 'are'} not saved and"

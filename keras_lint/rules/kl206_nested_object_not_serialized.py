@@ -5,9 +5,9 @@ from typing import Iterator, Optional
 
 from ..analysis.get_config_coverage import subclasses
 from ..cst.lazy import cst
-from ..cst.nodes import code_of, dotted, nodes_in_order, self_attribute
+from ..cst.nodes import code_of, dotted, nodes_in_order, params_by_name, self_attribute
 from ..finding import Fix
-from ..fixers.get_config_entries import init_params, method_after, quote_of
+from ..fixers.get_config_entries import method_after, quote_of
 from ..index.project_index import base_kind
 from ..names import dotted_name, keras_path, path_matches
 from .base import Invalid, Rule
@@ -386,7 +386,7 @@ class NestedObjectNotSerialized(Rule):
         copy such as clone_model's then builds a new inner layer instead of sharing the original)."""
         if subclasses(self.context.project, info):
             return None  # they would inherit the new from_config
-        params = init_params(init)
+        params = params_by_name(init)
         layers = self._layers_module(get_config)
         if layers is None:
             return None
