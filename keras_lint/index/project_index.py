@@ -4,6 +4,7 @@ anywhere."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Iterable, Optional
 
@@ -17,6 +18,18 @@ from ..keras_api import (
 from ..names import keras_path, path_matches
 from .model import ClassInfo, ModuleSummary
 from .modules import namespace_names
+
+
+@dataclasses.dataclass(frozen=True)
+class RegisteredKey:
+    """A registration whose `package>name` key can be read (the derived table of KL208)."""
+
+    path: str  # absolute
+    line: int  # the `class` / `def` line
+    decorator_line: int
+    key: str  # "package>name"
+    what: str  # "class" | "function"
+    qualname: str
 
 
 class ProjectIndex:
@@ -34,6 +47,7 @@ class ProjectIndex:
             self.add(summary)
         self.register_decorators = tuple(register_decorators)
         self._registering: Optional[set] = None
+        self._registered: Optional[tuple] = None  # registered_keys()
 
     def add(self, summary: ModuleSummary) -> None:
         self.summaries.append(summary)
@@ -49,6 +63,7 @@ class ProjectIndex:
             self.functions[f"{info.module}.{info.name}"] = info
         self.custom_object_names |= summary.custom_object_names
         self._registering = None
+        self._registered = None
 
     def with_file(self, summary: ModuleSummary) -> "ProjectIndex":
         """A copy in which `summary` replaces what the index held for its file (--fix re-lints a file
@@ -203,6 +218,30 @@ class ProjectIndex:
             return True
         function = self.find(qualified, "functions")
         return function is not None and f"{function.module}.{function.name}" in self.registering()
+
+    def registered_keys(self) -> tuple:
+        """({key: [RegisteredKey, ...] in path order}, {(path, line): RegisteredKey}) of every
+        registration of the project whose key can be read; built once per index."""
+        if self._registered is None:
+            found = []
+            # `by_path` and the module summaries keep every definition, also two of one name in one module
+            # (the `classes` / `functions` tables keep the last of those).
+            classes = [info for infos in self.by_path.values() for info in infos]
+            functions = [info for summary in self.summaries for info in summary.functions]
+            for what, infos in (("class", classes), ("function", functions)):
+                for info in infos:
+                    reg = info.registration
+                    # A bare `@register_keras_serializable` registers nothing (KL209); a package or name
+                    # that is not a literal has a key we cannot know: never a duplicate.
+                    key = reg.key(info.name) if reg is not None and reg.called else None
+                    if key is not None:
+                        qualname = f"{info.module}.{info.name}"
+                        found.append(RegisteredKey(os.path.abspath(info.path), info.line, reg.line, key, what, qualname))
+            by_key: dict = {}
+            for entry in sorted(found, key=lambda e: (e.path, e.decorator_line)):
+                by_key.setdefault(entry.key, []).append(entry)
+            self._registered = (by_key, {(e.path, e.line): e for e in found})
+        return self._registered
 
     def registering(self) -> set:
         """Project callables whose body registers, directly or through other project callables (fixpoint)."""

@@ -1,52 +1,11 @@
 from __future__ import annotations
 
-import dataclasses
 import os
-import weakref
 from typing import Union
 
 from ..cst.lazy import cst
 from ..index.project_index import ProjectIndex
 from .base import Invalid, Rule
-
-
-@dataclasses.dataclass(frozen=True)
-class _Registered:
-    path: str  # absolute
-    line: int  # the `class` / `def` line
-    decorator_line: int
-    key: str  # "package>name"
-    what: str  # "class" | "function"
-    qualname: str
-
-
-# ProjectIndex -> ({key: [_Registered, ...] in path order}, {(path, line): _Registered}); built once per index.
-_TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _registrations(project: ProjectIndex) -> tuple:
-    table = _TABLES.get(project)
-    if table is None:
-        found = []
-        # `by_path` and the module summaries keep every definition, also two of one name in one module
-        # (the `classes` / `functions` tables keep the last of those).
-        classes = [info for infos in project.by_path.values() for info in infos]
-        functions = [info for summary in project.summaries for info in summary.functions]
-        for what, infos in (("class", classes), ("function", functions)):
-            for info in infos:
-                reg = info.registration
-                # A bare `@register_keras_serializable` registers nothing (KL209); a package or name
-                # that is not a literal has a key we cannot know: never a duplicate.
-                key = reg.key(info.name) if reg is not None and reg.called else None
-                if key is not None:
-                    qualname = f"{info.module}.{info.name}"
-                    found.append(_Registered(os.path.abspath(info.path), info.line, reg.line, key, what, qualname))
-        by_key: dict = {}
-        for entry in sorted(found, key=lambda e: (e.path, e.decorator_line)):
-            by_key.setdefault(entry.key, []).append(entry)
-        table = (by_key, {(e.path, e.line): e for e in found})
-        _TABLES[project] = table
-    return table
 
 
 class DuplicateRegisteredName(Rule):
@@ -198,7 +157,7 @@ class DuplicateRegisteredName(Rule):
 
     @classmethod
     def might_report(cls, info, project: ProjectIndex) -> bool:
-        by_key, by_location = _registrations(project)
+        by_key, by_location = project.registered_keys()
         entry = by_location.get((os.path.abspath(info.path), info.line))
         return entry is not None and len(by_key[entry.key]) > 1
 
@@ -210,7 +169,7 @@ class DuplicateRegisteredName(Rule):
 
     def _check(self, node: Union[cst.ClassDef, cst.FunctionDef]) -> None:
         path, line = os.path.abspath(self.context.path), self.line_of(node)
-        by_key, by_location = _registrations(self.context.project)
+        by_key, by_location = self.context.project.registered_keys()
         entry = by_location.get((path, line))
         if entry is None:
             return
