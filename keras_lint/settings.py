@@ -1,6 +1,6 @@
 """What a run is asked to do: which rules, for which files, against which Keras.
 
-Plain data; `config.py` fills it from files and the command line, `engine.py` reads it.
+Plain data; `config.py` fills it from files and the command line, the engine reads it.
 """
 
 from __future__ import annotations

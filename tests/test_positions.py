@@ -1,4 +1,4 @@
-"""rules/positions.py gives every node the span LibCST's PositionProvider gives it: compared node by
+"""cst/positions.py gives every node the span LibCST's PositionProvider gives it: compared node by
 node on every fixture, every rule example, awkward line endings and generated programs; and when
 LibCST's code generation has a hook positions.py does not know, LibCST's own provider is used."""
 

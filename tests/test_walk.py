@@ -1,4 +1,4 @@
-"""rules/walk.py calls the same visitor methods on the same nodes in the same order as LibCST's own
+"""cst/walk.py calls the same visitor methods on the same nodes in the same order as LibCST's own
 batched visit: compared call by call on every fixture, every rule example, awkward code and
 generated programs."""
 

@@ -31,7 +31,7 @@ def calls_lambda_layer(statement: ast.stmt, context) -> bool:
 
 
 def could_be_path(node: ast.expr, names, depth: int = 0) -> bool:
-    """Could kl402.path_end read an ending off this expression? Never off an attribute or a
+    """Could save_paths.path_end read an ending off this expression? Never off an attribute or a
     subscript; off a name only when it is bound once, to such an expression."""
     if isinstance(node, ast.Name):
         binding = names.binding(node.id, node.lineno)

@@ -2,7 +2,7 @@
 
 Importing LibCST costs ~0.4 s, most of what `keras-lint one_file.py` takes, and a run whose files
 hold nothing for LibCST (a warm cache, a file no rule's trigger or gate lets through) never needs
-it. So every module of ours writes `from ..lazy_libcst import cst` and reads `cst.X` inside
+it. So every module of ours writes `from ..cst.lazy import cst` and reads `cst.X` inside
 functions; module-level code (class bases, annotations evaluated at import) must not touch it.
 """
 

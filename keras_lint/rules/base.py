@@ -47,7 +47,7 @@ class FileContext:
     findings: list = dataclasses.field(default_factory=list)
     line_offset: int = 0  # the engine parses one statement at a time; this maps its lines to the file's
     line_map: Optional[list] = None  # ... or this, the file line of each line, when method bodies were dropped
-    spans: dict = dataclasses.field(default_factory=dict)  # id(node) -> its span in that statement (rules/positions.py)
+    spans: dict = dataclasses.field(default_factory=dict)  # id(node) -> its span in that statement (cst/positions.py)
     tree: Optional[ast.Module] = None  # the whole file, for fixes that add imports
     lines: list = dataclasses.field(default_factory=list)  # the file's lines, for fixes that match indentation
     package: Optional[str] = None  # `package` for registration fixes (config), else derived from the path
