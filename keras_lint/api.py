@@ -5,6 +5,7 @@ index (summaries from the cache or a process pool), then each file linted or fix
     results = api.lint_paths(["src/"], settings)              # [engine.FileResult], in target order
     project, _ = api.index_project(targets, settings)       # the project index alone (bench/)
     api.lint_text(text, "f.py", settings)                   # one buffer, judged on its own
+    api.fix_text(text, "f.py", settings)                    # ... and fixed (`.fixed_text`)
 
 The CLI adds argument parsing, printing and exit codes; the flake8 plugin feeds flake8's lines.
 """
@@ -95,6 +96,11 @@ def lint_paths(
 def lint_text(text: str, path: str, settings: Settings, tree=None, inline_noqa: bool = True) -> "engine.FileResult":
     """Lint one buffer on its own (no project index): what flake8 and an editor can prove."""
     return engine.lint_source(source.SourceFile(path, text), settings, tree=tree, inline_noqa=inline_noqa)
+
+
+def fix_text(text: str, path: str, settings: Settings, unsafe_fixes: bool = False) -> "engine.FileResult":
+    """Fix one buffer on its own; the result's `fixed_text` is the new text, `findings` what remains."""
+    return fixes.fix_source(source.SourceFile(path, text), settings, None, unsafe_fixes)
 
 
 def _lint_cached(lint, targets: list, jobs: int, store, settings: Settings, fingerprint: str) -> list:
