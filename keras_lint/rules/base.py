@@ -1,7 +1,8 @@
 """What every rule is: a LibCST visitor that carries its own code, documentation and examples.
 
-As in Fixit, a rule's VALID and INVALID examples double as its tests (tests/test_rule_examples.py),
-and as in ruff, its docstring has fixed sections that `keras-lint --explain` prints.
+As in Fixit, a rule's VALID and INVALID examples double as its tests (tests/test_rule_examples.py)
+and are written as indented triple-quoted blocks (see `example_text`), and as in ruff, its
+docstring has fixed sections that `keras-lint --explain` prints.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import textwrap
 from typing import ClassVar, Optional
 
 from ..cst.lazy import cst
@@ -24,6 +26,13 @@ _VISITOR_METHODS: dict = {}  # rule class -> names of its visit_*/leave_* method
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety")
 
 
+def example_text(text: str) -> str:
+    """An example's code as a rule writes it. A text that starts with a newline is a block -- a
+    triple-quoted string opened at the end of a line, its lines indented with the code around it --
+    and is read without that newline, dedented (as in Fixit); any other text is the code as it is."""
+    return textwrap.dedent(text[1:]) if text.startswith("\n") else text
+
+
 @dataclasses.dataclass
 class Invalid:
     """An example a rule must report: `code` and the 1-based line/column of the finding. `fixed`:
@@ -34,6 +43,11 @@ class Invalid:
     col: int = 1
     message_contains: str = ""
     fixed: Optional[str] = None
+
+    def __post_init__(self):
+        self.code = example_text(self.code)
+        if self.fixed is not None:
+            self.fixed = example_text(self.fixed)
 
 
 @dataclasses.dataclass
@@ -76,6 +90,11 @@ class Rule:
     fix: ClassVar[Optional[str]] = None  # None, "safe" or "unsafe"
     VALID: ClassVar[list] = []
     INVALID: ClassVar[list] = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "VALID" in cls.__dict__:
+            cls.VALID = [example_text(text) for text in cls.VALID]
 
     def __init__(self, context: FileContext):
         super().__init__()

@@ -35,4 +35,7 @@ class UnparsableFile(Rule):
     name = "unparsable-file"
     summary = "file cannot be decoded or parsed"
     VALID = ["x = 1\n"]
-    INVALID = [Invalid("def build(:\n    pass\n", 1, 11)]
+    INVALID = [Invalid("""
+        def build(:
+            pass
+    """, 1, 11)]

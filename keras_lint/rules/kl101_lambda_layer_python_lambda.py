@@ -90,61 +90,109 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
         return calls_lambda_layer(statement, context)
 
     VALID = [
-        "from keras import layers\n@keras.saving.register_keras_serializable()\ndef f(x):\n    return x\nlayers.Lambda(f)\n",
-        "from tensorflow_probability import layers\nlayers.DistributionLambda(lambda t: t)\n",
-        "class Lambda:\n    pass\nLambda(lambda t: t)\n",
-        "import mylib\nmylib.Lambda(lambda t: t)\n",
-        "def build(layers):\n    return layers.Lambda(lambda t: t)\nfrom keras import layers\n",
+        """
+            from keras import layers
+            @keras.saving.register_keras_serializable()
+            def f(x):
+                return x
+            layers.Lambda(f)
+        """,
+        """
+            from tensorflow_probability import layers
+            layers.DistributionLambda(lambda t: t)
+        """,
+        """
+            class Lambda:
+                pass
+            Lambda(lambda t: t)
+        """,
+        """
+            import mylib
+            mylib.Lambda(lambda t: t)
+        """,
+        """
+            def build(layers):
+                return layers.Lambda(lambda t: t)
+            from keras import layers
+        """,
         # a sub-layer of a custom layer: Keras saves Block's config, Block's code builds the Lambda again
         # (a triage false positive; measured: loads with the default safe_mode)
-        "import keras\nclass Block(keras.layers.Layer):\n    def build(self, shape):\n"
-        "        self.inner = keras.layers.Lambda(lambda t: t * 2)\n",
+        """
+            import keras
+            class Block(keras.layers.Layer):
+                def build(self, shape):
+                    self.inner = keras.layers.Lambda(lambda t: t * 2)
+        """,
         # What the fix writes: a registered Layer subclass instead of the Lambda.
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass Scaled(keras.layers.Layer):\n"
-        "    def call(self, t):\n        return t * 2\ny = Scaled(name='scaled')(x)\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            class Scaled(keras.layers.Layer):
+                def call(self, t):
+                    return t * 2
+            y = Scaled(name='scaled')(x)
+        """,
     ]
     INVALID = [
         # no fix where a comment in the call would be lost (it sits between arguments that move)
-        Invalid("import keras\ny = keras.layers.Lambda(\n    lambda t: t,  # why\n    output_shape=(4,),\n)(x)\n", 2, 5,
-                "the comment `# why` in the Lambda call would be lost"),
-        Invalid('import keras\ny = keras.layers.Lambda(lambda t: t * 2)(x)\n', 2, 5, fixed=(
-            'import keras\n'
-            '\n'
-            '\n'
-            '@keras.saving.register_keras_serializable(package="example")\n'
-            'class LambdaLayer(keras.layers.Layer):\n'
-            '    def call(self, t):\n'
-            '        return t * 2\n'
-            '\n'
-            '\n'
-            'y = LambdaLayer()(x)\n'
-        )),
-        Invalid('import tensorflow as tf\ntf.keras.layers.Lambda(function=lambda t: t)\n', 2, 1, fixed=(
-            'import tensorflow as tf\n'
-            '\n'
-            '\n'
-            '@tf.keras.utils.register_keras_serializable(package="example")\n'
-            'class LambdaLayer(tf.keras.layers.Layer):\n'
-            '    def call(self, t):\n'
-            '        return t\n'
-            '\n'
-            '\n'
-            'LambdaLayer()\n'
-        )),
-        Invalid('from tensorflow.keras import layers as L\nL.Lambda(lambda t: t)\n', 2, 1, fixed=(
-            'from tensorflow.keras import layers as L\n'
-            'from tensorflow.keras.utils import register_keras_serializable\n'
-            '\n'
-            '\n'
-            '@register_keras_serializable(package="example")\n'
-            'class LambdaLayer(L.Layer):\n'
-            '    def call(self, t):\n'
-            '        return t\n'
-            '\n'
-            '\n'
-            'LambdaLayer()\n'
-        )),
-        Invalid('from keras.layers import Lambda as Lam\nLam(lambda t: t)\n', 2, 1, fixed=(
+        Invalid("""
+            import keras
+            y = keras.layers.Lambda(
+                lambda t: t,  # why
+                output_shape=(4,),
+            )(x)
+        """, 2, 5,
+            "the comment `# why` in the Lambda call would be lost"),
+        Invalid("""
+            import keras
+            y = keras.layers.Lambda(lambda t: t * 2)(x)
+        """, 2, 5, fixed="""
+            import keras
+
+
+            @keras.saving.register_keras_serializable(package="example")
+            class LambdaLayer(keras.layers.Layer):
+                def call(self, t):
+                    return t * 2
+
+
+            y = LambdaLayer()(x)
+        """),
+        Invalid("""
+            import tensorflow as tf
+            tf.keras.layers.Lambda(function=lambda t: t)
+        """, 2, 1, fixed="""
+            import tensorflow as tf
+
+
+            @tf.keras.utils.register_keras_serializable(package="example")
+            class LambdaLayer(tf.keras.layers.Layer):
+                def call(self, t):
+                    return t
+
+
+            LambdaLayer()
+        """),
+        Invalid("""
+            from tensorflow.keras import layers as L
+            L.Lambda(lambda t: t)
+        """, 2, 1, fixed="""
+            from tensorflow.keras import layers as L
+            from tensorflow.keras.utils import register_keras_serializable
+
+
+            @register_keras_serializable(package="example")
+            class LambdaLayer(L.Layer):
+                def call(self, t):
+                    return t
+
+
+            LambdaLayer()
+        """),
+        Invalid("""
+            from keras.layers import Lambda as Lam
+            Lam(lambda t: t)
+        """, 2, 1, fixed=(
             'from keras.layers import Layer, Lambda as Lam\n'  # LibCST's AddImportsVisitor merges it
             'from keras.saving import register_keras_serializable\n'
             '\n'
@@ -157,180 +205,203 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
             '\n'
             'LambdaLayer()\n'
         )),
-        Invalid('import tensorflow.keras.layers as kl\nkl.Lambda(lambda t: t)\n', 2, 1, fixed=(
-            'import tensorflow.keras.layers as kl\n'
-            'from tensorflow.keras.utils import register_keras_serializable\n'
-            '\n'
-            '\n'
-            '@register_keras_serializable(package="example")\n'
-            'class LambdaLayer(kl.Layer):\n'
-            '    def call(self, t):\n'
-            '        return t\n'
-            '\n'
-            '\n'
-            'LambdaLayer()\n'
-        )),
-        Invalid('import tf_keras\ntf_keras.layers.Lambda(lambda t: t)\n', 2, 1, 'Keras 2', fixed=(
-            'import tf_keras\n'
-            '\n'
-            '\n'
-            '@tf_keras.utils.register_keras_serializable(package="example")\n'
-            'class LambdaLayer(tf_keras.layers.Layer):\n'
-            '    def call(self, t):\n'
-            '        return t\n'
-            '\n'
-            '\n'
-            'LambdaLayer()\n'
-        )),
-        Invalid('from keras.src.layers.core.lambda_layer import Lambda\nLambda(lambda t: t)\n', 2, 1, fixed=(
-            'from keras.src.layers.core.lambda_layer import Lambda\n'
-            'from keras.layers import Layer\n'
-            'from keras.saving import register_keras_serializable\n'
-            '\n'
-            '\n'
-            '@register_keras_serializable(package="example")\n'
-            'class LambdaLayer(Layer):\n'
-            '    def call(self, t):\n'
-            '        return t\n'
-            '\n'
-            '\n'
-            'LambdaLayer()\n'
-        )),
-        Invalid((
-            'try:\n'
-            '    from tensorflow import keras\n'
-            'except ImportError:\n'
-            '    import keras\n'
-            'keras.layers.Lambda(lambda t: t)\n'
-        ), 5, 1, fixed=(
-            'try:\n'
-            '    from tensorflow import keras\n'
-            'except ImportError:\n'
-            '    import keras\n'
-            '\n'
-            '\n'
-            '@keras.utils.register_keras_serializable(package="example")\n'
-            'class LambdaLayer(keras.layers.Layer):\n'
-            '    def call(self, t):\n'
-            '        return t\n'
-            '\n'
-            '\n'
-            'LambdaLayer()\n'
-        )),
-        Invalid('def build(x):\n    from keras import layers\n    return layers.Lambda(lambda t: t)(x)\n', 3, 12, fixed=(
-            'from keras.layers import Layer\n'
-            'from keras.saving import register_keras_serializable\n'
-            '\n'
-            '\n'
-            '@register_keras_serializable(package="example")\n'
-            'class BuildLambda(Layer):\n'
-            '    def call(self, t):\n'
-            '        return t\n'
-            '\n'
-            '\n'
-            'def build(x):\n'
-            '    from keras import layers\n'
-            '    return BuildLambda()(x)\n'
-        )),
-        Invalid('from keras import layers\ndouble = lambda t: t * 2\nlayers.Lambda(double)\n', 3, 1, '`double`'),
-        Invalid('import keras\nkeras.layers.Lambda(f, output_shape=lambda s: s)\n', 2, 1, 'output_shape'),
-        Invalid('import keras\nkeras.layers.Lambda(f, None, lambda i, m: m)\n', 2, 1, 'mask'),
-        Invalid((
-            'import keras\n'
-            '\n'
-            'SCALE = 0.5\n'
-            '\n'
-            '\n'
-            'def build(x):\n'
-            '    return keras.layers.Lambda(lambda t: t * SCALE, name="scaled")(x)\n'
-        ), 7, 12, fixed=(
-            'import keras\n'
-            '\n'
-            'SCALE = 0.5\n'
-            '\n'
-            '\n'
-            '@keras.saving.register_keras_serializable(package="example")\n'
-            'class Scaled(keras.layers.Layer):\n'
-            '    def __init__(self, scale, **kwargs):\n'
-            '        super().__init__(**kwargs)\n'
-            '        self.scale = scale\n'
-            '\n'
-            '    def call(self, t):\n'
-            '        return t * self.scale\n'
-            '\n'
-            '    def get_config(self):\n'
-            '        return {**super().get_config(), "scale": self.scale}\n'
-            '\n'
-            '\n'
-            'def build(x):\n'
-            '    return Scaled(SCALE, name="scaled")(x)\n'
-        )),
-        Invalid((
-            'import keras\n'
-            '\n'
-            '\n'
-            'def build(x, factor):\n'
-            '    return keras.layers.Lambda(lambda t: t * factor)(x)\n'
-        ), 5, 12, '`factor` must be JSON-able', fixed=(
-            'import keras\n'
-            '\n'
-            '\n'
-            '@keras.saving.register_keras_serializable(package="example")\n'
-            'class BuildLambda(keras.layers.Layer):\n'
-            '    def __init__(self, factor, **kwargs):\n'
-            '        super().__init__(**kwargs)\n'
-            '        self.factor = factor\n'
-            '\n'
-            '    def call(self, t):\n'
-            '        return t * self.factor\n'
-            '\n'
-            '    def get_config(self):\n'
-            '        return {**super().get_config(), "factor": self.factor}\n'
-            '\n'
-            '\n'
-            'def build(x, factor):\n'
-            '    return BuildLambda(factor)(x)\n'
-        )),
-        Invalid((
-            'from keras import layers\n'
-            '\n'
-            'product = layers.Lambda(lambda pair, k: pair[0] * pair[1] * k, arguments={"k": 2})([a, b])\n'
-        ), 3, 11, fixed=(
-            'from keras import layers\n'
-            'from keras.saving import register_keras_serializable\n'
-            '\n'
-            '\n'
-            '@register_keras_serializable(package="example")\n'
-            'class Product(layers.Layer):\n'
-            '    def __init__(self, k, **kwargs):\n'
-            '        super().__init__(**kwargs)\n'
-            '        self.k = k\n'
-            '\n'
-            '    def call(self, pair):\n'
-            '        return pair[0] * pair[1] * self.k\n'
-            '\n'
-            '    def get_config(self):\n'
-            '        return {**super().get_config(), "k": self.k}\n'
-            '\n'
-            '\n'
-            'product = Product(k=2)([a, b])\n'
-        )),
-        Invalid((
-            'import keras\n'
-            '\n'
-            '\n'
-            'class Builder:\n'
-            '    def head(self, x):\n'
-            '        return keras.layers.Lambda(lambda t: t * self.scale)(x)\n'
-        ), 6, 16, 'no automatic fix: the lambda reads `self`'),
-        Invalid((
-            'import keras\n'
-            '\n'
-            '\n'
-            'def build(x):\n'
-            '    dense = keras.layers.Dense(4)\n'
-            '    return keras.layers.Lambda(lambda t: dense(t) * 2)(x)\n'
-        ), 6, 12, '`dense` is built by `keras.layers.Dense`'),
+        Invalid("""
+            import tensorflow.keras.layers as kl
+            kl.Lambda(lambda t: t)
+        """, 2, 1, fixed="""
+            import tensorflow.keras.layers as kl
+            from tensorflow.keras.utils import register_keras_serializable
+
+
+            @register_keras_serializable(package="example")
+            class LambdaLayer(kl.Layer):
+                def call(self, t):
+                    return t
+
+
+            LambdaLayer()
+        """),
+        Invalid("""
+            import tf_keras
+            tf_keras.layers.Lambda(lambda t: t)
+        """, 2, 1, 'Keras 2', fixed="""
+            import tf_keras
+
+
+            @tf_keras.utils.register_keras_serializable(package="example")
+            class LambdaLayer(tf_keras.layers.Layer):
+                def call(self, t):
+                    return t
+
+
+            LambdaLayer()
+        """),
+        Invalid("""
+            from keras.src.layers.core.lambda_layer import Lambda
+            Lambda(lambda t: t)
+        """, 2, 1, fixed="""
+            from keras.src.layers.core.lambda_layer import Lambda
+            from keras.layers import Layer
+            from keras.saving import register_keras_serializable
+
+
+            @register_keras_serializable(package="example")
+            class LambdaLayer(Layer):
+                def call(self, t):
+                    return t
+
+
+            LambdaLayer()
+        """),
+        Invalid("""
+            try:
+                from tensorflow import keras
+            except ImportError:
+                import keras
+            keras.layers.Lambda(lambda t: t)
+        """, 5, 1, fixed="""
+            try:
+                from tensorflow import keras
+            except ImportError:
+                import keras
+
+
+            @keras.utils.register_keras_serializable(package="example")
+            class LambdaLayer(keras.layers.Layer):
+                def call(self, t):
+                    return t
+
+
+            LambdaLayer()
+        """),
+        Invalid("""
+            def build(x):
+                from keras import layers
+                return layers.Lambda(lambda t: t)(x)
+        """, 3, 12, fixed="""
+            from keras.layers import Layer
+            from keras.saving import register_keras_serializable
+
+
+            @register_keras_serializable(package="example")
+            class BuildLambda(Layer):
+                def call(self, t):
+                    return t
+
+
+            def build(x):
+                from keras import layers
+                return BuildLambda()(x)
+        """),
+        Invalid("""
+            from keras import layers
+            double = lambda t: t * 2
+            layers.Lambda(double)
+        """, 3, 1, '`double`'),
+        Invalid("""
+            import keras
+            keras.layers.Lambda(f, output_shape=lambda s: s)
+        """, 2, 1, 'output_shape'),
+        Invalid("""
+            import keras
+            keras.layers.Lambda(f, None, lambda i, m: m)
+        """, 2, 1, 'mask'),
+        Invalid("""
+            import keras
+
+            SCALE = 0.5
+
+
+            def build(x):
+                return keras.layers.Lambda(lambda t: t * SCALE, name="scaled")(x)
+        """, 7, 12, fixed="""
+            import keras
+
+            SCALE = 0.5
+
+
+            @keras.saving.register_keras_serializable(package="example")
+            class Scaled(keras.layers.Layer):
+                def __init__(self, scale, **kwargs):
+                    super().__init__(**kwargs)
+                    self.scale = scale
+
+                def call(self, t):
+                    return t * self.scale
+
+                def get_config(self):
+                    return {**super().get_config(), "scale": self.scale}
+
+
+            def build(x):
+                return Scaled(SCALE, name="scaled")(x)
+        """),
+        Invalid("""
+            import keras
+
+
+            def build(x, factor):
+                return keras.layers.Lambda(lambda t: t * factor)(x)
+        """, 5, 12, '`factor` must be JSON-able', fixed="""
+            import keras
+
+
+            @keras.saving.register_keras_serializable(package="example")
+            class BuildLambda(keras.layers.Layer):
+                def __init__(self, factor, **kwargs):
+                    super().__init__(**kwargs)
+                    self.factor = factor
+
+                def call(self, t):
+                    return t * self.factor
+
+                def get_config(self):
+                    return {**super().get_config(), "factor": self.factor}
+
+
+            def build(x, factor):
+                return BuildLambda(factor)(x)
+        """),
+        Invalid("""
+            from keras import layers
+
+            product = layers.Lambda(lambda pair, k: pair[0] * pair[1] * k, arguments={"k": 2})([a, b])
+        """, 3, 11, fixed="""
+            from keras import layers
+            from keras.saving import register_keras_serializable
+
+
+            @register_keras_serializable(package="example")
+            class Product(layers.Layer):
+                def __init__(self, k, **kwargs):
+                    super().__init__(**kwargs)
+                    self.k = k
+
+                def call(self, pair):
+                    return pair[0] * pair[1] * self.k
+
+                def get_config(self):
+                    return {**super().get_config(), "k": self.k}
+
+
+            product = Product(k=2)([a, b])
+        """),
+        Invalid("""
+            import keras
+
+
+            class Builder:
+                def head(self, x):
+                    return keras.layers.Lambda(lambda t: t * self.scale)(x)
+        """, 6, 16, 'no automatic fix: the lambda reads `self`'),
+        Invalid("""
+            import keras
+
+
+            def build(x):
+                dense = keras.layers.Dense(4)
+                return keras.layers.Lambda(lambda t: dense(t) * 2)(x)
+        """, 6, 12, '`dense` is built by `keras.layers.Dense`'),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -103,144 +103,234 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
         return calls_lambda_layer(statement, context)
 
     VALID = [
-        "import keras\n@keras.saving.register_keras_serializable()\ndef f(t):\n    return t\nkeras.layers.Lambda(f)\n",
-        "from tensorflow.keras.utils import register_keras_serializable as reg\n"
-        "from tensorflow.keras.layers import Lambda\n@reg(package='p')\ndef f(t):\n    return t\nLambda(f)\n",
-        "import keras\nkeras.layers.Lambda(keras.activations.relu)\n",
-        "import keras\ndef build(fn):\n    return keras.layers.Lambda(fn)\n",
-        "import keras\nkeras.layers.Lambda(make_fn())\n",
-        "import mylib\ndef f(t):\n    return t\nmylib.Lambda(f)\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable()
+            def f(t):
+                return t
+            keras.layers.Lambda(f)
+        """,
+        """
+            from tensorflow.keras.utils import register_keras_serializable as reg
+            from tensorflow.keras.layers import Lambda
+            @reg(package='p')
+            def f(t):
+                return t
+            Lambda(f)
+        """,
+        """
+            import keras
+            keras.layers.Lambda(keras.activations.relu)
+        """,
+        """
+            import keras
+            def build(fn):
+                return keras.layers.Lambda(fn)
+        """,
+        """
+            import keras
+            keras.layers.Lambda(make_fn())
+        """,
+        """
+            import mylib
+            def f(t):
+                return t
+            mylib.Lambda(f)
+        """,
         # a sub-layer of a custom model, built again by its code on load (a triage false positive)
-        "import keras\ndef f(t):\n    return t\nclass Net(keras.Model):\n    def __init__(self, **kwargs):\n"
-        "        super().__init__(**kwargs)\n        self.head = keras.layers.Lambda(f)\n",
-        "import keras\nkeras.layers.Lambda(keras.ops.relu)\n",  # reloads as the equal built-in `relu`
+        """
+            import keras
+            def f(t):
+                return t
+            class Net(keras.Model):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.head = keras.layers.Lambda(f)
+        """,
+        """
+            import keras
+            keras.layers.Lambda(keras.ops.relu)
+        """,  # reloads as the equal built-in `relu`
         # What the fix for an imported function writes: a registered Layer subclass calling it.
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass Sum(keras.layers.Layer):\n"
-        "    def call(self, inputs):\n        return keras.ops.sum(inputs)\ny = Sum()(x)\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            class Sum(keras.layers.Layer):
+                def call(self, inputs):
+                    return keras.ops.sum(inputs)
+            y = Sum()(x)
+        """,
     ]
     INVALID = [
         Invalid(
-            "import keras\ndef f(t):\n    return t\nkeras.layers.Lambda(f)\n", 4, 1, "module-level function `f`",
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\ndef f(t):\n'
-            "    return t\nkeras.layers.Lambda(f)\n",
+            """
+                import keras
+                def f(t):
+                    return t
+                keras.layers.Lambda(f)
+            """, 4, 1, "module-level function `f`",
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                def f(t):
+                    return t
+                keras.layers.Lambda(f)
+            """,
         ),
-        Invalid("import keras\ndef build():\n    def f(t):\n        return t\n    return keras.layers.Lambda(f)\n", 5, 12, "nested"),
-        Invalid("import keras\nclass B:\n    def build(self):\n        return keras.layers.Lambda(self.f)\n", 4, 16, "method"),
+        Invalid("""
+            import keras
+            def build():
+                def f(t):
+                    return t
+                return keras.layers.Lambda(f)
+        """, 5, 12, "nested"),
+        Invalid("""
+            import keras
+            class B:
+                def build(self):
+                    return keras.layers.Lambda(self.f)
+        """, 4, 16, "method"),
         # Keras 2 saves the function as bytecode: registering would not help, so no registration fix
-        Invalid("import tf_keras\ndef f(t):\n    return t\ntf_keras.layers.Lambda(f)\n", 4, 1,
-                "Keras 2 saves it as Python bytecode, as it saves a lambda"),
-        Invalid("import keras\nfrom mylib import f\nkeras.layers.Lambda(function=f)\n", 3, 1,
-                "imported function `f`: Keras saves only its name and cannot find it on load (\"Could not locate "
-                "function\"); register it where it is defined, or call it from a registered Layer subclass "
-                "(unsafe fix: the function's signature is unknown", fixed=(
-                    'import keras\n'
-                    'from mylib import f\n'
-                    '\n'
-                    '\n'
-                    '@keras.saving.register_keras_serializable(package="example")\n'
-                    'class LambdaLayer(keras.layers.Layer):\n'
-                    '    def call(self, inputs):\n'
-                    '        return f(inputs)\n'
-                    '\n'
-                    '\n'
-                    'LambdaLayer()\n'
-                )),
-        Invalid("import keras\nkeras.layers.Lambda(keras.applications.inception_v3.preprocess_input)\n", 2, 1, fixed=(
-            'import keras\n'
-            '\n'
-            '\n'
-            '@keras.saving.register_keras_serializable(package="example")\n'
-            'class PreprocessInput(keras.layers.Layer):\n'
-            '    def call(self, inputs):\n'
-            '        return keras.applications.inception_v3.preprocess_input(inputs)\n'
-            '\n'
-            '\n'
-            'PreprocessInput()\n'
-        )),
-        Invalid("import keras\nkeras.layers.Lambda(keras.ops.sum)\n", 2, 1, fixed=(
-            'import keras\n'
-            '\n'
-            '\n'
-            '@keras.saving.register_keras_serializable(package="example")\n'
-            'class Sum(keras.layers.Layer):\n'
-            '    def call(self, inputs):\n'
-            '        return keras.ops.sum(inputs)\n'
-            '\n'
-            '\n'
-            'Sum()\n'
-        )),
-        Invalid("import keras\nkeras.layers.Lambda(keras.ops.gelu)\n", 2, 1, "Keras's built-in `gelu`", fixed=(
-            'import keras\n'
-            '\n'
-            '\n'
-            '@keras.saving.register_keras_serializable(package="example")\n'
-            'class Gelu(keras.layers.Layer):\n'
-            '    def call(self, inputs):\n'
-            '        return keras.ops.gelu(inputs)\n'
-            '\n'
-            '\n'
-            'Gelu()\n'
-        )),
-        Invalid((
-            'import keras\n'
-            '\n'
-            '\n'
-            'def build(x):\n'
-            '    return keras.layers.Lambda(keras.ops.sum, arguments={"axis": -1, "keepdims": True}, name="total")(x)\n'
-        ), 5, 12, fixed=(
-            'import keras\n'
-            '\n'
-            '\n'
-            '@keras.saving.register_keras_serializable(package="example")\n'
-            'class Total(keras.layers.Layer):\n'
-            '    def __init__(self, axis, keepdims, **kwargs):\n'
-            '        super().__init__(**kwargs)\n'
-            '        self.axis = axis\n'
-            '        self.keepdims = keepdims\n'
-            '\n'
-            '    def call(self, inputs):\n'
-            '        return keras.ops.sum(inputs, axis=self.axis, keepdims=self.keepdims)\n'
-            '\n'
-            '    def get_config(self):\n'
-            '        return {**super().get_config(), "axis": self.axis, "keepdims": self.keepdims}\n'
-            '\n'
-            '\n'
-            'def build(x):\n'
-            '    return Total(axis=-1, keepdims=True, name="total")(x)\n'
-        )),
-        Invalid((
-            'import tensorflow as tf\n'
-            '\n'
-            'y = tf.keras.layers.Lambda(tf.image.resize, arguments={"size": (8, 8)}, output_shape=(8, 8, 3))(x)\n'
-        ), 3, 5, fixed=(
-            'import tensorflow as tf\n'
-            '\n'
-            '\n'
-            '@tf.keras.utils.register_keras_serializable(package="example")\n'
-            'class Resize(tf.keras.layers.Layer):\n'
-            '    def __init__(self, size, **kwargs):\n'
-            '        super().__init__(**kwargs)\n'
-            '        self.size = tuple(size)\n'
-            '\n'
-            '    def call(self, inputs):\n'
-            '        return tf.image.resize(inputs, size=self.size)\n'
-            '\n'
-            '    def compute_output_shape(self, input_shape):\n'
-            '        first = input_shape\n'
-            '        while isinstance(first[0], (tuple, list)):  # several inputs: the first one\'s batch size\n'
-            '            first = first[0]\n'
-            '        return (first[0], 8, 8, 3)\n'
-            '\n'
-            '    def get_config(self):\n'
-            '        return {**super().get_config(), "size": self.size}\n'
-            '\n'
-            '\n'
-            'y = Resize(size=(8, 8))(x)\n'
-        )),
-        Invalid("import keras\ndef build(x):\n    from keras import ops\n    return keras.layers.Lambda(ops.sum)(x)\n",
+        Invalid("""
+            import tf_keras
+            def f(t):
+                return t
+            tf_keras.layers.Lambda(f)
+        """, 4, 1,
+            "Keras 2 saves it as Python bytecode, as it saves a lambda"),
+        Invalid("""
+            import keras
+            from mylib import f
+            keras.layers.Lambda(function=f)
+        """, 3, 1,
+            "imported function `f`: Keras saves only its name and cannot find it on load (\"Could not locate "
+            "function\"); register it where it is defined, or call it from a registered Layer subclass "
+            "(unsafe fix: the function's signature is unknown", fixed="""
+                import keras
+                from mylib import f
+
+
+                @keras.saving.register_keras_serializable(package="example")
+                class LambdaLayer(keras.layers.Layer):
+                    def call(self, inputs):
+                        return f(inputs)
+
+
+                LambdaLayer()
+            """),
+        Invalid("""
+            import keras
+            keras.layers.Lambda(keras.applications.inception_v3.preprocess_input)
+        """, 2, 1, fixed="""
+            import keras
+
+
+            @keras.saving.register_keras_serializable(package="example")
+            class PreprocessInput(keras.layers.Layer):
+                def call(self, inputs):
+                    return keras.applications.inception_v3.preprocess_input(inputs)
+
+
+            PreprocessInput()
+        """),
+        Invalid("""
+            import keras
+            keras.layers.Lambda(keras.ops.sum)
+        """, 2, 1, fixed="""
+            import keras
+
+
+            @keras.saving.register_keras_serializable(package="example")
+            class Sum(keras.layers.Layer):
+                def call(self, inputs):
+                    return keras.ops.sum(inputs)
+
+
+            Sum()
+        """),
+        Invalid("""
+            import keras
+            keras.layers.Lambda(keras.ops.gelu)
+        """, 2, 1, "Keras's built-in `gelu`", fixed="""
+            import keras
+
+
+            @keras.saving.register_keras_serializable(package="example")
+            class Gelu(keras.layers.Layer):
+                def call(self, inputs):
+                    return keras.ops.gelu(inputs)
+
+
+            Gelu()
+        """),
+        Invalid("""
+            import keras
+
+
+            def build(x):
+                return keras.layers.Lambda(keras.ops.sum, arguments={"axis": -1, "keepdims": True}, name="total")(x)
+        """, 5, 12, fixed="""
+            import keras
+
+
+            @keras.saving.register_keras_serializable(package="example")
+            class Total(keras.layers.Layer):
+                def __init__(self, axis, keepdims, **kwargs):
+                    super().__init__(**kwargs)
+                    self.axis = axis
+                    self.keepdims = keepdims
+
+                def call(self, inputs):
+                    return keras.ops.sum(inputs, axis=self.axis, keepdims=self.keepdims)
+
+                def get_config(self):
+                    return {**super().get_config(), "axis": self.axis, "keepdims": self.keepdims}
+
+
+            def build(x):
+                return Total(axis=-1, keepdims=True, name="total")(x)
+        """),
+        Invalid("""
+            import tensorflow as tf
+
+            y = tf.keras.layers.Lambda(tf.image.resize, arguments={"size": (8, 8)}, output_shape=(8, 8, 3))(x)
+        """, 3, 5, fixed="""
+            import tensorflow as tf
+
+
+            @tf.keras.utils.register_keras_serializable(package="example")
+            class Resize(tf.keras.layers.Layer):
+                def __init__(self, size, **kwargs):
+                    super().__init__(**kwargs)
+                    self.size = tuple(size)
+
+                def call(self, inputs):
+                    return tf.image.resize(inputs, size=self.size)
+
+                def compute_output_shape(self, input_shape):
+                    first = input_shape
+                    while isinstance(first[0], (tuple, list)):  # several inputs: the first one's batch size
+                        first = first[0]
+                    return (first[0], 8, 8, 3)
+
+                def get_config(self):
+                    return {**super().get_config(), "size": self.size}
+
+
+            y = Resize(size=(8, 8))(x)
+        """),
+        Invalid("""
+            import keras
+            def build(x):
+                from keras import ops
+                return keras.layers.Lambda(ops.sum)(x)
+        """,
                 4, 12, "(no automatic fix: `ops` is defined or imported inside the function)"),
-        Invalid("import keras\nkeras.layers.Lambda(keras.ops.dot_product_attention)\n", 2, 1,
-                "no automatic fix: Lambda passes `mask`/`training` to `keras.ops.dot_product_attention`"),
+        Invalid("""
+            import keras
+            keras.layers.Lambda(keras.ops.dot_product_attention)
+        """, 2, 1,
+            "no automatic fix: Lambda passes `mask`/`training` to `keras.ops.dot_product_attention`"),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -121,197 +121,559 @@ class UnregisteredCustomObject(Rule):
 
     VALID = [
         # no saved model can hold these: an abstract class, a class whose get_config refuses
-        "import abc\nimport keras\nclass Base(keras.layers.Layer, abc.ABC):\n    @abc.abstractmethod\n"
-        "    def score(self, x):\n        ...\n",
-        "from abc import ABCMeta, abstractmethod\nimport keras\nclass Base(keras.Model, metaclass=ABCMeta):\n"
-        "    @abstractmethod\n    def head(self):\n        ...\n",
+        """
+            import abc
+            import keras
+            class Base(keras.layers.Layer, abc.ABC):
+                @abc.abstractmethod
+                def score(self, x):
+                    ...
+        """,
+        """
+            from abc import ABCMeta, abstractmethod
+            import keras
+            class Base(keras.Model, metaclass=ABCMeta):
+                @abstractmethod
+                def head(self):
+                    ...
+        """,
         # a base whose call the subclasses provide
-        "import keras\nclass Conv(keras.layers.Layer):\n    def call(self, x):\n        '''Subclasses compute.'''\n"
-        "        raise NotImplementedError\n"
-        "@keras.saving.register_keras_serializable(package='p')\nclass Sum(Conv):\n    def call(self, x):\n"
-        "        return x\n",
-        "import keras\nclass NoSave(keras.optimizers.SGD):\n    def get_config(self):\n"
-        "        '''Not serializable.'''\n        raise NotImplementedError('cannot be serialized')\n"
-        "class Child(NoSave):\n    pass\n",
+        """
+            import keras
+            class Conv(keras.layers.Layer):
+                def call(self, x):
+                    '''Subclasses compute.'''
+                    raise NotImplementedError
+            @keras.saving.register_keras_serializable(package='p')
+            class Sum(Conv):
+                def call(self, x):
+                    return x
+        """,
+        """
+            import keras
+            class NoSave(keras.optimizers.SGD):
+                def get_config(self):
+                    '''Not serializable.'''
+                    raise NotImplementedError('cannot be serialized')
+            class Child(NoSave):
+                pass
+        """,
         # the decorator applied by hand, and a registry update from a dict bound beforehand
-        "import keras\nclass A(keras.layers.Layer):\n    pass\nA = keras.saving.register_keras_serializable('p')(A)\n",
-        "import keras\nclass A(keras.layers.Layer):\n    pass\nCUSTOM = {'A': A}\n"
-        "keras.saving.get_custom_objects().update(CUSTOM)\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                pass
+            A = keras.saving.register_keras_serializable('p')(A)
+        """,
+        """
+            import keras
+            class A(keras.layers.Layer):
+                pass
+            CUSTOM = {'A': A}
+            keras.saving.get_custom_objects().update(CUSTOM)
+        """,
         # the decorator made once and applied by name (a triage false positive)
-        "import keras\nregister = keras.saving.register_keras_serializable(package='p')\n\n@register\n"
-        "class A(keras.layers.Layer):\n    pass\n",
+        """
+            import keras
+            register = keras.saving.register_keras_serializable(package='p')
+
+            @register
+            class A(keras.layers.Layer):
+                pass
+        """,
         # registered in every spelling
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass A(keras.layers.Layer):\n    pass\n",
-        "import keras\n@keras.utils.register_keras_serializable()\nclass A(keras.Model):\n    pass\n",
-        "import tensorflow as tf\n@tf.keras.utils.register_keras_serializable('p')\nclass A(tf.keras.losses.Loss):\n    pass\n",
-        "import tf_keras\n@tf_keras.utils.register_keras_serializable()\nclass A(tf_keras.layers.Dense):\n    pass\n",
-        "from keras.saving import register_keras_serializable as reg\nfrom keras import layers\n"
-        "@reg(package='p')\nclass A(layers.Layer):\n    pass\n",
-        "try:\n    from tensorflow.keras.utils import register_keras_serializable\nexcept ImportError:\n"
-        "    from keras.utils import register_keras_serializable\nimport keras\n"
-        "@register_keras_serializable(package='p')\nclass A(keras.layers.Layer):\n    pass\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            class A(keras.layers.Layer):
+                pass
+        """,
+        """
+            import keras
+            @keras.utils.register_keras_serializable()
+            class A(keras.Model):
+                pass
+        """,
+        """
+            import tensorflow as tf
+            @tf.keras.utils.register_keras_serializable('p')
+            class A(tf.keras.losses.Loss):
+                pass
+        """,
+        """
+            import tf_keras
+            @tf_keras.utils.register_keras_serializable()
+            class A(tf_keras.layers.Dense):
+                pass
+        """,
+        """
+            from keras.saving import register_keras_serializable as reg
+            from keras import layers
+            @reg(package='p')
+            class A(layers.Layer):
+                pass
+        """,
+        """
+            try:
+                from tensorflow.keras.utils import register_keras_serializable
+            except ImportError:
+                from keras.utils import register_keras_serializable
+            import keras
+            @register_keras_serializable(package='p')
+            class A(keras.layers.Layer):
+                pass
+        """,
         # registered elsewhere in the project
-        "import keras\nclass A(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['A'] = A\n",
-        "import keras\nclass A(keras.metrics.Metric):\n    pass\nkeras.utils.get_custom_objects().update({'A': A})\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                pass
+            keras.saving.get_custom_objects()['A'] = A
+        """,
+        """
+            import keras
+            class A(keras.metrics.Metric):
+                pass
+            keras.utils.get_custom_objects().update({'A': A})
+        """,
         # a project decorator whose body registers (as keras_export / keras_hub_export do)
-        "import keras\ndef export(path):\n    def wrap(symbol):\n"
-        "        keras.saving.register_keras_serializable(package='p')(symbol)\n        return symbol\n    return wrap\n"
-        "@export('p.A')\nclass A(keras.layers.Layer):\n    pass\n",
-        "import keras\nclass export:\n    def __init__(self, path):\n        self.path = path\n"
-        "    def __call__(self, symbol):\n        keras.saving.register_keras_serializable(package='p')(symbol)\n"
-        "        return symbol\n@export('p.A')\nclass A(keras.optimizers.Optimizer):\n    pass\n",
+        """
+            import keras
+            def export(path):
+                def wrap(symbol):
+                    keras.saving.register_keras_serializable(package='p')(symbol)
+                    return symbol
+                return wrap
+            @export('p.A')
+            class A(keras.layers.Layer):
+                pass
+        """,
+        """
+            import keras
+            class export:
+                def __init__(self, path):
+                    self.path = path
+                def __call__(self, symbol):
+                    keras.saving.register_keras_serializable(package='p')(symbol)
+                    return symbol
+            @export('p.A')
+            class A(keras.optimizers.Optimizer):
+                pass
+        """,
         # not provably Keras
-        "class Layer:\n    pass\nclass A(Layer):\n    pass\n",
-        "import torch\nclass A(torch.nn.Module):\n    def get_config(self):\n        return {}\n",
-        "import keras\nclass A(keras.callbacks.Callback):\n    pass\n",
-        "from mylib import Base\nclass A(Base):\n    pass\n",
-        "import keras\nclass A(keras.layers.InputSpec):\n    pass\n",
+        """
+            class Layer:
+                pass
+            class A(Layer):
+                pass
+        """,
+        """
+            import torch
+            class A(torch.nn.Module):
+                def get_config(self):
+                    return {}
+        """,
+        """
+            import keras
+            class A(keras.callbacks.Callback):
+                pass
+        """,
+        """
+            from mylib import Base
+            class A(Base):
+                pass
+        """,
+        """
+            import keras
+            class A(keras.layers.InputSpec):
+                pass
+        """,
         # a class defined inside a function is not a module-level custom object
-        "import keras\ndef build():\n    class A(keras.layers.Layer):\n        pass\n    return A()\n",
+        """
+            import keras
+            def build():
+                class A(keras.layers.Layer):
+                    pass
+                return A()
+        """,
         # bare `@register_keras_serializable` is KL209's finding, not this rule's
-        "import keras\n@keras.saving.register_keras_serializable\nclass A(keras.layers.Layer):\n    pass\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable
+            class A(keras.layers.Layer):
+                pass
+        """,
     ]
     INVALID = [
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    pass\n", 2, 1, "Could not locate class 'A'",
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class A(keras.layers.Layer):\n    pass\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    pass
+            """, 2, 1, "Could not locate class 'A'",
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class A(keras.layers.Layer):
+                    pass
+            """,
         ),
-        Invalid("import keras\n\n@dataclass\nclass A(keras.layers.Dense):\n    pass\n", 4, 1, "layer `A`"),
+        Invalid("""
+            import keras
+
+            @dataclass
+            class A(keras.layers.Dense):
+                pass
+        """, 4, 1, "layer `A`"),
         Invalid(
-            "from tensorflow import keras\nclass M(keras.Model):\n    pass\n", 2, 1, "model `M`",
-            fixed='from tensorflow import keras\n@keras.utils.register_keras_serializable(package="example")\n'
-            "class M(keras.Model):\n    pass\n",
-        ),
-        Invalid(
-            "import tensorflow as tf\nclass S(tf.keras.Sequential):\n    pass\n", 2, 1,
-            fixed='import tensorflow as tf\n@tf.keras.utils.register_keras_serializable(package="example")\n'
-            "class S(tf.keras.Sequential):\n    pass\n",
-        ),
-        Invalid(
-            "from keras.losses import Loss as L\nclass F(L):\n    pass\n", 2, 1, "loss `F`",
-            fixed="from keras.losses import Loss as L\nfrom keras.saving import register_keras_serializable\n"
-            '@register_keras_serializable(package="example")\nclass F(L):\n    pass\n',
-        ),
-        Invalid(
-            "import keras\nclass M(keras.metrics.Metric):\n    pass\n", 2, 1, "metric",
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class M(keras.metrics.Metric):\n    pass\n",
-        ),
-        Invalid(
-            "import keras\nclass I(keras.initializers.Initializer):\n    pass\n", 2, 1, "initializer",
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class I(keras.initializers.Initializer):\n    pass\n",
-        ),
-        Invalid(
-            "import keras\nclass R(keras.regularizers.Regularizer):\n    pass\n", 2, 1, "regularizer",
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class R(keras.regularizers.Regularizer):\n    pass\n",
+            """
+                from tensorflow import keras
+                class M(keras.Model):
+                    pass
+            """, 2, 1, "model `M`",
+            fixed="""
+                from tensorflow import keras
+                @keras.utils.register_keras_serializable(package="example")
+                class M(keras.Model):
+                    pass
+            """,
         ),
         Invalid(
-            "import keras\nclass C(keras.constraints.Constraint):\n    pass\n", 2, 1, "constraint",
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class C(keras.constraints.Constraint):\n    pass\n",
+            """
+                import tensorflow as tf
+                class S(tf.keras.Sequential):
+                    pass
+            """, 2, 1,
+            fixed="""
+                import tensorflow as tf
+                @tf.keras.utils.register_keras_serializable(package="example")
+                class S(tf.keras.Sequential):
+                    pass
+            """,
         ),
         Invalid(
-            "import keras\nclass W(keras.optimizers.schedules.LearningRateSchedule):\n    pass\n", 2, 1,
+            """
+                from keras.losses import Loss as L
+                class F(L):
+                    pass
+            """, 2, 1, "loss `F`",
+            fixed="""
+                from keras.losses import Loss as L
+                from keras.saving import register_keras_serializable
+                @register_keras_serializable(package="example")
+                class F(L):
+                    pass
+            """,
+        ),
+        Invalid(
+            """
+                import keras
+                class M(keras.metrics.Metric):
+                    pass
+            """, 2, 1, "metric",
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class M(keras.metrics.Metric):
+                    pass
+            """,
+        ),
+        Invalid(
+            """
+                import keras
+                class I(keras.initializers.Initializer):
+                    pass
+            """, 2, 1, "initializer",
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class I(keras.initializers.Initializer):
+                    pass
+            """,
+        ),
+        Invalid(
+            """
+                import keras
+                class R(keras.regularizers.Regularizer):
+                    pass
+            """, 2, 1, "regularizer",
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class R(keras.regularizers.Regularizer):
+                    pass
+            """,
+        ),
+        Invalid(
+            """
+                import keras
+                class C(keras.constraints.Constraint):
+                    pass
+            """, 2, 1, "constraint",
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class C(keras.constraints.Constraint):
+                    pass
+            """,
+        ),
+        Invalid(
+            """
+                import keras
+                class W(keras.optimizers.schedules.LearningRateSchedule):
+                    pass
+            """, 2, 1,
             "learning-rate schedule",
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class W(keras.optimizers.schedules.LearningRateSchedule):\n    pass\n",
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class W(keras.optimizers.schedules.LearningRateSchedule):
+                    pass
+            """,
         ),
         Invalid(
-            "import keras\nclass O(keras.optimizers.Optimizer):\n    pass\n", 2, 1, "optimizer",
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class O(keras.optimizers.Optimizer):\n    pass\n",
+            """
+                import keras
+                class O(keras.optimizers.Optimizer):
+                    pass
+            """, 2, 1, "optimizer",
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class O(keras.optimizers.Optimizer):
+                    pass
+            """,
         ),
         Invalid(
-            "import tf_keras\nclass A(tf_keras.layers.Layer):\n    pass\n", 2, 1, "Unknown layer",
-            fixed='import tf_keras\n@tf_keras.utils.register_keras_serializable(package="example")\n'
-            "class A(tf_keras.layers.Layer):\n    pass\n",
+            """
+                import tf_keras
+                class A(tf_keras.layers.Layer):
+                    pass
+            """, 2, 1, "Unknown layer",
+            fixed="""
+                import tf_keras
+                @tf_keras.utils.register_keras_serializable(package="example")
+                class A(tf_keras.layers.Layer):
+                    pass
+            """,
         ),
         # through a base class of the project: the base is registered, the subclass is not
         Invalid(
-            "import keras\n@keras.saving.register_keras_serializable(package='p')\n"
-            "class Base(keras.layers.Layer):\n    pass\nclass Child(Base):\n    pass\n",
+            """
+                import keras
+                @keras.saving.register_keras_serializable(package='p')
+                class Base(keras.layers.Layer):
+                    pass
+                class Child(Base):
+                    pass
+            """,
             5, 1, "`Child`",
-            fixed="import keras\n@keras.saving.register_keras_serializable(package='p')\n"
-            "class Base(keras.layers.Layer):\n    pass\n"
-            '@keras.saving.register_keras_serializable(package="example")\nclass Child(Base):\n    pass\n',
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package='p')
+                class Base(keras.layers.Layer):
+                    pass
+                @keras.saving.register_keras_serializable(package="example")
+                class Child(Base):
+                    pass
+            """,
         ),
         # an abstract base of the project is a custom object too (the issue makes no exception)
         Invalid(
-            "import abc\nimport keras\nclass Base(keras.layers.Layer, abc.ABC):\n    pass\n"
-            "@keras.saving.register_keras_serializable(package='p')\nclass Child(Base):\n    pass\n",
+            """
+                import abc
+                import keras
+                class Base(keras.layers.Layer, abc.ABC):
+                    pass
+                @keras.saving.register_keras_serializable(package='p')
+                class Child(Base):
+                    pass
+            """,
             3, 1, "`Base`",
-            fixed='import abc\nimport keras\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class Base(keras.layers.Layer, abc.ABC):\n    pass\n"
-            "@keras.saving.register_keras_serializable(package='p')\nclass Child(Base):\n    pass\n",
+            fixed="""
+                import abc
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class Base(keras.layers.Layer, abc.ABC):
+                    pass
+                @keras.saving.register_keras_serializable(package='p')
+                class Child(Base):
+                    pass
+            """,
         ),
         # a class defined after a conditional import is still a module-level class
         Invalid(
-            "import keras\ntry:\n    import tensorflow\nexcept ImportError:\n    pass\n"
-            "class A(keras.layers.Layer):\n    pass\n",
+            """
+                import keras
+                try:
+                    import tensorflow
+                except ImportError:
+                    pass
+                class A(keras.layers.Layer):
+                    pass
+            """,
             6, 1,
-            fixed="import keras\ntry:\n    import tensorflow\nexcept ImportError:\n    pass\n"
-            '@keras.saving.register_keras_serializable(package="example")\nclass A(keras.layers.Layer):\n'
-            "    pass\n",
+            fixed="""
+                import keras
+                try:
+                    import tensorflow
+                except ImportError:
+                    pass
+                @keras.saving.register_keras_serializable(package="example")
+                class A(keras.layers.Layer):
+                    pass
+            """,
         ),
         # a decorator that is not a registering one does not count
-        Invalid("import functools\nimport keras\n@functools.total_ordering\nclass A(keras.layers.Layer):\n    pass\n", 4, 1),
+        Invalid("""
+            import functools
+            import keras
+            @functools.total_ordering
+            class A(keras.layers.Layer):
+                pass
+        """, 4, 1),
         # get_custom_objects for another name does not register this class
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['B'] = B\n", 2, 1,
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class A(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['B'] = B\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    pass
+                keras.saving.get_custom_objects()['B'] = B
+            """, 2, 1,
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class A(keras.layers.Layer):
+                    pass
+                keras.saving.get_custom_objects()['B'] = B
+            """,
         ),
         # a module-level class under an `if`: the decorator takes its indentation
         Invalid(
-            "import keras\nif keras.__version__ >= '3':\n    class A(keras.layers.Layer):\n        pass\n", 3, 5,
-            fixed="import keras\nif keras.__version__ >= '3':\n"
-            '    @keras.saving.register_keras_serializable(package="example")\n'
-            "    class A(keras.layers.Layer):\n        pass\n",
+            """
+                import keras
+                if keras.__version__ >= '3':
+                    class A(keras.layers.Layer):
+                        pass
+            """, 3, 5,
+            fixed="""
+                import keras
+                if keras.__version__ >= '3':
+                    @keras.saving.register_keras_serializable(package="example")
+                    class A(keras.layers.Layer):
+                        pass
+            """,
         ),
         # no fix: `example>A` is already taken (KL208: the saved model would load the wrong object)
         Invalid(
-            "import keras\n@keras.saving.register_keras_serializable(package='example', name='A')\n"
-            "def a(x):\n    return x\nclass A(keras.layers.Layer):\n    pass\n",
+            """
+                import keras
+                @keras.saving.register_keras_serializable(package='example', name='A')
+                def a(x):
+                    return x
+                class A(keras.layers.Layer):
+                    pass
+            """,
             5, 1,
         ),
         # a concrete subclass of an abstract base; an abstractmethod without ABCMeta does nothing
         Invalid(
-            "import abc\nimport keras\nclass Base(keras.layers.Layer, abc.ABC):\n    @abc.abstractmethod\n"
-            "    def score(self, x):\n        ...\nclass Concrete(Base):\n    def score(self, x):\n        return x\n",
+            """
+                import abc
+                import keras
+                class Base(keras.layers.Layer, abc.ABC):
+                    @abc.abstractmethod
+                    def score(self, x):
+                        ...
+                class Concrete(Base):
+                    def score(self, x):
+                        return x
+            """,
             7, 1,
-            fixed="import abc\nimport keras\nclass Base(keras.layers.Layer, abc.ABC):\n    @abc.abstractmethod\n"
-            '    def score(self, x):\n        ...\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class Concrete(Base):\n    def score(self, x):\n        return x\n",
+            fixed="""
+                import abc
+                import keras
+                class Base(keras.layers.Layer, abc.ABC):
+                    @abc.abstractmethod
+                    def score(self, x):
+                        ...
+                @keras.saving.register_keras_serializable(package="example")
+                class Concrete(Base):
+                    def score(self, x):
+                        return x
+            """,
         ),
         Invalid(
-            "import abc\nimport keras\nclass A(keras.layers.Layer):\n    @abc.abstractmethod\n    def f(self):\n        ...\n",
+            """
+                import abc
+                import keras
+                class A(keras.layers.Layer):
+                    @abc.abstractmethod
+                    def f(self):
+                        ...
+            """,
             3, 1,
-            fixed='import abc\nimport keras\n@keras.saving.register_keras_serializable(package="example")\n'
-            "class A(keras.layers.Layer):\n    @abc.abstractmethod\n    def f(self):\n        ...\n",
+            fixed="""
+                import abc
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class A(keras.layers.Layer):
+                    @abc.abstractmethod
+                    def f(self):
+                        ...
+            """,
         ),
         # a call that only raises, with no subclass providing one: a model trained through
         # train_step, say, which saves and needs its class at load
         Invalid(
-            "import keras\nclass Trainer(keras.Model):\n    def call(self, x):\n        raise NotImplementedError()\n",
+            """
+                import keras
+                class Trainer(keras.Model):
+                    def call(self, x):
+                        raise NotImplementedError()
+            """,
             2, 1,
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\nclass Trainer(keras.Model):\n'
-            "    def call(self, x):\n        raise NotImplementedError()\n",
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class Trainer(keras.Model):
+                    def call(self, x):
+                        raise NotImplementedError()
+            """,
         ),
         # a get_config that raises only on some paths still saves
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def get_config(self):\n        if self.bad:\n"
-            "            raise ValueError()\n        return super().get_config()\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def get_config(self):
+                        if self.bad:
+                            raise ValueError()
+                        return super().get_config()
+            """,
             2, 1,
-            fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\nclass A(keras.layers.Layer):\n'
-            "    def get_config(self):\n        if self.bad:\n            raise ValueError()\n        return super().get_config()\n",
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                class A(keras.layers.Layer):
+                    def get_config(self):
+                        if self.bad:
+                            raise ValueError()
+                        return super().get_config()
+            """,
         ),
         # no fix: two unregistered classes of one name would share a key
         Invalid(
-            "import keras\ntry:\n    import tensorflow\n    class A(keras.layers.Layer):  # noqa: KL201\n        pass\n"
-            "except ImportError:\n    class A(keras.layers.Layer):\n        pass\n",
+            """
+                import keras
+                try:
+                    import tensorflow
+                    class A(keras.layers.Layer):  # noqa: KL201
+                        pass
+                except ImportError:
+                    class A(keras.layers.Layer):
+                        pass
+            """,
             7, 5,
         ),
     ]

@@ -365,17 +365,38 @@ class MissingGetConfig(Rule):
             3, 1, "defaults to `keras.initializers.GlorotUniform()`",
         ),
         Invalid(
-            "import keras\nimport numpy as np\nfrom typing import Optional\n\n\n"
-            "class Table(keras.layers.Layer):\n    def __init__(self, table: Optional[np.ndarray] = None, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.table = table\n",
+            """
+                import keras
+                import numpy as np
+                from typing import Optional
+
+
+                class Table(keras.layers.Layer):
+                    def __init__(self, table: Optional[np.ndarray] = None, **kwargs):
+                        super().__init__(**kwargs)
+                        self.table = table
+            """,
             6, 1, "annotated `Optional[np.ndarray]`",
         ),
         # an annotation over several lines is quoted on one (a finding is one line)
         Invalid(
-            "import keras\nimport numpy as np\nfrom typing import Optional\n\n\n"
-            "class Table(keras.layers.Layer):\n    def __init__(\n        self,\n        table: Optional[\n"
-            "            np.ndarray\n        ] = None,\n        **kwargs,\n    ):\n"
-            "        super().__init__(**kwargs)\n        self.table = table\n",
+            """
+                import keras
+                import numpy as np
+                from typing import Optional
+
+
+                class Table(keras.layers.Layer):
+                    def __init__(
+                        self,
+                        table: Optional[
+                            np.ndarray
+                        ] = None,
+                        **kwargs,
+                    ):
+                        super().__init__(**kwargs)
+                        self.table = table
+            """,
             6, 1, "annotated `Optional[ np.ndarray ]`",
         ),
         Invalid(
@@ -385,9 +406,20 @@ class MissingGetConfig(Rule):
         ),
         # annotated with a project class (measured: a dataclass argument makes model.save raise)
         Invalid(
-            "import dataclasses\n\nimport keras\n\n@dataclasses.dataclass\nclass HeadConfig:\n    units: int = 4\n\n"
-            "class Head(keras.layers.Layer):\n    def __init__(self, config: HeadConfig, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.dense = keras.layers.Dense(config.units)\n",
+            """
+                import dataclasses
+
+                import keras
+
+                @dataclasses.dataclass
+                class HeadConfig:
+                    units: int = 4
+
+                class Head(keras.layers.Layer):
+                    def __init__(self, config: HeadConfig, **kwargs):
+                        super().__init__(**kwargs)
+                        self.dense = keras.layers.Dense(config.units)
+            """,
             9, 1, "annotated `HeadConfig`",
         ),
         # Keras 3, Model subclass: the default is recorded instead of the value passed
@@ -398,8 +430,14 @@ class MissingGetConfig(Rule):
             3, 1, "records the default of `units`",
         ),
         Invalid(
-            "from tensorflow import keras\n\nclass Net(keras.Model):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.dense = keras.layers.Dense(units)\n",
+            """
+                from tensorflow import keras
+
+                class Net(keras.Model):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(**kwargs)
+                        self.dense = keras.layers.Dense(units)
+            """,
             3, 1, "Keras 3: `keras.Model` subclass `Net` requires `units`",
         ),
         # Keras 2: an object argument (tf_keras auto-configs plain values, as Keras 3 does)
@@ -409,9 +447,17 @@ class MissingGetConfig(Rule):
             3, 1, "Keras 2: `Wrap` has no get_config",
         ),
         Invalid(
-            "from keras.engine.training import Model\n\nclass Net(Model):\n    def __init__(self, head):\n"
-            "        super().__init__()\n        self.head = head\n\n    def call(self, x):\n"
-            "        return self.head(x)\n",
+            """
+                from keras.engine.training import Model
+
+                class Net(Model):
+                    def __init__(self, head):
+                        super().__init__()
+                        self.head = head
+
+                    def call(self, x):
+                        return self.head(x)
+            """,
             3, 1, "Keras 2: `keras.Model` subclass `Net` has no get_config and its automatic config refuses `head`",
         ),
         # a built-in base's get_config does not carry the added argument (both majors)
@@ -419,28 +465,50 @@ class MissingGetConfig(Rule):
             _K3 + "class ScaledDense(keras.layers.Dense):\n    def __init__(self, units, scale=1.0, **kwargs):\n"
             "        super().__init__(units, **kwargs)\n        self.scale = scale\n",
             3, 1, "`scale` (defaulted: it silently comes back as its default after load)",
-            fixed="import keras\n\nclass ScaledDense(keras.layers.Dense):\n"
-            "    def __init__(self, units, scale=1.0, **kwargs):\n        super().__init__(units, **kwargs)\n"
-            "        self.scale = scale\n    def get_config(self):\n"
-            '        return {**super().get_config(), "scale": self.scale}\n',
+            fixed="""
+                import keras
+
+                class ScaledDense(keras.layers.Dense):
+                    def __init__(self, units, scale=1.0, **kwargs):
+                        super().__init__(units, **kwargs)
+                        self.scale = scale
+                    def get_config(self):
+                        return {**super().get_config(), "scale": self.scale}
+            """,
         ),
         Invalid(
             _K2 + "class FocalLoss(keras.losses.Loss):\n    def __init__(self, gamma, name='focal', **kwargs):\n"
             "        super().__init__(name=name, **kwargs)\n        self.gamma = gamma\n",
             3, 1, "missing 1 required positional argument: 'gamma'",
-            fixed="import tf_keras as keras\n\nclass FocalLoss(keras.losses.Loss):\n"
-            "    def __init__(self, gamma, name='focal', **kwargs):\n"
-            "        super().__init__(name=name, **kwargs)\n        self.gamma = gamma\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'gamma': self.gamma}\n",
+            fixed="""
+                import tf_keras as keras
+
+                class FocalLoss(keras.losses.Loss):
+                    def __init__(self, gamma, name='focal', **kwargs):
+                        super().__init__(name=name, **kwargs)
+                        self.gamma = gamma
+                    def get_config(self):
+                        return {**super().get_config(), 'gamma': self.gamma}
+            """,
         ),
         Invalid(
             _K3 + "class Decay(keras.optimizers.schedules.LearningRateSchedule):\n"
             "    def __init__(self, rate=0.1):\n        self.rate = rate\n\n"
             "    def __call__(self, step):\n        return self.rate\n",
             3, 1, "NotImplementedError",
-            fixed="import keras\n\nclass Decay(keras.optimizers.schedules.LearningRateSchedule):\n"
-            "    def __init__(self, rate=0.1):\n        self.rate = rate\n\n    def get_config(self):\n"
-            '        return {"rate": self.rate}\n\n    def __call__(self, step):\n        return self.rate\n',
+            fixed="""
+                import keras
+
+                class Decay(keras.optimizers.schedules.LearningRateSchedule):
+                    def __init__(self, rate=0.1):
+                        self.rate = rate
+
+                    def get_config(self):
+                        return {"rate": self.rate}
+
+                    def __call__(self, step):
+                        return self.rate
+            """,
         ),
         # through a project ancestor without get_config
         Invalid(
@@ -448,10 +516,20 @@ class MissingGetConfig(Rule):
             "class Child(Base):\n    def __init__(self, units, gain=2.0, **kwargs):\n"
             "        super().__init__(units=units, **kwargs)\n        self.gain = gain\n",
             7, 1, "`gain`",
-            fixed="import keras\n\nclass Base(keras.layers.Dense):\n    pass\n\n\nclass Child(Base):\n"
-            "    def __init__(self, units, gain=2.0, **kwargs):\n        super().__init__(units=units, **kwargs)\n"
-            "        self.gain = gain\n    def get_config(self):\n"
-            '        return {**super().get_config(), "gain": self.gain}\n',
+            fixed="""
+                import keras
+
+                class Base(keras.layers.Dense):
+                    pass
+
+
+                class Child(Base):
+                    def __init__(self, units, gain=2.0, **kwargs):
+                        super().__init__(units=units, **kwargs)
+                        self.gain = gain
+                    def get_config(self):
+                        return {**super().get_config(), "gain": self.gain}
+            """,
         ),
         # fixes: a Model subclass storing its arguments, after __init__ and before the next method
         Invalid(
@@ -460,11 +538,22 @@ class MissingGetConfig(Rule):
             "        self.dense = keras.layers.Dense(units)\n\n"
             "    def call(self, x):  # the head\n        return self.dense(x) * self.rate\n",
             3, 1, "records the default of `units`, `rate`",
-            fixed="import keras\n\nclass Net(keras.Model):\n    def __init__(self, units=3, rate=0.5, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n        self.rate = rate\n"
-            "        self.dense = keras.layers.Dense(units)\n\n    def get_config(self):\n"
-            '        return {**super().get_config(), "units": self.units, "rate": self.rate}\n\n'
-            "    def call(self, x):  # the head\n        return self.dense(x) * self.rate\n",
+            fixed="""
+                import keras
+
+                class Net(keras.Model):
+                    def __init__(self, units=3, rate=0.5, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                        self.rate = rate
+                        self.dense = keras.layers.Dense(units)
+
+                    def get_config(self):
+                        return {**super().get_config(), "units": self.units, "rate": self.rate}
+
+                    def call(self, x):  # the head
+                        return self.dense(x) * self.rate
+            """,
         ),
         # stored under another name: unsafe; a long config goes one entry a line
         Invalid(
@@ -473,24 +562,46 @@ class MissingGetConfig(Rule):
             "        super().__init__(units, **kwargs)\n        self._scale = scale_of_the_outputs\n"
             "        self.offset_of_the_outputs = offset_of_the_outputs\n",
             3, 1, "`scale_of_the_outputs`, `offset_of_the_outputs` (defaulted",
-            fixed="import keras\n\nclass ScaledDense(keras.layers.Dense):\n"
-            "    def __init__(self, units, scale_of_the_outputs: float = 1.0, offset_of_the_outputs=0.0, **kwargs):\n"
-            "        super().__init__(units, **kwargs)\n        self._scale = scale_of_the_outputs\n"
-            "        self.offset_of_the_outputs = offset_of_the_outputs\n    def get_config(self):\n"
-            "        return {\n            **super().get_config(),\n"
-            '            "scale_of_the_outputs": self._scale,\n'
-            '            "offset_of_the_outputs": self.offset_of_the_outputs,\n        }\n',
+            fixed="""
+                import keras
+
+                class ScaledDense(keras.layers.Dense):
+                    def __init__(self, units, scale_of_the_outputs: float = 1.0, offset_of_the_outputs=0.0, **kwargs):
+                        super().__init__(units, **kwargs)
+                        self._scale = scale_of_the_outputs
+                        self.offset_of_the_outputs = offset_of_the_outputs
+                    def get_config(self):
+                        return {
+                            **super().get_config(),
+                            "scale_of_the_outputs": self._scale,
+                            "offset_of_the_outputs": self.offset_of_the_outputs,
+                        }
+            """,
         ),
         # a base whose get_config returns nothing: a config of its own, without **kwargs
         Invalid(
-            "import tensorflow as tf\n\nclass Scaled(tf.keras.initializers.Initializer):\n"
-            "    def __call__(self, shape, dtype=None):\n        return tf.ones(shape, dtype) * self.scale\n\n"
-            "    def __init__(self, scale):\n        self.scale = scale",  # and no newline at the end
+            """
+                import tensorflow as tf
+
+                class Scaled(tf.keras.initializers.Initializer):
+                    def __call__(self, shape, dtype=None):
+                        return tf.ones(shape, dtype) * self.scale
+
+                    def __init__(self, scale):
+                        self.scale = scale""",  # and no newline at the end
             3, 1, "`scale` (required",
-            fixed="import tensorflow as tf\n\nclass Scaled(tf.keras.initializers.Initializer):\n"
-            "    def __call__(self, shape, dtype=None):\n        return tf.ones(shape, dtype) * self.scale\n\n"
-            "    def __init__(self, scale):\n        self.scale = scale\n    def get_config(self):\n"
-            '        return {"scale": self.scale}\n',
+            fixed="""
+                import tensorflow as tf
+
+                class Scaled(tf.keras.initializers.Initializer):
+                    def __call__(self, shape, dtype=None):
+                        return tf.ones(shape, dtype) * self.scale
+
+                    def __init__(self, scale):
+                        self.scale = scale
+                    def get_config(self):
+                        return {"scale": self.scale}
+            """,
         ),
         # no fix: without **kwargs, `name` from super().get_config() would make loading fail
         Invalid(

@@ -287,245 +287,555 @@ class InitKwargsNotForwarded(Rule):
     VALID = [
         # a Model with a required argument and no get_config: Keras 3 has no automatic config to load
         # from, model.save raises (KL202 reports it); a triage false positive
-        "import keras\nclass Stack(keras.Model):\n    def __init__(self, width):\n        super().__init__()\n"
-        "        self.dense = keras.layers.Dense(width)\n",
+        """
+            import keras
+            class Stack(keras.Model):
+                def __init__(self, width):
+                    super().__init__()
+                    self.dense = keras.layers.Dense(width)
+        """,
         # a parent that keeps its **kwargs for itself, and a key the class sets on purpose: loading passes
         # `reduction` back and it must be swallowed (forwarding it raises "multiple values"); triage
-        "import keras\nclass FnLoss(keras.losses.Loss):\n"
-        "    def __init__(self, fn, reduction='sum_over_batch_size', name=None, **kwargs):\n"
-        "        super().__init__(reduction=reduction, name=name)\n        self.fn = fn\n        self.fn_kwargs = kwargs\n"
-        "    def call(self, y_true, y_pred):\n        return self.fn(y_true, y_pred, **self.fn_kwargs)\n"
-        "class ScaledMSE(FnLoss):\n    def __init__(self, scale=1.0, name=None, **kwargs):\n"
-        "        super().__init__(keras.losses.mean_squared_error, reduction='sum', name=name)\n",
+        """
+            import keras
+            class FnLoss(keras.losses.Loss):
+                def __init__(self, fn, reduction='sum_over_batch_size', name=None, **kwargs):
+                    super().__init__(reduction=reduction, name=name)
+                    self.fn = fn
+                    self.fn_kwargs = kwargs
+                def call(self, y_true, y_pred):
+                    return self.fn(y_true, y_pred, **self.fn_kwargs)
+            class ScaledMSE(FnLoss):
+                def __init__(self, scale=1.0, name=None, **kwargs):
+                    super().__init__(keras.losses.mean_squared_error, reduction='sum', name=name)
+        """,
         # the fix
-        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-        "        super().__init__(**kwargs)\n        self.units = units\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def __init__(self, units, **kwargs):
+                    super().__init__(**kwargs)
+                    self.units = units
+                def get_config(self):
+                    return {**super().get_config(), 'units': self.units}
+        """,
         # S7c: no **kwargs, but get_config builds its dict alone: the config holds no name
-        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n"
-        "        super().__init__()\n        self.units = units\n"
-        "    def get_config(self):\n        return {'units': self.units}\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def __init__(self, units):
+                    super().__init__()
+                    self.units = units
+                def get_config(self):
+                    return {'units': self.units}
+        """,
         # *args and **kwargs, both forwarded
-        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, *args, **kwargs):\n"
-        "        super().__init__(*args, **kwargs)\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+        """,
         # explicit name/trainable/dtype, forwarded
-        "import keras\nclass A(keras.layers.Layer):\n"
-        "    def __init__(self, units, name=None, trainable=True, dtype=None):\n"
-        "        super().__init__(name=name, trainable=trainable, dtype=dtype)\n        self.units = units\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def __init__(self, units, name=None, trainable=True, dtype=None):
+                    super().__init__(name=name, trainable=trainable, dtype=dtype)
+                    self.units = units
+                def get_config(self):
+                    return {**super().get_config(), 'units': self.units}
+        """,
         # no __init__ of its own: it inherits one
-        "import keras\nclass A(keras.layers.Dense):\n    def get_config(self):\n        return super().get_config()\n",
+        """
+            import keras
+            class A(keras.layers.Dense):
+                def get_config(self):
+                    return super().get_config()
+        """,
         # tf_keras's automatic config keeps only the __init__ arguments
-        "import tf_keras\nclass A(tf_keras.layers.Layer):\n    def __init__(self, units):\n"
-        "        super().__init__()\n        self.units = units\n",
+        """
+            import tf_keras
+            class A(tf_keras.layers.Layer):
+                def __init__(self, units):
+                    super().__init__()
+                    self.units = units
+        """,
         # a project ancestor's get_config builds its dict alone
-        "import keras\nclass Base(keras.layers.Layer):\n    def __init__(self, units=1, **kwargs):\n"
-        "        super().__init__(**kwargs)\n        self.units = units\n"
-        "    def get_config(self):\n        return {'units': self.units}\n"
-        "class A(Base):\n    def __init__(self, units=2):\n        super().__init__(units)\n",
+        """
+            import keras
+            class Base(keras.layers.Layer):
+                def __init__(self, units=1, **kwargs):
+                    super().__init__(**kwargs)
+                    self.units = units
+                def get_config(self):
+                    return {'units': self.units}
+            class A(Base):
+                def __init__(self, units=2):
+                    super().__init__(units)
+        """,
         # from_config decides what reaches __init__
-        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n        super().__init__()\n"
-        "        self.units = units\n    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n"
-        "    @classmethod\n    def from_config(cls, config):\n        return cls(config['units'])\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def __init__(self, units):
+                    super().__init__()
+                    self.units = units
+                def get_config(self):
+                    return {**super().get_config(), 'units': self.units}
+                @classmethod
+                def from_config(cls, config):
+                    return cls(config['units'])
+        """,
         # a base outside the project could do anything
-        "import keras\nfrom mylib import Mixin\nclass A(Mixin, keras.layers.Layer):\n    def __init__(self, units):\n"
-        "        super().__init__()\n        self.units = units\n",
+        """
+            import keras
+            from mylib import Mixin
+            class A(Mixin, keras.layers.Layer):
+                def __init__(self, units):
+                    super().__init__()
+                    self.units = units
+        """,
         # an initializer's config holds no name
-        "import keras\nclass Init(keras.initializers.Initializer):\n    def __init__(self, value):\n        self.value = value\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'value': self.value}\n",
+        """
+            import keras
+            class Init(keras.initializers.Initializer):
+                def __init__(self, value):
+                    self.value = value
+                def get_config(self):
+                    return {**super().get_config(), 'value': self.value}
+        """,
         # kwargs used some other way: it may hand name on
-        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-        "        super().__init__(**{k: v for k, v in kwargs.items() if k != 'units'})\n        self.units = units\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def __init__(self, units, **kwargs):
+                    super().__init__(**{k: v for k, v in kwargs.items() if k != 'units'})
+                    self.units = units
+        """,
         # get_config of its own, incomplete: unknown keys
-        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n        super().__init__()\n"
-        "        self.units = units\n    def get_config(self):\n        return dict(self.saved)\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def __init__(self, units):
+                    super().__init__()
+                    self.units = units
+                def get_config(self):
+                    return dict(self.saved)
+        """,
         # no get_config and an object as a default: Keras 3 refuses to save it at all (KL202's finding)
-        "import keras\nclass Net(keras.Model):\n    def __init__(self, block=keras.layers.Dense(2)):\n        super().__init__()\n"
-        "        self.block = block\n    def call(self, x):\n        return x\n",
+        """
+            import keras
+            class Net(keras.Model):
+                def __init__(self, block=keras.layers.Dense(2)):
+                    super().__init__()
+                    self.block = block
+                def call(self, x):
+                    return x
+        """,
         # only trainable swallowed, and the layer has no weights: trainable changes nothing
-        "import keras\nclass Cross(keras.layers.Layer):\n    def __init__(self, bins, name=None, dtype=None, **kwargs):\n"
-        "        super().__init__(name=name, dtype=dtype)\n        self.bins = bins\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'bins': self.bins}\n",
+        """
+            import keras
+            class Cross(keras.layers.Layer):
+                def __init__(self, bins, name=None, dtype=None, **kwargs):
+                    super().__init__(name=name, dtype=dtype)
+                    self.bins = bins
+                def get_config(self):
+                    return {**super().get_config(), 'bins': self.bins}
+        """,
         # the parent's __init__ takes no name: forwarding it would fail at construction
-        "import keras\nclass Base(keras.layers.Layer):\n    def __init__(self, units):\n        super().__init__()\n"
-        "        self.units = units\n    def get_config(self):\n        return {'units': self.units}\n"
-        "class A(Base):\n    def __init__(self, units, **kwargs):\n        super().__init__(units)\n"
-        "    def get_config(self):\n        return {'units': self.units}\n",
+        """
+            import keras
+            class Base(keras.layers.Layer):
+                def __init__(self, units):
+                    super().__init__()
+                    self.units = units
+                def get_config(self):
+                    return {'units': self.units}
+            class A(Base):
+                def __init__(self, units, **kwargs):
+                    super().__init__(units)
+                def get_config(self):
+                    return {'units': self.units}
+        """,
     ]
     INVALID = [
         # S7a: get_config builds on super().get_config(), __init__ takes no **kwargs
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n"
-            "        super().__init__()\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units):
+                        super().__init__()
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             3, 5, "unexpected keyword argument 'name'",
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'units': self.units}\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
         ),
         # Keras 3 automatic config (no get_config): `trainable` is what __init__ gets first
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units=2):\n"
-            "        super().__init__()\n        self.units = units\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units=2):
+                        super().__init__()
+                        self.units = units
+            """,
             3, 5, "unexpected keyword argument 'trainable'",
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units=2, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units=2, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+            """,
         ),
         # no arguments at all and no get_config (Keras 3): trainable and dtype come back
         Invalid(
-            "import keras\nclass Counter(keras.layers.Layer):\n    def __init__(self):\n"
-            "        super().__init__()\n        self.count = self.add_weight(shape=(), trainable=False)\n",
+            """
+                import keras
+                class Counter(keras.layers.Layer):
+                    def __init__(self):
+                        super().__init__()
+                        self.count = self.add_weight(shape=(), trainable=False)
+            """,
             3, 5, "'trainable'",
-            fixed="import keras\nclass Counter(keras.layers.Layer):\n    def __init__(self, **kwargs):\n"
-            "        super().__init__(**kwargs)\n"
-            "        self.count = self.add_weight(shape=(), trainable=False)\n",
+            fixed="""
+                import keras
+                class Counter(keras.layers.Layer):
+                    def __init__(self, **kwargs):
+                        super().__init__(**kwargs)
+                        self.count = self.add_weight(shape=(), trainable=False)
+            """,
         ),
         # explicit name only: trainable still comes back
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, name=None):\n"
-            "        super().__init__(name=name)\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, name=None):
+                        super().__init__(name=name)
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             3, 5, "'trainable'",
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, name=None, **kwargs):\n"
-            "        super().__init__(name=name, **kwargs)\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, name=None, **kwargs):
+                        super().__init__(name=name, **kwargs)
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
         ),
         # a Dense subclass: Dense's get_config holds name
         Invalid(
-            "from tensorflow import keras\nclass A(keras.layers.Dense):\n    def __init__(self, units):\n"
-            "        super().__init__(units)\n",
+            """
+                from tensorflow import keras
+                class A(keras.layers.Dense):
+                    def __init__(self, units):
+                        super().__init__(units)
+            """,
             3, 5, "'name'",
-            fixed="from tensorflow import keras\nclass A(keras.layers.Dense):\n"
-            "    def __init__(self, units, **kwargs):\n        super().__init__(units, **kwargs)\n",
+            fixed="""
+                from tensorflow import keras
+                class A(keras.layers.Dense):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(units, **kwargs)
+            """,
         ),
         # the ancestor's get_config builds on super: the child's config holds name
         Invalid(
-            "import keras\nclass Base(keras.layers.Layer):\n    def __init__(self, units=1, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n"
-            "class A(Base):\n    def __init__(self, units=2):\n        super().__init__(units)\n",
+            """
+                import keras
+                class Base(keras.layers.Layer):
+                    def __init__(self, units=1, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+                class A(Base):
+                    def __init__(self, units=2):
+                        super().__init__(units)
+            """,
             9, 5, "'name'",
-            fixed="import keras\nclass Base(keras.layers.Layer):\n    def __init__(self, units=1, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'units': self.units}\nclass A(Base):\n"
-            "    def __init__(self, units=2, **kwargs):\n        super().__init__(units, **kwargs)\n",
+            fixed="""
+                import keras
+                class Base(keras.layers.Layer):
+                    def __init__(self, units=1, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+                class A(Base):
+                    def __init__(self, units=2, **kwargs):
+                        super().__init__(units, **kwargs)
+            """,
         ),
         # a loss: Loss.get_config holds name and reduction
         Invalid(
-            "import keras\nclass Focal(keras.losses.Loss):\n    def __init__(self, gamma=2.0):\n"
-            "        super().__init__()\n        self.gamma = gamma\n    def call(self, y, p):\n        return p\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'gamma': self.gamma}\n",
+            """
+                import keras
+                class Focal(keras.losses.Loss):
+                    def __init__(self, gamma=2.0):
+                        super().__init__()
+                        self.gamma = gamma
+                    def call(self, y, p):
+                        return p
+                    def get_config(self):
+                        return {**super().get_config(), 'gamma': self.gamma}
+            """,
             3, 5, "'name'",
-            fixed="import keras\nclass Focal(keras.losses.Loss):\n    def __init__(self, gamma=2.0, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.gamma = gamma\n    def call(self, y, p):\n"
-            "        return p\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'gamma': self.gamma}\n",
+            fixed="""
+                import keras
+                class Focal(keras.losses.Loss):
+                    def __init__(self, gamma=2.0, **kwargs):
+                        super().__init__(**kwargs)
+                        self.gamma = gamma
+                    def call(self, y, p):
+                        return p
+                    def get_config(self):
+                        return {**super().get_config(), 'gamma': self.gamma}
+            """,
         ),
         # S7b: **kwargs accepted but not passed on
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__()\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__()
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             3, 5, "silently dropped",
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'units': self.units}\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
         ),
         # reading an unrelated key does not hand name on
         Invalid(
-            "import keras\nclass A(keras.Model):\n    def __init__(self, units, **kwargs):\n"
-            "        self.debug = kwargs.pop('debug', False)\n        super().__init__()\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                class A(keras.Model):
+                    def __init__(self, units, **kwargs):
+                        self.debug = kwargs.pop('debug', False)
+                        super().__init__()
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             3, 5, "`name=`, `trainable=` and `dtype=`",
         ),
         # only trainable swallowed, and the layer has a trainable weight
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, name=None, dtype=None, **kwargs):\n"
-            "        super().__init__(name=name, dtype=dtype)\n        self.units = units\n"
-            "        self.w = self.add_weight(shape=(units,))\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, name=None, dtype=None, **kwargs):
+                        super().__init__(name=name, dtype=dtype)
+                        self.units = units
+                        self.w = self.add_weight(shape=(units,))
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             3, 5, "`trainable=` given at construction is silently dropped",
-            fixed="import keras\nclass A(keras.layers.Layer):\n"
-            "    def __init__(self, units, name=None, dtype=None, **kwargs):\n"
-            "        super().__init__(name=name, dtype=dtype, **kwargs)\n        self.units = units\n"
-            "        self.w = self.add_weight(shape=(units,))\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'units': self.units}\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, name=None, dtype=None, **kwargs):
+                        super().__init__(name=name, dtype=dtype, **kwargs)
+                        self.units = units
+                        self.w = self.add_weight(shape=(units,))
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
         ),
         # an explicit name= never used
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, name=None, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, name=None, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             3, 5, "`name=`",
         ),
         # decorated __init__: reported at the def line
         Invalid(
-            "import keras\nimport functools\nclass A(keras.layers.Layer):\n    @functools.wraps(object.__init__)\n"
-            "    def __init__(self, units):\n        super().__init__()\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                import functools
+                class A(keras.layers.Layer):
+                    @functools.wraps(object.__init__)
+                    def __init__(self, units):
+                        super().__init__()
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             5, 5, "'name'",
         ),
         # Keras 3, a Model built functionally: its config holds name
         Invalid(
-            "import keras\nclass Net(keras.Model):\n    def __init__(self, units=3):\n"
-            "        inputs = keras.Input((4,))\n        super().__init__(inputs, keras.layers.Dense(units)(inputs))\n"
-            "        self.units = units\n",
+            """
+                import keras
+                class Net(keras.Model):
+                    def __init__(self, units=3):
+                        inputs = keras.Input((4,))
+                        super().__init__(inputs, keras.layers.Dense(units)(inputs))
+                        self.units = units
+            """,
             3, 5, "'name'\" (Keras 3",
         ),
         # tf_keras: super().get_config() holds name as well
         Invalid(
-            "import tf_keras\nclass A(tf_keras.layers.Layer):\n    def __init__(self, units):\n"
-            "        super().__init__()\n        self.units = units\n"
-            "    def get_config(self):\n        config = super().get_config()\n"
-            "        config.update(units=self.units)\n        return config\n",
+            """
+                import tf_keras
+                class A(tf_keras.layers.Layer):
+                    def __init__(self, units):
+                        super().__init__()
+                        self.units = units
+                    def get_config(self):
+                        config = super().get_config()
+                        config.update(units=self.units)
+                        return config
+            """,
             3, 5, "unexpected keyword argument 'name'",
-            fixed="import tf_keras\nclass A(tf_keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
-            "        config = super().get_config()\n        config.update(units=self.units)\n"
-            "        return config\n",
+            fixed="""
+                import tf_keras
+                class A(tf_keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        config = super().get_config()
+                        config.update(units=self.units)
+                        return config
+            """,
         ),
         # the fix keeps the layout: trailing commas, a keyword-only marker, comments
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(\n        self,\n        *,\n"
-            "        units,  # how many\n        name=None,\n    ):\n"
-            "        super().__init__(\n            name=name,\n        )\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(
+                        self,
+                        *,
+                        units,  # how many
+                        name=None,
+                    ):
+                        super().__init__(
+                            name=name,
+                        )
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             3, 5, "'trainable'",
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(\n        self,\n        *,\n"
-            "        units,  # how many\n        name=None,\n        **kwargs,\n    ):\n        super().__init__(\n"
-            "            name=name,\n            **kwargs,\n        )\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(
+                        self,
+                        *,
+                        units,  # how many
+                        name=None,
+                        **kwargs,
+                    ):
+                        super().__init__(
+                            name=name,
+                            **kwargs,
+                        )
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
         ),
         # **kwargs under another name, swallowed: handed on (unsafe: what callers gave now takes effect)
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kw):\n"
-            "        super(A, self).__init__()\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kw):
+                        super(A, self).__init__()
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             3, 5, "`super().__init__(**kw)`",
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kw):\n"
-            "        super(A, self).__init__(**kw)\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kw):
+                        super(A, self).__init__(**kw)
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
         ),
         # no fix: the call gives `trainable` itself, so the config's would arrive twice
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n"
-            "        super().__init__(trainable=False)\n        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units):
+                        super().__init__(trainable=False)
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             3, 5, "'name'",
         ),
         # no fix: two calls of the base's __init__
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n        if units:\n"
-            "            super().__init__()\n        else:\n            super().__init__(name='empty')\n"
-            "        self.units = units\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units):
+                        if units:
+                            super().__init__()
+                        else:
+                            super().__init__(name='empty')
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
             3, 5, "'name'",
         ),
         # no fix: the config holds `size`, which nothing takes -- handed on, it would fail the load
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__()\n        self.units = units\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'units': self.units, 'size': 2 * self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__()
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units, 'size': 2 * self.units}
+            """,
             3, 5, "silently dropped",
         ),
     ]

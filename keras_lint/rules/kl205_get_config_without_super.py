@@ -117,139 +117,338 @@ class GetConfigWithoutSuper(Rule):
     fix = "unsafe"
 
     VALID = [
-        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-        "        super().__init__(**kwargs)\n        self.units = units\n"
-        "    def get_config(self):\n        config = super().get_config()\n"
-        "        config.update({'units': self.units})\n        return config\n",
-        "import keras\nclass A(keras.layers.Layer):\n    def get_config(self):\n"
-        "        return {**super(A, self).get_config(), 'units': 1}\n",
-        "import keras\nclass A(keras.layers.Dense):\n    def get_config(self):\n"
-        "        return dict(keras.layers.Dense.get_config(self), scale=1)\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def __init__(self, units, **kwargs):
+                    super().__init__(**kwargs)
+                    self.units = units
+                def get_config(self):
+                    config = super().get_config()
+                    config.update({'units': self.units})
+                    return config
+        """,
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def get_config(self):
+                    return {**super(A, self).get_config(), 'units': 1}
+        """,
+        """
+            import keras
+            class A(keras.layers.Dense):
+                def get_config(self):
+                    return dict(keras.layers.Dense.get_config(self), scale=1)
+        """,
         # writes the base keys itself
-        "import keras\nclass A(keras.layers.Layer):\n    def get_config(self):\n"
-        "        return {'name': self.name, 'trainable': self.trainable, 'dtype': self.dtype_policy.name, 'units': 1}\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def get_config(self):
+                    return {'name': self.name, 'trainable': self.trainable, 'dtype': self.dtype_policy.name, 'units': 1}
+        """,
         # keys we cannot read
-        "import keras\nclass A(keras.layers.Layer):\n    def get_config(self):\n        return dict(self._config)\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def get_config(self):
+                    return dict(self._config)
+        """,
         # an initializer's and a constraint's base config is {}
-        "import keras\nclass Init(keras.initializers.Initializer):\n    def __init__(self, value):\n"
-        "        self.value = value\n    def __call__(self, shape, dtype=None):\n        return keras.ops.ones(shape)\n"
-        "    def get_config(self):\n        return {'value': self.value}\n",
-        "import keras\nclass C(keras.constraints.Constraint):\n    def get_config(self):\n        return {'r': 1}\n",
+        """
+            import keras
+            class Init(keras.initializers.Initializer):
+                def __init__(self, value):
+                    self.value = value
+                def __call__(self, shape, dtype=None):
+                    return keras.ops.ones(shape)
+                def get_config(self):
+                    return {'value': self.value}
+        """,
+        """
+            import keras
+            class C(keras.constraints.Constraint):
+                def get_config(self):
+                    return {'r': 1}
+        """,
         # regularizers and schedules have no base config to build on (it raises)
-        "import keras\nclass R(keras.regularizers.Regularizer):\n    def get_config(self):\n        return {'l': 0.1}\n",
-        "import keras\nclass S(keras.optimizers.schedules.LearningRateSchedule):\n    def get_config(self):\n"
-        "        return {'lr': 0.1}\n",
+        """
+            import keras
+            class R(keras.regularizers.Regularizer):
+                def get_config(self):
+                    return {'l': 0.1}
+        """,
+        """
+            import keras
+            class S(keras.optimizers.schedules.LearningRateSchedule):
+                def get_config(self):
+                    return {'lr': 0.1}
+        """,
         # tf_keras: a subclassed Model's super().get_config() is {}
-        "import tf_keras\nclass M(tf_keras.Model):\n    def get_config(self):\n        return {'units': 1}\n",
+        """
+            import tf_keras
+            class M(tf_keras.Model):
+                def get_config(self):
+                    return {'units': 1}
+        """,
         # writes name itself: it handles the base keys on purpose (a functional model's own config)
-        "import keras\nclass Task(keras.Model):\n    def __init__(self, backbone, **kwargs):\n"
-        "        super().__init__(backbone.inputs, backbone.outputs, **kwargs)\n        self.backbone = backbone\n"
-        "    def get_config(self):\n        return {'backbone': keras.layers.serialize(self.backbone), 'name': self.name}\n",
+        """
+            import keras
+            class Task(keras.Model):
+                def __init__(self, backbone, **kwargs):
+                    super().__init__(backbone.inputs, backbone.outputs, **kwargs)
+                    self.backbone = backbone
+                def get_config(self):
+                    return {'backbone': keras.layers.serialize(self.backbone), 'name': self.name}
+        """,
         # writes name and dtype itself, leaves out trainable on purpose (a weightless layer)
-        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, bins, name=None, dtype=None, **kwargs):\n"
-        "        super().__init__(name=name, dtype=dtype)\n        self.bins = bins\n"
-        "    def get_config(self):\n        return {'bins': self.bins, 'name': self.name, 'dtype': self.dtype}\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def __init__(self, bins, name=None, dtype=None, **kwargs):
+                    super().__init__(name=name, dtype=dtype)
+                    self.bins = bins
+                def get_config(self):
+                    return {'bins': self.bins, 'name': self.name, 'dtype': self.dtype}
+        """,
         # S7c without weights: only trainable would be lost, and it changes nothing
-        "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n        super().__init__()\n"
-        "        self.units = units\n    def get_config(self):\n        return {'units': self.units}\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def __init__(self, units):
+                    super().__init__()
+                    self.units = units
+                def get_config(self):
+                    return {'units': self.units}
+        """,
         # not provably Keras
-        "from mylib import Layer\nclass A(Layer):\n    def get_config(self):\n        return {'units': 1}\n",
+        """
+            from mylib import Layer
+            class A(Layer):
+                def get_config(self):
+                    return {'units': 1}
+        """,
         # no get_config of its own (an ancestor's is reported there)
-        "import keras\nclass A(keras.layers.Layer):\n    def call(self, x):\n        return x\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def call(self, x):
+                    return x
+        """,
     ]
     INVALID = [
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n"
-            "    def build(self, shape):\n        self.w = self.add_weight(shape=(shape[-1], self.units))\n"
-            "    def get_config(self):\n        return {'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def build(self, shape):
+                        self.w = self.add_weight(shape=(shape[-1], self.units))
+                    def get_config(self):
+                        return {'units': self.units}
+            """,
             8, 5, "`name`, `trainable` and `dtype`",
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n    def build(self, shape):\n"
-            "        self.w = self.add_weight(shape=(shape[-1], self.units))\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'units': self.units}\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def build(self, shape):
+                        self.w = self.add_weight(shape=(shape[-1], self.units))
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
         ),
         Invalid(
-            "from tensorflow.keras import layers\nclass A(layers.Layer):\n    def get_config(self):\n"
-            "        config = {}\n        config['units'] = 3\n        return config\n",
+            """
+                from tensorflow.keras import layers
+                class A(layers.Layer):
+                    def get_config(self):
+                        config = {}
+                        config['units'] = 3
+                        return config
+            """,
             3, 5, "`name` and `dtype` are not saved",  # no weights: trainable changes nothing
-            fixed="from tensorflow.keras import layers\nclass A(layers.Layer):\n    def get_config(self):\n"
-            "        config = {**super().get_config()}\n        config['units'] = 3\n        return config\n",
+            fixed="""
+                from tensorflow.keras import layers
+                class A(layers.Layer):
+                    def get_config(self):
+                        config = {**super().get_config()}
+                        config['units'] = 3
+                        return config
+            """,
         ),
         # S7c: no **kwargs either (so only trainable can be lost); the fix must add them too
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units):\n"
-            "        super().__init__()\n        self.units = units\n        self.dense = keras.layers.Dense(units)\n"
-            "    def get_config(self):\n        return {'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units):
+                        super().__init__()
+                        self.units = units
+                        self.dense = keras.layers.Dense(units)
+                    def get_config(self):
+                        return {'units': self.units}
+            """,
             7, 5, "`trainable` is not saved",
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n"
-            "        self.dense = keras.layers.Dense(units)\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'units': self.units}\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                        self.dense = keras.layers.Dense(units)
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
         ),
         Invalid(
-            "import keras\nclass Net(keras.Model):\n    def __init__(self, units=2, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n"
-            "    def get_config(self):\n        return {'units': self.units}\n",
+            """
+                import keras
+                class Net(keras.Model):
+                    def __init__(self, units=2, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        return {'units': self.units}
+            """,
             6, 5, "Keras 3 does not save",
-            fixed="import keras\nclass Net(keras.Model):\n    def __init__(self, units=2, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'units': self.units}\n",
+            fixed="""
+                import keras
+                class Net(keras.Model):
+                    def __init__(self, units=2, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        return {**super().get_config(), 'units': self.units}
+            """,
         ),
         Invalid(
-            "import keras\nclass Focal(keras.losses.Loss):\n    def __init__(self, gamma=2.0, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.gamma = gamma\n"
-            "    def get_config(self):\n        return {'gamma': self.gamma}\n",
+            """
+                import keras
+                class Focal(keras.losses.Loss):
+                    def __init__(self, gamma=2.0, **kwargs):
+                        super().__init__(**kwargs)
+                        self.gamma = gamma
+                    def get_config(self):
+                        return {'gamma': self.gamma}
+            """,
             6, 5, "`name` and `reduction`",
-            fixed="import keras\nclass Focal(keras.losses.Loss):\n    def __init__(self, gamma=2.0, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.gamma = gamma\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'gamma': self.gamma}\n",
+            fixed="""
+                import keras
+                class Focal(keras.losses.Loss):
+                    def __init__(self, gamma=2.0, **kwargs):
+                        super().__init__(**kwargs)
+                        self.gamma = gamma
+                    def get_config(self):
+                        return {**super().get_config(), 'gamma': self.gamma}
+            """,
         ),
         Invalid(
-            "import keras\nclass Hits(keras.metrics.Metric):\n    def __init__(self, k=1, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.k = k\n"
-            "    def get_config(self):\n        return {'k': self.k}\n",
+            """
+                import keras
+                class Hits(keras.metrics.Metric):
+                    def __init__(self, k=1, **kwargs):
+                        super().__init__(**kwargs)
+                        self.k = k
+                    def get_config(self):
+                        return {'k': self.k}
+            """,
             6, 5, "`name` and `dtype`",
-            fixed="import keras\nclass Hits(keras.metrics.Metric):\n    def __init__(self, k=1, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.k = k\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'k': self.k}\n",
+            fixed="""
+                import keras
+                class Hits(keras.metrics.Metric):
+                    def __init__(self, k=1, **kwargs):
+                        super().__init__(**kwargs)
+                        self.k = k
+                    def get_config(self):
+                        return {**super().get_config(), 'k': self.k}
+            """,
         ),
         # decorated: reported at the def line
         Invalid(
-            "import tf_keras\nclass A(tf_keras.layers.Layer):\n    @property\n    def x(self):\n        return 1\n"
-            "    def get_config(self):\n        return dict(units=1)\n",
+            """
+                import tf_keras
+                class A(tf_keras.layers.Layer):
+                    @property
+                    def x(self):
+                        return 1
+                    def get_config(self):
+                        return dict(units=1)
+            """,
             6, 5, "`name`",
         ),
         # a dict spread over lines gets `**super().get_config(),` on a line of its own
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
-            "        config = {\n            'units': self.units,  # the width\n        }\n        return config\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        config = {
+                            'units': self.units,  # the width
+                        }
+                        return config
+            """,
             6, 5, "`name` and `dtype`",
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
-            "        config = {\n            **super().get_config(),\n            'units': self.units,  # the width\n"
-            "        }\n        return config\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        config = {
+                            **super().get_config(),
+                            'units': self.units,  # the width
+                        }
+                        return config
+            """,
         ),
         # no fix: a built-in layer's config holds all its arguments (`units`, `activation`, ...)
         Invalid(
-            "import keras\nclass A(keras.layers.Dense):\n    def __init__(self, units, scale=1.0, **kwargs):\n"
-            "        super().__init__(units, **kwargs)\n        self.scale = scale\n"
-            "    def get_config(self):\n        return {'units': self.units, 'scale': self.scale}\n",
+            """
+                import keras
+                class A(keras.layers.Dense):
+                    def __init__(self, units, scale=1.0, **kwargs):
+                        super().__init__(units, **kwargs)
+                        self.scale = scale
+                    def get_config(self):
+                        return {'units': self.units, 'scale': self.scale}
+            """,
             6, 5, "`name`, `trainable` and `dtype`",
         ),
         # no fix: `dtype` saved would reach a `super().__init__` that gives dtype itself
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(dtype='float32', **kwargs)\n        self.units = units\n"
-            "    def get_config(self):\n        return {'units': self.units}\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(dtype='float32', **kwargs)
+                        self.units = units
+                    def get_config(self):
+                        return {'units': self.units}
+            """,
             6, 5, "`name` and `dtype`",
         ),
         # no fix: the returned dict is not one literal
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.units = units\n    def get_config(self):\n"
-            "        config = {'units': self.units}\n        config = dict(config)\n        return config\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def __init__(self, units, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                    def get_config(self):
+                        config = {'units': self.units}
+                        config = dict(config)
+                        return config
+            """,
             6, 5, "`name` and `dtype`",
         ),
     ]

@@ -119,179 +119,440 @@ class NestedObjectNotSerialized(Rule):
 
     VALID = [
         # the portable fix: serialize + from_config
-        "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n"
-        "        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}\n"
-        "    @classmethod\n    def from_config(cls, config):\n"
-        "        config['inner'] = keras.layers.deserialize(config['inner'])\n        return cls(**config)\n",
+        """
+            import keras
+            class W(keras.layers.Layer):
+                def __init__(self, inner, **kw):
+                    super().__init__(**kw)
+                    self.inner = inner
+                def call(self, x):
+                    return self.inner(x)
+                def get_config(self):
+                    return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}
+                @classmethod
+                def from_config(cls, config):
+                    config['inner'] = keras.layers.deserialize(config['inner'])
+                    return cls(**config)
+        """,
         # an initializer only passed to add_weight: Keras accepts the dict there
-        "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, init=keras.initializers.Ones(), **kw):\n"
-        "        super().__init__(**kw)\n        self.init = init\n    def build(self, s):\n"
-        "        self.w = self.add_weight(name='w', shape=(3,), initializer=self.init)\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'init': self.init}\n",
+        """
+            import keras
+            class W(keras.layers.Layer):
+                def __init__(self, init=keras.initializers.Ones(), **kw):
+                    super().__init__(**kw)
+                    self.init = init
+                def build(self, s):
+                    self.w = self.add_weight(name='w', shape=(3,), initializer=self.init)
+                def get_config(self):
+                    return {**super().get_config(), 'init': self.init}
+        """,
         # normalised in __init__
-        "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, init, **kw):\n        super().__init__(**kw)\n"
-        "        self.init = keras.initializers.get(init)\n    def call(self, x):\n        return x + self.init((3,))\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'init': self.init}\n",
+        """
+            import keras
+            class W(keras.layers.Layer):
+                def __init__(self, init, **kw):
+                    super().__init__(**kw)
+                    self.init = keras.initializers.get(init)
+                def call(self, x):
+                    return x + self.init((3,))
+                def get_config(self):
+                    return {**super().get_config(), 'init': self.init}
+        """,
         # a plain value stored and returned
-        "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, units=3, **kw):\n        super().__init__(**kw)\n"
-        "        self.units = units\n    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
+        """
+            import keras
+            class W(keras.layers.Layer):
+                def __init__(self, units=3, **kw):
+                    super().__init__(**kw)
+                    self.units = units
+                def get_config(self):
+                    return {**super().get_config(), 'units': self.units}
+        """,
         # deserialized in __init__ before it is stored
-        "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n"
-        "        if isinstance(inner, dict):\n            inner = keras.layers.deserialize(inner)\n        self.inner = inner\n"
-        "    def call(self, x):\n        return self.inner(x)\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}\n",
+        """
+            import keras
+            class W(keras.layers.Layer):
+                def __init__(self, inner, **kw):
+                    super().__init__(**kw)
+                    if isinstance(inner, dict):
+                        inner = keras.layers.deserialize(inner)
+                    self.inner = inner
+                def call(self, x):
+                    return self.inner(x)
+                def get_config(self):
+                    return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}
+        """,
         # a Keras base (Wrapper) deserializes `layer` itself
-        "import keras\nclass W(keras.layers.Wrapper):\n    def __init__(self, layer, **kw):\n        super().__init__(layer, **kw)\n"
-        "        self.layer = layer\n    def call(self, x):\n        return self.layer(x)\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'layer': keras.layers.serialize(self.layer)}\n",
+        """
+            import keras
+            class W(keras.layers.Wrapper):
+                def __init__(self, layer, **kw):
+                    super().__init__(layer, **kw)
+                    self.layer = layer
+                def call(self, x):
+                    return self.layer(x)
+                def get_config(self):
+                    return {**super().get_config(), 'layer': keras.layers.serialize(self.layer)}
+        """,
         # not provably Keras
-        "import mylib\nclass W(mylib.Layer):\n    def __init__(self, inner):\n        self.inner = inner\n"
-        "    def call(self, x):\n        return self.inner(x)\n    def get_config(self):\n        return {'inner': self.inner}\n",
+        """
+            import mylib
+            class W(mylib.Layer):
+                def __init__(self, inner):
+                    self.inner = inner
+                def call(self, x):
+                    return self.inner(x)
+                def get_config(self):
+                    return {'inner': self.inner}
+        """,
         # a project ancestor defines from_config
-        "import keras\nclass B(keras.layers.Layer):\n    @classmethod\n    def from_config(cls, config):\n"
-        "        config['inner'] = keras.layers.deserialize(config['inner'])\n        return cls(**config)\n"
-        "class W(B):\n    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n        self.inner = inner\n"
-        "    def call(self, x):\n        return self.inner(x)\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}\n",
+        """
+            import keras
+            class B(keras.layers.Layer):
+                @classmethod
+                def from_config(cls, config):
+                    config['inner'] = keras.layers.deserialize(config['inner'])
+                    return cls(**config)
+            class W(B):
+                def __init__(self, inner, **kw):
+                    super().__init__(**kw)
+                    self.inner = inner
+                def call(self, x):
+                    return self.inner(x)
+                def get_config(self):
+                    return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}
+        """,
         # the attribute is replaced in build()
-        "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, act, **kw):\n        super().__init__(**kw)\n"
-        "        self.act = act\n    def build(self, s):\n        self.act = keras.activations.get(self.act)\n"
-        "    def call(self, x):\n        return self.act(x)\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'act': self.act}\n",
+        """
+            import keras
+            class W(keras.layers.Layer):
+                def __init__(self, act, **kw):
+                    super().__init__(**kw)
+                    self.act = act
+                def build(self, s):
+                    self.act = keras.activations.get(self.act)
+                def call(self, x):
+                    return self.act(x)
+                def get_config(self):
+                    return {**super().get_config(), 'act': self.act}
+        """,
         # a mixin we cannot see may define from_config
-        "import keras\nfrom mylib import ConfigMixin\nclass W(ConfigMixin, keras.layers.Layer):\n    def __init__(self, inner, **kw):\n"
-        "        super().__init__(**kw)\n        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'inner': self.inner}\n",
+        """
+            import keras
+            from mylib import ConfigMixin
+            class W(ConfigMixin, keras.layers.Layer):
+                def __init__(self, inner, **kw):
+                    super().__init__(**kw)
+                    self.inner = inner
+                def call(self, x):
+                    return self.inner(x)
+                def get_config(self):
+                    return {**super().get_config(), 'inner': self.inner}
+        """,
         # a class, not an instance (Keras cannot save it at all: another failure than this rule's)
-        "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, block=keras.layers.Dense, **kw):\n"
-        "        super().__init__(**kw)\n        self.block = block\n    def build(self, s):\n        self.inner = self.block(3)\n"
-        "    def call(self, x):\n        return self.inner(x)\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'block': self.block}\n",
+        """
+            import keras
+            class W(keras.layers.Layer):
+                def __init__(self, block=keras.layers.Dense, **kw):
+                    super().__init__(**kw)
+                    self.block = block
+                def build(self, s):
+                    self.inner = self.block(3)
+                def call(self, x):
+                    return self.inner(x)
+                def get_config(self):
+                    return {**super().get_config(), 'block': self.block}
+        """,
         # tf_keras: an unserialized function with a from_config loads from `.h5` too (measured)
-        "import tf_keras as keras\nclass W(keras.layers.Layer):\n    def __init__(self, fn, **kw):\n        super().__init__(**kw)\n"
-        "        self.fn = fn\n    def call(self, x):\n        return self.fn(x)\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'fn': self.fn}\n"
-        "    @classmethod\n    def from_config(cls, config):\n"
-        "        config['fn'] = keras.saving.deserialize_keras_object(config['fn'])\n        return cls(**config)\n",
+        """
+            import tf_keras as keras
+            class W(keras.layers.Layer):
+                def __init__(self, fn, **kw):
+                    super().__init__(**kw)
+                    self.fn = fn
+                def call(self, x):
+                    return self.fn(x)
+                def get_config(self):
+                    return {**super().get_config(), 'fn': self.fn}
+                @classmethod
+                def from_config(cls, config):
+                    config['fn'] = keras.saving.deserialize_keras_object(config['fn'])
+                    return cls(**config)
+        """,
         # a project helper serializes it (unrecognised: silent)
-        "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n"
-        "        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
-        "    def get_config(self):\n        return {**super().get_config(), 'inner': to_json(self.inner)}\n",
+        """
+            import keras
+            class W(keras.layers.Layer):
+                def __init__(self, inner, **kw):
+                    super().__init__(**kw)
+                    self.inner = inner
+                def call(self, x):
+                    return self.inner(x)
+                def get_config(self):
+                    return {**super().get_config(), 'inner': to_json(self.inner)}
+        """,
     ]
     INVALID = [
         Invalid(
-            "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n"
-            "        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'inner': self.inner}\n",
+            """
+                import keras
+                class W(keras.layers.Layer):
+                    def __init__(self, inner, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+                    def call(self, x):
+                        return self.inner(x)
+                    def get_config(self):
+                        return {**super().get_config(), 'inner': self.inner}
+            """,
             8, 5, "could not be deserialized properly",
         ),
         Invalid(
-            "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n"
-            "        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
-            "    def get_config(self):\n        config = super().get_config()\n"
-            "        config.update({'inner': keras.layers.serialize(self.inner)})\n        return config\n",
+            """
+                import keras
+                class W(keras.layers.Layer):
+                    def __init__(self, inner, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+                    def call(self, x):
+                        return self.inner(x)
+                    def get_config(self):
+                        config = super().get_config()
+                        config.update({'inner': keras.layers.serialize(self.inner)})
+                        return config
+            """,
             8, 5, "no `from_config`",
-            fixed="import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner, **kw):\n"
-            "        super().__init__(**kw)\n        self.inner = inner\n    def call(self, x):\n"
-            "        return self.inner(x)\n    def get_config(self):\n        config = super().get_config()\n"
-            "        config.update({'inner': keras.layers.serialize(self.inner)})\n        return config\n"
-            "    @classmethod\n    def from_config(cls, config):\n        config = dict(config)\n"
-            "        config['inner'] = keras.layers.deserialize(config['inner'])\n        return cls(**config)\n",
+            fixed="""
+                import keras
+                class W(keras.layers.Layer):
+                    def __init__(self, inner, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+                    def call(self, x):
+                        return self.inner(x)
+                    def get_config(self):
+                        config = super().get_config()
+                        config.update({'inner': keras.layers.serialize(self.inner)})
+                        return config
+                    @classmethod
+                    def from_config(cls, config):
+                        config = dict(config)
+                        config['inner'] = keras.layers.deserialize(config['inner'])
+                        return cls(**config)
+            """,
         ),
         # an initializer called directly (S9h)
         Invalid(
-            "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, init, **kw):\n        super().__init__(**kw)\n"
-            "        self.init = init\n    def call(self, x):\n        return x + self.init((3,))\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'init': self.init}\n",
+            """
+                import keras
+                class W(keras.layers.Layer):
+                    def __init__(self, init, **kw):
+                        super().__init__(**kw)
+                        self.init = init
+                    def call(self, x):
+                        return x + self.init((3,))
+                    def get_config(self):
+                        return {**super().get_config(), 'init': self.init}
+            """,
             8, 5, "`self.init`",
         ),
         # a function argument called in call()
         Invalid(
-            "import tensorflow as tf\nclass Act(tf.keras.layers.Layer):\n    def __init__(self, fn=tf.nn.relu, **kw):\n"
-            "        super().__init__(**kw)\n        self.fn = fn\n    def call(self, x):\n        return self.fn(x)\n"
-            "    def get_config(self):\n        config = super().get_config()\n        config['fn'] = self.fn\n        return config\n",
+            """
+                import tensorflow as tf
+                class Act(tf.keras.layers.Layer):
+                    def __init__(self, fn=tf.nn.relu, **kw):
+                        super().__init__(**kw)
+                        self.fn = fn
+                    def call(self, x):
+                        return self.fn(x)
+                    def get_config(self):
+                        config = super().get_config()
+                        config['fn'] = self.fn
+                        return config
+            """,
             8, 5, "`self.fn`",
         ),
         # from_config exists but get_config returns the raw object: .h5 fails
         Invalid(
-            "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n"
-            "        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'inner': self.inner}\n"
-            "    @classmethod\n    def from_config(cls, config):\n"
-            "        config['inner'] = keras.layers.deserialize(config['inner'])\n        return cls(**config)\n",
+            """
+                import keras
+                class W(keras.layers.Layer):
+                    def __init__(self, inner, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+                    def call(self, x):
+                        return self.inner(x)
+                    def get_config(self):
+                        return {**super().get_config(), 'inner': self.inner}
+                    @classmethod
+                    def from_config(cls, config):
+                        config['inner'] = keras.layers.deserialize(config['inner'])
+                        return cls(**config)
+            """,
             8, 5, "Could not parse config",
         ),
         # an optional function (default None) called when given
         Invalid(
-            "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, skip=None, **kw):\n        super().__init__(**kw)\n"
-            "        self.skip = skip\n    def call(self, x):\n        return x if self.skip is None else self.skip(x)\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'skip': self.skip}\n",
+            """
+                import keras
+                class W(keras.layers.Layer):
+                    def __init__(self, skip=None, **kw):
+                        super().__init__(**kw)
+                        self.skip = skip
+                    def call(self, x):
+                        return x if self.skip is None else self.skip(x)
+                    def get_config(self):
+                        return {**super().get_config(), 'skip': self.skip}
+            """,
             8, 5, "`self.skip`",
         ),
         # a Model subclass
         Invalid(
-            "from tensorflow import keras\nclass M(keras.Model):\n    def __init__(self, backbone, **kw):\n"
-            "        super().__init__(**kw)\n        self.backbone = backbone\n    def call(self, x):\n"
-            "        return self.backbone(x)\n    def get_config(self):\n"
-            "        return dict(super().get_config(), backbone=keras.layers.serialize(self.backbone))\n",
+            """
+                from tensorflow import keras
+                class M(keras.Model):
+                    def __init__(self, backbone, **kw):
+                        super().__init__(**kw)
+                        self.backbone = backbone
+                    def call(self, x):
+                        return self.backbone(x)
+                    def get_config(self):
+                        return dict(super().get_config(), backbone=keras.layers.serialize(self.backbone))
+            """,
             8, 5,
-            fixed="from tensorflow import keras\nclass M(keras.Model):\n    def __init__(self, backbone, **kw):\n"
-            "        super().__init__(**kw)\n        self.backbone = backbone\n    def call(self, x):\n"
-            "        return self.backbone(x)\n    def get_config(self):\n"
-            "        return dict(super().get_config(), backbone=keras.layers.serialize(self.backbone))\n"
-            "    @classmethod\n    def from_config(cls, config):\n        config = dict(config)\n"
-            '        config["backbone"] = keras.layers.deserialize(config["backbone"])\n'
-            "        return cls(**config)\n",
+            fixed="""
+                from tensorflow import keras
+                class M(keras.Model):
+                    def __init__(self, backbone, **kw):
+                        super().__init__(**kw)
+                        self.backbone = backbone
+                    def call(self, x):
+                        return self.backbone(x)
+                    def get_config(self):
+                        return dict(super().get_config(), backbone=keras.layers.serialize(self.backbone))
+                    @classmethod
+                    def from_config(cls, config):
+                        config = dict(config)
+                        config["backbone"] = keras.layers.deserialize(config["backbone"])
+                        return cls(**config)
+            """,
         ),
         # the layer object itself, a layer by every call of the class in the file: unsafe fix
         Invalid(
-            "import keras\nfrom keras import layers\n\n\nclass Res(layers.Layer):\n"
-            "    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n        self.inner = inner\n\n"
-            "    def call(self, x):\n        return x + self.inner(x)\n\n"
-            "    def get_config(self):\n        config = super().get_config()\n        config['inner'] = self.inner\n"
-            "        return config\n\n\nblock = Res(layers.Dense(4))\nother = Res(inner=keras.Sequential([]))\n",
+            """
+                import keras
+                from keras import layers
+
+
+                class Res(layers.Layer):
+                    def __init__(self, inner, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+
+                    def call(self, x):
+                        return x + self.inner(x)
+
+                    def get_config(self):
+                        config = super().get_config()
+                        config['inner'] = self.inner
+                        return config
+
+
+                block = Res(layers.Dense(4))
+                other = Res(inner=keras.Sequential([]))
+            """,
             13, 5, "could not be deserialized properly",
-            fixed="import keras\nfrom keras import layers\n\n\nclass Res(layers.Layer):\n"
-            "    def __init__(self, inner, **kw):\n        super().__init__(**kw)\n        self.inner = inner\n\n"
-            "    def call(self, x):\n        return x + self.inner(x)\n\n    def get_config(self):\n"
-            "        config = super().get_config()\n        config['inner'] = keras.layers.serialize(self.inner)\n"
-            "        return config\n\n    @classmethod\n    def from_config(cls, config):\n"
-            "        config = dict(config)\n        config['inner'] = keras.layers.deserialize(config['inner'])\n"
-            "        return cls(**config)\n\n\nblock = Res(layers.Dense(4))\n"
-            "other = Res(inner=keras.Sequential([]))\n",
+            fixed="""
+                import keras
+                from keras import layers
+
+
+                class Res(layers.Layer):
+                    def __init__(self, inner, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+
+                    def call(self, x):
+                        return x + self.inner(x)
+
+                    def get_config(self):
+                        config = super().get_config()
+                        config['inner'] = keras.layers.serialize(self.inner)
+                        return config
+
+                    @classmethod
+                    def from_config(cls, config):
+                        config = dict(config)
+                        config['inner'] = keras.layers.deserialize(config['inner'])
+                        return cls(**config)
+
+
+                block = Res(layers.Dense(4))
+                other = Res(inner=keras.Sequential([]))
+            """,
         ),
         # a layer by its annotation (tf.keras spelled through tensorflow)
         Invalid(
-            "import tensorflow as tf\nclass W(tf.keras.layers.Layer):\n"
-            "    def __init__(self, inner: tf.keras.layers.Layer, **kw):\n        super().__init__(**kw)\n"
-            "        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'inner': self.inner}\n",
+            """
+                import tensorflow as tf
+                class W(tf.keras.layers.Layer):
+                    def __init__(self, inner: tf.keras.layers.Layer, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+                    def call(self, x):
+                        return self.inner(x)
+                    def get_config(self):
+                        return {**super().get_config(), 'inner': self.inner}
+            """,
             8, 5, "`self.inner`",
-            fixed="import tensorflow as tf\nclass W(tf.keras.layers.Layer):\n"
-            "    def __init__(self, inner: tf.keras.layers.Layer, **kw):\n        super().__init__(**kw)\n"
-            "        self.inner = inner\n    def call(self, x):\n        return self.inner(x)\n"
-            "    def get_config(self):\n"
-            "        return {**super().get_config(), 'inner': tf.keras.layers.serialize(self.inner)}\n"
-            "    @classmethod\n    def from_config(cls, config):\n        config = dict(config)\n"
-            "        config['inner'] = tf.keras.layers.deserialize(config['inner'])\n        return cls(**config)\n",
+            fixed="""
+                import tensorflow as tf
+                class W(tf.keras.layers.Layer):
+                    def __init__(self, inner: tf.keras.layers.Layer, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+                    def call(self, x):
+                        return self.inner(x)
+                    def get_config(self):
+                        return {**super().get_config(), 'inner': tf.keras.layers.serialize(self.inner)}
+                    @classmethod
+                    def from_config(cls, config):
+                        config = dict(config)
+                        config['inner'] = tf.keras.layers.deserialize(config['inner'])
+                        return cls(**config)
+            """,
         ),
         # no fix: a call of the class passes something else than a layer built there
         Invalid(
-            "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner, **kw):\n"
-            "        super().__init__(**kw)\n        self.inner = inner\n"
-            "    def call(self, x):\n        return self.inner(x)\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'inner': self.inner}\n"
-            "a = W(keras.layers.Dense(2))\nb = W(make_block())\n",
+            """
+                import keras
+                class W(keras.layers.Layer):
+                    def __init__(self, inner, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+                    def call(self, x):
+                        return self.inner(x)
+                    def get_config(self):
+                        return {**super().get_config(), 'inner': self.inner}
+                a = W(keras.layers.Dense(2))
+                b = W(make_block())
+            """,
             8, 5,
         ),
         # no fix: a defaulted argument (None would not deserialize)
         Invalid(
-            "import keras\nclass W(keras.layers.Layer):\n    def __init__(self, inner=None, **kw):\n"
-            "        super().__init__(**kw)\n        self.inner = inner\n"
-            "    def call(self, x):\n        return self.inner(x)\n"
-            "    def get_config(self):\n"
-            "        return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}\n",
+            """
+                import keras
+                class W(keras.layers.Layer):
+                    def __init__(self, inner=None, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+                    def call(self, x):
+                        return self.inner(x)
+                    def get_config(self):
+                        return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}
+            """,
             8, 5,
         ),
     ]

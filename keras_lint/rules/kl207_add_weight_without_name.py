@@ -82,91 +82,202 @@ class AddWeightWithoutName(Rule):
 
     VALID = [
         # named by keyword
-        "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-        "        self.w = self.add_weight(name='w', shape=(3,))\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def build(self, s):
+                    self.w = self.add_weight(name='w', shape=(3,))
+        """,
         # tf_keras style: the name is the first positional argument
-        "import tf_keras as keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-        "        self.w = self.add_weight('w', shape=(3,))\n",
+        """
+            import tf_keras as keras
+            class A(keras.layers.Layer):
+                def build(self, s):
+                    self.w = self.add_weight('w', shape=(3,))
+        """,
         # a positional first argument that is not visibly a shape may be the name
-        "import tensorflow as tf\nclass A(tf.keras.layers.Layer):\n    def build(self, s):\n"
-        "        self.w = self.add_weight(weight_name, (3,))\n",
+        """
+            import tensorflow as tf
+            class A(tf.keras.layers.Layer):
+                def build(self, s):
+                    self.w = self.add_weight(weight_name, (3,))
+        """,
         # **kwargs may carry the name
-        "import keras\nclass A(keras.layers.Layer):\n    def build(self, s, **kw):\n"
-        "        self.w = self.add_weight(shape=(3,), **kw)\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def build(self, s, **kw):
+                    self.w = self.add_weight(shape=(3,), **kw)
+        """,
         # not a Keras class (base unresolvable)
-        "import mylib\nclass A(mylib.Layer):\n    def build(self, s):\n        self.w = self.add_weight(shape=(3,))\n",
+        """
+            import mylib
+            class A(mylib.Layer):
+                def build(self, s):
+                    self.w = self.add_weight(shape=(3,))
+        """,
         # another object's add_weight
-        "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-        "        self.w = self.other.add_weight(shape=(3,))\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def build(self, s):
+                    self.w = self.other.add_weight(shape=(3,))
+        """,
         # a metric: its variables are not saved in the model's layer groups
-        "import keras\nclass M(keras.metrics.Metric):\n    def __init__(self, **kw):\n        super().__init__(**kw)\n"
-        "        self.total = self.add_variable(shape=(), initializer='zeros')\n",
+        """
+            import keras
+            class M(keras.metrics.Metric):
+                def __init__(self, **kw):
+                    super().__init__(**kw)
+                    self.total = self.add_variable(shape=(), initializer='zeros')
+        """,
         # the class defines its own add_weight
-        "import keras\nclass A(keras.layers.Layer):\n    def add_weight(self, *a, **k):\n        return super().add_weight(*a, name='w', **k)\n"
-        "    def build(self, s):\n        self.w = self.add_weight(shape=(3,))\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                def add_weight(self, *a, **k):
+                    return super().add_weight(*a, name='w', **k)
+                def build(self, s):
+                    self.w = self.add_weight(shape=(3,))
+        """,
         # a plain class nested in a layer is not the layer
-        "import keras\nclass A(keras.layers.Layer):\n    class Helper:\n        def make(self):\n"
-        "            return self.add_weight(shape=(3,))\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                class Helper:
+                    def make(self):
+                        return self.add_weight(shape=(3,))
+        """,
     ]
     INVALID = [
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-            "        self.w = self.add_weight(shape=(3,), initializer='zeros')\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def build(self, s):
+                        self.w = self.add_weight(shape=(3,), initializer='zeros')
+            """,
             4, 18, "Keras 3",
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-            "        self.w = self.add_weight(shape=(3,), initializer='zeros', name='w')\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def build(self, s):
+                        self.w = self.add_weight(shape=(3,), initializer='zeros', name='w')
+            """,
         ),
         Invalid(
-            "import tf_keras as keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-            "        self.w = self.add_weight(shape=(3,))\n",
+            """
+                import tf_keras as keras
+                class A(keras.layers.Layer):
+                    def build(self, s):
+                        self.w = self.add_weight(shape=(3,))
+            """,
             4, 18, "name already exists",
-            fixed="import tf_keras as keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-            '        self.w = self.add_weight(shape=(3,), name="w")\n',
+            fixed="""
+                import tf_keras as keras
+                class A(keras.layers.Layer):
+                    def build(self, s):
+                        self.w = self.add_weight(shape=(3,), name="w")
+            """,
         ),
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-            "        self.w = self.add_weight((3,), 'zeros')\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def build(self, s):
+                        self.w = self.add_weight((3,), 'zeros')
+            """,
             4, 18,
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-            "        self.w = self.add_weight((3,), 'zeros', name='w')\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def build(self, s):
+                        self.w = self.add_weight((3,), 'zeros', name='w')
+            """,
         ),
         Invalid(
-            "from tensorflow import keras\nclass A(keras.Model):\n    def __init__(self, **kw):\n        super().__init__(**kw)\n"
-            "        self.w = self.add_weight(shape=(3,), name=None)\n",
+            """
+                from tensorflow import keras
+                class A(keras.Model):
+                    def __init__(self, **kw):
+                        super().__init__(**kw)
+                        self.w = self.add_weight(shape=(3,), name=None)
+            """,
             5, 18,
-            fixed="from tensorflow import keras\nclass A(keras.Model):\n    def __init__(self, **kw):\n"
-            '        super().__init__(**kw)\n        self.w = self.add_weight(shape=(3,), name="w")\n',
+            fixed="""
+                from tensorflow import keras
+                class A(keras.Model):
+                    def __init__(self, **kw):
+                        super().__init__(**kw)
+                        self.w = self.add_weight(shape=(3,), name="w")
+            """,
         ),
         Invalid(
-            "import keras\nclass A(keras.layers.Dense):\n    def build(self, s):\n        super().build(s)\n"
-            "        self.scale = self.add_variable([1], 'ones')\n",
+            """
+                import keras
+                class A(keras.layers.Dense):
+                    def build(self, s):
+                        super().build(s)
+                        self.scale = self.add_variable([1], 'ones')
+            """,
             5, 22, "add_variable",
         ),
         Invalid(
-            "import keras\nclass Base(keras.layers.Layer):\n    pass\nclass A(Base):\n    def build(self, s):\n"
-            "        def make(shape):\n            return self.add_weight(shape=shape)\n        self.w = make((3,))\n",
+            """
+                import keras
+                class Base(keras.layers.Layer):
+                    pass
+                class A(Base):
+                    def build(self, s):
+                        def make(shape):
+                            return self.add_weight(shape=shape)
+                        self.w = make((3,))
+            """,
             7, 20,
         ),
         # a call over several lines: the name comes last, in the call's layout
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-            "        self.kernel = self.add_weight(\n            shape=(3,),\n"
-            "            initializer='zeros',\n        )\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def build(self, s):
+                        self.kernel = self.add_weight(
+                            shape=(3,),
+                            initializer='zeros',
+                        )
+            """,
             4, 23,
-            fixed="import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-            "        self.kernel = self.add_weight(\n            shape=(3,),\n            initializer='zeros',\n"
-            "            name='kernel',\n        )\n",
+            fixed="""
+                import keras
+                class A(keras.layers.Layer):
+                    def build(self, s):
+                        self.kernel = self.add_weight(
+                            shape=(3,),
+                            initializer='zeros',
+                            name='kernel',
+                        )
+            """,
         ),
         # no fix: another weight is named `w` already
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n"
-            "        self.v = self.add_weight(shape=(3,), name='w')\n        self.w = self.add_weight(shape=(3,))\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def build(self, s):
+                        self.v = self.add_weight(shape=(3,), name='w')
+                        self.w = self.add_weight(shape=(3,))
+            """,
             5, 18,
         ),
         # no fix: one attribute, a weight per loop turn
         Invalid(
-            "import keras\nclass A(keras.layers.Layer):\n    def build(self, s):\n        for i in range(2):\n"
-            "            self.w = self.add_weight(shape=(3,))\n",
+            """
+                import keras
+                class A(keras.layers.Layer):
+                    def build(self, s):
+                        for i in range(2):
+                            self.w = self.add_weight(shape=(3,))
+            """,
             5, 22,
         ),
     ]

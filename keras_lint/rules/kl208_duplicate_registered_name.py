@@ -58,53 +58,146 @@ class DuplicateRegisteredName(Rule):
     looks_at_custom_objects = True  # asks for the whole project's index under the CLI
 
     VALID = [
-        "import keras\n@keras.saving.register_keras_serializable(package='a')\nclass S(keras.layers.Layer):\n    pass\n"
-        "@keras.saving.register_keras_serializable(package='b')\nclass T(keras.layers.Layer):\n    pass\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='a')
+            class S(keras.layers.Layer):
+                pass
+            @keras.saving.register_keras_serializable(package='b')
+            class T(keras.layers.Layer):
+                pass
+        """,
         # same class name, different package or name
-        "import keras\n@keras.saving.register_keras_serializable(package='a')\ndef f(x):\n    return x\n"
-        "@keras.saving.register_keras_serializable(package='b')\ndef g(x):\n    return x\n",
-        "import keras\n@keras.saving.register_keras_serializable()\nclass S(keras.layers.Layer):\n    pass\n"
-        "@keras.saving.register_keras_serializable(name='S2')\nclass T(keras.layers.Layer):\n    pass\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='a')
+            def f(x):
+                return x
+            @keras.saving.register_keras_serializable(package='b')
+            def g(x):
+                return x
+        """,
+        """
+            import keras
+            @keras.saving.register_keras_serializable()
+            class S(keras.layers.Layer):
+                pass
+            @keras.saving.register_keras_serializable(name='S2')
+            class T(keras.layers.Layer):
+                pass
+        """,
         # a key that is not a literal is never a duplicate
-        "import keras\nP = 'a'\n@keras.saving.register_keras_serializable(package=P)\nclass S(keras.layers.Layer):\n"
-        "    pass\n@keras.saving.register_keras_serializable(package=P, name='S')\nclass T(keras.layers.Layer):\n    pass\n",
+        """
+            import keras
+            P = 'a'
+            @keras.saving.register_keras_serializable(package=P)
+            class S(keras.layers.Layer):
+                pass
+            @keras.saving.register_keras_serializable(package=P, name='S')
+            class T(keras.layers.Layer):
+                pass
+        """,
         # exclusive branches: only one of them is ever defined
-        "import keras\ntry:\n    import tensorflow as tf\n    @keras.saving.register_keras_serializable()\n"
-        "    class S(keras.layers.Layer):\n        pass\nexcept ImportError:\n"
-        "    @keras.saving.register_keras_serializable()\n    class S(keras.layers.Layer):\n        pass\n",
-        "import keras\nif keras.__version__ >= '3':\n    @keras.saving.register_keras_serializable()\n"
-        "    def f(x):\n        return x\nelse:\n    @keras.saving.register_keras_serializable()\n"
-        "    def f(x):\n        return x\n",
+        """
+            import keras
+            try:
+                import tensorflow as tf
+                @keras.saving.register_keras_serializable()
+                class S(keras.layers.Layer):
+                    pass
+            except ImportError:
+                @keras.saving.register_keras_serializable()
+                class S(keras.layers.Layer):
+                    pass
+        """,
+        """
+            import keras
+            if keras.__version__ >= '3':
+                @keras.saving.register_keras_serializable()
+                def f(x):
+                    return x
+            else:
+                @keras.saving.register_keras_serializable()
+                def f(x):
+                    return x
+        """,
         # the bare decorator registers nothing (KL209)
-        "import keras\n@keras.saving.register_keras_serializable\nclass S(keras.layers.Layer):\n    pass\n"
-        "@keras.saving.register_keras_serializable(name='S')\nclass T(keras.layers.Layer):\n    pass\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable
+            class S(keras.layers.Layer):
+                pass
+            @keras.saving.register_keras_serializable(name='S')
+            class T(keras.layers.Layer):
+                pass
+        """,
         # classes inside functions are not module-level registrations
-        "import keras\ndef a():\n    @keras.saving.register_keras_serializable()\n    class S(keras.layers.Layer):\n"
-        "        pass\ndef b():\n    @keras.saving.register_keras_serializable()\n    class S(keras.layers.Layer):\n"
-        "        pass\n",
+        """
+            import keras
+            def a():
+                @keras.saving.register_keras_serializable()
+                class S(keras.layers.Layer):
+                    pass
+            def b():
+                @keras.saving.register_keras_serializable()
+                class S(keras.layers.Layer):
+                    pass
+        """,
     ]
     INVALID = [
         Invalid(
-            "import keras\n@keras.saving.register_keras_serializable()\nclass S(keras.layers.Layer):\n    pass\n"
-            "@keras.saving.register_keras_serializable(name='S')\nclass T(keras.layers.Layer):\n    pass\n",
+            """
+                import keras
+                @keras.saving.register_keras_serializable()
+                class S(keras.layers.Layer):
+                    pass
+                @keras.saving.register_keras_serializable(name='S')
+                class T(keras.layers.Layer):
+                    pass
+            """,
             5, 1, "`Custom>S`",
         ),
         # the default package is `Custom`; a function and a class collide too
         Invalid(
-            "import keras\n@keras.saving.register_keras_serializable()\ndef scale(x):\n    return x\n"
-            "@keras.saving.register_keras_serializable(package='Custom')\nclass scale(keras.layers.Layer):\n    pass\n",
+            """
+                import keras
+                @keras.saving.register_keras_serializable()
+                def scale(x):
+                    return x
+                @keras.saving.register_keras_serializable(package='Custom')
+                class scale(keras.layers.Layer):
+                    pass
+            """,
             5, 1, "function `example.scale`",
         ),
         Invalid(
-            "from keras.utils import register_keras_serializable as reg\n@reg('p')\ndef f(x):\n    return x\n"
-            "@reg('p', 'f')\ndef g(x):\n    return x\n",
+            """
+                from keras.utils import register_keras_serializable as reg
+                @reg('p')
+                def f(x):
+                    return x
+                @reg('p', 'f')
+                def g(x):
+                    return x
+            """,
             5, 1, "`p>f`",
         ),
         # `try` body and `else` both run: not exclusive
         Invalid(
-            "import keras\ntry:\n    import tensorflow as tf\n    @keras.saving.register_keras_serializable('p')\n"
-            "    class S(keras.layers.Layer):\n        pass\nexcept ImportError:\n    pass\nelse:\n"
-            "    @keras.saving.register_keras_serializable('p')\n    class S(keras.layers.Layer):\n        pass\n",
+            """
+                import keras
+                try:
+                    import tensorflow as tf
+                    @keras.saving.register_keras_serializable('p')
+                    class S(keras.layers.Layer):
+                        pass
+                except ImportError:
+                    pass
+                else:
+                    @keras.saving.register_keras_serializable('p')
+                    class S(keras.layers.Layer):
+                        pass
+            """,
             10, 5,
         ),
     ]

@@ -48,38 +48,107 @@ class RegistrationDecoratorWithoutCall(Rule):
     triggers = ("register_keras_serializable",)
 
     VALID = [
-        "import keras\n@keras.saving.register_keras_serializable()\nclass A(keras.layers.Layer):\n    pass\n",
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef f(x):\n    return x\n",
-        "from keras.utils import register_keras_serializable as reg\n@reg('p', 'B')\nclass A:\n    pass\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable()
+            class A(keras.layers.Layer):
+                pass
+        """,
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            def f(x):
+                return x
+        """,
+        """
+            from keras.utils import register_keras_serializable as reg
+            @reg('p', 'B')
+            class A:
+                pass
+        """,
         # not Keras's decorator
-        "from mylib import register_keras_serializable\n@register_keras_serializable\nclass A:\n    pass\n",
-        "def register_keras_serializable(cls):\n    return cls\n@register_keras_serializable\nclass A:\n    pass\n",
+        """
+            from mylib import register_keras_serializable
+            @register_keras_serializable
+            class A:
+                pass
+        """,
+        """
+            def register_keras_serializable(cls):
+                return cls
+            @register_keras_serializable
+            class A:
+                pass
+        """,
         # a call of the decorator, not a decorator
-        "import keras\nclass A(keras.layers.Layer):\n    pass\nA = keras.saving.register_keras_serializable()(A)\n",
+        """
+            import keras
+            class A(keras.layers.Layer):
+                pass
+            A = keras.saving.register_keras_serializable()(A)
+        """,
     ]
     INVALID = [
         Invalid(
-            "import keras\n@keras.saving.register_keras_serializable\nclass A(keras.layers.Layer):\n    pass\n",
+            """
+                import keras
+                @keras.saving.register_keras_serializable
+                class A(keras.layers.Layer):
+                    pass
+            """,
             2, 1, "TypeError",
         ),
-        Invalid("import keras\n@keras.utils.register_keras_serializable\ndef f(x):\n    return x\n", 2, 1, "AttributeError"),
+        Invalid("""
+            import keras
+            @keras.utils.register_keras_serializable
+            def f(x):
+                return x
+        """, 2, 1, "AttributeError"),
         Invalid(
-            "import tensorflow as tf\n@tf.keras.utils.register_keras_serializable\nclass A(tf.keras.layers.Layer):\n"
-            "    pass\n",
+            """
+                import tensorflow as tf
+                @tf.keras.utils.register_keras_serializable
+                class A(tf.keras.layers.Layer):
+                    pass
+            """,
             2, 1, "class `A`",
         ),
-        Invalid("import tf_keras\n@tf_keras.utils.register_keras_serializable\nclass A:\n    pass\n", 2, 1),
-        Invalid("from keras.saving import register_keras_serializable as reg\n@reg\nclass A:\n    pass\n", 2, 1),
+        Invalid("""
+            import tf_keras
+            @tf_keras.utils.register_keras_serializable
+            class A:
+                pass
+        """, 2, 1),
+        Invalid("""
+            from keras.saving import register_keras_serializable as reg
+            @reg
+            class A:
+                pass
+        """, 2, 1),
         Invalid(
-            "try:\n    from tensorflow.keras.utils import register_keras_serializable\nexcept ImportError:\n"
-            "    from keras.utils import register_keras_serializable\n"
-            "@register_keras_serializable\nclass A:\n    pass\n",
+            """
+                try:
+                    from tensorflow.keras.utils import register_keras_serializable
+                except ImportError:
+                    from keras.utils import register_keras_serializable
+                @register_keras_serializable
+                class A:
+                    pass
+            """,
             5, 1,
         ),
         # nested in a function, and among other decorators
         Invalid(
-            "import keras\nimport functools\ndef build():\n    @functools.total_ordering\n"
-            "    @keras.saving.register_keras_serializable\n    class A(keras.layers.Layer):\n        pass\n    return A\n",
+            """
+                import keras
+                import functools
+                def build():
+                    @functools.total_ordering
+                    @keras.saving.register_keras_serializable
+                    class A(keras.layers.Layer):
+                        pass
+                    return A
+            """,
             5, 5,
         ),
     ]

@@ -79,95 +79,223 @@ class UnserializableCallable(CallSites, Rule):
 
     VALID = [
         # built-in names and Keras's own functions
-        "import keras\nmodel.compile(optimizer='adam', loss='mse', metrics=['accuracy'])\n",
-        "import keras\nkeras.layers.Dense(3, activation=keras.activations.relu,\n"
-        "                   kernel_initializer=keras.initializers.he_normal)\n",
+        """
+            import keras
+            model.compile(optimizer='adam', loss='mse', metrics=['accuracy'])
+        """,
+        """
+            import keras
+            keras.layers.Dense(3, activation=keras.activations.relu,
+                               kernel_initializer=keras.initializers.he_normal)
+        """,
         # a registered module-level function
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef my_loss(y, p):\n    return y - p\n"
-        "model.compile(optimizer='adam', loss=my_loss)\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            def my_loss(y, p):
+                return y - p
+            model.compile(optimizer='adam', loss=my_loss)
+        """,
         # not Keras: no Keras import, or a compile() without a Keras keyword, or a non-Keras callee
         "model.compile(loss=lambda y, p: y - p)\n",
         "import keras\nimport re\nre.compile(r'x', flags=0)\npattern.compile(loss=lambda y, p: y)\n".replace("loss=", "key="),
-        "import keras\nimport mylib\nmylib.Dense(3, activation=lambda t: t)\n",
-        "import keras\nkeras.Input((3,), name='x')\nkeras.layers.Dense(3, activation=act)\n",
+        """
+            import keras
+            import mylib
+            mylib.Dense(3, activation=lambda t: t)
+        """,
+        """
+            import keras
+            keras.Input((3,), name='x')
+            keras.layers.Dense(3, activation=act)
+        """,
         # a sub-layer built inside a custom layer is never saved
-        "import keras\nclass Block(keras.layers.Layer):\n    def __init__(self, **kwargs):\n"
-        "        super().__init__(**kwargs)\n        self.d = keras.layers.Dense(3, activation=lambda t: t * 2)\n",
+        """
+            import keras
+            class Block(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.d = keras.layers.Dense(3, activation=lambda t: t * 2)
+        """,
         # super().compile() in an override forwards its own arguments
-        "import keras\nclass M(keras.Model):\n    def compile(self, loss=None, **kw):\n"
-        "        super().compile(loss=lambda y, p: y - p, **kw)\n",
+        """
+            import keras
+            class M(keras.Model):
+                def compile(self, loss=None, **kw):
+                    super().compile(loss=lambda y, p: y - p, **kw)
+        """,
         # a factory that returns a Keras object, a call we cannot resolve, a parameter
-        "import keras\ndef make_loss(gamma):\n    return keras.losses.MeanSquaredError()\n"
-        "model.compile(optimizer='adam', loss=make_loss(2))\n",
-        "import keras\nfrom mylib import make_loss\nmodel.compile(optimizer='adam', loss=make_loss(2))\n",
-        "import keras\ndef build(act):\n    return keras.layers.Dense(3, activation=act)\n",
+        """
+            import keras
+            def make_loss(gamma):
+                return keras.losses.MeanSquaredError()
+            model.compile(optimizer='adam', loss=make_loss(2))
+        """,
+        """
+            import keras
+            from mylib import make_loss
+            model.compile(optimizer='adam', loss=make_loss(2))
+        """,
+        """
+            import keras
+            def build(act):
+                return keras.layers.Dense(3, activation=act)
+        """,
         # a factory whose inner function registers itself (a deliberate scheme, not judged here)
-        "import keras\ndef make(k):\n    @keras.saving.register_keras_serializable(name=f'scale_{k}')\n    def act(t):\n"
-        "        return t * k\n    return act\nkeras.layers.Dense(3, activation=make(2))\n",
+        """
+            import keras
+            def make(k):
+                @keras.saving.register_keras_serializable(name=f'scale_{k}')
+                def act(t):
+                    return t * k
+                return act
+            keras.layers.Dense(3, activation=make(2))
+        """,
         # a project layer whose get_config does not save the keyword
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass L(keras.layers.Layer):\n"
-        "    def __init__(self, activation=None, **kwargs):\n        super().__init__(**kwargs)\n"
-        "        self.activation = activation\n    def get_config(self):\n        return super().get_config()\n"
-        "L(activation=lambda t: t)\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            class L(keras.layers.Layer):
+                def __init__(self, activation=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.activation = activation
+                def get_config(self):
+                    return super().get_config()
+            L(activation=lambda t: t)
+        """,
         # `self.attr` that is not a method of the class
-        "import keras\nclass Builder:\n    def __init__(self):\n        self.act = 'relu'\n"
-        "    def build(self):\n        return keras.layers.Dense(3, activation=self.act)\n",
+        """
+            import keras
+            class Builder:
+                def __init__(self):
+                    self.act = 'relu'
+                def build(self):
+                    return keras.layers.Dense(3, activation=self.act)
+        """,
     ]
     INVALID = [
-        Invalid("import keras\nx = keras.layers.Dense(3, activation=lambda t: t * 2)(x)\n", 2, 27, "Python lambda"),
-        Invalid("import keras\nmodel.compile(optimizer='adam', loss=lambda y, p: keras.ops.mean(y - p))\n", 2, 33,
-                "`loss=` of compile()"),
-        Invalid("import tensorflow as tf\nmodel.compile(optimizer='adam', loss='mse', metrics=['mae', lambda y, p: p])\n",
+        Invalid("""
+            import keras
+            x = keras.layers.Dense(3, activation=lambda t: t * 2)(x)
+        """, 2, 27, "Python lambda"),
+        Invalid("""
+            import keras
+            model.compile(optimizer='adam', loss=lambda y, p: keras.ops.mean(y - p))
+        """, 2, 33,
+            "`loss=` of compile()"),
+        Invalid("""
+            import tensorflow as tf
+            model.compile(optimizer='adam', loss='mse', metrics=['mae', lambda y, p: p])
+        """,
                 2, 61, "`metrics=`"),
-        Invalid("import keras\nmodel.compile(loss='mse', weighted_metrics=[lambda y, p: p])\n", 2, 45),
-        Invalid("from keras import layers\nlayers.Conv2D(3, 3, kernel_initializer=lambda shape, dtype=None: 0)\n", 2, 21,
-                "kernel_initializer"),
-        Invalid("from tensorflow.keras.layers import LSTM\nLSTM(3, recurrent_activation=lambda t: t)\n", 2, 9),
-        Invalid("import keras\nkeras.layers.Dense(3, kernel_regularizer=lambda w: 0.0, bias_constraint=None)\n", 2, 23),
-        Invalid("import keras\nkeras.layers.Activation(lambda t: t)\n", 2, 25, "activation of `layers.Activation`"),
-        Invalid("import keras\nswish = lambda t: t\nkeras.layers.Dense(3, activation=swish)\n", 3, 23,
-                "`swish`, a Python lambda"),
+        Invalid("""
+            import keras
+            model.compile(loss='mse', weighted_metrics=[lambda y, p: p])
+        """, 2, 45),
+        Invalid("""
+            from keras import layers
+            layers.Conv2D(3, 3, kernel_initializer=lambda shape, dtype=None: 0)
+        """, 2, 21,
+            "kernel_initializer"),
+        Invalid("""
+            from tensorflow.keras.layers import LSTM
+            LSTM(3, recurrent_activation=lambda t: t)
+        """, 2, 9),
+        Invalid("""
+            import keras
+            keras.layers.Dense(3, kernel_regularizer=lambda w: 0.0, bias_constraint=None)
+        """, 2, 23),
+        Invalid("""
+            import keras
+            keras.layers.Activation(lambda t: t)
+        """, 2, 25, "activation of `layers.Activation`"),
+        Invalid("""
+            import keras
+            swish = lambda t: t
+            keras.layers.Dense(3, activation=swish)
+        """, 3, 23,
+            "`swish`, a Python lambda"),
         # the result of a project factory returning its inner function
         Invalid(
-            "import keras\ndef focal_loss(gamma=2.0):\n    def loss_fn(y, p):\n        return (y - p) * gamma\n"
-            "    return loss_fn\nmodel.compile(optimizer='adam', loss=focal_loss(gamma=3.0))\n",
+            """
+                import keras
+                def focal_loss(gamma=2.0):
+                    def loss_fn(y, p):
+                        return (y - p) * gamma
+                    return loss_fn
+                model.compile(optimizer='adam', loss=focal_loss(gamma=3.0))
+            """,
             6, 33, "Could not locate function 'loss_fn'",
         ),
         # ... also when the factory itself is registered (KL303 reports the factory)
         Invalid(
-            "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef focal_loss(gamma=2.0):\n"
-            "    def loss_fn(y, p):\n        return (y - p) * gamma\n    return loss_fn\n"
-            "model.compile(optimizer='adam', loss={'out': focal_loss(3.0)})\n",
+            """
+                import keras
+                @keras.saving.register_keras_serializable(package='p')
+                def focal_loss(gamma=2.0):
+                    def loss_fn(y, p):
+                        return (y - p) * gamma
+                    return loss_fn
+                model.compile(optimizer='adam', loss={'out': focal_loss(3.0)})
+            """,
             7, 39, "`loss_fn`",
         ),
         Invalid(
-            "import keras\ndef scaled(k):\n    return lambda t: t * k\nkeras.layers.Dense(3, activation=scaled(2))\n",
+            """
+                import keras
+                def scaled(k):
+                    return lambda t: t * k
+                keras.layers.Dense(3, activation=scaled(2))
+            """,
             4, 23, "a lambda",
         ),
         # a nested function
         Invalid(
-            "import keras\ndef build():\n    def act(t):\n        return t * 2\n"
-            "    return keras.layers.Dense(3, activation=act)\n",
+            """
+                import keras
+                def build():
+                    def act(t):
+                        return t * 2
+                    return keras.layers.Dense(3, activation=act)
+            """,
             5, 34, "nested function `act`",
         ),
         # a bound method
         Invalid(
-            "import keras\nclass Trainer:\n    def loss(self, y, p):\n        return y - p\n"
-            "    def run(self, model):\n        model.compile(optimizer='adam', loss=self.loss)\n",
+            """
+                import keras
+                class Trainer:
+                    def loss(self, y, p):
+                        return y - p
+                    def run(self, model):
+                        model.compile(optimizer='adam', loss=self.loss)
+            """,
             6, 41, "method `self.loss`",
         ),
         Invalid(
-            "import keras\nclass M(keras.Model):\n    def my_loss(self, y, p):\n        return y - p\n"
-            "    def setup(self):\n        self.compile(optimizer='adam', loss=self.my_loss)\n",
+            """
+                import keras
+                class M(keras.Model):
+                    def my_loss(self, y, p):
+                        return y - p
+                    def setup(self):
+                        self.compile(optimizer='adam', loss=self.my_loss)
+            """,
             6, 40, "Expected 'config' to be a dict for method",
         ),
         # a project layer whose get_config saves the keyword
         Invalid(
-            "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass L(keras.layers.Layer):\n"
-            "    def __init__(self, activation=None, **kwargs):\n        super().__init__(**kwargs)\n"
-            "        self.activation = keras.activations.get(activation)\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'activation': keras.activations.serialize(self.activation)}\n"
-            "L(activation=lambda t: t)\n",
+            """
+                import keras
+                @keras.saving.register_keras_serializable(package='p')
+                class L(keras.layers.Layer):
+                    def __init__(self, activation=None, **kwargs):
+                        super().__init__(**kwargs)
+                        self.activation = keras.activations.get(activation)
+                    def get_config(self):
+                        return {**super().get_config(), 'activation': keras.activations.serialize(self.activation)}
+                L(activation=lambda t: t)
+            """,
             9, 3, "of `L`",
         ),
     ]

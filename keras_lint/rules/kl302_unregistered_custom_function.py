@@ -75,81 +75,254 @@ class UnregisteredCustomFunction(CallSites, Rule):
     fix = "safe"
 
     VALID = [
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef my_loss(y, p):\n    return y - p\n"
-        "model.compile(optimizer='adam', loss=my_loss)\n",
-        "from tensorflow.keras.utils import register_keras_serializable as reg\nfrom tensorflow.keras import layers\n"
-        "@reg('p')\ndef act(t):\n    return t\nlayers.Dense(3, activation=act)\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            def my_loss(y, p):
+                return y - p
+            model.compile(optimizer='adam', loss=my_loss)
+        """,
+        """
+            from tensorflow.keras.utils import register_keras_serializable as reg
+            from tensorflow.keras import layers
+            @reg('p')
+            def act(t):
+                return t
+            layers.Dense(3, activation=act)
+        """,
         # registered through get_custom_objects
-        "import keras\ndef my_loss(y, p):\n    return y - p\nkeras.saving.get_custom_objects()['my_loss'] = my_loss\n"
-        "model.compile(optimizer='adam', loss=my_loss)\n",
+        """
+            import keras
+            def my_loss(y, p):
+                return y - p
+            keras.saving.get_custom_objects()['my_loss'] = my_loss
+            model.compile(optimizer='adam', loss=my_loss)
+        """,
         # a project decorator whose body registers
-        "import keras\ndef export(path):\n    def wrap(symbol):\n"
-        "        keras.saving.register_keras_serializable(package='p')(symbol)\n        return symbol\n    return wrap\n"
-        "@export('p.act')\ndef act(t):\n    return t\nkeras.layers.Dense(3, activation=act)\n",
+        """
+            import keras
+            def export(path):
+                def wrap(symbol):
+                    keras.saving.register_keras_serializable(package='p')(symbol)
+                    return symbol
+                return wrap
+            @export('p.act')
+            def act(t):
+                return t
+            keras.layers.Dense(3, activation=act)
+        """,
         # the layer built into the registry is not saved (fixtures/KL302/good_custom_objects_key.py: a
         # function registered under its name as such a layer is found again too)
-        "import keras\ndef act(x):\n    return x\nkeras.saving.get_custom_objects()['act'] = keras.layers.Activation(act)\n",
+        """
+            import keras
+            def act(x):
+                return x
+            keras.saving.get_custom_objects()['act'] = keras.layers.Activation(act)
+        """,
         # a decorator from elsewhere: it might register or replace the function
-        "import keras\nfrom mylib import export\n@export('act')\ndef act(t):\n    return t\n"
-        "keras.layers.Dense(3, activation=act)\n",
+        """
+            import keras
+            from mylib import export
+            @export('act')
+            def act(t):
+                return t
+            keras.layers.Dense(3, activation=act)
+        """,
         # Keras's own functions, other packages' functions, strings
-        "import keras\nfrom keras.losses import mean_squared_error\nmodel.compile(optimizer='adam', loss=mean_squared_error)\n",
-        "import tensorflow as tf\nmodel.compile(optimizer='adam', loss=tf.keras.losses.huber, metrics=['mae'])\n",
-        "import keras\nfrom mylib import act\nkeras.layers.Dense(3, activation=act)\n",
+        """
+            import keras
+            from keras.losses import mean_squared_error
+            model.compile(optimizer='adam', loss=mean_squared_error)
+        """,
+        """
+            import tensorflow as tf
+            model.compile(optimizer='adam', loss=tf.keras.losses.huber, metrics=['mae'])
+        """,
+        """
+            import keras
+            from mylib import act
+            keras.layers.Dense(3, activation=act)
+        """,
         # not a compile() of Keras, not a Keras layer
-        "def my_loss(y, p):\n    return y - p\nmodel.compile(optimizer='adam', loss=my_loss)\n",
-        "import keras\ndef my_loss(y, p):\n    return y - p\nmodel.compile(my_loss)\n",
-        "import keras\nimport torch\ndef act(t):\n    return t\ntorch.nn.Linear(3, 3, activation=act)\n",
+        """
+            def my_loss(y, p):
+                return y - p
+            model.compile(optimizer='adam', loss=my_loss)
+        """,
+        """
+            import keras
+            def my_loss(y, p):
+                return y - p
+            model.compile(my_loss)
+        """,
+        """
+            import keras
+            import torch
+            def act(t):
+                return t
+            torch.nn.Linear(3, 3, activation=act)
+        """,
         # a sub-layer of a custom layer is not saved
-        "import keras\ndef act(t):\n    return t\nclass Block(keras.layers.Layer):\n    def build(self, shape):\n"
-        "        self.d = keras.layers.Dense(3, activation=act)\n",
+        """
+            import keras
+            def act(t):
+                return t
+            class Block(keras.layers.Layer):
+                def build(self, shape):
+                    self.d = keras.layers.Dense(3, activation=act)
+        """,
         # a nested function or a lambda is KL301's finding
-        "import keras\ndef build():\n    def act(t):\n        return t\n    return keras.layers.Dense(3, activation=act)\n",
+        """
+            import keras
+            def build():
+                def act(t):
+                    return t
+                return keras.layers.Dense(3, activation=act)
+        """,
         # rebound: not provably the def
-        "import keras\ndef act(t):\n    return t\nact = keras.saving.register_keras_serializable()(act)\n"
-        "keras.layers.Dense(3, activation=act)\n",
+        """
+            import keras
+            def act(t):
+                return t
+            act = keras.saving.register_keras_serializable()(act)
+            keras.layers.Dense(3, activation=act)
+        """,
     ]
     INVALID = [
-        Invalid("import keras\ndef my_loss(y, p):\n    return y - p\nmodel.compile(optimizer='adam', loss=my_loss)\n",
+        Invalid("""
+            import keras
+            def my_loss(y, p):
+                return y - p
+            model.compile(optimizer='adam', loss=my_loss)
+        """,
                 4, 33, "Could not locate function 'my_loss'",
-                fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
-                "def my_loss(y, p):\n    return y - p\nmodel.compile(optimizer='adam', loss=my_loss)\n"),
-        Invalid("import tensorflow as tf\ndef iou(y, p):\n    return p\nmodel.compile(loss='mse', metrics=['mae', iou])\n",
+                fixed="""
+                    import keras
+                    @keras.saving.register_keras_serializable(package="example")
+                    def my_loss(y, p):
+                        return y - p
+                    model.compile(optimizer='adam', loss=my_loss)
+                """),
+        Invalid("""
+            import tensorflow as tf
+            def iou(y, p):
+                return p
+            model.compile(loss='mse', metrics=['mae', iou])
+        """,
                 4, 43, "`metrics=` of compile()",
-                fixed='import tensorflow as tf\n@tf.keras.utils.register_keras_serializable(package="example")\n'
-                "def iou(y, p):\n    return p\nmodel.compile(loss='mse', metrics=['mae', iou])\n"),
-        Invalid("import keras\ndef iou(y, p):\n    return p\nmodel.compile(loss='mse', weighted_metrics={'out': [iou]})\n",
+                fixed="""
+                    import tensorflow as tf
+                    @tf.keras.utils.register_keras_serializable(package="example")
+                    def iou(y, p):
+                        return p
+                    model.compile(loss='mse', metrics=['mae', iou])
+                """),
+        Invalid("""
+            import keras
+            def iou(y, p):
+                return p
+            model.compile(loss='mse', weighted_metrics={'out': [iou]})
+        """,
                 4, 53,
-                fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\ndef iou(y, p):\n'
-                "    return p\nmodel.compile(loss='mse', weighted_metrics={'out': [iou]})\n"),
-        Invalid("from keras import layers\ndef act(t):\n    return t\nlayers.Dense(3, activation=act)\n", 4, 17,
-                "`activation=` of `layers.Dense`",
-                fixed="from keras import layers\nfrom keras.saving import register_keras_serializable\n"
-                '@register_keras_serializable(package="example")\ndef act(t):\n    return t\n'
-                "layers.Dense(3, activation=act)\n"),
-        Invalid("import keras\ndef init(shape, dtype=None):\n    return 0\nkeras.layers.Conv1D(3, 3, bias_initializer=init)\n",
+                fixed="""
+                    import keras
+                    @keras.saving.register_keras_serializable(package="example")
+                    def iou(y, p):
+                        return p
+                    model.compile(loss='mse', weighted_metrics={'out': [iou]})
+                """),
+        Invalid("""
+            from keras import layers
+            def act(t):
+                return t
+            layers.Dense(3, activation=act)
+        """, 4, 17,
+            "`activation=` of `layers.Dense`",
+            fixed="""
+                from keras import layers
+                from keras.saving import register_keras_serializable
+                @register_keras_serializable(package="example")
+                def act(t):
+                    return t
+                layers.Dense(3, activation=act)
+            """),
+        Invalid("""
+            import keras
+            def init(shape, dtype=None):
+                return 0
+            keras.layers.Conv1D(3, 3, bias_initializer=init)
+        """,
                 4, 27,
-                fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\n'
-                "def init(shape, dtype=None):\n    return 0\nkeras.layers.Conv1D(3, 3, bias_initializer=init)\n"),
-        Invalid("import keras\ndef act(t):\n    return t\nkeras.layers.Activation(act)\n", 4, 25,
-                fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\ndef act(t):\n'
-                "    return t\nkeras.layers.Activation(act)\n"),
-        Invalid("import tf_keras as keras\ndef act(t):\n    return t\nkeras.layers.Dense(3, activation=act)\n",
+                fixed="""
+                    import keras
+                    @keras.saving.register_keras_serializable(package="example")
+                    def init(shape, dtype=None):
+                        return 0
+                    keras.layers.Conv1D(3, 3, bias_initializer=init)
+                """),
+        Invalid("""
+            import keras
+            def act(t):
+                return t
+            keras.layers.Activation(act)
+        """, 4, 25,
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                def act(t):
+                    return t
+                keras.layers.Activation(act)
+            """),
+        Invalid("""
+            import tf_keras as keras
+            def act(t):
+                return t
+            keras.layers.Dense(3, activation=act)
+        """,
                 4, 23, "Keras 2",
-                fixed='import tf_keras as keras\n@keras.utils.register_keras_serializable(package="example")\n'
-                "def act(t):\n    return t\nkeras.layers.Dense(3, activation=act)\n"),
+                fixed="""
+                    import tf_keras as keras
+                    @keras.utils.register_keras_serializable(package="example")
+                    def act(t):
+                        return t
+                    keras.layers.Dense(3, activation=act)
+                """),
         # the name of a Keras built-in: the load silently takes Keras's function
-        Invalid("import keras\ndef mish(t):\n    return t\nkeras.layers.Dense(3, activation=mish)\n", 4, 23, "silently"),
+        Invalid("""
+            import keras
+            def mish(t):
+                return t
+            keras.layers.Dense(3, activation=mish)
+        """, 4, 23, "silently"),
         # decorated with something of the project that does not register
-        Invalid("import keras\ndef noop(f):\n    return f\n@noop\ndef act(t):\n    return t\n"
-                "keras.layers.Dense(3, activation=act)\n",
+        Invalid("""
+            import keras
+            def noop(f):
+                return f
+            @noop
+            def act(t):
+                return t
+            keras.layers.Dense(3, activation=act)
+        """,
                 7, 23),
         # a sub-layer built in a plain (non-Keras) builder class is saved with the model
-        Invalid("import keras\ndef act(t):\n    return t\nclass Builder:\n    def build(self):\n"
-                "        return keras.layers.Dense(3, activation=act)\n", 6, 38,
-                fixed='import keras\n@keras.saving.register_keras_serializable(package="example")\ndef act(t):\n'
-                "    return t\nclass Builder:\n    def build(self):\n"
-                "        return keras.layers.Dense(3, activation=act)\n"),
+        Invalid("""
+            import keras
+            def act(t):
+                return t
+            class Builder:
+                def build(self):
+                    return keras.layers.Dense(3, activation=act)
+        """, 6, 38,
+            fixed="""
+                import keras
+                @keras.saving.register_keras_serializable(package="example")
+                def act(t):
+                    return t
+                class Builder:
+                    def build(self):
+                        return keras.layers.Dense(3, activation=act)
+            """),
     ]
 
     def check_call(self, node: cst.Call) -> None:

@@ -63,46 +63,113 @@ class RegisteredFunctionFactory(Rule):
     triggers = ("register_keras_serializable",)
 
     VALID = [
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef my_loss(y, p):\n    return y - p\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            def my_loss(y, p):
+                return y - p
+        """,
         # an inner helper that is called, not returned
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef my_loss(y, p):\n"
-        "    def sq(t):\n        return t * t\n    return sq(y - p)\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            def my_loss(y, p):
+                def sq(t):
+                    return t * t
+                return sq(y - p)
+        """,
         # the inner function is registered itself
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef make(k):\n"
-        "    @keras.saving.register_keras_serializable(package='p', name=f'act_{k}')\n    def act(t):\n"
-        "        return t * k\n    return act\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            def make(k):
+                @keras.saving.register_keras_serializable(package='p', name=f'act_{k}')
+                def act(t):
+                    return t * k
+                return act
+        """,
         # a factory without registration is not this rule's business (KL301 reports its calls)
-        "import keras\ndef focal_loss(gamma):\n    def loss_fn(y, p):\n        return y - p\n    return loss_fn\n",
+        """
+            import keras
+            def focal_loss(gamma):
+                def loss_fn(y, p):
+                    return y - p
+                return loss_fn
+        """,
         # a registered class
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass L(keras.losses.Loss):\n"
-        "    def call(self, y, p):\n        return y - p\n    def get_config(self):\n        return {}\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            class L(keras.losses.Loss):
+                def call(self, y, p):
+                    return y - p
+                def get_config(self):
+                    return {}
+        """,
         # a decorator that is not Keras's
-        "import mylib\n@mylib.register_keras_serializable()\ndef focal_loss(gamma):\n"
-        "    def loss_fn(y, p):\n        return y - p\n    return loss_fn\n",
+        """
+            import mylib
+            @mylib.register_keras_serializable()
+            def focal_loss(gamma):
+                def loss_fn(y, p):
+                    return y - p
+                return loss_fn
+        """,
         # returns something that is not the inner function
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef my_loss(y, p):\n"
-        "    def helper(t):\n        return t\n    return keras.ops.mean(helper(y - p))\n",
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            def my_loss(y, p):
+                def helper(t):
+                    return t
+                return keras.ops.mean(helper(y - p))
+        """,
     ]
     INVALID = [
         Invalid(
-            "import keras\n@keras.saving.register_keras_serializable(package='p')\ndef focal_loss(gamma=2.0):\n"
-            "    def loss_fn(y, p):\n        return (y - p) * gamma\n    return loss_fn\n",
+            """
+                import keras
+                @keras.saving.register_keras_serializable(package='p')
+                def focal_loss(gamma=2.0):
+                    def loss_fn(y, p):
+                        return (y - p) * gamma
+                    return loss_fn
+            """,
             2, 2, "Could not locate function 'loss_fn'",
         ),
         Invalid(
-            "from tensorflow.keras.utils import register_keras_serializable\n@register_keras_serializable()\n"
-            "def weighted(w):\n    def fn(y, p):\n        return w * (y - p)\n    if w is None:\n        return None\n"
-            "    return fn\n",
+            """
+                from tensorflow.keras.utils import register_keras_serializable
+                @register_keras_serializable()
+                def weighted(w):
+                    def fn(y, p):
+                        return w * (y - p)
+                    if w is None:
+                        return None
+                    return fn
+            """,
             2, 2, "`weighted`",
         ),
         Invalid(
-            "from keras.saving import register_keras_serializable as reg\n@reg(package='p')\ndef scaled(k):\n"
-            "    return lambda t: t * k\n",
+            """
+                from keras.saving import register_keras_serializable as reg
+                @reg(package='p')
+                def scaled(k):
+                    return lambda t: t * k
+            """,
             2, 2, "lambda",
         ),
         Invalid(
-            "import keras\nclass Losses:\n    @staticmethod\n    @keras.utils.register_keras_serializable(package='p')\n"
-            "    def focal(gamma):\n        def fn(y, p):\n            return y - p\n        return fn\n",
+            """
+                import keras
+                class Losses:
+                    @staticmethod
+                    @keras.utils.register_keras_serializable(package='p')
+                    def focal(gamma):
+                        def fn(y, p):
+                            return y - p
+                        return fn
+            """,
             4, 6,
         ),
     ]

@@ -107,59 +107,183 @@ class LoadModelWithoutCustomObjects(Rule):
 
     VALID = [
         # a SavedModel directory through a variable: Keras 2 revives its classes, Keras 3 cannot load it (KL403)
-        "import tf_keras\nclass L(tf_keras.layers.Layer):\n    pass\ndef test(d):\n    path = d + '/model'\n"
-        "    return tf_keras.models.load_model(path)\n",
+        """
+            import tf_keras
+            class L(tf_keras.layers.Layer):
+                pass
+            def test(d):
+                path = d + '/model'
+                return tf_keras.models.load_model(path)
+        """,
         # no unregistered custom object anywhere: the bare load is correct
-        "import keras\nmodel = keras.models.load_model('m.keras')\n",
-        "import keras\n@keras.saving.register_keras_serializable(package='p')\nclass Scale(keras.layers.Layer):\n"
-        "    pass\nmodel = keras.models.load_model('m.keras')\n",
-        "import keras\nclass Scale(keras.layers.Layer):\n    pass\nkeras.saving.get_custom_objects()['Scale'] = Scale\n"
-        "model = keras.models.load_model('m.keras')\n",
+        """
+            import keras
+            model = keras.models.load_model('m.keras')
+        """,
+        """
+            import keras
+            @keras.saving.register_keras_serializable(package='p')
+            class Scale(keras.layers.Layer):
+                pass
+            model = keras.models.load_model('m.keras')
+        """,
+        """
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            keras.saving.get_custom_objects()['Scale'] = Scale
+            model = keras.models.load_model('m.keras')
+        """,
         # custom objects supplied
-        "import keras\nclass Scale(keras.layers.Layer):\n    pass\n"
-        "model = keras.models.load_model('m.keras', custom_objects={'Scale': Scale})\n",
-        "import keras\nclass Scale(keras.layers.Layer):\n    pass\nmodel = keras.models.load_model('m.keras', {'Scale': Scale})\n",
-        "import keras\nclass Scale(keras.layers.Layer):\n    pass\nwith keras.saving.custom_object_scope({'Scale': Scale}):\n"
-        "    model = keras.models.load_model('m.keras')\n",
-        "from tensorflow.keras.utils import CustomObjectScope\nimport tensorflow as tf\n"
-        "class Scale(tf.keras.layers.Layer):\n    pass\ndef load(p):\n    with CustomObjectScope({'Scale': Scale}):\n"
-        "        return tf.keras.models.load_model(p)\n",
-        "import keras\nclass Scale(keras.layers.Layer):\n    pass\ndef load(p, **kw):\n    return keras.models.load_model(p, **kw)\n",
+        """
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            model = keras.models.load_model('m.keras', custom_objects={'Scale': Scale})
+        """,
+        """
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            model = keras.models.load_model('m.keras', {'Scale': Scale})
+        """,
+        """
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            with keras.saving.custom_object_scope({'Scale': Scale}):
+                model = keras.models.load_model('m.keras')
+        """,
+        """
+            from tensorflow.keras.utils import CustomObjectScope
+            import tensorflow as tf
+            class Scale(tf.keras.layers.Layer):
+                pass
+            def load(p):
+                with CustomObjectScope({'Scale': Scale}):
+                    return tf.keras.models.load_model(p)
+        """,
+        """
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            def load(p, **kw):
+                return keras.models.load_model(p, **kw)
+        """,
         # a project function called load_model, a method called load_model
-        "import keras\nclass Scale(keras.layers.Layer):\n    pass\ndef load_model(p):\n    return p\nload_model('m.keras')\n",
-        "import keras\nclass Scale(keras.layers.Layer):\n    pass\nlearner.load_model('m.keras')\n",
+        """
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            def load_model(p):
+                return p
+            load_model('m.keras')
+        """,
+        """
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            learner.load_model('m.keras')
+        """,
         # deserialize inside a class's from_config: the loader's custom objects are in scope there
-        "import keras\nclass Wrap(keras.layers.Layer):\n    @classmethod\n    def from_config(cls, config):\n"
-        "        config['inner'] = keras.layers.deserialize(config['inner'])\n        return cls(**config)\n",
+        """
+            import keras
+            class Wrap(keras.layers.Layer):
+                @classmethod
+                def from_config(cls, config):
+                    config['inner'] = keras.layers.deserialize(config['inner'])
+                    return cls(**config)
+        """,
         # a loss-shaped function, but compile=False skips the compile state
-        "import keras\ndef weighted_mse(y_true, y_pred):\n    return y_pred\n"
-        "model = keras.models.load_model('m.keras', compile=False)\n",
-        "import keras\n@keras.saving.register_keras_serializable()\ndef weighted_mse(y_true, y_pred):\n    return y_pred\n"
-        "model = keras.models.load_model('m.keras')\n",
+        """
+            import keras
+            def weighted_mse(y_true, y_pred):
+                return y_pred
+            model = keras.models.load_model('m.keras', compile=False)
+        """,
+        """
+            import keras
+            @keras.saving.register_keras_serializable()
+            def weighted_mse(y_true, y_pred):
+                return y_pred
+            model = keras.models.load_model('m.keras')
+        """,
         # a SavedModel directory: Keras 2 revives the class without it; Keras 3 cannot load it (KL403)
-        "import tensorflow as tf\nclass Tower(tf.keras.Model):\n    pass\nrestored = tf.keras.models.load_model('tower_dir')\n",
+        """
+            import tensorflow as tf
+            class Tower(tf.keras.Model):
+                pass
+            restored = tf.keras.models.load_model('tower_dir')
+        """,
         # the call expects the failure
-        "import keras, pytest\nclass Scale(keras.layers.Layer):\n    pass\ndef test_needs_scale():\n"
-        "    with pytest.raises(TypeError):\n        keras.models.load_model('m.keras')\n",
+        """
+            import keras, pytest
+            class Scale(keras.layers.Layer):
+                pass
+            def test_needs_scale():
+                with pytest.raises(TypeError):
+                    keras.models.load_model('m.keras')
+        """,
         # Keras's own public classes
-        "import keras\nfrom keras.src.api_export import keras_export\n@keras_export('keras.layers.Scale')\n"
-        "class Scale(keras.layers.Layer):\n    pass\nkeras.models.load_model('m.keras')\n",
+        """
+            import keras
+            from keras.src.api_export import keras_export
+            @keras_export('keras.layers.Scale')
+            class Scale(keras.layers.Layer):
+                pass
+            keras.models.load_model('m.keras')
+        """,
     ]
     INVALID = [
-        Invalid("import keras\nclass Scale(keras.layers.Layer):\n    pass\nmodel = keras.models.load_model('m.keras')\n",
+        Invalid("""
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            model = keras.models.load_model('m.keras')
+        """,
                 4, 9, "`Scale`"),
-        Invalid("import tensorflow as tf\nclass Scale(tf.keras.layers.Layer):\n    pass\n"
-                "def restore(path):\n    return tf.keras.models.load_model(path, compile=False)\n", 5, 12, "Could not locate class"),
-        Invalid("from keras.saving import load_model as lm\nimport keras\nclass Head(keras.Model):\n    pass\nlm('m.keras')\n",
+        Invalid("""
+            import tensorflow as tf
+            class Scale(tf.keras.layers.Layer):
+                pass
+            def restore(path):
+                return tf.keras.models.load_model(path, compile=False)
+        """, 5, 12, "Could not locate class"),
+        Invalid("""
+            from keras.saving import load_model as lm
+            import keras
+            class Head(keras.Model):
+                pass
+            lm('m.keras')
+        """,
                 5, 1, "`Head`"),
-        Invalid("import keras\ndef weighted_mse(y_true, y_pred):\n    return y_pred\nmodel = keras.models.load_model('m.keras')\n",
+        Invalid("""
+            import keras
+            def weighted_mse(y_true, y_pred):
+                return y_pred
+            model = keras.models.load_model('m.keras')
+        """,
                 4, 9, "`weighted_mse`"),
-        Invalid("import tf_keras\nclass Scale(tf_keras.layers.Layer):\n    pass\n"
-                "m = tf_keras.models.model_from_json(text)\n", 4, 5, "model_from_json"),
-        Invalid("import keras\nclass Scale(keras.layers.Layer):\n    pass\nlayer = keras.layers.deserialize(config)\n", 4, 9),
+        Invalid("""
+            import tf_keras
+            class Scale(tf_keras.layers.Layer):
+                pass
+            m = tf_keras.models.model_from_json(text)
+        """, 4, 5, "model_from_json"),
+        Invalid("""
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            layer = keras.layers.deserialize(config)
+        """, 4, 9),
         # a `with` that is not a custom-object scope does not count
-        Invalid("import keras\nclass Scale(keras.layers.Layer):\n    pass\nwith open('m.json') as f:\n"
-                "    model = keras.models.model_from_json(f.read())\n", 5, 13),
+        Invalid("""
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            with open('m.json') as f:
+                model = keras.models.model_from_json(f.read())
+        """, 5, 13),
     ]
 
     def __init__(self, context):

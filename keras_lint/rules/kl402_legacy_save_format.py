@@ -110,82 +110,280 @@ class LegacySaveFormat(ErrorsExpected, Rule):
         )
 
     VALID = [
-        "import keras\nmodel = keras.Sequential([])\nmodel.save('model.keras')\n",
+        """
+            import keras
+            model = keras.Sequential([])
+            model.save('model.keras')
+        """,
         # a model assigned in another top-level statement is not followed (only `.save(...)` statements are read)
-        "import keras\nmodel = keras.Sequential([])\nmodel.save('saved_model')\n",
+        """
+            import keras
+            model = keras.Sequential([])
+            model.save('saved_model')
+        """,
         # the code expects the error
-        "import keras, pytest\ndef test_refused(model):\n    with pytest.raises(ValueError):\n        model.save('m.h5', save_format='tf')\n",
-        "import keras\nmodel.save_weights('w.weights.h5')\n",
-        "import keras\nkeras.callbacks.ModelCheckpoint('m.{epoch:02d}.keras')\n",
-        "import keras\nkeras.callbacks.ModelCheckpoint(f'{d}/best.weights.h5', save_weights_only=True)\n",
+        """
+            import keras, pytest
+            def test_refused(model):
+                with pytest.raises(ValueError):
+                    model.save('m.h5', save_format='tf')
+        """,
+        """
+            import keras
+            model.save_weights('w.weights.h5')
+        """,
+        """
+            import keras
+            keras.callbacks.ModelCheckpoint('m.{epoch:02d}.keras')
+        """,
+        """
+            import keras
+            keras.callbacks.ModelCheckpoint(f'{d}/best.weights.h5', save_weights_only=True)
+        """,
         # the receiver is not provably a Keras model and the path says nothing Keras-specific
-        "import keras\ntokenizer.save('vocab_dir')\n",
-        "import keras\nimport numpy as np\nnp.save('features', x)\n",
+        """
+            import keras
+            tokenizer.save('vocab_dir')
+        """,
+        """
+            import keras
+            import numpy as np
+            np.save('features', x)
+        """,
         # the file does not use Keras at all
         "model.save('model.h5')\n",
         # a path held in a variable is not judged
-        "import keras\nmodel = keras.Sequential([])\nmodel.save(path)\n",
-        "import keras\nmodel = keras.Sequential([])\nmodel.save(f'{run}_{epoch}')\n",
+        """
+            import keras
+            model = keras.Sequential([])
+            model.save(path)
+        """,
+        """
+            import keras
+            model = keras.Sequential([])
+            model.save(f'{run}_{epoch}')
+        """,
         # Keras 2 files: `.h5` and SavedModel directories are Keras 2 formats
-        "import tf_keras\nmodel = tf_keras.Sequential([])\nmodel.save('model.h5')\nmodel.save('saved_model')\n",
+        """
+            import tf_keras
+            model = tf_keras.Sequential([])
+            model.save('model.h5')
+            model.save('saved_model')
+        """,
         # valid Keras 3 destinations without an extension
-        "import keras\nmodel = keras.Sequential([])\nmodel.save('hf://me/my-model')\n",
-        "import keras\nmodel = keras.Sequential([])\nmodel.save('unzipped_dir', zipped=False)\n",
-        "import keras\nmodel = keras.Sequential([])\nmodel.export('serving_dir')\n",
-        "import tensorflow as tf\ntf.saved_model.save(model, 'export_dir')\n",
-        "import tensorflow as tf\nckpt.save('ckpt/prefix', options=tf.train.CheckpointOptions())\n",
+        """
+            import keras
+            model = keras.Sequential([])
+            model.save('hf://me/my-model')
+        """,
+        """
+            import keras
+            model = keras.Sequential([])
+            model.save('unzipped_dir', zipped=False)
+        """,
+        """
+            import keras
+            model = keras.Sequential([])
+            model.export('serving_dir')
+        """,
+        """
+            import tensorflow as tf
+            tf.saved_model.save(model, 'export_dir')
+        """,
+        """
+            import tensorflow as tf
+            ckpt.save('ckpt/prefix', options=tf.train.CheckpointOptions())
+        """,
         # the name is rebound to something else before it is saved
-        "import keras\nmodel = keras.Sequential([])\nmodel = wrap(model)\nmodel.save('out')\n",
-        "import keras\nsave_format = 'tf'\nmodel.save('m.keras', save_format=None)\n",
+        """
+            import keras
+            model = keras.Sequential([])
+            model = wrap(model)
+            model.save('out')
+        """,
+        """
+            import keras
+            save_format = 'tf'
+            model.save('m.keras', save_format=None)
+        """,
     ]
     INVALID = [
         # a plain variable is followed to the one value assigned to it
-        Invalid("import keras\ndef save(model, d):\n    path = d + '/weights.h5'\n    model.save_weights(path)\n", 4, 5, "weights.h5"),
-        Invalid("import keras\ndef export():\n    model = keras.Sequential([])\n    model.save('saved_model/1')\n", 4, 5, "Invalid filepath extension"),
-        Invalid("import tensorflow as tf\nmodel = tf.keras.models.load_model('m.keras')\nmodel.save('model.h5')\n",
+        Invalid("""
+            import keras
+            def save(model, d):
+                path = d + '/weights.h5'
+                model.save_weights(path)
+        """, 4, 5, "weights.h5"),
+        Invalid("""
+            import keras
+            def export():
+                model = keras.Sequential([])
+                model.save('saved_model/1')
+        """, 4, 5, "Invalid filepath extension"),
+        Invalid("""
+            import tensorflow as tf
+            model = tf.keras.models.load_model('m.keras')
+            model.save('model.h5')
+        """,
                 3, 1, "legacy",
-                fixed="import tensorflow as tf\nmodel = tf.keras.models.load_model('m.keras')\n"
-                "model.save('model.keras')\n"),
-        Invalid("import tensorflow as tf\nif __name__ == '__main__':\n    model = tf.keras.models.load_model('m.keras')\n    model.save('model_dir/')\n", 4, 5),
-        Invalid("import keras\nmodel.save('best.hdf5')\n", 2, 1, "legacy",
-                fixed="import keras\nmodel.save('best.keras')\n"),
-        Invalid("import tensorflow as tf\nmodel.save(out_dir, save_format='tf')\n", 2, 1, "save_format"),
-        Invalid("import keras\nkeras.models.save_model(model, 'exported')\n", 2, 1, "Invalid filepath extension"),
-        Invalid("from tensorflow.keras.models import save_model\nsave_model(m, os.path.join(d, 'model.pb'))\nimport os\n", 2, 1),
-        Invalid("import keras\nmodel.save_weights('weights.h5')\n", 2, 1, "must end in `.weights.h5`",
-                fixed="import keras\nmodel.save_weights('weights.weights.h5')\n"),
-        Invalid("import keras\nmodel.save_weights(f'{ckpt_dir}/ckpt')\n", 2, 1, "`.weights.h5`"),
-        Invalid("import keras\nmodel.save_weights('w.weights.h5', save_format='h5')\n", 2, 1, "TypeError",
-                fixed="import keras\nmodel.save_weights('w.weights.h5')\n"),
-        Invalid("import keras\nkeras.callbacks.ModelCheckpoint('w.{epoch:02d}-{val_loss:.2f}.hdf5')\n",
+                fixed="""
+                    import tensorflow as tf
+                    model = tf.keras.models.load_model('m.keras')
+                    model.save('model.keras')
+                """),
+        Invalid("""
+            import tensorflow as tf
+            if __name__ == '__main__':
+                model = tf.keras.models.load_model('m.keras')
+                model.save('model_dir/')
+        """, 4, 5),
+        Invalid("""
+            import keras
+            model.save('best.hdf5')
+        """, 2, 1, "legacy",
+            fixed="""
+                import keras
+                model.save('best.keras')
+            """),
+        Invalid("""
+            import tensorflow as tf
+            model.save(out_dir, save_format='tf')
+        """, 2, 1, "save_format"),
+        Invalid("""
+            import keras
+            keras.models.save_model(model, 'exported')
+        """, 2, 1, "Invalid filepath extension"),
+        Invalid("""
+            from tensorflow.keras.models import save_model
+            save_model(m, os.path.join(d, 'model.pb'))
+            import os
+        """, 2, 1),
+        Invalid("""
+            import keras
+            model.save_weights('weights.h5')
+        """, 2, 1, "must end in `.weights.h5`",
+            fixed="""
+                import keras
+                model.save_weights('weights.weights.h5')
+            """),
+        Invalid("""
+            import keras
+            model.save_weights(f'{ckpt_dir}/ckpt')
+        """, 2, 1, "`.weights.h5`"),
+        Invalid("""
+            import keras
+            model.save_weights('w.weights.h5', save_format='h5')
+        """, 2, 1, "TypeError",
+            fixed="""
+                import keras
+                model.save_weights('w.weights.h5')
+            """),
+        Invalid("""
+            import keras
+            keras.callbacks.ModelCheckpoint('w.{epoch:02d}-{val_loss:.2f}.hdf5')
+        """,
                 2, 1, "must end in `.keras`",
-                fixed="import keras\nkeras.callbacks.ModelCheckpoint('w.{epoch:02d}-{val_loss:.2f}.keras')\n"),
-        Invalid("from keras.callbacks import ModelCheckpoint\nModelCheckpoint('best.h5', save_weights_only=True)\n",
+                fixed="""
+                    import keras
+                    keras.callbacks.ModelCheckpoint('w.{epoch:02d}-{val_loss:.2f}.keras')
+                """),
+        Invalid("""
+            from keras.callbacks import ModelCheckpoint
+            ModelCheckpoint('best.h5', save_weights_only=True)
+        """,
                 2, 1, "`.weights.h5`",
-                fixed="from keras.callbacks import ModelCheckpoint\n"
-                "ModelCheckpoint('best.weights.h5', save_weights_only=True)\n"),
-        Invalid("import os\nimport keras\ndef train(model, d):\n    model.fit()\n"
-                "    model.save(os.path.join(d, 'final.h5'))\n",
+                fixed="""
+                    from keras.callbacks import ModelCheckpoint
+                    ModelCheckpoint('best.weights.h5', save_weights_only=True)
+                """),
+        Invalid("""
+            import os
+            import keras
+            def train(model, d):
+                model.fit()
+                model.save(os.path.join(d, 'final.h5'))
+        """,
                 5, 5, "legacy",
-                fixed="import os\nimport keras\ndef train(model, d):\n    model.fit()\n"
-                "    model.save(os.path.join(d, 'final.keras'))\n"),
-        Invalid("import keras\nfrom pathlib import Path\ndef run():\n    m = keras.applications.ResNet50()\n    m.save(Path('out') / 'resnet')\n", 5, 5),
-        Invalid("import keras\nmodel.save('%s/model.h5' % out)\n", 2, 1, "legacy",
-                fixed="import keras\nmodel.save('%s/model.keras' % out)\n"),
-        Invalid("import keras\nmodel.save('{}/best'.format(out), include_optimizer=False)\n", 2, 1, "Invalid filepath extension"),
+                fixed="""
+                    import os
+                    import keras
+                    def train(model, d):
+                        model.fit()
+                        model.save(os.path.join(d, 'final.keras'))
+                """),
+        Invalid("""
+            import keras
+            from pathlib import Path
+            def run():
+                m = keras.applications.ResNet50()
+                m.save(Path('out') / 'resnet')
+        """, 5, 5),
+        Invalid("""
+            import keras
+            model.save('%s/model.h5' % out)
+        """, 2, 1, "legacy",
+            fixed="""
+                import keras
+                model.save('%s/model.keras' % out)
+            """),
+        Invalid("""
+            import keras
+            model.save('{}/best'.format(out), include_optimizer=False)
+        """, 2, 1, "Invalid filepath extension"),
         # fixes: save_format= agreeing with the extension goes (safe); disagreeing, it goes unsafely
-        Invalid("import keras\nmodel.save(\n    'm.keras',\n    save_format='keras',\n)\n", 2, 1, "save_format='keras'",
-                fixed="import keras\nmodel.save(\n    'm.keras',\n)\n"),
-        Invalid("import keras\nmodel.save('m.keras', save_format='tf', overwrite=True)\n", 2, 1, "save_format='tf'",
-                fixed="import keras\nmodel.save('m.keras', overwrite=True)\n"),
+        Invalid("""
+            import keras
+            model.save(
+                'm.keras',
+                save_format='keras',
+            )
+        """, 2, 1, "save_format='keras'",
+            fixed="""
+                import keras
+                model.save(
+                    'm.keras',
+                )
+            """),
+        Invalid("""
+            import keras
+            model.save('m.keras', save_format='tf', overwrite=True)
+        """, 2, 1, "save_format='tf'",
+            fixed="""
+                import keras
+                model.save('m.keras', overwrite=True)
+            """),
         # both problems, both fixed (unsafe: the file's name changes)
-        Invalid("import keras\nkeras.models.save_model(model, f'{d}/m.hdf5', save_format='h5')\n", 2, 1, "legacy",
-                fixed="import keras\nkeras.models.save_model(model, f'{d}/m.keras')\n"),
-        Invalid("import keras\nfrom pathlib import Path\nmodel.save_weights(Path(d) / 'w.h5')\n", 3, 1, "`.weights.h5`",
-                fixed="import keras\nfrom pathlib import Path\nmodel.save_weights(Path(d) / 'w.weights.h5')\n"),
+        Invalid("""
+            import keras
+            keras.models.save_model(model, f'{d}/m.hdf5', save_format='h5')
+        """, 2, 1, "legacy",
+            fixed="""
+                import keras
+                keras.models.save_model(model, f'{d}/m.keras')
+            """),
+        Invalid("""
+            import keras
+            from pathlib import Path
+            model.save_weights(Path(d) / 'w.h5')
+        """, 3, 1, "`.weights.h5`",
+            fixed="""
+                import keras
+                from pathlib import Path
+                model.save_weights(Path(d) / 'w.weights.h5')
+            """),
         # no fix: a comment in what would go; a path without an extension (a file or a SavedModel?)
-        Invalid("import keras\nmodel.save(\n    'm.keras',  # where\n    save_format='keras'\n)\n", 2, 1),
-        Invalid("import keras\nmodel.save('exported', save_format='tf')\n", 2, 1, "no extension"),
+        Invalid("""
+            import keras
+            model.save(
+                'm.keras',  # where
+                save_format='keras'
+            )
+        """, 2, 1),
+        Invalid("""
+            import keras
+            model.save('exported', save_format='tf')
+        """, 2, 1, "no extension"),
     ]
 
     def __init__(self, context):

@@ -60,27 +60,87 @@ class LoadModelSavedModelDirectory(ErrorsExpected, Rule):
         return has_path_call(statement, context.names, ("load_model",))
 
     VALID = [
-        "import keras, os\ndef f(d):\n    path = os.path.join(d, 'unzipped')\n    return keras.saving.load_model(path)\n",
-        "import keras\nkeras.models.load_model('model.keras')\n",
-        "import keras\nkeras.models.load_model('legacy.h5')\n",
-        "import keras\nkeras.saving.load_model('hf://me/my-model')\n",
-        "import keras\nkeras.saving.load_model(path)\n",
-        "import keras\nkeras.saving.load_model(f'{out}/{name}')\n",
-        "import tf_keras\ntf_keras.models.load_model('saved_model')\n",
-        "def load_model(path):\n    return path\nload_model('saved_model')\n",
-        "import keras\nlayer = keras.layers.TFSMLayer('saved_model', call_endpoint='serving_default')\n",
-        "import keras\nimport orbax.checkpoint\nkeras.saving.load_model('checkpoints/step_100')\n",
-        "import keras\nimport unittest\nclass T(unittest.TestCase):\n    def test(self):\n"
-        "        with self.assertRaisesRegex(ValueError, 'File format not supported'):\n"
-        "            keras.saving.load_model('exported')\n",
+        """
+            import keras, os
+            def f(d):
+                path = os.path.join(d, 'unzipped')
+                return keras.saving.load_model(path)
+        """,
+        """
+            import keras
+            keras.models.load_model('model.keras')
+        """,
+        """
+            import keras
+            keras.models.load_model('legacy.h5')
+        """,
+        """
+            import keras
+            keras.saving.load_model('hf://me/my-model')
+        """,
+        """
+            import keras
+            keras.saving.load_model(path)
+        """,
+        """
+            import keras
+            keras.saving.load_model(f'{out}/{name}')
+        """,
+        """
+            import tf_keras
+            tf_keras.models.load_model('saved_model')
+        """,
+        """
+            def load_model(path):
+                return path
+            load_model('saved_model')
+        """,
+        """
+            import keras
+            layer = keras.layers.TFSMLayer('saved_model', call_endpoint='serving_default')
+        """,
+        """
+            import keras
+            import orbax.checkpoint
+            keras.saving.load_model('checkpoints/step_100')
+        """,
+        """
+            import keras
+            import unittest
+            class T(unittest.TestCase):
+                def test(self):
+                    with self.assertRaisesRegex(ValueError, 'File format not supported'):
+                        keras.saving.load_model('exported')
+        """,
     ]
     INVALID = [
-        Invalid("import keras\nmodel = keras.models.load_model('saved_model/1')\n", 2, 9, "TFSMLayer"),
-        Invalid("import tensorflow as tf\ntf.keras.models.load_model('export_dir/')\n", 2, 1, "File format not supported"),
-        Invalid("from tensorflow.keras.models import load_model\nimport os\nload_model(os.path.join(d, 'model'))\n", 3, 1),
-        Invalid("from keras.saving import load_model as lm\nfrom pathlib import Path\nlm(Path(d) / 'serving')\n", 3, 1),
-        Invalid("import keras\ndef restore(run):\n    return keras.models.load_model(f'runs/{run}/model', compile=False)\n", 3, 12),
-        Invalid("import keras\nkeras.models.load_model(filepath='exported')\n", 2, 1, "`exported`"),
+        Invalid("""
+            import keras
+            model = keras.models.load_model('saved_model/1')
+        """, 2, 9, "TFSMLayer"),
+        Invalid("""
+            import tensorflow as tf
+            tf.keras.models.load_model('export_dir/')
+        """, 2, 1, "File format not supported"),
+        Invalid("""
+            from tensorflow.keras.models import load_model
+            import os
+            load_model(os.path.join(d, 'model'))
+        """, 3, 1),
+        Invalid("""
+            from keras.saving import load_model as lm
+            from pathlib import Path
+            lm(Path(d) / 'serving')
+        """, 3, 1),
+        Invalid("""
+            import keras
+            def restore(run):
+                return keras.models.load_model(f'runs/{run}/model', compile=False)
+        """, 3, 12),
+        Invalid("""
+            import keras
+            keras.models.load_model(filepath='exported')
+        """, 2, 1, "`exported`"),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -62,25 +62,75 @@ class UnsafeDeserialization(Rule):
     triggers = ("safe_mode", "enable_unsafe_deserialization", "SafeModeScope")
 
     VALID = [
-        "import keras\nkeras.models.load_model('m.keras')\n",
-        "import keras\nkeras.models.load_model('m.keras', safe_mode=True)\n",
-        "import keras\nkeras.models.load_model('m.keras', safe_mode=trusted)\n",
-        "from keras.src.saving.serialization_lib import SafeModeScope\nwith SafeModeScope(True):\n    pass\n",
+        """
+            import keras
+            keras.models.load_model('m.keras')
+        """,
+        """
+            import keras
+            keras.models.load_model('m.keras', safe_mode=True)
+        """,
+        """
+            import keras
+            keras.models.load_model('m.keras', safe_mode=trusted)
+        """,
+        """
+            from keras.src.saving.serialization_lib import SafeModeScope
+            with SafeModeScope(True):
+                pass
+        """,
         # not Keras: a project function, and a file that does not use Keras
-        "def load_model(path, safe_mode=False):\n    return path\nload_model('m', safe_mode=False)\n",
+        """
+            def load_model(path, safe_mode=False):
+                return path
+            load_model('m', safe_mode=False)
+        """,
         "loader.load_model('m.keras', safe_mode=False)\n",
-        "import keras\nyaml.load(text, safe_mode=False)\n",
+        """
+            import keras
+            yaml.load(text, safe_mode=False)
+        """,
     ]
     INVALID = [
-        Invalid("import keras\nmodel = keras.models.load_model('m.keras', safe_mode=False)\n", 2, 9, "CVE-2024-3660"),
-        Invalid("import tensorflow as tf\ntf.keras.models.load_model(p, custom_objects=objs, safe_mode=False)\n", 2, 1),
-        Invalid("from keras.saving import load_model as lm\nlm(p, safe_mode=0)\n", 2, 1),
-        Invalid("import keras\nkeras.saving.deserialize_keras_object(cfg, safe_mode=False)\n", 2, 1),
-        Invalid("import keras\nkeras.config.enable_unsafe_deserialization()\n", 2, 1, "whole process"),
-        Invalid("from keras.src.saving import serialization_lib\nwith serialization_lib.SafeModeScope(False):\n    pass\n", 2, 6),
-        Invalid("from keras.src.saving.serialization_lib import SafeModeScope\nwith SafeModeScope(safe_mode=False):\n    pass\n", 2, 6),
-        Invalid("import keras\ndef restore(cfg):\n    return MyModel.from_config(cfg, safe_mode=False)\n", 3, 12),
-        Invalid("import tf_keras\ntf_keras.models.load_model('m.keras', safe_mode=False)\n", 2, 1),
+        Invalid("""
+            import keras
+            model = keras.models.load_model('m.keras', safe_mode=False)
+        """, 2, 9, "CVE-2024-3660"),
+        Invalid("""
+            import tensorflow as tf
+            tf.keras.models.load_model(p, custom_objects=objs, safe_mode=False)
+        """, 2, 1),
+        Invalid("""
+            from keras.saving import load_model as lm
+            lm(p, safe_mode=0)
+        """, 2, 1),
+        Invalid("""
+            import keras
+            keras.saving.deserialize_keras_object(cfg, safe_mode=False)
+        """, 2, 1),
+        Invalid("""
+            import keras
+            keras.config.enable_unsafe_deserialization()
+        """, 2, 1, "whole process"),
+        Invalid("""
+            from keras.src.saving import serialization_lib
+            with serialization_lib.SafeModeScope(False):
+                pass
+        """, 2, 6),
+        Invalid("""
+            from keras.src.saving.serialization_lib import SafeModeScope
+            with SafeModeScope(safe_mode=False):
+                pass
+        """, 2, 6),
+        Invalid("""
+            import keras
+            def restore(cfg):
+                return MyModel.from_config(cfg, safe_mode=False)
+        """, 3, 12),
+        Invalid("""
+            import tf_keras
+            tf_keras.models.load_model('m.keras', safe_mode=False)
+        """, 2, 1),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:

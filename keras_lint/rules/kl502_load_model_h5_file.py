@@ -54,20 +54,59 @@ class LoadModelH5File(Rule):
         return has_path_call(statement, context.names, ("load_model",))
 
     VALID = [
-        "import keras\nkeras.models.load_model('model.keras')\n",
-        "import keras\nkeras.models.load_model(path)\n",
-        "import keras\nkeras.models.load_model(f'{name}.{ext}')\n",
-        "import keras\nmodel.load_weights('best.weights.h5')\n",
-        "import keras\nmodel.load_weights('best.h5')\n",
-        "def load_model(path):\n    return path\nload_model('model.h5')\n",
-        "import h5py\nh5py.File('model.h5')\n",
+        """
+            import keras
+            keras.models.load_model('model.keras')
+        """,
+        """
+            import keras
+            keras.models.load_model(path)
+        """,
+        """
+            import keras
+            keras.models.load_model(f'{name}.{ext}')
+        """,
+        """
+            import keras
+            model.load_weights('best.weights.h5')
+        """,
+        """
+            import keras
+            model.load_weights('best.h5')
+        """,
+        """
+            def load_model(path):
+                return path
+            load_model('model.h5')
+        """,
+        """
+            import h5py
+            h5py.File('model.h5')
+        """,
     ]
     INVALID = [
-        Invalid("import keras\nmodel = keras.models.load_model('classifier.h5')\n", 2, 9, "CVE-2025-9905"),
-        Invalid("import tensorflow as tf\ntf.keras.models.load_model('weights-improvement-01.hdf5')\n", 2, 1),
-        Invalid("from tensorflow.keras.models import load_model\nimport os\nload_model(os.path.join(d, 'best.h5'), compile=False)\n", 3, 1),
-        Invalid("import tf_keras\ndef restore(d):\n    return tf_keras.models.load_model(f'{d}/model.h5')\n", 3, 12, "`.keras`"),
-        Invalid("from keras.saving import load_model\nload_model(filepath='m.h5', safe_mode=True)\n", 2, 1),
+        Invalid("""
+            import keras
+            model = keras.models.load_model('classifier.h5')
+        """, 2, 9, "CVE-2025-9905"),
+        Invalid("""
+            import tensorflow as tf
+            tf.keras.models.load_model('weights-improvement-01.hdf5')
+        """, 2, 1),
+        Invalid("""
+            from tensorflow.keras.models import load_model
+            import os
+            load_model(os.path.join(d, 'best.h5'), compile=False)
+        """, 3, 1),
+        Invalid("""
+            import tf_keras
+            def restore(d):
+                return tf_keras.models.load_model(f'{d}/model.h5')
+        """, 3, 12, "`.keras`"),
+        Invalid("""
+            from keras.saving import load_model
+            load_model(filepath='m.h5', safe_mode=True)
+        """, 2, 1),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
