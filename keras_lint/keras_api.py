@@ -178,3 +178,57 @@ SAME_AS_BUILTIN = frozenset(
 )
 # The modules whose functions Keras saves by bare name (serialization_lib.BUILTIN_MODULES).
 BUILTIN_MODULES = ("activations", "losses", "metrics", "initializers", "regularizers", "constraints", "optimizers")
+
+
+# == Keras versions: which Keras a project's declared TensorFlow / Keras runs (issue 18) =========
+# Read by keras_lint/dependencies, which turns a project's requirements into the Keras lines and versions
+# it is judged against. A version here is a minor release ("2.10"); a range is a run of them.
+
+
+def _minors(major: int, first: int, last: int) -> tuple:
+    return tuple(f"{major}.{minor}" for minor in range(first, last + 1))
+
+
+# Every minor release the version facts know, oldest first. The newest are the ones measured here
+# (TensorFlow 2.21.0, Keras 3.15.1, tf_keras 2.21.0: research/keras-semantics.md section 0); a
+# declaration that allows only newer releases is judged as the newest known.
+TENSORFLOW_VERSIONS = _minors(1, 0, 15) + _minors(2, 0, 21)
+KERAS_VERSIONS = _minors(1, 0, 2) + _minors(2, 0, 15) + _minors(3, 0, 15)
+TF_KERAS_VERSIONS = _minors(2, 14, 21)  # the tf-keras package was first released as 2.14
+
+# PyPI (and conda) distributions that install TensorFlow itself, with TensorFlow's version
+# numbers, as PEP 503 normalises their names (tensorflow's setup.py names the -intel and -cpu-aws
+# builds it installs on Windows and Linux/aarch64).
+TENSORFLOW_DISTRIBUTIONS = frozenset(
+    """tensorflow tensorflow-cpu tensorflow-gpu tensorflow-macos tensorflow-intel tensorflow-aarch64
+    tensorflow-cpu-aws tensorflow-rocm tensorflow-base tf-nightly tf-nightly-cpu tf-nightly-gpu
+    tf-nightly-macos tf-nightly-intel tf-nightly-cpu-aws""".split()
+)
+KERAS_DISTRIBUTIONS = frozenset({"keras", "keras-nightly"})
+TF_KERAS_DISTRIBUTIONS = frozenset({"tf-keras", "tf-keras-nightly"})  # `tf_keras` normalises to tf-keras
+
+# TensorFlow 2.16 made `tf.keras` Keras 3 (its release notes; under TF 2.21 `tf.keras.X is keras.X`,
+# research/keras-semantics.md section 2). Every earlier TensorFlow has its own Keras 2, whose
+# version is the TensorFlow version.
+FIRST_TF_WITH_KERAS3 = "2.16"
+# The lowest Keras 3 each TensorFlow requires (its `keras>=` requirement); a TensorFlow between two
+# entries has the earlier entry's floor (floors only rise, so this never excludes a valid pair).
+# 2.16: keras>=3.0.0 (release notes); 2.21: keras>=3.12.0 (tensorflow_cpu-2.21.0 METADATA).
+KERAS3_FLOOR_BY_TF = {"2.16": "3.0", "2.21": "3.12"}
+# The `keras` distribution by version: up to 2.3 the multi-backend Keras; 2.4 and 2.5 a shim that
+# re-exports tf.keras; 2.6 to 2.15 tf.keras's own code, split out of TensorFlow (TF 2.X requires
+# keras 2.X: TF 2.11's setup.py pins `keras >= 2.11.0rc1, < 2.12`); 3.x Keras 3.
+LAST_MULTIBACKEND_KERAS = "2.3"
+FIRST_KERAS_AS_TF_KERAS = "2.6"
+# tf-keras 2.X requires tensorflow 2.X (tf_keras-2.21.0 METADATA: tensorflow<2.22,>=2.21).
+# A range with no lower bound (`tensorflow<2.11`, `keras<3`) starts where the era of its newest
+# allowed release starts: tf.keras 2.0-2.10, not TensorFlow 1.0; keras 2.4-2.15, not 1.0.
+VERSION_ERAS = {"tensorflow": ("1.0", "2.0"), "keras": ("1.0", "2.0", "2.4", "3.0"), "tf-keras": ("2.14",)}
+
+# The Keras lines a project can run, oldest first, as messages name them.
+KERAS_LINES = {
+    "keras2-multibackend": "multi-backend Keras",  # standalone keras <= 2.3
+    "tf.keras": "tf.keras",  # TensorFlow's own Keras 2 (TF < 2.16), also the keras 2.4-2.15 package
+    "tf_keras": "tf_keras",  # the tf-keras package: `tf.keras` on TF >= 2.16 under the legacy switch
+    "keras3": "Keras",  # Keras 3 (keras >= 3; `tf.keras` on TF >= 2.16)
+}
