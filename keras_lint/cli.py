@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--extend-select", type=_codes, help="code prefixes to enable on top of select")
     parser.add_argument("--ignore", type=_codes, help="code prefixes to disable")
     parser.add_argument("--format", choices=list(report.FORMATS), default="text", help="output format")
-    parser.add_argument("--statistics", action="store_true", help="count findings per rule")
+    parser.add_argument("--statistics", action="store_true", help="count findings per rule (to stderr with json/sarif)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
@@ -84,15 +84,19 @@ def main(argv: Optional[list] = None) -> int:
 
     fixed = sum(result.fixed for result in results)
     stdin_fixed = next((r.fixed_text for r in results if r.fixed_text is not None), None)
+    findings_out = out
     if args.diff:
         out.write("".join(result.diff for result in results))
     elif stdin_fixed is not None:  # --fix on stdin: stdout carries the fixed source, findings go to stderr
         out.write(stdin_fixed)
-        report.FORMATS[args.format](findings, err)
-    else:
-        report.FORMATS[args.format](findings, out)
+        findings_out = err
+    if not args.diff:
+        report.FORMATS[args.format](findings, findings_out)
     if args.statistics:
-        report.statistics(findings, out)
+        # The table follows text findings (as in flake8); where stdout is a document (json, sarif,
+        # a diff, the fixed source) it goes to stderr, so that stdout stays valid.
+        machine = args.diff or args.format in ("json", "sarif")
+        report.statistics(findings, err if machine else findings_out)
     for message in errors:
         err.write(f"keras-lint: error: {message}\n")
     report.summary(findings, len(targets), err, fixed if (args.fix or args.diff) else None, args.diff)

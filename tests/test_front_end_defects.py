@@ -1,0 +1,29 @@
+"""The small front-end defects of issue 21 (item 4): each test failed before its fix."""
+
+import json
+import os
+import subprocess
+
+from conftest import BIN
+
+LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * factor)\n"  # `factor` unknown: no fix offered
+FIXABLE = "import keras\ny = keras.layers.Lambda(lambda t: t * 2)\n"  # a safe fix
+
+
+def lint(*args, stdin=None):
+    result = subprocess.run([os.path.join(BIN, "keras-lint"), *args], input=stdin, capture_output=True, text=True)
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_statistics_keep_json_and_sarif_output_valid_and_go_to_stderr(project):
+    (project / "bad.py").write_text(LAMBDA)
+    for form in ("json", "sarif"):
+        code, out, err = lint("--format", form, "--statistics", "bad.py")
+        assert code == 1
+        json.loads(out)  # stdout is the document and nothing else
+        assert "    1  KL101  lambda-layer-python-lambda" in err, form
+    code, out, err = lint("--statistics", "bad.py")  # text: the table follows the findings, as in flake8
+    assert out.splitlines()[-1].split()[:2] == ["1", "KL101"]
+    code, out, err = lint("--fix", "--statistics", "-", stdin=FIXABLE + LAMBDA.replace("import keras\n", ""))
+    assert "KL101" not in out and compile(out, "stdin", "exec")  # stdout is the fixed source alone
+    assert "    1  KL101" in err
