@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     parser.add_argument("--target-keras", choices=["2", "3", "auto"], help="judge code as Keras 2 or 3 (default: per file; see README)")
     parser.add_argument("--config", metavar="PATH", help="use this config file instead of searching for one")
-    parser.add_argument("--stdin-filename", metavar="PATH", help="the name to report for - (stdin)")
+    parser.add_argument("--stdin-filename", metavar="PATH", help="the name to report for - (stdin); without -, read stdin")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
     parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: also apply unsafe fixes")
     parser.add_argument("--diff", action="store_true", help="print a unified diff of what --fix would do; write nothing")
@@ -65,6 +65,10 @@ def main(argv: Optional[list] = None) -> int:
         return EXIT_CLEAN
 
     paths = args.paths or ["."]
+    if args.stdin_filename and "-" not in args.paths:  # ruff's convention: --stdin-filename reads stdin
+        for path in args.paths:
+            err.write(f"keras-lint: warning: ignoring {path} in favor of standard input (--stdin-filename without -)\n")
+        paths = ["-"]
     try:
         settings = api.make_settings(
             paths, args.config, args.stdin_filename, args.select, args.extend_select, args.ignore, args.target_keras

@@ -27,3 +27,18 @@ def test_statistics_keep_json_and_sarif_output_valid_and_go_to_stderr(project):
     code, out, err = lint("--fix", "--statistics", "-", stdin=FIXABLE + LAMBDA.replace("import keras\n", ""))
     assert "KL101" not in out and compile(out, "stdin", "exec")  # stdout is the fixed source alone
     assert "    1  KL101" in err
+
+
+def test_stdin_filename_without_dash_reads_stdin_as_ruff_does(project):
+    """ruff's convention: `--stdin-filename` always reads stdin; it was ignored here, and the
+    current folder linted instead."""
+    (project / "other.py").write_text(LAMBDA)
+    code, out, err = lint("--stdin-filename", "src/model.py", stdin=LAMBDA)
+    assert code == 1 and out.startswith("src/model.py:2:5: KL101 ") and out.count("\n") == 1
+    assert err == "Found 1 finding in 1 file.\n"
+    code, out, err = lint("--stdin-filename", "src/model.py", "other.py", stdin="x = 1\n")  # a path beside it: ruff warns
+    assert (code, out) == (0, "")
+    assert err == (
+        "keras-lint: warning: ignoring other.py in favor of standard input (--stdin-filename without -)\n"
+        "Found 0 findings in 1 file.\n"
+    )
