@@ -25,10 +25,17 @@ def _codes(text: str) -> list:
     return [code.strip() for code in text.split(",") if code.strip()]
 
 
+def _selected_codes(text: str) -> list:
+    codes = _codes(text)
+    if not codes:  # `--select=` would run no rule and pass every file
+        raise argparse.ArgumentTypeError("no rule code given (--select KL selects them all)")
+    return codes
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="keras-lint", description="Find the Keras code that makes saved models fail to load.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .); - reads stdin")
-    parser.add_argument("--select", type=_codes, help="comma-separated code prefixes to enable (replaces config)")
+    parser.add_argument("--select", type=_selected_codes, help="comma-separated code prefixes to enable (replaces config)")
     parser.add_argument("--extend-select", type=_codes, help="code prefixes to enable on top of select")
     parser.add_argument("--ignore", type=_codes, help="code prefixes to disable")
     parser.add_argument("--format", choices=list(report.FORMATS), default="text", help="output format")

@@ -42,3 +42,12 @@ def test_stdin_filename_without_dash_reads_stdin_as_ruff_does(project):
         "keras-lint: warning: ignoring other.py in favor of standard input (--stdin-filename without -)\n"
         "Found 0 findings in 1 file.\n"
     )
+
+
+def test_an_empty_select_is_a_usage_error(project):
+    (project / "bad.py").write_text(LAMBDA)
+    for option in ("--select=", "--select= , "):
+        code, out, err = lint(option, "bad.py")
+        assert (code, out) == (2, ""), option
+        assert err == "keras-lint: error: argument --select: no rule code given (--select KL selects them all)\n"
+    assert lint("--ignore=", "bad.py")[0] == 1  # ignoring nothing is fine: `--ignore=$CODES` with none
