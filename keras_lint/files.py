@@ -16,7 +16,18 @@ from .settings import DEFAULT_EXCLUDE, Settings, matches_path
 
 
 def discover(paths, settings: Settings, on_error: Callable[[str], None]) -> Iterator[str]:
-    """Yield files to lint, in a stable order; report each unusable path through `on_error` and go on."""
+    """Yield files to lint, in a stable order; report each unusable path through `on_error` and go on.
+    A file reached twice (`a.py ./a.py`, or named and inside a folder named) is yielded once, under
+    the first spelling met."""
+    seen = set()
+    for path in _discover(paths, settings, on_error):
+        key = path if path == "-" else os.path.normcase(os.path.abspath(path))
+        if key not in seen:
+            seen.add(key)
+            yield path
+
+
+def _discover(paths, settings: Settings, on_error: Callable[[str], None]) -> Iterator[str]:
     user_globs = tuple(p for p in settings.exclude if p not in DEFAULT_EXCLUDE) + settings.extend_exclude
     walk_globs = settings.exclude + settings.extend_exclude
 

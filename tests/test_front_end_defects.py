@@ -51,3 +51,15 @@ def test_an_empty_select_is_a_usage_error(project):
         assert (code, out) == (2, ""), option
         assert err == "keras-lint: error: argument --select: no rule code given (--select KL selects them all)\n"
     assert lint("--ignore=", "bad.py")[0] == 1  # ignoring nothing is fine: `--ignore=$CODES` with none
+
+
+def test_a_file_named_twice_is_linted_and_reported_once_under_its_first_spelling(project):
+    (project / "pkg").mkdir()
+    (project / "pkg" / "m.py").write_text(LAMBDA)
+    (project / "a.py").write_text(LAMBDA)
+    code, out, err = lint("a.py", "./a.py", os.path.abspath("a.py"), "pkg", "pkg/../pkg/m.py", ".")
+    assert code == 1
+    assert [line.split(":")[0] for line in out.splitlines()] == ["a.py", os.path.join("pkg", "m.py")]
+    assert err == "Found 2 findings in 2 files.\n"
+    code, out, err = lint("./a.py", "a.py")
+    assert out.startswith("./a.py:2:5: ") and out.count("\n") == 1 and err == "Found 1 finding in 1 file.\n"
