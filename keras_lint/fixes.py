@@ -126,8 +126,10 @@ def unified_diff(path: str, before: str, after: str) -> str:
 
 def write_atomically(path: str, data: bytes) -> None:
     """Write via a temporary file in the same folder and rename over the original, keeping its mode:
-    a reader (or a second keras-lint) sees the old file or the new one, never half of one."""
-    folder = os.path.dirname(os.path.abspath(path))
+    a reader (or a second keras-lint) sees the old file or the new one, never half of one. A
+    symbolic link is written through, as ruff does: its target gets the new text, the link stays."""
+    path = os.path.realpath(path)
+    folder = os.path.dirname(path)
     mode = os.stat(path).st_mode
     import tempfile  # here: only a run that writes a fix needs it
 

@@ -63,3 +63,16 @@ def test_a_file_named_twice_is_linted_and_reported_once_under_its_first_spelling
     assert err == "Found 2 findings in 2 files.\n"
     code, out, err = lint("./a.py", "a.py")
     assert out.startswith("./a.py:2:5: ") and out.count("\n") == 1 and err == "Found 1 finding in 1 file.\n"
+
+
+def test_fix_writes_through_a_symlink_to_its_target_and_keeps_the_link(project):
+    (project / "src").mkdir()
+    (project / "src" / "real.py").write_text(FIXABLE)
+    os.symlink(os.path.join("src", "real.py"), project / "link.py")
+    os.symlink("link.py", project / "chain.py")  # a link to a link
+    code, out, err = lint("--fix", "chain.py")
+    assert code == 0 and err.startswith("Fixed 1 finding."), err
+    assert os.readlink(project / "chain.py") == "link.py" and os.readlink(project / "link.py") == os.path.join("src", "real.py")
+    fixed = (project / "src" / "real.py").read_text()
+    assert fixed != FIXABLE and "register_keras_serializable" in fixed
+    assert [p.name for p in (project / "src").iterdir()] == ["real.py"]  # no temporary file left beside it
