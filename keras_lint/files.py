@@ -10,24 +10,27 @@ file); the built-in skips apply only while walking.
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
 from .settings import DEFAULT_EXCLUDE, Settings, matches_path
 
 
-def discover(paths, settings: Settings, on_error: Callable[[str], None]) -> Iterator[str]:
+def discover(
+    paths, settings: Settings, on_error: Callable[[str], None], on_warning: Optional[Callable[[str], None]] = None
+) -> Iterator[str]:
     """Yield files to lint, in a stable order; report each unusable path through `on_error` and go on.
     A file reached twice (`a.py ./a.py`, or named and inside a folder named) is yielded once, under
-    the first spelling met."""
+    the first spelling met. A link to nothing met while walking (an editor's lock file `.#name.py`)
+    is skipped, told to `on_warning`; named on the command line, it is an error."""
     seen = set()
-    for path in _discover(paths, settings, on_error):
+    for path in _discover(paths, settings, on_error, on_warning or (lambda message: None)):
         key = path if path == "-" else os.path.normcase(os.path.abspath(path))
         if key not in seen:
             seen.add(key)
             yield path
 
 
-def _discover(paths, settings: Settings, on_error: Callable[[str], None]) -> Iterator[str]:
+def _discover(paths, settings: Settings, on_error: Callable[[str], None], on_warning: Callable[[str], None]) -> Iterator[str]:
     user_globs = tuple(p for p in settings.exclude if p not in DEFAULT_EXCLUDE) + settings.extend_exclude
     walk_globs = settings.exclude + settings.extend_exclude
 
@@ -39,7 +42,7 @@ def _discover(paths, settings: Settings, on_error: Callable[[str], None]) -> Ite
             yield path
         elif os.path.isdir(path):
             if not excluded(path, user_globs):  # a named folder: only the user's globs can exclude it
-                yield from _walk(path, lambda p: excluded(p, walk_globs, walking=True), on_error)
+                yield from _walk(path, lambda p: excluded(p, walk_globs, walking=True), on_error, on_warning)
         elif os.path.isfile(path):
             if not excluded(path, user_globs):
                 yield path
@@ -49,7 +52,9 @@ def _discover(paths, settings: Settings, on_error: Callable[[str], None]) -> Ite
             on_error(f"{path}: no such file or folder")
 
 
-def _walk(top: str, excluded: Callable[[str], bool], on_error: Callable[[str], None]) -> Iterator[str]:
+def _walk(
+    top: str, excluded: Callable[[str], bool], on_error: Callable[[str], None], on_warning: Callable[[str], None]
+) -> Iterator[str]:
     def complain(exc: OSError) -> None:
         on_error(f"{os.path.normpath(exc.filename)}: cannot read folder: {exc.strerror}")  # as files are named
 
@@ -66,7 +71,25 @@ def _walk(top: str, excluded: Callable[[str], bool], on_error: Callable[[str], N
                 path = os.path.normpath(os.path.join(folder, name))  # "./a.py" -> "a.py"
                 if excluded(path):
                     continue
-                if os.path.exists(path) and not os.path.isfile(path):  # a FIFO: reading it would wait forever
+                exists = os.path.exists(path)
+                if exists and not os.path.isfile(path):  # a FIFO: reading it would wait forever
                     on_error(f"{path}: not a regular file")
-                else:  # a broken or looping link: reading it says why
+                elif not exists and (target := _dangling_link_target(path)) is not None:  # an editor's lock file
+                    on_warning(f"{path}: skipped: a broken symbolic link (to {target})")
+                else:  # a looping link: reading it says why
                     yield path
+
+
+def _dangling_link_target(path: str) -> Optional[str]:
+    """What a symbolic link (or a chain of them) whose end does not exist points to; None for
+    anything else, a link loop included."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        try:
+            return os.readlink(path)
+        except OSError:  # not a link (or gone meanwhile)
+            return None
+    except OSError:
+        return None
+    return None

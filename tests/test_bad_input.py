@@ -163,8 +163,8 @@ def test_a_file_deleted_during_the_run(project, monkeypatch, capsys):
 
     discover = files.discover
 
-    def discover_then_delete(paths, settings, on_error):  # the file goes between listing and reading
-        found = list(discover(paths, settings, on_error))
+    def discover_then_delete(paths, settings, on_error, on_warning=None):  # the file goes between listing and reading
+        found = list(discover(paths, settings, on_error, on_warning))
         if (project / "gone.py").exists():
             (project / "gone.py").unlink()
         return iter(found)

@@ -76,3 +76,19 @@ def test_fix_writes_through_a_symlink_to_its_target_and_keeps_the_link(project):
     fixed = (project / "src" / "real.py").read_text()
     assert fixed != FIXABLE and "register_keras_serializable" in fixed
     assert [p.name for p in (project / "src").iterdir()] == ["real.py"]  # no temporary file left beside it
+
+
+def test_a_dangling_symlink_met_while_walking_is_skipped_with_a_warning(project):
+    """Emacs keeps a lock file `.#name.py` -> `user@host.pid:time` beside a file being edited."""
+    (project / "pkg").mkdir()
+    (project / "pkg" / "model.py").write_text(LAMBDA)
+    os.symlink("user@host.1234:1700000000", project / "pkg" / ".#model.py")
+    code, out, err = lint(".")
+    assert code == 1 and out.startswith("pkg/model.py:2:5: KL101 ") and out.count("\n") == 1
+    assert err == (
+        "keras-lint: warning: pkg/.#model.py: skipped: a broken symbolic link (to user@host.1234:1700000000)\n"
+        "Found 1 finding in 1 file.\n"
+    )
+    assert lint("pkg/model.py")[2] == "Found 1 finding in 1 file.\n"  # the project index walks past it quietly
+    code, out, err = lint("pkg/.#model.py")  # named on the command line, it is still an error
+    assert code == 2 and "keras-lint: error: pkg/.#model.py: not a regular file or folder (a broken link?)\n" in err
