@@ -92,3 +92,17 @@ def test_a_dangling_symlink_met_while_walking_is_skipped_with_a_warning(project)
     assert lint("pkg/model.py")[2] == "Found 1 finding in 1 file.\n"  # the project index walks past it quietly
     code, out, err = lint("pkg/.#model.py")  # named on the command line, it is still an error
     assert code == 2 and "keras-lint: error: pkg/.#model.py: not a regular file or folder (a broken link?)\n" in err
+
+
+def test_fix_on_unnamed_stdin_registers_under_the_package_setting_or_keras_default(project):
+    """Nothing names the module of an unnamed buffer: `package="stdin"` named a package that is not
+    there. The `package` setting wins; without it, Keras's own default package, "Custom"."""
+    unregistered = "import keras\nclass Scale(keras.layers.Layer):\n    def call(self, x):\n        return x\n"  # KL201
+    code, out, err = lint("--fix", "-", stdin=unregistered)
+    assert code == 0 and '@keras.saving.register_keras_serializable(package="Custom")\nclass Scale' in out
+    (project / "setup.cfg").write_text("[keras-lint]\npackage = my_project\n")
+    code, out, err = lint("--fix", "-", stdin=unregistered)
+    assert code == 0 and '@keras.saving.register_keras_serializable(package="my_project")\nclass Scale' in out
+    (project / "setup.cfg").write_text("[metadata]\nname = sample\n")
+    code, out, err = lint("--fix", "--stdin-filename", "model.py", "-", stdin=unregistered)  # named: its module, as before
+    assert code == 0 and '@keras.saving.register_keras_serializable(package="model")\nclass Scale' in out
