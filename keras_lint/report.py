@@ -114,12 +114,15 @@ def github(findings: list, out: TextIO) -> None:
 
 
 def statistics(findings: list, out: TextIO) -> None:
-    """One line a rule: count, code, name, and how many of them --fix (or --unsafe-fixes) can fix."""
+    """One line a rule: count, code, name, how many of them --fix can fix, and how many more
+    --unsafe-fixes would (`fixable: 1 (+2 with --unsafe-fixes)`)."""
     counts = collections.Counter(f.code for f in findings)
-    fixable = collections.Counter(f.code for f in findings if f.fix)
+    fixable = collections.Counter(f.code for f in findings if f.fix and f.fix.safety == "safe")
+    unsafe = collections.Counter(f.code for f in findings if f.fix and f.fix.safety != "safe")
     for code, count in sorted(counts.items()):
         name = ALL_RULES[code].name if code in ALL_RULES else ""
-        out.write(f"{count:5d}  {code}  {name:40s} fixable: {fixable[code]}\n")
+        more = f" (+{unsafe[code]} with --unsafe-fixes)" if unsafe[code] else ""
+        out.write(f"{count:5d}  {code}  {name:40s} fixable: {fixable[code]}{more}\n")
 
 
 def summary(findings: list, files_checked: int, out: TextIO, fixed=None, diff: bool = False) -> None:

@@ -106,3 +106,16 @@ def test_fix_on_unnamed_stdin_registers_under_the_package_setting_or_keras_defau
     (project / "setup.cfg").write_text("[metadata]\nname = sample\n")
     code, out, err = lint("--fix", "--stdin-filename", "model.py", "-", stdin=unregistered)  # named: its module, as before
     assert code == 0 and '@keras.saving.register_keras_serializable(package="model")\nclass Scale' in out
+
+
+def test_statistics_count_safe_fixes_as_fixable_and_unsafe_ones_apart(project):
+    (project / "s.py").write_text(
+        "import keras\nscale = compute()\n"
+        "a = keras.layers.Lambda(lambda t: t * 2)\n"  # a safe fix
+        "b = keras.layers.Lambda(lambda t: t * scale)\n"  # unsafe: `scale` may not be JSON-able
+        "c = keras.layers.Lambda(lambda t: t * factor)\n"  # no fix
+    )
+    out = lint("--statistics", "s.py")[1]
+    assert out.splitlines()[-1].split() == [
+        "3", "KL101", "lambda-layer-python-lambda", "fixable:", "1", "(+1", "with", "--unsafe-fixes)",
+    ]
