@@ -60,8 +60,7 @@ def main(argv: Optional[list] = None) -> int:
     out, err = sys.stdout, sys.stderr
     if args.list_rules:
         for code, rule in ALL_RULES.items():
-            fix = rule.fix or "-"
-            out.write(f"{code}  {rule.name:40s} fix:{fix:7s} {rule.summary}\n")
+            out.write(f"{code}  {rule.name:40s} fix:{report.fix_label(rule):11s} {rule.summary}\n")
         return EXIT_CLEAN
     if args.explain:
         rule = ALL_RULES.get(args.explain.upper())

@@ -14,6 +14,18 @@ from .rules import ALL_RULES
 PROJECT_URL = "https://pypi.org/project/keras-lint/"
 
 
+def fix_label(rule) -> str:
+    """A rule's fix as --list-rules and SARIF name it: "safe", "unsafe", "safe/unsafe" (a rule whose
+    fix is safe in some cases only: its `## Fix safety` section, which --explain prints, says when
+    it is unsafe) or "-" (no fix). tests/test_front_end_defects.py holds it to the README's table
+    and to the fixes the rule's INVALID examples get."""
+    if rule.fix is None:
+        return "-"
+    if rule.fix == "safe" and "unsafe" in rule.documentation().partition("## Fix safety")[2]:
+        return "safe/unsafe"
+    return rule.fix
+
+
 def text(findings: list, out: TextIO) -> None:
     for finding in findings:
         out.write(finding.as_text() + "\n")
@@ -49,7 +61,7 @@ def sarif(findings: list, out: TextIO) -> None:
             "fullDescription": {"text": rule.documentation().split("## Why is this bad?")[0].replace("## What it does", "").strip()},
             "help": {"text": rule.documentation(), "markdown": rule.documentation()},
             "defaultConfiguration": {"level": "error"},
-            "properties": {"fix": rule.fix or "none"},
+            "properties": {"fix": fix_label(rule) if rule.fix else "none"},
         }
         for code, rule in ALL_RULES.items()
     ]

@@ -119,3 +119,30 @@ def test_statistics_count_safe_fixes_as_fixable_and_unsafe_ones_apart(project):
     assert out.splitlines()[-1].split() == [
         "3", "KL101", "lambda-layer-python-lambda", "fixable:", "1", "(+1", "with", "--unsafe-fixes)",
     ]
+
+
+def test_list_rules_says_safe_unsafe_where_the_readme_and_the_rules_examples_do(capsys):
+    """`--list-rules` said `fix:safe` for rules whose fix is safe only in some cases. Its label must
+    agree with the README's table and with the fixes the rule's own INVALID examples get."""
+    import re
+
+    from conftest import ROOT
+
+    from keras_lint.cli import main
+    from keras_lint.engine.run import lint_source
+    from keras_lint.rules import ALL_RULES
+    from keras_lint.settings import Settings
+    from keras_lint.source import decode
+
+    assert main(["--list-rules"]) == 0
+    listed = {line.split()[0]: line.split()[2] for line in capsys.readouterr().out.splitlines()}
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        table = dict(re.findall(r"^\| (KL\d{3}) \| [a-z0-9-]+ \| .* \| ([^|]*?) \|$", handle.read(), re.M))
+    readme = {"no": "-", "safe": "safe", "unsafe": "unsafe", "safe / unsafe": "safe/unsafe"}
+    for code, rule in ALL_RULES.items():
+        assert listed[code] == "fix:" + readme[table[code]], code
+        seen = set()
+        for case in rule.INVALID:
+            for finding in lint_source(decode("example.py", case.code.encode()), Settings(select=(code,))).findings:
+                seen |= {finding.fix.safety} if finding.fix else set()
+        assert listed[code] == "fix:" + ("/".join(sorted(seen)) or "-"), code
