@@ -30,6 +30,10 @@ from .index.model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSu
 
 FOLDER = ".keras_lint_cache"
 _FILE = "cache.json"
+# The layout of the stored records: bumped whenever index/model.py's records or finding.py's change,
+# so that entries of another layout are never decoded into them (2: the summaries carry what the
+# analyses used to re-read from other files: FunctionInfo's decorators, ConfigInfo.dynamic_keys, ...).
+FORMAT = 2
 _TYPES = {
     cls.__name__: cls
     for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit)
@@ -62,7 +66,7 @@ class Cache:
         try:
             with open(os.path.join(self.folder, _FILE), encoding="utf-8") as handle:
                 data = json.load(handle, object_hook=decode)
-            if data.get("format") == 1 and data.get("version") == self.version:
+            if data.get("format") == FORMAT and data.get("version") == self.version:
                 self.summaries, self.results = dict(data["summaries"]), dict(data["results"])
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             pass  # no cache, or one we cannot read: start empty
@@ -105,7 +109,7 @@ class Cache:
             if not os.path.exists(ignore):
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# created by keras-lint\n*\n")
-            data = {"format": 1, "version": self.version, "summaries": self.summaries, "results": self.results}
+            data = {"format": FORMAT, "version": self.version, "summaries": self.summaries, "results": self.results}
             import tempfile  # here: a warm run that changed nothing never writes
 
             fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-", suffix=".tmp")

@@ -97,6 +97,30 @@ def test_summaries_and_findings_survive_the_json_round_trip(project):
     assert back["f"][0].fix == findings[0].fix  # Finding equality leaves the fix out
 
 
+def test_what_the_analyses_ask_of_other_files_survives_the_json_round_trip(project):
+    """The summary fields the analyses read instead of other files (format 2): a function's
+    decorators and what a factory returns, the keys a get_config adds unlisted, what `__init__`
+    gives its base, the words of from_config, a `None` default."""
+    (project / "m.py").write_text(
+        "import keras\n\n\n@keras.saving.register_keras_serializable(package='p')\n@other\ndef f(t):\n"
+        "    def inner(x):\n        return x\n    return inner\n\n\n"
+        "class Base(keras.layers.Layer):\n    def __init__(self, rank, table=None, **kwargs):\n"
+        "        super().__init__(rank=2, **kwargs)\n        Base.__init__(self, 2, *rest, table)\n\n"
+        "    def get_config(self):\n        config = super().get_config()\n        config |= self.extra\n        return config\n\n"
+        "    @classmethod\n    def from_config(cls, config):\n        return cls(size=config.pop('width'))\n"
+    )
+    summary = summarise_path("m.py")
+    (function,), (base,) = summary.functions, summary.classes
+    assert function.is_def and function.qualified == "m.f" and function.returned_inner == "its inner function `inner`"
+    assert function.decorators == ("keras.saving.register_keras_serializable", "other")
+    assert base.get_config.dynamic_keys and base.from_config_words == {"width", "size"}
+    assert base.init.valued_keywords == {"rank"} and base.init.init_call_args == ((), (None, "*", "table"))
+    assert [p.default_is_none for p in base.init.params] == [False, True, False]
+    back = json.loads(json.dumps(cache.encode(summary)), object_hook=cache.decode)
+    assert back == summary
+    assert type(back.classes[0].from_config_words) is frozenset and type(back.classes[0].init.valued_keywords) is set
+
+
 def test_another_build_of_keras_lint_starts_empty(project, capsys, monkeypatch):
     (project / "lam.py").write_text(LAMBDA)
     expected = run(capsys, "lam.py")

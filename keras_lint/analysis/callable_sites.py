@@ -30,6 +30,7 @@ from ..cst.nodes import argument, dotted
 from ..index.model import FunctionInfo
 from ..index.modules import module_name
 from ..index.modules import qualify as qualify_in_project
+from ..index.summarise import returned_inner as def_returned_inner
 from ..keras_api import GET_CUSTOM_OBJECTS, KERAS_KEYWORD_NAMES
 from ..names import KerasNames, dotted_name, keras_path
 from .registration import is_registration
@@ -238,9 +239,12 @@ class CallSites:
         return self.context.project.find(self.qualify(name, line))
 
     def function_node(self, name: str, line: int):
-        """(ast.FunctionDef, its file's KerasNames, its module, scope) of a function by dotted name; None if unknown.
+        """(node, names, module, scope, path) of a function by dotted name; None if unknown.
 
-        Local defs come from the binding; imported project functions from their own file (parsed once)."""
+        A def of this file (local, or imported from this very file): its `ast.FunctionDef` in
+        `context.tree` and this file's KerasNames. A function imported from another project file: an
+        IndexedFunction (its summary) in place of both, which qualify, is_registered_function and
+        returned_inner accept; the index is the only reader of other files."""
         head = name.split(".")[0]
         binding = self.names.binding(head, line)
         if binding is None:
@@ -253,24 +257,24 @@ class CallSites:
         if qualified is None or keras_path(qualified) is not None:
             return None
         info = self.context.project.find(qualified, "functions")
-        if not isinstance(info, FunctionInfo):
+        if not isinstance(info, FunctionInfo) or not info.is_def:
+            return None  # not a function, or a decorator class (its `__call__`)
+        tree = self.context.tree
+        if tree is not None and os.path.abspath(info.path) == os.path.abspath(self.context.path):
+            for node in _module_level_defs(tree.body):
+                if node.lineno == info.line and node.name == info.name:
+                    return node, self.names, info.module, "module", info.path
             return None
-        parsed = _parsed(info.path)
-        if parsed is None:
-            return None
-        tree, names = parsed
-        for node in _module_level_defs(tree.body):
-            if node.lineno == info.line and node.name == info.name:
-                return node, names, info.module, "module", info.path
-        return None
+        function = IndexedFunction(info)
+        return function, function, info.module, "module", info.path
 
     def _custom_object_keys(self) -> set:
         """String keys this file puts in the custom-object registry: Keras finds a function saved under
         that name again (as whatever was registered under it) when the loader imports the module."""
         if not hasattr(self, "_keys"):
             self._keys = set()
-            parsed = _parsed(self.context.path)
-            for node in ast.walk(parsed[0]) if parsed else ():
+            tree = self.context.tree  # the text being linted (an editor's buffer is judged as it is)
+            for node in ast.walk(tree) if tree is not None else ():
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         if isinstance(target, ast.Subscript) and self._is_ast_get_custom_objects(target.value):
@@ -294,6 +298,11 @@ class CallSites:
         project = self.context.project
         if node.name in project.custom_object_names or node.name in self._custom_object_keys():
             return True
+        if isinstance(node, IndexedFunction):  # another file's: its decorators as its summary resolved them
+            decorators = node.info.decorators
+            if any(project.registers(d) for d in decorators):
+                return True  # (a `register_keras_serializable` among them is one of these)
+            return None if any(project.find(d, "functions") is None for d in decorators) else False
         unknown = False
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -368,25 +377,29 @@ def _reaches_config(project, info, keyword: str) -> bool:
     return bool(bases) and all(p.split(".")[0] == "layers" and p.split(".")[-1] not in ("Layer",) for p in bases)
 
 
-def qualify(names: KerasNames, module: str, path: str, name: Optional[str], line: int) -> Optional[str]:
-    """The project index's qualified name of `name` (project.qualify), for a file given by path."""
+def qualify(names, module: str, path: str, name: Optional[str], line: int) -> Optional[str]:
+    """The project index's qualified name of `name` (project.qualify), for a file given by path.
+    For another file's function (`names` an IndexedFunction): what its own name resolves to at its
+    `def`, as its summary says; None for anything else."""
+    if isinstance(names, IndexedFunction):
+        return names.info.qualified if (name, line) == (names.name, names.lineno) else None
     return qualify_in_project(names, module, os.path.basename(path) == "__init__.py", name or None, line)
 
 
-_PARSED: dict = {}
+@dataclasses.dataclass(frozen=True)
+class IndexedFunction:
+    """A module-level `def` of another project file, known by its summary in the project index:
+    function_node's answer for it, in place of its `ast` node and its file's KerasNames."""
 
+    info: FunctionInfo
 
-def _parsed(path: str):
-    """(ast tree, KerasNames) of another project file, parsed once per process; None if unreadable."""
-    if path not in _PARSED:
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read().decode("utf-8")
-            tree = ast.parse(text)
-            _PARSED[path] = (tree, KerasNames(tree, text))
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
-            _PARSED[path] = None
-    return _PARSED[path]
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def lineno(self) -> int:
+        return self.info.line
 
 
 def _module_level_defs(body: list):
@@ -401,35 +414,10 @@ def _module_level_defs(body: list):
 
 
 def returned_inner(node) -> Optional[str]:
-    """If a function returns an inner function it defines (not itself registered) or a lambda, what
-    Keras would save in its place: "`loss_fn`" / "a lambda"; else None."""
-    inner = {}
-    for stmt in node.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            inner[stmt.name] = stmt
-    for stmt in _flat(node.body):
-        if isinstance(stmt, ast.Return) and stmt.value is not None:
-            value = stmt.value
-            if isinstance(value, ast.Name) and value.id in inner:
-                if inner[value.id].decorator_list:
-                    return None  # registered (or wrapped) inside the factory: a deliberate scheme, not judged
-                return f"its inner function `{value.id}`"
-            if isinstance(value, ast.Lambda):
-                return "a lambda"
-    return None
-
-
-def _flat(body: list):
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for field in ("body", "orelse", "finalbody"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                yield from _flat(inner)
-        for handler in getattr(stmt, "handlers", []):
-            yield from _flat(handler.body)
+    """If a function (function_node's answer: an `ast` def, or another file's IndexedFunction)
+    returns an inner function it defines (not itself registered) or a lambda, what Keras would save
+    in its place: "its inner function `loss_fn`" / "a lambda"; else None."""
+    return node.info.returned_inner if isinstance(node, IndexedFunction) else def_returned_inner(node)
 
 
 # -- the rule ------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Optional
 
 from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex, base_kind
+from ..index.summarise import adds_unlisted_key, init_calls, none_defaulted, words_of
 from ..keras_api import CUSTOM_OBJECT_BASES
-from ..names import keras_path, path_matches
+from ..names import keras_path, path_matches, walk
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ..rules.base import Rule
@@ -95,20 +96,12 @@ def trace_key(
 
 def dynamic_keys(rule: Rule, info: ClassInfo) -> bool:
     """Does the class's get_config add keys the index does not list? `config[k] = v` with a computed
-    `k` (a loop over stored kwargs), `config |= ...`, `config.setdefault(...)`. (Read here: the
-    index's ConfigInfo counts only literal keys and does not mark these incomplete.)"""
-    function = ast_method(info, "get_config", rule)
-    if function is None:
-        return False
-    for node in ast.walk(function):
-        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
-            if not (isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
-                return True
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            return True
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault":
-            return True
-    return False
+    `k` (a loop over stored kwargs), `config |= ...`, `config.setdefault(...)` (ConfigInfo.dynamic_keys:
+    the index's `keys` counts only literal keys, and these do not make it incomplete)."""
+    here, function = method_here(rule, info, "get_config")
+    if here:
+        return function is not None and any(adds_unlisted_key(node) for node in walk(function))
+    return info.get_config is not None and info.get_config.dynamic_keys
 
 
 _SUBCLASSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # ProjectIndex -> {qualname: [ClassInfo]}
@@ -156,67 +149,64 @@ def supplied_by_subclasses(rule: Rule, info: ClassInfo, key: str, seen: frozense
 
 def passes_explicitly(rule: Rule, child: ClassInfo, key: str, base: Optional[ClassInfo] = None) -> bool:
     """Does the child's `__init__` give its base `key` a value of its own (`rank=2`, or positionally
-    in `key`'s place), rather than passing on an argument of the same name?"""
-    init = ast_method(child, "__init__", rule)
-    if init is None:
+    in `key`'s place), rather than passing on an argument of the same name? (What its `<x>.__init__(...)`
+    calls give: InitInfo.valued_keywords and init_call_args.)"""
+    here, init = method_here(rule, child, "__init__")
+    if here:
+        if init is None:
+            return False
+        valued, calls = init_calls(init)
+    elif child.init is not None:
+        valued, calls = child.init.valued_keywords, child.init.init_call_args
+    else:
         return False
+    if key in valued:
+        return True
     position = None
     if base is not None and base.init is not None:
         positional = [p.name for p in base.init.params if p.kind == "positional"]
         position = positional.index(key) if key in positional else None
-    for node in ast.walk(init):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
-            if any(k.arg == key and not (isinstance(k.value, ast.Name) and k.value.id == key) for k in node.keywords):
-                return True
-            args = list(node.args)
-            if not isinstance(node.func.value, ast.Call):  # Base.__init__(self, ...)
-                args = args[1:]
-            if position is not None and not any(isinstance(a, ast.Starred) for a in args[: position + 1]):
-                if len(args) > position and not (isinstance(args[position], ast.Name) and args[position].id == key):
-                    return True
-    return False
+    if position is None:
+        return False
+    # `"*"`: a `*args` there, which may fill any place; a name other than `key`, or any other
+    # expression (None), gives the place a value of its own.
+    return any(len(args) > position and "*" not in args[: position + 1] and args[position] != key for args in calls)
 
 
 def config_carries(rule: Rule, info: ClassInfo, key: str) -> Optional[bool]:
     return trace_key(rule, info, key)[0]
 
 
-_PARSED: dict = {}  # (path, mtime, size) -> ast.Module or None, for reading ancestors' methods
+def method_here(rule: Rule, info: ClassInfo, name: str) -> tuple:
+    """(True, the method's `ast` def or None) for a class of the file being linted, read from the
+    text the engine was given (`context.tree`, through its names), so that an editor's unsaved
+    buffer is judged as it is; (False, None) for a class of another file, which is known by its
+    summary only (the index is the only reader of files). Of two defs of one name, the last, as
+    Python and the summary take it."""
+    if os.path.abspath(info.path) != os.path.abspath(rule.context.path):
+        return False, None
+    for binding in rule.names.module.bindings.get(info.name, []):
+        if binding.kind == "class" and isinstance(binding.node, ast.ClassDef) and binding.node.lineno == info.line:
+            defs = [s for s in binding.node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name]
+            return True, defs[-1] if defs else None
+    return False, None  # not found in the text: as the index summarised it
 
 
-def ast_class(info: ClassInfo, rule: Rule) -> Optional[ast.ClassDef]:
-    """A project class's `ast` node (the engine gives rules LibCST nodes of the current statement
-    only): from the current file's bindings when it is defined here, else read from its file."""
-    if os.path.abspath(info.path) == os.path.abspath(rule.context.path):
-        for binding in rule.names.module.bindings.get(info.name, []):
-            if binding.kind == "class" and isinstance(binding.node, ast.ClassDef) and binding.node.lineno == info.line:
-                return binding.node
-    try:
-        stat = os.stat(info.path)
-    except OSError:
-        return None
-    key = (os.path.abspath(info.path), stat.st_mtime_ns, stat.st_size)
-    if key not in _PARSED:
-        try:
-            with open(info.path, "rb") as handle:
-                _PARSED[key] = ast.parse(handle.read())
-        except (OSError, SyntaxError, ValueError, RecursionError):
-            _PARSED[key] = None
-    tree = _PARSED[key]
-    if tree is None:
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and node.lineno == info.line and node.name == info.name:
-            return node
-    return None
+def init_defaults_to_none(rule: Rule, owner: ClassInfo, name: str) -> bool:
+    """Does the `__init__` of `owner` default parameter `name` to `None` (Param.default_is_none)?"""
+    here, init = method_here(rule, owner, "__init__")
+    if here:
+        return init is not None and name in none_defaulted(init)
+    return owner.init is not None and any(p.name == name and p.default_is_none for p in owner.init.params)
 
 
-def ast_method(info: ClassInfo, name: str, rule: Rule):
-    cls = ast_class(info, rule)
-    for stmt in cls.body if cls is not None else ():
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
-            return stmt
-    return None
+def from_config_words_of(rule: Rule, info: ClassInfo) -> Optional[set]:
+    """The words (string literals, call keywords) of the class's own `from_config`
+    (ClassInfo.from_config_words); None when it has none."""
+    here, function = method_here(rule, info, "from_config")
+    if here:
+        return set(words_of(function)) if function is not None else None
+    return set(info.from_config_words) if info.from_config_words is not None else None
 
 
 def quoted(names: list) -> str:

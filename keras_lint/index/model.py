@@ -13,6 +13,7 @@ class Param:
     has_default: bool = False
     annotated: bool = False
     default_is_literal: bool = True  # False: the default is an object (a layer, an array, a call...)
+    default_is_none: bool = False  # the default is the constant `None`
 
 
 @dataclasses.dataclass
@@ -24,6 +25,12 @@ class InitInfo:
     forwarded: dict = dataclasses.field(default_factory=dict)  # param -> keyword of the base it fills ("" = positional)
     stored: dict = dataclasses.field(default_factory=dict)  # attribute -> param, for `self.attr = param`
     normalised: dict = dataclasses.field(default_factory=dict)  # attribute -> param, `self.a = keras.X.get(param)`
+    # What its `<x>.__init__(...)` calls (super's, a base's, any other) give, for "does it give its base
+    # `key` a value of its own": the keywords given another value than the parameter of that name
+    # (`rank=2`, not `rank=rank`), and each call's positional arguments (`self` left out of
+    # `Base.__init__(self, ...)`), as a parameter's name, "*" for `*args`, None for any other expression.
+    valued_keywords: set = dataclasses.field(default_factory=set)
+    init_call_args: tuple = ()
 
     @property
     def own_params(self) -> list:
@@ -43,6 +50,9 @@ class ConfigInfo:
     serialized: set = dataclasses.field(default_factory=set)  # keys whose value is passed through a serialize call
     raw_attributes: dict = dataclasses.field(default_factory=dict)  # key -> attr, for `"k": self.attr`
     refuses: bool = False  # the body only raises: the class is never meant to be saved
+    # It adds keys `keys` cannot list, yet stays `complete`: `config[k] = v` with a computed `k` (a
+    # loop over stored kwargs), `config |= ...` (any augmented assignment to a name), `.setdefault(...)`.
+    dynamic_keys: bool = False
 
 
 @dataclasses.dataclass
@@ -82,6 +92,9 @@ class ClassInfo:
     declares_abstract_methods: bool = False  # some method is decorated @abc.abstractmethod
     abc_base: bool = False  # abc.ABC is among its bases, or its metaclass is abc.ABCMeta
     call_not_implemented: bool = False  # its own `call` only raises NotImplementedError
+    # The words of its own `from_config` (string literals, call keywords), the keys it may supply
+    # arguments under; None when it defines none.
+    from_config_words: Optional[frozenset] = None
 
     @property
     def qualname(self) -> str:
@@ -97,6 +110,15 @@ class FunctionInfo:
     registration: Optional[Registration] = None
     calls: tuple = ()  # qualified names this function (or, for a class, its __call__) calls
     returns_inner_function: bool = False
+    # The rest describes a `def` (None / () / False for a decorator class's entry, which is no `def`):
+    # what its own name resolves to at its `def` line in its file (`module.name`; None when the file
+    # binds the name more ways than one), the qualified names of its decorators (as written where
+    # unresolvable, None where not a dotted name), and what it returns in its own place if it is a
+    # factory ("its inner function `f`", "a lambda"; callable_sites.returned_inner).
+    is_def: bool = False
+    qualified: Optional[str] = None
+    decorators: tuple = ()
+    returned_inner: Optional[str] = None
 
 
 @dataclasses.dataclass
@@ -107,4 +129,3 @@ class ModuleSummary:
     functions: list
     imports: dict  # module-level name -> qualified name, to follow re-exports
     custom_object_names: set  # names registered through get_custom_objects()[...] = / .update({...})
-

@@ -79,6 +79,10 @@ class _Summariser:
                     FunctionInfo(
                         self.path, self.module, stmt.name, stmt.lineno, self.registration(stmt),
                         self.calls(stmt), _returns_inner_function(stmt),
+                        is_def=True,
+                        qualified=self.qualify(ast.Name(stmt.name), stmt.lineno),
+                        decorators=tuple(self.decorator_name(d) for d in stmt.decorator_list),
+                        returned_inner=returned_inner(stmt),
                     )
                 )
             elif isinstance(stmt, (ast.Expr, ast.Assign)):
@@ -218,6 +222,7 @@ class _Summariser:
             abc_base=any(self.qualify(b, first) == "abc.ABC" for b in node.bases)
             or any(k.arg == "metaclass" and self.qualify(k.value, first) == "abc.ABCMeta" for k in node.keywords),
             call_not_implemented="call" in methods and _only_raises_not_implemented(methods["call"]),
+            from_config_words=words_of(methods["from_config"]) if "from_config" in methods else None,
         )
 
     def summarise_init(self, node) -> InitInfo:
@@ -236,7 +241,10 @@ class _Summariser:
         info = InitInfo(node.lineno, params)
         names = {p.name for p in params}
         kwargs_name = args.kwarg.arg if args.kwarg else None
+        init_call_args: list = []
         for sub in walk(node):
+            if isinstance(sub, ast.Call):
+                note_init_call(sub, info.valued_keywords, init_call_args)
             if isinstance(sub, ast.Call) and _is_super_init(sub):
                 info.calls_super = True
                 rest = sub.args[1:] if _is_explicit_base_init(sub) else sub.args
@@ -265,6 +273,7 @@ class _Summariser:
                                       "saving.deserialize_keras_object")
                 ):
                     info.normalised.setdefault(attr, sub.value.args[0].id)
+        info.init_call_args = tuple(init_call_args)
         return info
 
     def summarise_get_config(self, node) -> ConfigInfo:
@@ -288,6 +297,8 @@ class _ConfigReader:
         for sub in walk(self.node):
             if isinstance(sub, ast.Call) and _is_super_call(sub, "get_config"):
                 self.info.calls_super = True
+            if not self.info.dynamic_keys and adds_unlisted_key(sub):
+                self.info.dynamic_keys = True
         returned = False
         for stmt in _flat_statements(self.node.body):
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -412,7 +423,84 @@ def _method(node: ast.ClassDef, name: str):
 
 def _param(arg: ast.arg, kind: str, default: Optional[ast.AST]) -> Param:
     literal = default is None or _is_literal(default)
-    return Param(arg.arg, kind, default is not None, arg.annotation is not None, literal)
+    return Param(arg.arg, kind, default is not None, arg.annotation is not None, literal, _is_none(default))
+
+
+def _is_none(default: Optional[ast.AST]) -> bool:
+    return isinstance(default, ast.Constant) and default.value is None
+
+
+def none_defaulted(function) -> set:
+    """The parameters of a function whose default is `None` (Param.default_is_none, for a def of the
+    file being linted)."""
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+    return {a.arg for a, d in pairs if _is_none(d)}
+
+
+def adds_unlisted_key(node: ast.AST) -> bool:
+    """A node of get_config that adds a key ConfigInfo.keys cannot list: `config[k] = v` with a
+    computed `k`, `config |= ...` (any augmented assignment to a name), `.setdefault(...)`."""
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+        return not _is_str(node.slice)
+    if isinstance(node, ast.AugAssign):
+        return isinstance(node.target, ast.Name)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault"
+
+
+def note_init_call(node: ast.Call, valued: set, calls: list) -> None:
+    """Record a `<x>.__init__(...)` call of an `__init__` (InitInfo.valued_keywords and
+    init_call_args): the keywords it gives a value other than the parameter of that name, and its
+    positional arguments."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
+        return
+    valued.update(k.arg for k in node.keywords if k.arg and not (isinstance(k.value, ast.Name) and k.value.id == k.arg))
+    args = node.args if isinstance(func.value, ast.Call) else node.args[1:]  # Base.__init__(self, ...)
+    calls.append(tuple("*" if isinstance(a, ast.Starred) else a.id if isinstance(a, ast.Name) else None for a in args))
+
+
+def init_calls(function) -> tuple:
+    """(valued_keywords, init_call_args) of an `__init__` (for a def of the file being linted)."""
+    valued: set = set()
+    calls: list = []
+    for node in walk(function):
+        if isinstance(node, ast.Call):
+            note_init_call(node, valued, calls)
+    return valued, tuple(calls)
+
+
+def words_of(function) -> frozenset:
+    """The words of a function (string literals and call keywords anywhere in it, decorators and
+    defaults too): the keys a `from_config` may supply arguments under."""
+    words = set()
+    for node in walk(function):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            words.add(node.value)
+        elif isinstance(node, ast.keyword) and node.arg:
+            words.add(node.arg)
+    return frozenset(words)
+
+
+def returned_inner(node) -> Optional[str]:
+    """If a function returns an inner function it defines (not itself registered) or a lambda, what
+    Keras would save in its place: "its inner function `loss_fn`" / "a lambda"; else None."""
+    inner = {}
+    for stmt in node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inner[stmt.name] = stmt
+    for stmt in _flat_statements(node.body):
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            value = stmt.value
+            if isinstance(value, ast.Name) and value.id in inner:
+                if inner[value.id].decorator_list:
+                    return None  # registered (or wrapped) inside the factory: a deliberate scheme, not judged
+                return f"its inner function `{value.id}`"
+            if isinstance(value, ast.Lambda):
+                return "a lambda"
+    return None
 
 
 def _is_literal(node: ast.AST) -> bool:

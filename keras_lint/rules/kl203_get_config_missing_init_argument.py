@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import ast
 from typing import Optional
 
 from ..analysis.get_config_coverage import (
     EXEMPT_PARAMS,
-    ast_method,
+    from_config_words_of,
+    init_defaults_to_none,
     missing_argument_error,
     subclasses,
     supplied_by_subclasses,
@@ -119,16 +119,7 @@ def from_config_words(rule: Rule, info: ClassInfo, node: cst.ClassDef) -> Option
         return words_in(own) if own is not None else None
     for ancestor in rule.context.project.ancestors(info):
         if "from_config" in ancestor.methods:
-            found = ast_method(ancestor, "from_config", rule)
-            if found is None:
-                return None
-            words = set()
-            for sub in ast.walk(found):
-                if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
-                    words.add(sub.value)
-                elif isinstance(sub, ast.keyword) and sub.arg:
-                    words.add(sub.arg)
-            return words
+            return from_config_words_of(rule, ancestor)
     return set()
 
 
@@ -143,14 +134,7 @@ def none_default(rule: Rule, owner: ClassInfo, name: str, node: Optional[cst.Cla
         return any(
             p.name.value == name and isinstance(p.default, cst.Name) and p.default.value == "None" for p in params
         )
-    init = ast_method(owner, "__init__", rule)
-    if init is None:
-        return False
-    args = init.args
-    positional = [*args.posonlyargs, *args.args]
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
-    return any(a.arg == name and isinstance(d, ast.Constant) and d.value is None for a, d in pairs)
+    return init_defaults_to_none(rule, owner, name)
 
 
 def describe_missing(owner: str, required: list, defaulted: list) -> str:
