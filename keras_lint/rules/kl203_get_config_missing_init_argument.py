@@ -12,14 +12,13 @@ from ..analysis.get_config_coverage import (
     trace_key,
 )
 from ..cst.lazy import cst
-from ..cst.nodes import code_of, descendants, dotted, method, names_read, nodes_in_order
+from ..cst.nodes import code_of, descendants, dotted, method, names_read, nodes_in_order, params_by_name
 from ..finding import Edit, Fix
 from ..fixers.get_config_entries import (
     append_to_dict,
     calls_name,
     entry,
     indentation,
-    init_params,
     plain_argument,
     quote_of,
     stored_attribute,
@@ -79,22 +78,12 @@ def reads_config_keys_from_kwargs(node: cst.ClassDef, info: ClassInfo) -> bool:
 
 def reported_at(project: ProjectIndex, ancestor: ClassInfo, key: str) -> bool:
     """Would this rule report `key` on the ancestor's own get_config?"""
-    owner = init_owner(project, ancestor)
+    owner = project.nearest(ancestor, "__init__")
     return (
         ancestor.get_config is not None
         and owner is not None
         and key in {p.name for p in owner.init.own_params}
     )
-
-
-def init_owner(project: ProjectIndex, info: ClassInfo) -> Optional[ClassInfo]:
-    """The project class whose `__init__` builds `info` (itself, or the nearest ancestor defining one)."""
-    if info.init is not None:
-        return info
-    for ancestor in project.ancestors(info):
-        if ancestor.init is not None:
-            return ancestor
-    return None
 
 
 def words_in(function: cst.FunctionDef) -> set:
@@ -499,7 +488,7 @@ class GetConfigMissingInitArgument(Rule):
     def might_report(cls, info: ClassInfo, project: ProjectIndex) -> bool:
         if info.get_config is None or not info.get_config.complete:
             return False
-        owner = init_owner(project, info)
+        owner = project.nearest(info, "__init__")
         return owner is not None and owner.init is not None and any(
             p.name not in EXEMPT_PARAMS and trace_key(None, info, p.name, project=project)[0] is False
             for p in owner.init.own_params
@@ -513,7 +502,7 @@ class GetConfigMissingInitArgument(Rule):
         if get_config is None:
             return
         project = self.context.project
-        owner = init_owner(project, info)
+        owner = project.nearest(info, "__init__")
         if owner is None or owner.init is None:
             return
         if reads_config_keys_from_kwargs(node, info):
@@ -569,9 +558,9 @@ class GetConfigMissingInitArgument(Rule):
         project = self.context.project
         if not init or subclasses(project, info):
             return None  # an inherited __init__; a subclass would inherit the new keys
-        if any("from_config" in c.methods for c in [info, *project.ancestors(info)]):
+        if project.nearest(info, "from_config") is not None:
             return None  # a from_config may read other keys
-        signature = init_params(init)
+        signature = params_by_name(init)
         stored = []
         for param in missing:
             attr = stored_attribute(info, node, init, param.name) if param.name in signature else None
