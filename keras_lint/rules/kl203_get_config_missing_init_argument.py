@@ -306,8 +306,16 @@ class GetConfigMissingInitArgument(Rule):
         "        super().__init__(name=name, dtype=dtype, **kwargs)\n        self.units = units\n\n"
         "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n",
         # a base the index cannot resolve: not provably Keras
-        "import mylib\n\nclass A(mylib.Layer):\n    def __init__(self, units):\n        self.units = units\n\n"
-        "    def get_config(self):\n        return {}\n",
+        """
+            import mylib
+
+            class A(mylib.Layer):
+                def __init__(self, units):
+                    self.units = units
+
+                def get_config(self):
+                    return {}
+        """,
     ]
     INVALID = [
         Invalid(
@@ -315,9 +323,17 @@ class GetConfigMissingInitArgument(Rule):
             "        super().__init__(**kwargs)\n        self.rate = rate\n\n"
             "    def get_config(self):\n        return super().get_config()\n",
             8, 5, "`rate` (required: load raises `TypeError: RateLayer.__init__() missing 1 required positional argument: 'rate'`)",
-            fixed="import keras\n\nclass RateLayer(keras.layers.Layer):\n    def __init__(self, rate, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.rate = rate\n\n    def get_config(self):\n"
-            '        return {**super().get_config(), "rate": self.rate}\n',
+            fixed="""
+                import keras
+
+                class RateLayer(keras.layers.Layer):
+                    def __init__(self, rate, **kwargs):
+                        super().__init__(**kwargs)
+                        self.rate = rate
+
+                    def get_config(self):
+                        return {**super().get_config(), "rate": self.rate}
+            """,
         ),
         Invalid(
             _HEAD + "class Scale(keras.layers.Layer):\n    def __init__(self, units, factor=1.0, **kwargs):\n"
@@ -325,11 +341,20 @@ class GetConfigMissingInitArgument(Rule):
             "    def get_config(self):\n        config = super().get_config()\n"
             "        config.update({'units': self.units})\n        return config\n",
             9, 5, "`factor` (defaulted: it silently comes back as its default after load)",
-            fixed="import keras\n\nclass Scale(keras.layers.Layer):\n"
-            "    def __init__(self, units, factor=1.0, **kwargs):\n        super().__init__(**kwargs)\n"
-            "        self.units = units\n        self.factor = factor\n\n    def get_config(self):\n"
-            "        config = super().get_config()\n"
-            "        config.update({'units': self.units, 'factor': self.factor})\n        return config\n",
+            fixed="""
+                import keras
+
+                class Scale(keras.layers.Layer):
+                    def __init__(self, units, factor=1.0, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                        self.factor = factor
+
+                    def get_config(self):
+                        config = super().get_config()
+                        config.update({'units': self.units, 'factor': self.factor})
+                        return config
+            """,
         ),
         # config["k"] = v shape, keyword-only argument
         Invalid(
@@ -338,10 +363,20 @@ class GetConfigMissingInitArgument(Rule):
             "    def get_config(self):\n        config = super().get_config()\n        config['a'] = self.a\n"
             "        return config\n",
             8, 5, "`b` (defaulted",
-            fixed="import keras\n\nclass K(keras.layers.Layer):\n    def __init__(self, a, *, b=2, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.a, self.b = a, b\n\n    def get_config(self):\n"
-            "        config = super().get_config()\n        config['a'] = self.a\n        config['b'] = self.b\n"
-            "        return config\n",
+            fixed="""
+                import keras
+
+                class K(keras.layers.Layer):
+                    def __init__(self, a, *, b=2, **kwargs):
+                        super().__init__(**kwargs)
+                        self.a, self.b = a, b
+
+                    def get_config(self):
+                        config = super().get_config()
+                        config['a'] = self.a
+                        config['b'] = self.b
+                        return config
+            """,
         ),
         # forwarded to Dense, but get_config does not call super(): `units` is lost
         Invalid(
@@ -378,10 +413,19 @@ class GetConfigMissingInitArgument(Rule):
         ),
         # dict(list(base.items()) + list(config.items())) with one key short, on a Model subclass
         Invalid(
-            "from tensorflow import keras\n\nclass M(keras.Model):\n    def __init__(self, units, depth=2, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.blocks = [keras.layers.Dense(units) for _ in range(depth)]\n\n"
-            "    def get_config(self):\n        base = super().get_config()\n        config = {'units': 3}\n"
-            "        return dict(list(base.items()) + list(config.items()))\n",
+            """
+                from tensorflow import keras
+
+                class M(keras.Model):
+                    def __init__(self, units, depth=2, **kwargs):
+                        super().__init__(**kwargs)
+                        self.blocks = [keras.layers.Dense(units) for _ in range(depth)]
+
+                    def get_config(self):
+                        base = super().get_config()
+                        config = {'units': 3}
+                        return dict(list(base.items()) + list(config.items()))
+            """,
             8, 5, "`depth`",
         ),
         # a subclass that inherits __init__ but returns a config of its own
@@ -412,14 +456,29 @@ class GetConfigMissingInitArgument(Rule):
         ),
         # both kinds in one message
         Invalid(
-            "import tf_keras as keras\n\nclass L(keras.layers.Layer):\n    def __init__(self, a, b, c=1, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.a, self.b, self.c = a, b, c\n\n"
-            "    def get_config(self):\n        return {**super().get_config(), 'a': self.a}\n",
+            """
+                import tf_keras as keras
+
+                class L(keras.layers.Layer):
+                    def __init__(self, a, b, c=1, **kwargs):
+                        super().__init__(**kwargs)
+                        self.a, self.b, self.c = a, b, c
+
+                    def get_config(self):
+                        return {**super().get_config(), 'a': self.a}
+            """,
             8, 5, "`b` (required: load raises `TypeError: L.__init__() missing 1 required positional argument: 'b'`) and `c` (defaulted",
-            fixed="import tf_keras as keras\n\nclass L(keras.layers.Layer):\n"
-            "    def __init__(self, a, b, c=1, **kwargs):\n        super().__init__(**kwargs)\n"
-            "        self.a, self.b, self.c = a, b, c\n\n    def get_config(self):\n"
-            "        return {**super().get_config(), 'a': self.a, 'b': self.b, 'c': self.c}\n",
+            fixed="""
+                import tf_keras as keras
+
+                class L(keras.layers.Layer):
+                    def __init__(self, a, b, c=1, **kwargs):
+                        super().__init__(**kwargs)
+                        self.a, self.b, self.c = a, b, c
+
+                    def get_config(self):
+                        return {**super().get_config(), 'a': self.a, 'b': self.b, 'c': self.c}
+            """,
         ),
         # fixes: `config["k"] = self.k` before `return config`; a dict literal one entry a line
         Invalid(
@@ -427,9 +486,19 @@ class GetConfigMissingInitArgument(Rule):
             "        super().__init__(**kwargs)\n        self.rate = rate\n\n"
             "    def get_config(self):\n        config = super().get_config()\n        return config\n",
             8, 5, "`rate`",
-            fixed="import keras\n\nclass A(keras.layers.Layer):\n    def __init__(self, rate: float, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.rate = rate\n\n    def get_config(self):\n"
-            '        config = super().get_config()\n        config["rate"] = self.rate\n        return config\n',
+            fixed="""
+                import keras
+
+                class A(keras.layers.Layer):
+                    def __init__(self, rate: float, **kwargs):
+                        super().__init__(**kwargs)
+                        self.rate = rate
+
+                    def get_config(self):
+                        config = super().get_config()
+                        config["rate"] = self.rate
+                        return config
+            """,
         ),
         Invalid(
             _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, units, mode='sum', **kwargs):\n"
@@ -437,11 +506,22 @@ class GetConfigMissingInitArgument(Rule):
             "    def get_config(self):\n        return {\n            **super().get_config(),\n"
             "            'units': self.units,  # how wide\n        }\n",
             9, 5, "`mode`",
-            fixed="import keras\n\nclass A(keras.layers.Layer):\n"
-            "    def __init__(self, units, mode='sum', **kwargs):\n        super().__init__(**kwargs)\n"
-            "        self.units = units\n        self.mode = mode\n\n    def get_config(self):\n        return {\n"
-            "            **super().get_config(),\n            'units': self.units,  # how wide\n"
-            "            'mode': self.mode,\n        }\n",
+            fixed="""
+                import keras
+
+                class A(keras.layers.Layer):
+                    def __init__(self, units, mode='sum', **kwargs):
+                        super().__init__(**kwargs)
+                        self.units = units
+                        self.mode = mode
+
+                    def get_config(self):
+                        return {
+                            **super().get_config(),
+                            'units': self.units,  # how wide
+                            'mode': self.mode,
+                        }
+            """,
         ),
         # stored under another name: unsafe
         Invalid(
@@ -449,9 +529,17 @@ class GetConfigMissingInitArgument(Rule):
             "        super().__init__(**kwargs)\n        self._rate = rate\n\n"
             "    def get_config(self):\n        return super().get_config()\n",
             8, 5, "`rate`",
-            fixed="import keras\n\nclass A(keras.layers.Layer):\n    def __init__(self, rate, **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self._rate = rate\n\n    def get_config(self):\n"
-            '        return {**super().get_config(), "rate": self._rate}\n',
+            fixed="""
+                import keras
+
+                class A(keras.layers.Layer):
+                    def __init__(self, rate, **kwargs):
+                        super().__init__(**kwargs)
+                        self._rate = rate
+
+                    def get_config(self):
+                        return {**super().get_config(), "rate": self._rate}
+            """,
         ),
         # no fix: one of the missing arguments is not stored unchanged
         Invalid(
