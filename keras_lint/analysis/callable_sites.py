@@ -28,7 +28,6 @@ from typing import Optional
 from ..cst.lazy import cst
 from ..cst.nodes import argument, dotted
 from ..index.model import FunctionInfo
-from ..index.modules import module_name
 from ..index.modules import qualify as qualify_in_project
 from ..index.summarise import returned_inner as def_returned_inner
 from ..keras_api import GET_CUSTOM_OBJECTS, KERAS_KEYWORD_NAMES
@@ -227,9 +226,7 @@ class CallSites:
 
     @property
     def module(self) -> str:
-        if not hasattr(self, "_module"):
-            self._module = module_name(self.context.path)
-        return self._module
+        return self.context.module
 
     def qualify(self, name: Optional[str], line: int) -> Optional[str]:
         """Project-absolute qualified name of a dotted expression (as the project index spells it)."""

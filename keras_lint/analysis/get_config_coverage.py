@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import os
-import weakref
 from typing import TYPE_CHECKING, Optional
 
 from ..index.model import ClassInfo
@@ -104,22 +103,6 @@ def dynamic_keys(rule: Rule, info: ClassInfo) -> bool:
     return info.get_config is not None and info.get_config.dynamic_keys
 
 
-_SUBCLASSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # ProjectIndex -> {qualname: [ClassInfo]}
-
-
-def subclasses(project: ProjectIndex, info: ClassInfo) -> list:
-    """The project classes whose direct base is `info`."""
-    if project not in _SUBCLASSES:
-        children: dict = {}
-        for cls in list(project.classes.values()):
-            for base in cls.bases:
-                parent = project.find(base)
-                if parent is not None and parent.qualname != cls.qualname:
-                    children.setdefault(parent.qualname, []).append(cls)
-        _SUBCLASSES[project] = children
-    return _SUBCLASSES[project].get(info.qualname, [])
-
-
 def supplied_by_subclasses(rule: Rule, info: ClassInfo, key: str, seen: frozenset = frozenset()) -> bool:
     """A base class's argument that its project subclasses take care of: each one that deals with
     it supplies it itself (Conv's `rank`, given as a constant by Conv2D), carries it in its own
@@ -127,7 +110,7 @@ def supplied_by_subclasses(rule: Rule, info: ClassInfo, key: str, seen: frozense
     base is not built directly. A subclass without an `__init__` of its own builds the base as it is
     (the base may be concrete), unless it is itself such a base for subclasses of its own; one that
     neither takes nor gives the argument says nothing."""
-    children = subclasses(rule.context.project, info)
+    children = rule.context.project.subclasses(info)
     seen = seen | {info.qualname}
     evidence = False
     for child in children:

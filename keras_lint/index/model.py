@@ -109,7 +109,6 @@ class FunctionInfo:
     line: int
     registration: Optional[Registration] = None
     calls: tuple = ()  # qualified names this function (or, for a class, its __call__) calls
-    returns_inner_function: bool = False
     # The rest describes a `def` (None / () / False for a decorator class's entry, which is no `def`):
     # what its own name resolves to at its `def` line in its file (`module.name`; None when the file
     # binds the name more ways than one), the qualified names of its decorators (as written where

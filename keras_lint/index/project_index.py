@@ -48,6 +48,7 @@ class ProjectIndex:
         self.register_decorators = tuple(register_decorators)
         self._registering: Optional[set] = None
         self._registered: Optional[tuple] = None  # registered_keys()
+        self._children: Optional[dict] = None  # subclasses()
 
     def add(self, summary: ModuleSummary) -> None:
         self.summaries.append(summary)
@@ -64,6 +65,7 @@ class ProjectIndex:
         self.custom_object_names |= summary.custom_object_names
         self._registering = None
         self._registered = None
+        self._children = None
 
     def with_file(self, summary: ModuleSummary) -> "ProjectIndex":
         """A copy in which `summary` replaces what the index held for its file (--fix re-lints a file
@@ -172,6 +174,18 @@ class ProjectIndex:
             elif member in cls.methods:
                 return cls
         return None
+
+    def subclasses(self, info: ClassInfo) -> list:
+        """The project classes whose direct base is `info` (the table is built once per index)."""
+        if self._children is None:
+            children: dict = {}
+            for cls in list(self.classes.values()):
+                for base in cls.bases:
+                    parent = self.find(base)
+                    if parent is not None and parent.qualname != cls.qualname:
+                        children.setdefault(parent.qualname, []).append(cls)
+            self._children = children
+        return self._children.get(info.qualname, [])
 
     def keras_bases(self, info: ClassInfo) -> list:
         """The Keras classes (public paths) the class and its project ancestors derive from directly."""

@@ -10,7 +10,7 @@ from typing import Optional
 from .. import source
 from ..keras_api import (
     GET_CUSTOM_OBJECTS,
-    REGISTER_FUNCTIONS,
+    REGISTER_KERAS_SERIALIZABLE,
     SERIALIZE_FUNCTIONS,
 )
 from ..names import KerasNames, dotted_name, keras_path, path_matches, walk
@@ -78,7 +78,7 @@ class _Summariser:
                 functions.append(
                     FunctionInfo(
                         self.path, self.module, stmt.name, stmt.lineno, self.registration(stmt),
-                        self.calls(stmt), _returns_inner_function(stmt),
+                        self.calls(stmt),
                         is_def=True,
                         qualified=self.qualify(ast.Name(stmt.name), stmt.lineno),
                         decorators=tuple(self.decorator_name(d) for d in stmt.decorator_list),
@@ -108,7 +108,7 @@ class _Summariser:
                     decorator, line = binding.node, binding.line
             called = isinstance(decorator, ast.Call)
             target = decorator.func if called else decorator
-            if not self.is_keras(target, line, *REGISTER_FUNCTIONS[:2]):
+            if not self.is_keras(target, line, *REGISTER_KERAS_SERIALIZABLE):
                 continue
             reg = Registration(written.lineno, written.col_offset + 1, called)
             if called:
@@ -135,7 +135,7 @@ class _Summariser:
             and isinstance(value.func, ast.Call)
             and len(value.args) == 1
             and isinstance(value.args[0], ast.Name)
-            and self.is_keras(value.func.func, line, *REGISTER_FUNCTIONS[:2])
+            and self.is_keras(value.func.func, line, *REGISTER_KERAS_SERIALIZABLE)
         ):
             return {value.args[0].id}
         return set()
@@ -484,9 +484,13 @@ def words_of(function) -> frozenset:
     return frozenset(words)
 
 
-def returned_inner(node) -> Optional[str]:
-    """If a function returns an inner function it defines (not itself registered) or a lambda, what
-    Keras would save in its place: "its inner function `loss_fn`" / "a lambda"; else None."""
+LAMBDA = "<lambda>"
+
+
+def returned_inner_name(node) -> Optional[str]:
+    """If a function returns an inner function it defines (not itself decorated: registered or
+    wrapped inside the factory is a deliberate scheme, not judged) or a lambda: that function's name,
+    or LAMBDA; else None. The one answer to "does this factory return an inner function"."""
     inner = {}
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -495,12 +499,19 @@ def returned_inner(node) -> Optional[str]:
         if isinstance(stmt, ast.Return) and stmt.value is not None:
             value = stmt.value
             if isinstance(value, ast.Name) and value.id in inner:
-                if inner[value.id].decorator_list:
-                    return None  # registered (or wrapped) inside the factory: a deliberate scheme, not judged
-                return f"its inner function `{value.id}`"
+                return None if inner[value.id].decorator_list else value.id
             if isinstance(value, ast.Lambda):
-                return "a lambda"
+                return LAMBDA
     return None
+
+
+def returned_inner(node) -> Optional[str]:
+    """What Keras would save in place of what the function returns, in words: "its inner function
+    `loss_fn`" / "a lambda"; None when it returns neither (see returned_inner_name)."""
+    name = returned_inner_name(node)
+    if name is None:
+        return None
+    return "a lambda" if name == LAMBDA else f"its inner function `{name}`"
 
 
 def _is_literal(node: ast.AST) -> bool:
@@ -607,11 +618,3 @@ def _is_super_init(node: ast.Call) -> bool:
 def _is_explicit_base_init(node: ast.Call) -> bool:
     owner = node.func.value
     return not (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super")
-
-
-def _returns_inner_function(node) -> bool:
-    inner = {s.name for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    return any(
-        isinstance(s, ast.Return) and isinstance(s.value, ast.Name) and s.value.id in inner for s in _flat_statements(node.body)
-    )
-

@@ -8,7 +8,6 @@ from ..analysis.get_config_coverage import (
     MODEL_BASES,
     config_carries,
     missing_argument_error,
-    subclasses,
     supplied_by_subclasses,
 )
 from ..cst.lazy import cst
@@ -713,7 +712,7 @@ class MissingGetConfig(Rule):
         (whose name/trainable/dtype keys `__init__` must then accept: it needs **kwargs), or alone
         for a base whose get_config raises or returns nothing (then for every argument)."""
         project = self.context.project
-        if subclasses(project, info) or project.nearest(info, "from_config") is not None:
+        if project.subclasses(info) or project.nearest(info, "from_config") is not None:
             return None  # a subclass would inherit the new keys; a from_config may read others
         standalone = path_matches(base, *RAISING_BASES, *EMPTY_CONFIG_BASES)
         if not standalone and init.params.star_kwarg is None:

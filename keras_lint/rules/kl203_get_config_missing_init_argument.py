@@ -7,7 +7,6 @@ from ..analysis.get_config_coverage import (
     from_config_words_of,
     init_defaults_to_none,
     missing_argument_error,
-    subclasses,
     supplied_by_subclasses,
     trace_key,
 )
@@ -644,7 +643,7 @@ class GetConfigMissingInitArgument(Rule):
         """Add `"p": self.p` for every missing argument to the config get_config returns: only when
         this class's own `__init__` stores each of them unchanged, and each is a plain value."""
         project = self.context.project
-        if not init or subclasses(project, info):
+        if not init or project.subclasses(info):
             return None  # an inherited __init__; a subclass would inherit the new keys
         if project.nearest(info, "from_config") is not None:
             return None  # a from_config may read other keys

@@ -3,7 +3,6 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
-from ..analysis.get_config_coverage import subclasses
 from ..cst.lazy import cst
 from ..cst.nodes import code_of, dotted, nodes_in_order, params_by_name, self_attribute
 from ..finding import Fix
@@ -645,7 +644,7 @@ class NestedObjectNotSerialized(Rule):
         serializes them all with keras.layers.serialize (only from_config is added); unsafe when it
         returns a layer object itself (what get_config returns changes, and a `from_config(get_config())`
         copy such as clone_model's then builds a new inner layer instead of sharing the original)."""
-        if subclasses(self.context.project, info):
+        if self.context.project.subclasses(info):
             return None  # they would inherit the new from_config
         params = params_by_name(init)
         layers = self._layers_module(get_config)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import ast
 from typing import Optional
 
 from ..analysis.registration import is_registration
 from ..cst.lazy import cst
 from ..cst.nodes import dotted
+from ..index.summarise import LAMBDA, returned_inner_name
 from ..keras_api import KERAS_KEYWORD_NAMES
 from .base import Invalid, Rule
 
@@ -178,7 +180,7 @@ class RegisteredFunctionFactory(Rule):
         registration = next((d for d in node.decorators if self._registers(d)), None)
         if registration is None:
             return
-        returned = _returned_inner(node)
+        returned = self._returned_inner(node)
         if returned is None:
             return
         factory = node.name.value
@@ -204,47 +206,18 @@ class RegisteredFunctionFactory(Rule):
             f"returns; {consequence}; register a Loss/Metric/Layer subclass whose get_config carries the factory's arguments",
         )
 
+    def _returned_inner(self, node: cst.FunctionDef) -> Optional[str]:
+        """The name of an undecorated inner function the factory returns, "a lambda", or None: the
+        index's answer (summarise.returned_inner_name), asked of the file's own `ast` of this def."""
+        line = self.line_of(node.name)
+        for candidate in ast.walk(self.context.tree):
+            if isinstance(candidate, (ast.FunctionDef, ast.AsyncFunctionDef)) and candidate.lineno == line:
+                name = returned_inner_name(candidate)
+                return "a lambda" if name == LAMBDA else name
+        return None
+
     def _registers(self, decorator: cst.Decorator) -> bool:
         target = decorator.decorator
         if isinstance(target, cst.Call):
             target = target.func
         return is_registration(self.names, dotted(target), self.line_of(decorator))
-
-
-def _returned_inner(node: cst.FunctionDef) -> Optional[str]:
-    """The name of an undecorated inner function the function returns, "a lambda", or None."""
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    inner = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
-    for stmt in _flat(body):
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Return) and small.value is not None:
-                value = small.value
-                if isinstance(value, cst.Name) and value.value in inner:
-                    return None if inner[value.value].decorators else value.value
-                if isinstance(value, cst.Lambda):
-                    return "a lambda"
-    return None
-
-
-def _flat(body):
-    """Statements of a function body in order, looking into if/for/while/with/try blocks, not into nested defs."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            continue
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(stmt, field, None)
-            if block is None:
-                continue
-            if isinstance(block, (cst.Else, cst.Finally, cst.If)):
-                if isinstance(block, cst.If):  # elif
-                    yield from _flat([block])
-                    continue
-                block = block.body
-            if isinstance(block, cst.IndentedBlock):
-                yield from _flat(block.body)
-        for handler in getattr(stmt, "handlers", ()):
-            if isinstance(handler.body, cst.IndentedBlock):
-                yield from _flat(handler.body.body)
