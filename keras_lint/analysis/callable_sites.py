@@ -27,9 +27,9 @@ from typing import Optional
 
 from ..cst.lazy import cst
 from ..cst.nodes import argument, dotted
+from ..index.ast_questions import returned_inner as def_returned_inner
 from ..index.model import FunctionInfo
 from ..index.modules import qualify as qualify_in_project
-from ..index.summarise import returned_inner as def_returned_inner
 from ..keras_api import GET_CUSTOM_OBJECTS, KERAS_KEYWORD_NAMES
 from ..names import KerasNames, dotted_name, keras_path
 from .registration import is_registration

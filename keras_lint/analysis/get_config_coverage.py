@@ -8,11 +8,11 @@ import ast
 import os
 from typing import TYPE_CHECKING, Optional
 
+from ..index.ast_questions import adds_unlisted_key, init_calls, none_defaulted, words_of
 from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex, base_kind
-from ..index.summarise import adds_unlisted_key, init_calls, none_defaulted, words_of
 from ..keras_api import CUSTOM_OBJECT_BASES
-from ..names import keras_path, path_matches, walk
+from ..names import ast_nodes, keras_path, path_matches
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ..rules.base import Rule
@@ -99,7 +99,7 @@ def dynamic_keys(rule: Rule, info: ClassInfo) -> bool:
     the index's `keys` counts only literal keys, and these do not make it incomplete)."""
     here, function = method_here(rule, info, "get_config")
     if here:
-        return function is not None and any(adds_unlisted_key(node) for node in walk(function))
+        return function is not None and any(adds_unlisted_key(node) for node in ast_nodes(function))
     return info.get_config is not None and info.get_config.dynamic_keys
 
 

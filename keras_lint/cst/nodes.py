@@ -89,7 +89,7 @@ def names_read(function: cst.FunctionDef) -> set:
 
 def is_super_call(call: cst.Call, method_name: str) -> bool:
     """`super().m(...)`, `super(C, self).m(...)` or `Base.m(self, ...)`: what the project index
-    counts as calling the base's method (index.summarise._is_super_call), read off LibCST."""
+    counts as calling the base's method (index.ast_questions.is_super_call), read off LibCST."""
     func = call.func
     if not (isinstance(func, cst.Attribute) and func.attr.value == method_name):
         return False

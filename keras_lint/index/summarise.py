@@ -13,7 +13,27 @@ from ..keras_api import (
     REGISTER_KERAS_SERIALIZABLE,
     SERIALIZE_FUNCTIONS,
 )
-from ..names import KerasNames, dotted_name, keras_path, path_matches, walk
+from ..names import KerasNames, ast_nodes, dotted_name, keras_path, path_matches
+from .ast_questions import (
+    STORING_NODES,
+    adds_unlisted_key,
+    body_without_docstring,
+    class_method,
+    flat_statements,
+    is_explicit_base_init,
+    is_str,
+    is_super_call,
+    is_super_init,
+    make_param,
+    module_level,
+    names_in,
+    note_init_call,
+    only_raises_not_implemented,
+    record_attribute_stores,
+    returned_inner,
+    self_attribute,
+    words_of,
+)
 from .model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
 from .modules import module_name, qualify
 
@@ -29,7 +49,6 @@ def summarise(
     names = names or KerasNames(tree)
     module = module or module_name(path)
     return _Summariser(path, module, names).run(tree, not text or "custom_objects" in text)
-
 
 
 def summarise_path(path: str) -> Optional[object]:
@@ -68,10 +87,10 @@ class _Summariser:
 
     def run(self, tree: ast.Module, may_write_registry: bool = True) -> ModuleSummary:
         classes, functions, imports, registered = [], [], {}, set()
-        for stmt in _module_level(tree.body):
+        for stmt in module_level(tree.body):
             if isinstance(stmt, ast.ClassDef):
                 classes.append(self.summarise_class(stmt))
-                call = _method(stmt, "__call__")
+                call = class_method(stmt, "__call__")
                 if call is not None:  # a decorator class: registering if its __call__ is
                     functions.append(FunctionInfo(self.path, self.module, stmt.name, stmt.lineno, None, self.calls(call)))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -93,7 +112,7 @@ class _Summariser:
                     qualified = self.qualify(ast.Name(local), stmt.lineno)
                     if qualified:
                         imports[local] = qualified
-        for node in walk(tree) if may_write_registry else ():
+        for node in ast_nodes(tree) if may_write_registry else ():
             registered |= self.custom_objects_registered(node)
         return ModuleSummary(self.path, self.module, classes, functions, imports, registered)
 
@@ -118,9 +137,9 @@ class _Summariser:
                 if any(k.arg is None for k in decorator.keywords):
                     reg.package = None
                 if package is not None:
-                    reg.package = package.value if _is_str(package) else None
+                    reg.package = package.value if is_str(package) else None
                 if name is not None:
-                    if _is_str(name):
+                    if is_str(name):
                         reg.name = name.value
                     else:
                         reg.package = None
@@ -147,7 +166,7 @@ class _Summariser:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and self.is_custom_objects_dict(target.value, node.lineno):
-                    found |= _names_in(node.value)
+                    found |= names_in(node.value)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update":
             if self.is_custom_objects_dict(node.func.value, node.lineno):
                 for arg in [*node.args, *(k.value for k in node.keywords)]:
@@ -155,7 +174,7 @@ class _Summariser:
                         binding = self.names.binding(arg.id, node.lineno)
                         if binding is not None and binding.kind == "other" and isinstance(binding.node, ast.Dict):
                             arg = binding.node
-                    found |= _names_in(arg)
+                    found |= names_in(arg)
         return found
 
     def is_custom_objects_dict(self, node: ast.AST, line: int) -> bool:
@@ -163,7 +182,7 @@ class _Summariser:
 
     def calls(self, function) -> tuple:
         found = []
-        for node in walk(function):
+        for node in ast_nodes(function):
             if isinstance(node, ast.Call):
                 target = node.func.func if isinstance(node.func, ast.Call) else node.func  # f(...)(symbol)
                 qualified = self.qualify(target, node.lineno)
@@ -182,11 +201,11 @@ class _Summariser:
     def summarise_class(self, node: ast.ClassDef) -> ClassInfo:
         methods = {m.name: m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
         called, add_weight_inits, unnamed_weights, stores = set(), set(), False, {}
-        for sub in walk(node):
-            if sub.__class__ in _STORING_NODES:  # one set lookup instead of six isinstance() per node
-                _record_attribute_stores(sub, stores)
+        for sub in ast_nodes(node):
+            if sub.__class__ in STORING_NODES:  # one set lookup instead of six isinstance() per node
+                record_attribute_stores(sub, stores)
             if isinstance(sub, ast.Call):
-                attr = _self_attribute(sub.func)
+                attr = self_attribute(sub.func)
                 if attr:
                     called.add(attr)
                 if attr in ("add_weight", "add_variable") and not any(
@@ -196,7 +215,7 @@ class _Summariser:
                     unnamed_weights = True
                 if isinstance(sub.func, ast.Attribute) and sub.func.attr == "add_weight":
                     for keyword in sub.keywords:
-                        inner = _self_attribute(keyword.value) if keyword.arg == "initializer" else None
+                        inner = self_attribute(keyword.value) if keyword.arg == "initializer" else None
                         if inner:
                             add_weight_inits.add(inner)
         first = min([node.lineno] + [d.lineno for d in node.decorator_list])
@@ -221,7 +240,7 @@ class _Summariser:
             ),
             abc_base=any(self.qualify(b, first) == "abc.ABC" for b in node.bases)
             or any(k.arg == "metaclass" and self.qualify(k.value, first) == "abc.ABCMeta" for k in node.keywords),
-            call_not_implemented="call" in methods and _only_raises_not_implemented(methods["call"]),
+            call_not_implemented="call" in methods and only_raises_not_implemented(methods["call"]),
             from_config_words=words_of(methods["from_config"]) if "from_config" in methods else None,
         )
 
@@ -231,23 +250,23 @@ class _Summariser:
         defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         params = []
         for arg, default in list(zip(positional, defaults))[1:]:  # without self
-            params.append(_param(arg, "positional", default))
+            params.append(make_param(arg, "positional", default))
         if args.vararg:
             params.append(Param(args.vararg.arg, "var_positional"))
         for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-            params.append(_param(arg, "keyword_only", default))
+            params.append(make_param(arg, "keyword_only", default))
         if args.kwarg:
             params.append(Param(args.kwarg.arg, "var_keyword"))
         info = InitInfo(node.lineno, params)
         names = {p.name for p in params}
         kwargs_name = args.kwarg.arg if args.kwarg else None
         init_call_args: list = []
-        for sub in walk(node):
+        for sub in ast_nodes(node):
             if isinstance(sub, ast.Call):
                 note_init_call(sub, info.valued_keywords, init_call_args)
-            if isinstance(sub, ast.Call) and _is_super_init(sub):
+            if isinstance(sub, ast.Call) and is_super_init(sub):
                 info.calls_super = True
-                rest = sub.args[1:] if _is_explicit_base_init(sub) else sub.args
+                rest = sub.args[1:] if is_explicit_base_init(sub) else sub.args
                 for arg in rest:
                     if isinstance(arg, ast.Name) and arg.id in names:
                         info.forwarded.setdefault(arg.id, "")
@@ -258,7 +277,7 @@ class _Summariser:
                     elif isinstance(keyword.value, ast.Name) and keyword.value.id in names:
                         info.forwarded.setdefault(keyword.value.id, keyword.arg)
             elif isinstance(sub, ast.Assign) and len(sub.targets) == 1:
-                attr = _self_attribute(sub.targets[0])
+                attr = self_attribute(sub.targets[0])
                 if attr is None:
                     continue
                 if isinstance(sub.value, ast.Name) and sub.value.id in names:
@@ -292,15 +311,15 @@ class _ConfigReader:
         self.variables: dict = {}  # name -> (keys, complete)
 
     def read(self) -> ConfigInfo:
-        body = _body_without_docstring(self.node)
+        body = body_without_docstring(self.node)
         self.info.refuses = len(body) == 1 and isinstance(body[0], ast.Raise)
-        for sub in walk(self.node):
-            if isinstance(sub, ast.Call) and _is_super_call(sub, "get_config"):
+        for sub in ast_nodes(self.node):
+            if isinstance(sub, ast.Call) and is_super_call(sub, "get_config"):
                 self.info.calls_super = True
             if not self.info.dynamic_keys and adds_unlisted_key(sub):
                 self.info.dynamic_keys = True
         returned = False
-        for stmt in _flat_statements(self.node.body):
+        for stmt in flat_statements(self.node.body):
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]
                 if isinstance(target, ast.Name):
@@ -309,7 +328,7 @@ class _ConfigReader:
                     key = target.slice
                     if target.value.id in self.variables:
                         keys, complete = self.variables[target.value.id]
-                        if _is_str(key):
+                        if is_str(key):
                             self.note_value(key.value, stmt.value)
                             self.variables[target.value.id] = (keys | {key.value}, complete)
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
@@ -347,7 +366,7 @@ class _ConfigReader:
                 if key is None:  # {**other}
                     more, more_complete = self.value(value)
                     keys, complete = keys | more, complete and more_complete
-                elif _is_str(key):
+                elif is_str(key):
                     keys.add(key.value)
                     self.note_value(key.value, value)
                 else:
@@ -356,7 +375,7 @@ class _ConfigReader:
         if isinstance(node, ast.Name) and node.id in self.variables:
             return self.variables[node.id]
         if isinstance(node, ast.Call):
-            if _is_super_call(node, "get_config"):
+            if is_super_call(node, "get_config"):
                 return set(), True  # the base's keys: rules add those of project ancestors themselves
             if isinstance(node.func, ast.Name) and node.func.id == "dict":
                 keys, complete = set(), True
@@ -384,237 +403,7 @@ class _ConfigReader:
             func = dotted_name(value.func) or ""
             if func.rsplit(".", 1)[-1] in SERIALIZE_FUNCTIONS:
                 self.info.serialized.add(key)
-        attr = _self_attribute(value)
+        attr = self_attribute(value)
         if attr:
             self.info.raw_attributes[key] = attr
 
-
-def _module_level(body: list):
-    """Statements at module level, looking into if/try/with blocks (conditional definitions)."""
-    for stmt in body:
-        if isinstance(stmt, (ast.If, ast.With, ast.AsyncWith)):
-            yield from _module_level(stmt.body)
-            yield from _module_level(getattr(stmt, "orelse", []))
-        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody):
-                yield from _module_level(block)
-        else:
-            yield stmt
-
-
-def _flat_statements(body: list):
-    """Statements of a function body in order, looking into if/for/with/try blocks."""
-    for stmt in body:
-        yield stmt
-        for field in ("body", "orelse", "finalbody"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list) and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                yield from _flat_statements(inner)
-        for handler in getattr(stmt, "handlers", []):
-            yield from _flat_statements(handler.body)
-
-
-def _method(node: ast.ClassDef, name: str):
-    for stmt in node.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
-            return stmt
-    return None
-
-
-def _param(arg: ast.arg, kind: str, default: Optional[ast.AST]) -> Param:
-    literal = default is None or _is_literal(default)
-    return Param(arg.arg, kind, default is not None, arg.annotation is not None, literal, _is_none(default))
-
-
-def _is_none(default: Optional[ast.AST]) -> bool:
-    return isinstance(default, ast.Constant) and default.value is None
-
-
-def none_defaulted(function) -> set:
-    """The parameters of a function whose default is `None` (Param.default_is_none, for a def of the
-    file being linted)."""
-    args = function.args
-    positional = [*args.posonlyargs, *args.args]
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += list(zip(args.kwonlyargs, args.kw_defaults))
-    return {a.arg for a, d in pairs if _is_none(d)}
-
-
-def adds_unlisted_key(node: ast.AST) -> bool:
-    """A node of get_config that adds a key ConfigInfo.keys cannot list: `config[k] = v` with a
-    computed `k`, `config |= ...` (any augmented assignment to a name), `.setdefault(...)`."""
-    if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
-        return not _is_str(node.slice)
-    if isinstance(node, ast.AugAssign):
-        return isinstance(node.target, ast.Name)
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault"
-
-
-def note_init_call(node: ast.Call, valued: set, calls: list) -> None:
-    """Record a `<x>.__init__(...)` call of an `__init__` (InitInfo.valued_keywords and
-    init_call_args): the keywords it gives a value other than the parameter of that name, and its
-    positional arguments."""
-    func = node.func
-    if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
-        return
-    valued.update(k.arg for k in node.keywords if k.arg and not (isinstance(k.value, ast.Name) and k.value.id == k.arg))
-    args = node.args if isinstance(func.value, ast.Call) else node.args[1:]  # Base.__init__(self, ...)
-    calls.append(tuple("*" if isinstance(a, ast.Starred) else a.id if isinstance(a, ast.Name) else None for a in args))
-
-
-def init_calls(function) -> tuple:
-    """(valued_keywords, init_call_args) of an `__init__` (for a def of the file being linted)."""
-    valued: set = set()
-    calls: list = []
-    for node in walk(function):
-        if isinstance(node, ast.Call):
-            note_init_call(node, valued, calls)
-    return valued, tuple(calls)
-
-
-def words_of(function) -> frozenset:
-    """The words of a function (string literals and call keywords anywhere in it, decorators and
-    defaults too): the keys a `from_config` may supply arguments under."""
-    words = set()
-    for node in walk(function):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            words.add(node.value)
-        elif isinstance(node, ast.keyword) and node.arg:
-            words.add(node.arg)
-    return frozenset(words)
-
-
-LAMBDA = "<lambda>"
-
-
-def returned_inner_name(node) -> Optional[str]:
-    """If a function returns an inner function it defines (not itself decorated: registered or
-    wrapped inside the factory is a deliberate scheme, not judged) or a lambda: that function's name,
-    or LAMBDA; else None. The one answer to "does this factory return an inner function"."""
-    inner = {}
-    for stmt in node.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            inner[stmt.name] = stmt
-    for stmt in _flat_statements(node.body):
-        if isinstance(stmt, ast.Return) and stmt.value is not None:
-            value = stmt.value
-            if isinstance(value, ast.Name) and value.id in inner:
-                return None if inner[value.id].decorator_list else value.id
-            if isinstance(value, ast.Lambda):
-                return LAMBDA
-    return None
-
-
-def returned_inner(node) -> Optional[str]:
-    """What Keras would save in place of what the function returns, in words: "its inner function
-    `loss_fn`" / "a lambda"; None when it returns neither (see returned_inner_name)."""
-    name = returned_inner_name(node)
-    if name is None:
-        return None
-    return "a lambda" if name == LAMBDA else f"its inner function `{name}`"
-
-
-def _is_literal(node: ast.AST) -> bool:
-    try:
-        ast.literal_eval(node)
-        return True
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-
-
-def _is_str(node) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
-
-
-def _names_in(node: ast.AST) -> set:
-    if isinstance(node, ast.Name):
-        return {node.id}
-    if isinstance(node, ast.Dict):
-        return {v.id for v in node.values if isinstance(v, ast.Name)}
-    return set()
-
-
-def _body_without_docstring(function) -> list:
-    body = function.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        return body[1:]
-    return body
-
-
-def _only_raises_not_implemented(function) -> bool:
-    """Is the body, docstring aside, `raise NotImplementedError` (called or not)?"""
-    body = _body_without_docstring(function)
-    if len(body) != 1 or not isinstance(body[0], ast.Raise):
-        return False
-    raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
-    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
-
-
-def _self_attribute(node: ast.AST) -> Optional[str]:
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
-        return node.attr
-    return None
-
-
-# The nodes that can store to `self.<attr>` (`setattr(self, ...)` is a Call).
-_STORING_NODES = frozenset({
-    ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.withitem, ast.Delete,
-    ast.Call,
-})
-
-
-def _record_attribute_stores(node: ast.AST, stores: dict) -> None:
-    """Add the `self.attr` stores `node` makes to `stores` (see ClassInfo.attribute_stores)."""
-    if isinstance(node, (ast.Assign, ast.AnnAssign)):
-        value = node.value.id if isinstance(node.value, ast.Name) else None
-        for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-            _record_store(target, value, stores)
-    elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension)):
-        _record_store(node.target, None, stores)
-    elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-        _record_store(node.optional_vars, None, stores)
-    elif isinstance(node, ast.Delete):
-        for target in node.targets:
-            _record_store(target, None, stores)
-    elif (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "setattr"
-        and node.args
-        and isinstance(node.args[0], ast.Name)
-        and node.args[0].id == "self"
-    ):
-        key = node.args[1].value if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) else None
-        stores.setdefault(key if isinstance(key, str) else "*", []).append(None)
-
-
-def _record_store(target: ast.AST, value: Optional[str], stores: dict) -> None:
-    if isinstance(target, (ast.Tuple, ast.List)):
-        for element in target.elts:
-            _record_store(element, None, stores)
-    elif isinstance(target, ast.Starred):
-        _record_store(target.value, None, stores)
-    else:
-        attr = _self_attribute(target)
-        if attr is not None:
-            stores.setdefault(attr, []).append(value)
-
-
-def _is_super_call(node: ast.Call, method: str) -> bool:
-    """`super().method(...)`, `super(C, self).method(...)` or `Base.method(self, ...)`."""
-    func = node.func
-    if not (isinstance(func, ast.Attribute) and func.attr == method):
-        return False
-    owner = func.value
-    if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
-        return True
-    return bool(node.args) and isinstance(node.args[0], ast.Name) and node.args[0].id == "self" and dotted_name(owner) is not None
-
-
-def _is_super_init(node: ast.Call) -> bool:
-    return _is_super_call(node, "__init__")
-
-
-def _is_explicit_base_init(node: ast.Call) -> bool:
-    owner = node.func.value
-    return not (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super")

@@ -6,7 +6,7 @@ from typing import Optional
 from ..analysis.registration import is_registration
 from ..cst.lazy import cst
 from ..cst.nodes import dotted
-from ..index.summarise import LAMBDA, returned_inner_name
+from ..index.ast_questions import LAMBDA, returned_inner_name
 from ..keras_api import KERAS_KEYWORD_NAMES
 from .base import Invalid, Rule
 
