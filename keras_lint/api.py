@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
+import sys
 from typing import Optional
 
 from . import cache, config, engine, files, fixes, index, source
@@ -48,8 +50,60 @@ def make_settings(
             changes[option] = tuple(value)
     if target_keras:
         changes["target_keras"] = config.parse_target(target_keras, "--target-keras")
-    changes["tf_keras_project"] = config.declares_tf_keras(project_root(start if start != "-" else "."))
+    changes["keras2_spellings"], changes["declared_keras"] = declared_keras(project_root(start if start != "-" else "."))
     return dataclasses.replace(settings, **changes)
+
+
+# Files at a project root that can declare which Keras it runs (dependencies/files.py reads them),
+# and the words that make one worth reading: most projects' files never name TensorFlow or Keras,
+# and then `packaging` (~50 ms of imports) is never loaded.
+_DECLARING = re.compile(
+    r"^(requirements.*\.(txt|in)|constraints.*\.txt|pyproject\.toml|setup\.(cfg|py)|Pipfile|tox\.ini|"
+    r"environment.*\.ya?ml|\.env|\.envrc|pytest\.ini|Dockerfile|\.gitlab-ci\.yml)$"
+)
+_KERAS_WORDS = re.compile(rb"tensorflow|keras|tf[-_]nightly|TF_USE_LEGACY_KERAS", re.I)
+_DECLARED: dict = {}  # project root -> (keras2_spellings, why), once per process
+
+
+def declared_keras(root: str, warn=None) -> tuple:
+    """(the import spellings -- "keras", "tf.keras" -- that the project's declared dependencies make
+    Keras 2 in every version they allow, and the sentence saying what was declared, "" when nothing
+    was). A file's own imports still decide which spelling it uses (names.looks_like_keras2)."""
+    root = os.path.abspath(root)
+    if root not in _DECLARED:
+        _DECLARED[root] = (frozenset(), "")
+        if _may_declare_keras(root):
+            from . import dependencies  # packaging: loaded only for a project that names Keras or TensorFlow
+
+            report = warn or (lambda message: sys.stderr.write(f"keras-lint: warning: {message}\n"))
+            target = dependencies.declared_target(root, report)
+            if target.declared:
+                keras2 = frozenset(
+                    spelling for spelling in ("keras", "tf.keras")
+                    if all(line.name != "keras3" for line in target.for_spelling(spelling))
+                )
+                _DECLARED[root] = (keras2, target.reason)
+    return _DECLARED[root]
+
+
+def _may_declare_keras(root: str) -> bool:
+    try:
+        names = [name for name in os.listdir(root) if _DECLARING.match(name)]
+    except OSError:
+        return False
+    for folder in ("requirements", os.path.join(".github", "workflows")):
+        try:
+            names += [os.path.join(folder, name) for name in os.listdir(os.path.join(root, folder))]
+        except OSError:
+            pass
+    for name in names:
+        try:
+            with open(os.path.join(root, name), "rb") as handle:
+                if _KERAS_WORDS.search(handle.read(2_000_000)):
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 def lint_paths(

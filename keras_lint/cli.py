@@ -110,6 +110,8 @@ def main(argv: Optional[list] = None) -> int:
     for message in errors:
         err.write(f"keras-lint: error: {message}\n")
     report.summary(findings, len(targets), err, fixed if (args.fix or args.diff) else None, args.diff)
+    if settings.declared_keras and settings.target_keras is None:  # what the project's files said, and how to override it
+        err.write(f"Judged against the Keras the project declares: {settings.declared_keras} (--target-keras to change)\n")
     if errors:
         return EXIT_ERROR
     if args.diff:

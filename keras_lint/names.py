@@ -173,14 +173,17 @@ class KerasNames:
         """Does the file import Keras, in any spelling, or anything of TensorFlow?"""
         return self.imports_keras() or any(m == "tensorflow" or m.startswith("tensorflow.") for m in self.imported_modules)
 
-    def looks_like_keras2(self, tf_keras_project: bool = False) -> bool:
-        """Judged as Keras 2: the file imports a Keras 2 spelling, or it reaches Keras only through
-        TensorFlow (not `import keras`) where the legacy switch is on -- set in the file, or implied
-        by a project that declares a tf-keras dependency."""
+    def looks_like_keras2(self, keras2_spellings=frozenset()) -> bool:
+        """Judged as Keras 2: the file imports a Keras 2 spelling; or it imports the `keras` package
+        where the project's dependencies make `keras` Keras 2 (keras<3, TensorFlow before 2.16); or
+        it reaches Keras only through TensorFlow (not `import keras`) where the legacy switch is on
+        -- set in the file -- or where the project's dependencies make `tf.keras` Keras 2 (a
+        tf-keras dependency, TensorFlow before 2.16, the switch set in its configuration)."""
         if any(m == k or m.startswith(k + ".") for m in self.imported_modules for k in KERAS2_MODULES):
             return True
-        imports_keras_package = any(m == "keras" or m.startswith("keras.") for m in self.imported_modules)
-        return (self.sets_legacy_switch or tf_keras_project) and not imports_keras_package
+        if any(m == "keras" or m.startswith("keras.") for m in self.imported_modules):
+            return "keras" in keras2_spellings
+        return self.sets_legacy_switch or "tf.keras" in keras2_spellings
 
     def binding(self, name: str, line: int, seen: frozenset = frozenset()) -> Optional[Binding]:
         """The one binding that decides what `name` means at `line`, or None if none or ambiguous.

@@ -23,6 +23,10 @@ class Settings:
     extend_exclude: tuple = ()
     target_keras: Optional[int] = None  # None: judged per file (tf_keras / keras.engine imports -> 2)
     tf_keras_project: bool = False  # the project declares a tf-keras dependency: its `tf.keras` is Keras 2
+    # Import spellings ("keras", "tf.keras") the project's declared dependencies make Keras 2 in every
+    # version they allow (api.declared_keras), and what was declared, for the summary line.
+    keras2_spellings: frozenset = frozenset()
+    declared_keras: str = ""
     register_decorators: tuple = ()  # project decorators that register what they decorate (KL201)
     package: Optional[str] = None  # `package=` of the registrations fixes add; default: top-level package
     root: str = "."  # folder relative paths in per-file-ignores and excludes are matched against

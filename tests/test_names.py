@@ -120,9 +120,9 @@ def test_keras2_is_recognised_from_tensorflows_legacy_switch(code, keras2):
 
 def test_a_project_that_declares_tf_keras_makes_tf_keras_spellings_keras2():
     code = "import tensorflow as tf\n"
-    assert KerasNames(ast.parse(code), code).looks_like_keras2(tf_keras_project=True)
+    assert KerasNames(ast.parse(code), code).looks_like_keras2({"tf.keras"})
     code = "import tensorflow as tf\nimport keras\n"
-    assert not KerasNames(ast.parse(code), code).looks_like_keras2(tf_keras_project=True)
+    assert not KerasNames(ast.parse(code), code).looks_like_keras2({"tf.keras"})
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,116 @@
+"""The Keras a project declares (issue 18): its dependency files decide whether a file reaching Keras
+as `tf.keras` or as `keras` is judged as Keras 2 or 3 (api.declared_keras, dependencies/), the run
+says what it assumed, and --target-keras still decides when given."""
+
+import subprocess
+import sys
+
+import pytest
+
+from keras_lint import api
+from keras_lint.cli import main
+
+SAVES_H5 = (
+    "import tensorflow as tf\n\n"
+    "model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
+    'model.save_weights("w.h5")\n'
+    'model.save("m.h5")\n'
+)
+IMPORTS_KERAS = SAVES_H5.replace("import tensorflow as tf\n", "import keras\n").replace("tf.keras", "keras")
+
+
+@pytest.fixture(autouse=True)
+def fresh_declarations(monkeypatch):
+    monkeypatch.setattr(api, "_DECLARED", {})  # one entry per root and process: each test is a new project
+
+
+def lint(project, monkeypatch, capsys, *args) -> tuple:
+    monkeypatch.chdir(project)
+    code = main(["--no-cache", "-j", "1", *args, "."])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def make(tmp_path, code: str, **files) -> object:
+    (tmp_path / "setup.cfg").write_text("")
+    (tmp_path / "train.py").write_text(code)
+    for name, text in files.items():
+        (tmp_path / name.replace("__", ".")).write_text(text)
+    return tmp_path
+
+
+def test_a_project_pinned_to_tensorflow_2_15_gets_no_keras3_only_finding(tmp_path, monkeypatch, capsys):
+    project = make(tmp_path, SAVES_H5, requirements__txt="tensorflow==2.15.*\n")
+    code, out, err = lint(project, monkeypatch, capsys)
+    assert (code, out) == (0, "")
+    assert "Judged against the Keras the project declares: tf.keras 2.15, from requirements.txt:1: tensorflow==2.15.*" in err
+
+
+def test_the_same_project_declaring_nothing_is_judged_as_keras3(tmp_path, monkeypatch, capsys):
+    code, out, err = lint(make(tmp_path, SAVES_H5), monkeypatch, capsys)
+    assert code == 1 and out.count("KL402") == 2
+    assert err == "Found 2 findings in 1 file.\n"  # nothing declared: nothing to say
+
+
+def test_tensorflow_2_16_or_later_is_keras3(tmp_path, monkeypatch, capsys):
+    project = make(tmp_path, SAVES_H5, requirements__txt="tensorflow>=2.16\n")
+    code, out, err = lint(project, monkeypatch, capsys)
+    assert out.count("KL402") == 2 and "Keras 3.0" in err
+
+
+def test_a_range_across_keras_2_and_3_is_judged_as_keras3_as_before(tmp_path, monkeypatch, capsys):
+    """tensorflow>=2.10 runs tf.keras 2.10-2.15 and Keras 3: a failure of Keras 3 happens in some
+    version of the range, so its findings stay."""
+    project = make(tmp_path, SAVES_H5, requirements__txt="tensorflow>=2.10\n")
+    code, out, _ = lint(project, monkeypatch, capsys)
+    assert out.count("KL402") == 2
+
+
+def test_keras_below_3_makes_the_keras_package_keras2(tmp_path, monkeypatch, capsys):
+    project = make(tmp_path, IMPORTS_KERAS, requirements__txt="keras<3\ntensorflow<2.16\n")
+    code, out, err = lint(project, monkeypatch, capsys)
+    assert (code, out) == (0, "")
+
+
+def test_a_file_importing_keras_stays_keras3_where_only_tf_keras_is_declared(tmp_path, monkeypatch, capsys):
+    """tf-keras (or the legacy switch) turns `tf.keras` into Keras 2; `import keras` is still Keras 3."""
+    project = make(tmp_path, IMPORTS_KERAS, requirements__txt="tensorflow>=2.16\ntf-keras\n")
+    assert lint(project, monkeypatch, capsys)[1].count("KL402") == 2
+    (project / "train.py").write_text(SAVES_H5)
+    assert lint(project, monkeypatch, capsys)[1] == ""
+
+
+def test_target_keras_overrides_what_the_project_declares(tmp_path, monkeypatch, capsys):
+    project = make(tmp_path, SAVES_H5, requirements__txt="tensorflow==2.15.*\n")
+    code, out, err = lint(project, monkeypatch, capsys, "--target-keras", "3")
+    assert out.count("KL402") == 2 and "Judged against" not in err
+
+
+def test_the_legacy_switch_in_ci_configuration_makes_tf_keras_keras2(tmp_path, monkeypatch, capsys):
+    project = make(tmp_path, SAVES_H5, requirements__txt="tensorflow>=2.16\n")
+    (project / ".github" / "workflows").mkdir(parents=True)
+    (project / ".github" / "workflows" / "ci.yml").write_text("env:\n  TF_USE_LEGACY_KERAS: 1\n")
+    assert lint(project, monkeypatch, capsys)[1] == ""
+
+
+def test_a_broken_requirement_is_one_warning_and_the_run_goes_on(tmp_path, monkeypatch, capsys):
+    project = make(tmp_path, SAVES_H5, requirements__txt="tensorflow=>2.4\ntensorflow==2.15.*\n")
+    code, out, err = lint(project, monkeypatch, capsys)
+    assert (code, out) == (0, "")
+    warnings = [line for line in err.splitlines() if line.startswith("keras-lint: warning:")]
+    assert len(warnings) == 1 and "requirements.txt:1" in warnings[0]
+
+
+def test_a_project_whose_files_never_name_keras_does_not_load_packaging(tmp_path):
+    """Reading declarations costs `packaging`'s imports (~50 ms) only where some file names Keras."""
+    (tmp_path / "setup.cfg").write_text("[options]\ninstall_requires =\n    numpy\n")
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    check = (
+        "import sys; from keras_lint import api; "
+        f"print(api.declared_keras({str(tmp_path)!r}), 'packaging' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "(frozenset(), '') False"
+    (tmp_path / "requirements.txt").write_text("tensorflow==2.12\n")
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert "tf.keras 2.12" in result.stdout and result.stdout.strip().endswith("True")
