@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import configparser
 import dataclasses
+import difflib
 import os
 import re
 import sys
@@ -32,13 +33,14 @@ CODE_KEYS = ("select", "extend-select", "ignore")
 
 
 def find_config(start: str) -> Optional[str]:
-    """The nearest pyproject.toml with [tool.keras-lint] or setup.cfg with [keras-lint] at or above `start`."""
+    """The nearest pyproject.toml with [tool.keras-lint] or setup.cfg with [keras-lint] at or above `start`.
+    A section header close to ours (`[tool.keras_lint]`, an unclosed `[keras-lint`) in a file looked
+    at on the way is a ConfigError, not a file without configuration."""
     folder = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
     while True:
-        for name in ("pyproject.toml", "setup.cfg"):
-            candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate) and _has_section(candidate):
-                return _shown(candidate)
+        found = [name for name in ("pyproject.toml", "setup.cfg") if _has_section(os.path.join(folder, name))]
+        if found:
+            return _shown(os.path.join(folder, found[0]))
         parent = os.path.dirname(folder)
         if parent == folder:
             return None
@@ -52,14 +54,55 @@ def _shown(path: str) -> str:
 
 
 def _has_section(path: str) -> bool:
+    """Does the file have our section? Raises ConfigError for a header that misses it narrowly."""
     try:
         with open(path, "rb") as handle:
             data = handle.read().decode("utf-8", "replace")
     except OSError:
         return False
-    if path.endswith(".toml"):
-        return re.search(r"^\s*\[tool\.keras-lint[\].]", data, re.M) is not None
-    return re.search(r"^\s*\[keras-lint\]", data, re.M) is not None
+    return _scan_headers(_shown(path), data)
+
+
+# A section header: `[name]`, `[[name]]` (a TOML array of tables), or one never closed (`[name`);
+# not a line of a TOML array (`["a", "b"],`).
+_HEADER = re.compile(r"^[ \t]*\[+([^\]\n]*)(?:(\])\]*[ \t]*(?:[#;].*)?)?$", re.M)
+
+
+def _scan_headers(shown: str, text: str) -> bool:
+    """Is our section among the file's headers? A header whose name is close to ours (case, `_` for
+    `-`, a letter off, pyproject's name in setup.cfg or the reverse) or ours unclosed raises."""
+    toml = shown.endswith(".toml")
+    ours = "tool.keras-lint" if toml else "keras-lint"
+    found = False
+    for match in _HEADER.finditer(text):
+        name = match.group(1).split("#")[0].strip() if not match.group(2) else match.group(1)
+        if not re.fullmatch(r"[\w .\"'-]+", name):
+            continue
+        parts = [part.strip().strip("\"'") for part in name.split(".")]
+        if parts[0].lower() == "tool" and len(parts) > 1:
+            candidate, exact = parts[1], toml and parts[1] == "keras-lint"
+        else:
+            candidate, exact = parts[0], not toml and name == "keras-lint"
+        if not exact and not _close_to_ours(candidate):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        if not match.group(2):
+            raise ConfigError(f"{shown}:{line}: section header '[{name}' is not closed")
+        if not exact:
+            raise ConfigError(f"{shown}:{line}: unknown section [{name}]: keras-lint reads [{ours}]")
+        found = True
+    return found
+
+
+def _close_to_ours(name: str) -> bool:
+    normal = re.sub(r"[\s_.-]+", "-", name.lower())
+    return normal == "keras-lint" or difflib.SequenceMatcher(None, normal, "keras-lint").ratio() >= 0.8
+
+
+class _Table(dict):
+    """A config table, key -> value, that knows the line each key is on (`lines`), for messages."""
+
+    lines: dict = {}
 
 
 def load(path: str) -> dict:
@@ -67,22 +110,71 @@ def load(path: str) -> dict:
     if not os.path.isfile(path):
         raise ConfigError(f"{path}: configuration file not found")
     try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        text = data.decode("utf-8")
+        _scan_headers(path, text)
         if path.endswith(".toml"):
-            with open(path, "rb") as handle:
-                document = tomllib.load(handle)
+            document = tomllib.loads(text)
             table = document.get("tool", {}).get("keras-lint", document if "tool" not in document else None)
             if table is None:
                 raise ConfigError(f"{path}: no [tool.keras-lint] table")
+            if not isinstance(table, dict):
+                raise ConfigError(f"{path}:{_line_of(text, 'keras-lint')}: [tool.keras-lint] must be a table")
         else:
             parser = configparser.ConfigParser(interpolation=None)
-            parser.read(path, encoding="utf-8")
+            parser.read_string(text, source=path)
             if not parser.has_section("keras-lint"):
                 raise ConfigError(f"{path}: no [keras-lint] section")
             table = dict(parser.items("keras-lint"))
     except (tomllib.TOMLDecodeError, configparser.Error, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"{path}: cannot read configuration: {first}") from None
-    return {str(key).replace("_", "-"): value for key, value in table.items()}
+        raise ConfigError(_unreadable(path, exc)) from None
+    result = _Table((str(key).replace("_", "-"), value) for key, value in table.items())
+    toml = path.endswith(".toml")
+    result.lines = _key_lines(text, toml, ["tool", "keras-lint"] if toml and "tool" in document else [])
+    return result
+
+
+def _line_of(text: str, word: str) -> int:
+    return text.count("\n", 0, max(text.find(word), 0)) + 1
+
+
+def _unreadable(path: str, exc: Exception) -> str:
+    """One line for a file the parser refuses, led by `path:line:` where the parser says the line."""
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    line = getattr(exc, "lineno", None)  # configparser's errors, tomllib's from Python 3.14
+    if isinstance(exc, configparser.ParsingError) and exc.errors:
+        line, message = exc.errors[0][0], f"cannot parse line {exc.errors[0][1]}"
+    at = re.search(r" \(at line (\d+), column (\d+)\)", message)  # tomllib
+    if at:
+        line, message = int(at.group(1)), message.replace(at.group(0), f" (column {at.group(2)})")
+    message = re.sub(r"^While reading from .*?\[line\s*\d+\]: ", "", message)
+    if isinstance(exc, UnicodeDecodeError):
+        message = "not UTF-8"
+    return f"{path}{f':{line}' if line else ''}: cannot read configuration: {message}"
+
+
+def _key_lines(text: str, toml: bool, prefix: list) -> dict:
+    """key (kebab-case) -> the line that sets it in our table (`prefix`: its header's parts, [] for
+    the top of a TOML file of our own); a sub-table's key is its header's line."""
+    lines: dict = {}
+    ours = toml and not prefix
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"[ \t]*\[+([^\]]*)\]", line)
+        if header:
+            parts = [part.strip().strip("\"'") for part in header.group(1).split(".")]
+            if not toml:
+                ours = header.group(1) == "keras-lint"
+            elif parts[: len(prefix)] == prefix and len(parts) > len(prefix):
+                lines.setdefault(parts[len(prefix)].lower().replace("_", "-"), number)
+                ours = False
+            else:
+                ours = parts == prefix
+            continue
+        key = re.match(r"""[ \t]*["']?([\w-]+)["']?[ \t]*[=:.]""", line) if ours else None
+        if key and (toml or not line[:1].isspace()):  # an indented line in setup.cfg continues a value
+            lines.setdefault(key.group(1).lower().replace("_", "-"), number)
+    return lines
 
 
 # A requirement naming tf-keras (TensorFlow's Keras 2, which `tf.keras` becomes under the legacy
@@ -125,10 +217,14 @@ def _string_items(code: str) -> str:
 def apply(settings: Settings, table: dict, path: str) -> Settings:
     """Settings updated from one config table, each key and value validated."""
     changes = {}
+    lines = getattr(table, "lines", {})
     for key, value in table.items():
-        where = f"{path}: keras-lint option '{key}'"
+        at = f"{path}:{lines[key]}" if key in lines else path
+        where = f"{at}: keras-lint option '{key}'"
         if key not in KNOWN_KEYS:
-            raise ConfigError(f"{path}: unknown keras-lint option '{key}' (known: {', '.join(KNOWN_KEYS)})")
+            close = difflib.get_close_matches(key, KNOWN_KEYS, 1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(KNOWN_KEYS)}"
+            raise ConfigError(f"{at}: unknown keras-lint option '{key}' ({hint})")
         if key in LIST_KEYS:
             items = _as_list(value, where)
             if key in CODE_KEYS:

@@ -76,11 +76,11 @@ def test_exclude_and_extend_exclude(project):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("[keras-lint]\nselct = KL101\n", "setup.cfg: unknown keras-lint option 'selct'"),
-        ("[keras-lint]\nselect = KL101, KX1\n", "setup.cfg: keras-lint option 'select': unknown rule code 'KX1'"),
-        ("[keras-lint]\ntarget-keras = 4\n", "setup.cfg: keras-lint option 'target-keras': expected 2, 3 or auto, got '4'"),
-        ("[keras-lint]\nper-file-ignores = tests/*\n", "setup.cfg: keras-lint option 'per-file-ignores': expected"),
-        ("[keras-lint]\nignore = KL1\n[keras-lint]\n", "setup.cfg: cannot read configuration: While reading"),
+        ("[keras-lint]\nselct = KL101\n", "setup.cfg:2: unknown keras-lint option 'selct'"),
+        ("[keras-lint]\nselect = KL101, KX1\n", "setup.cfg:2: keras-lint option 'select': unknown rule code 'KX1'"),
+        ("[keras-lint]\ntarget-keras = 4\n", "setup.cfg:2: keras-lint option 'target-keras': expected 2, 3 or auto, got '4'"),
+        ("[keras-lint]\nper-file-ignores = tests/*\n", "setup.cfg:2: keras-lint option 'per-file-ignores': expected"),
+        ("[keras-lint]\nignore = KL1\n[keras-lint]\n", "setup.cfg:3: cannot read configuration: section 'keras-lint' already exists"),
     ],
 )
 def test_config_mistakes_are_one_line_exit_2(project, text, message):
@@ -95,10 +95,71 @@ def test_toml_type_errors(project):
     (project / "pyproject.toml").write_text("[tool.keras-lint]\nignore = 3\n")
     (project / "m.py").write_text(LAMBDA)
     code, _, err = lint("m.py")
-    assert code == 2 and "pyproject.toml: keras-lint option 'ignore': expected a list of strings, got 3" in err
+    assert code == 2 and "pyproject.toml:2: keras-lint option 'ignore': expected a list of strings, got 3" in err
 
 
 def test_target_keras_from_config(project):
     (project / "pyproject.toml").write_text('[tool.keras-lint]\ntarget-keras = 2\n')
     (project / "m.py").write_text(LAMBDA)
     assert "Keras 2 saves" in lint("m.py")[1]
+
+
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        # a file that cannot be parsed: the unclosed header of our own table
+        ("pyproject.toml", '[tool.keras-lint]\nignore = KL101\n', "pyproject.toml:2: cannot read configuration: Invalid value (column 10)"),
+        ("pyproject.toml", '[tool.keras-lint\nignore = ["KL101"]\n', "pyproject.toml:1: section header '[tool.keras-lint' is not closed"),
+        ("setup.cfg", "[metadata]\nname = x\n[keras-lint\nignore = KL101\n",
+         "setup.cfg:3: section header '[keras-lint' is not closed"),
+        # section names close to ours: a typo, never the defaults without a word
+        ("pyproject.toml", '[tool.keras_lint]\nignore = ["KL101"]\n',
+         "pyproject.toml:1: unknown section [tool.keras_lint]: keras-lint reads [tool.keras-lint]"),
+        ("pyproject.toml", '[tool.black]\nline-length = 99\n\n[tool.keraslint.per-file-ignores]\n"m.py" = ["KL1"]\n',
+         "pyproject.toml:4: unknown section [tool.keraslint.per-file-ignores]: keras-lint reads [tool.keras-lint]"),
+        ("pyproject.toml", '[keras-lint]\nignore = ["KL101"]\n',
+         "pyproject.toml:1: unknown section [keras-lint]: keras-lint reads [tool.keras-lint]"),
+        ("setup.cfg", "[metadata]\nname = x\n\n[keras_lint]\nignore = KL101\n",
+         "setup.cfg:4: unknown section [keras_lint]: keras-lint reads [keras-lint]"),
+        ("setup.cfg", "[Keras-Lint]\nignore = KL101\n", "setup.cfg:1: unknown section [Keras-Lint]: keras-lint reads [keras-lint]"),
+        ("setup.cfg", "[tool.keras-lint]\nignore = KL101\n",
+         "setup.cfg:1: unknown section [tool.keras-lint]: keras-lint reads [keras-lint]"),
+        ("setup.cfg", "[kears-lint]\nignore = KL101\n", "setup.cfg:1: unknown section [kears-lint]: keras-lint reads [keras-lint]"),
+        ("pyproject.toml", '[[tool.keras-lint]]\nignore = ["KL101"]\n', "pyproject.toml:1: [tool.keras-lint] must be a table"),
+        # unknown keys and bad values name their line
+        ("setup.cfg", "[keras-lint]\nignore = KL102\nselct = KL101\n",
+         "setup.cfg:3: unknown keras-lint option 'selct' (did you mean 'select'?)"),
+        ("pyproject.toml", '[tool.keras-lint]\nselect = ["KL"]\n\ntarget_keras = "4"\n',
+         "pyproject.toml:4: keras-lint option 'target-keras': expected 2, 3 or auto, got '4'"),
+        ("pyproject.toml", '[tool.keras-lint]\nselect = ["KL"]\n[tool.keras-lint.per-file-ignores]\n"m.py" = ["KX1"]\n',
+         "pyproject.toml:3: keras-lint option 'per-file-ignores': unknown rule code 'KX1' (see keras-lint --list-rules)"),
+    ],
+)
+def test_config_file_mistakes_name_file_and_line(project, name, text, message):
+    (project / name).write_text(text)
+    (project / "m.py").write_text(LAMBDA)
+    code, out, err = lint("m.py")
+    assert (code, out) == (2, ""), err
+    assert err == f"keras-lint: error: {message}\n"
+
+
+def test_near_miss_section_in_setup_cfg_beside_a_good_pyproject(project):
+    (project / "pyproject.toml").write_text('[tool.keras-lint]\nignore = ["KL102"]\n')
+    (project / "setup.cfg").write_text("[keras_lint]\nignore = KL101\n")
+    (project / "m.py").write_text(LAMBDA)
+    code, _, err = lint("m.py")
+    assert code == 2 and err == "keras-lint: error: setup.cfg:1: unknown section [keras_lint]: keras-lint reads [keras-lint]\n"
+
+
+@pytest.mark.parametrize("header", ["[tool.keras]", "[tool.keras-nlp]", "[tool.keras-io]", "[tool.pylint]"])
+def test_other_tools_sections_are_not_near_misses(project, header):
+    (project / "pyproject.toml").write_text(f"{header}\nx = 1\n")
+    (project / "m.py").write_text(LAMBDA)
+    code, out, err = lint("m.py")
+    assert code == 1 and "KL101" in out, err
+
+
+def test_quoted_toml_table_name_is_ours(project):
+    (project / "pyproject.toml").write_text('[tool."keras-lint"]\nignore = ["KL101"]\n')
+    (project / "m.py").write_text(LAMBDA + NAMED)
+    assert codes(lint("m.py")[1]) == ["KL102"]
