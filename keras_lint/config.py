@@ -214,8 +214,9 @@ def _string_items(code: str) -> str:
     return "\n".join(re.findall(r"[\"']([^\"'\n]+)[\"']", code))
 
 
-def apply(settings: Settings, table: dict, path: str) -> Settings:
-    """Settings updated from one config table, each key and value validated."""
+def apply(settings: Settings, table: dict, path: str, rule_codes: bool = True) -> Settings:
+    """Settings updated from one config table, each key and value validated (rule codes against the
+    rule catalog only with `rule_codes`: loading the catalog is what check_early avoids)."""
     changes = {}
     lines = getattr(table, "lines", {})
     for key, value in table.items():
@@ -227,11 +228,11 @@ def apply(settings: Settings, table: dict, path: str) -> Settings:
             raise ConfigError(f"{at}: unknown keras-lint option '{key}' ({hint})")
         if key in LIST_KEYS:
             items = _as_list(value, where)
-            if key in CODE_KEYS:
+            if key in CODE_KEYS and rule_codes:
                 check_codes(items, where)
             changes[key.replace("-", "_")] = tuple(items)
         elif key == "per-file-ignores":
-            changes["per_file_ignores"] = _per_file_ignores(value, where)
+            changes["per_file_ignores"] = _per_file_ignores(value, where, rule_codes)
         elif key == "target-keras":
             changes["target_keras"] = parse_target(value, where)
         elif key == "package":
@@ -242,9 +243,18 @@ def apply(settings: Settings, table: dict, path: str) -> Settings:
     return dataclasses.replace(settings, **changes)
 
 
+def check_early(start: str) -> None:
+    """Raise the ConfigError of the configuration found from `start`, but for unknown rule codes:
+    what the flake8 plugin checks before any file, without loading the rule catalog (~0.1 s) that
+    code never mentioning Keras does not need. Rule codes are checked when the settings are made."""
+    path = find_config(start)
+    if path:
+        apply(Settings(), load(path), path, rule_codes=False)
+
+
 def check_codes(codes, where: str) -> None:
-    # Imported here: the rule catalog loads LibCST (~0.4 s), which the flake8 plugin, reading only
-    # `keras-target`, must not pay on code that never mentions Keras.
+    # Imported here: the rule catalog costs ~0.1 s, which the flake8 plugin must not pay on code
+    # that never mentions Keras (it checks its configuration with check_early).
     from .rules import known_prefix
 
     for code in codes:
@@ -269,7 +279,7 @@ def _as_list(value, where: str) -> list:
     raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
 
 
-def _per_file_ignores(value, where: str) -> tuple:
+def _per_file_ignores(value, where: str, rule_codes: bool = True) -> tuple:
     pairs = []
     if isinstance(value, dict):  # TOML: {"tests/*" = ["KL101"]}
         for pattern, codes in value.items():
@@ -279,7 +289,8 @@ def _per_file_ignores(value, where: str) -> tuple:
     else:
         raise ConfigError(f"{where}: expected a table of glob = [codes], got {value!r}")
     for _, codes in pairs:
-        check_codes(codes, where)
+        if rule_codes:
+            check_codes(codes, where)
     return tuple(pairs)
 
 
