@@ -177,43 +177,6 @@ def _key_lines(text: str, toml: bool, prefix: list) -> dict:
     return lines
 
 
-# A requirement naming tf-keras (TensorFlow's Keras 2, which `tf.keras` becomes under the legacy
-# switch): `tf-keras==2.21`, `tf_keras>=2.16`, `"tf-keras"` in setup.py.
-_TF_KERAS_REQUIREMENT = re.compile(r"^\s*[\"']?tf[-_.]keras(?![\w.-])", re.I | re.M)
-
-
-def declares_tf_keras(root: str) -> bool:
-    """Does the project at `root` declare a tf-keras dependency (pyproject.toml `[project]` or
-    Poetry dependencies, setup.cfg `install_requires`, setup.py, requirements.txt)? Such a project
-    runs `tf.keras` as Keras 2 (TF_USE_LEGACY_KERAS set where it runs). Unreadable files say no."""
-    texts = []
-    try:
-        with open(os.path.join(root, "pyproject.toml"), "rb") as handle:
-            document = tomllib.load(handle)
-        texts += [str(d) for d in document.get("project", {}).get("dependencies", []) or []]
-        texts += [str(d) for d in document.get("tool", {}).get("poetry", {}).get("dependencies", {}) or {}]
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError, TypeError):
-        pass
-    try:
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read(os.path.join(root, "setup.cfg"), encoding="utf-8")
-        texts.append(parser.get("options", "install_requires", fallback=""))
-    except (configparser.Error, UnicodeDecodeError):
-        pass
-    for name in ("setup.py", "requirements.txt"):
-        try:
-            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
-                texts.append(handle.read(1_000_000) if name == "requirements.txt" else _string_items(handle.read(1_000_000)))
-        except OSError:
-            pass
-    return any(_TF_KERAS_REQUIREMENT.search(text) for text in texts)
-
-
-def _string_items(code: str) -> str:
-    """setup.py's string literals, one per line (`install_requires=["tf-keras"]`)."""
-    return "\n".join(re.findall(r"[\"']([^\"'\n]+)[\"']", code))
-
-
 def apply(settings: Settings, table: dict, path: str, rule_codes: bool = True) -> Settings:
     """Settings updated from one config table, each key and value validated (rule codes against the
     rule catalog only with `rule_codes`: loading the catalog is what check_early avoids)."""

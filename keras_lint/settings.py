@@ -22,7 +22,6 @@ class Settings:
     exclude: tuple = DEFAULT_EXCLUDE
     extend_exclude: tuple = ()
     target_keras: Optional[int] = None  # None: judged per file (tf_keras / keras.engine imports -> 2)
-    tf_keras_project: bool = False  # the project declares a tf-keras dependency: its `tf.keras` is Keras 2
     # Import spellings ("keras", "tf.keras") the project's declared dependencies make Keras 2 in every
     # version they allow (api.declared_keras), and what was declared, for the summary line.
     keras2_spellings: frozenset = frozenset()

@@ -96,8 +96,7 @@ def _run_rules(
     gate: bool = True,
 ) -> list:
     names = KerasNames(tree, src.text)
-    spellings = settings.keras2_spellings | ({"tf.keras"} if settings.tf_keras_project else set())
-    major = settings.target_keras or (2 if names.looks_like_keras2(spellings) else 3)
+    major = settings.target_keras or (2 if names.looks_like_keras2(settings.keras2_spellings) else 3)
     if project is None:
         project = ProjectIndex([summarise(src.path, tree, names, text=src.text)], settings.register_decorators)
     findings: list = []
