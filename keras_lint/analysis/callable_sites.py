@@ -363,9 +363,10 @@ def _reaches_config(project, info, keyword: str) -> bool:
     Yes when the nearest `__init__` takes it as its own parameter and the nearest `get_config`
     lists it; or when no project class defines `__init__`, so it goes to a built-in Keras layer, and
     every `get_config` on the way builds on `super().get_config()`."""
-    chain = [info, *project.ancestors(info)]
-    init = next((c.init for c in chain if c.init is not None), None)
-    config = next((c.get_config for c in chain if c.get_config is not None), None)
+    chain = project.lineage(info)
+    init_owner, config_owner = project.nearest(info, "__init__"), project.nearest(info, "get_config")
+    init = init_owner.init if init_owner is not None else None
+    config = config_owner.get_config if config_owner is not None else None
     if init is not None:
         return keyword in {p.name for p in init.own_params} and config is not None and keyword in config.keys
     if any(c.get_config is not None and not (c.get_config.calls_super or keyword in c.get_config.keys) for c in chain):

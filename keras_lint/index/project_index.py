@@ -190,7 +190,7 @@ class ProjectIndex:
     def keras_bases(self, info: ClassInfo) -> list:
         """The Keras classes (public paths) the class and its project ancestors derive from directly."""
         paths = []
-        for cls in [info, *self.ancestors(info)]:
+        for cls in self.lineage(info):
             paths += [keras_path(b) for b in cls.bases if base_kind(b)]
         return paths
 

@@ -210,7 +210,7 @@ def _names_assigned_and_called(function: cst.FunctionDef) -> tuple:
 def _unresolved(project: ProjectIndex, info: ClassInfo) -> bool:
     """Is a base of the class or of a project ancestor neither a project class nor Keras's?
     (An unknown mixin may define get_config.)"""
-    for cls in [info, *project.ancestors(info)]:
+    for cls in project.lineage(info):
         for base in cls.bases:
             if project.find(base) is None and not base_kind(base):
                 return True

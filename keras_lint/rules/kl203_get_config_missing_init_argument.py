@@ -597,7 +597,7 @@ class GetConfigMissingInitArgument(Rule):
         supplied = from_config_words(self, info, node)
         if supplied is None:
             return  # rebuilt by a from_config we cannot read
-        restores_assets = any("load_assets" in cls.methods for cls in [info, *project.ancestors(info)])
+        restores_assets = project.nearest(info, "load_assets") is not None
         used, init = None, None
         if owner is info:
             init = method(node, "__init__")

@@ -297,7 +297,7 @@ class AddWeightWithoutName(Rule):
             project = self.context.project
             if project.keras_kind(info) not in KINDS:
                 info = None
-            elif any(m in cls.methods for cls in [info, *project.ancestors(info)] for m in WEIGHT_METHODS):
+            elif any(m in cls.methods for cls in project.lineage(info) for m in WEIGHT_METHODS):
                 info = None  # its own add_weight: we cannot know what it does with the name
             else:
                 self._survey = with_libcst_base(WeightSurvey, "CSTVisitor")(self.context.keras_major)
