@@ -114,3 +114,11 @@ def test_a_project_whose_files_never_name_keras_does_not_load_packaging(tmp_path
     (tmp_path / "requirements.txt").write_text("tensorflow==2.12\n")
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert "tf.keras 2.12" in result.stdout and result.stdout.strip().endswith("True")
+
+
+def test_keras_lint_s_own_configuration_is_no_reason_to_read_dependencies(tmp_path):
+    """`[tool.keras-lint]` spells "keras" too: it alone does not make a project's files worth parsing."""
+    (tmp_path / "pyproject.toml").write_text('[project]\ndependencies = ["numpy"]\n\n[tool.keras-lint]\nselect = ["KL"]\n')
+    check = f"import sys; from keras_lint import api; print(api.declared_keras({str(tmp_path)!r}), 'packaging' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "(frozenset(), '') False"
