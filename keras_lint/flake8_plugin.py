@@ -96,7 +96,9 @@ class KerasLintChecker:
             return  # before importing the engine: code that never mentions Keras costs flake8 nothing more
         from . import api  # (it loads the rules; LibCST comes later, only for a statement a rule wants)
 
-        result = api.lint_text(text, self.filename, self._settings_for(self.filename), tree=self.tree, inline_noqa=False)
+        result = api.lint_text(
+            text, self.filename, self._settings_for(self.filename), tree=self.tree, inline_noqa=False, in_project=True
+        )
         for message in result.errors:
             raise RuntimeError(message)
         for finding in result.findings:

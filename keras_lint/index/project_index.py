@@ -42,6 +42,7 @@ class ProjectIndex:
         self.custom_object_names: set = set()
         self.by_path: dict = {}  # absolute path -> [ClassInfo]
         self.paths: set = set()  # absolute paths of the files summarised
+        self.by_file: dict = {}  # absolute path -> its summary (the last, where a file is summarised twice)
         self.summaries: list = []
         for summary in summaries:
             self.add(summary)
@@ -54,6 +55,7 @@ class ProjectIndex:
         self.summaries.append(summary)
         self.modules[summary.module] = summary
         self.paths.add(os.path.abspath(summary.path))
+        self.by_file[os.path.abspath(summary.path)] = summary
         for name in namespace_names(summary.path, summary.module, self.root):
             known = self.namespace_modules.get(name, summary)
             self.namespace_modules[name] = summary if known is summary else None
@@ -66,6 +68,10 @@ class ProjectIndex:
         self._registering = None
         self._registered = None
         self._children = None
+
+    def summary_of(self, path: str) -> Optional[ModuleSummary]:
+        """The summary the index holds for a file (the last, where it holds two)."""
+        return self.by_file.get(os.path.abspath(path))
 
     def with_file(self, summary: ModuleSummary) -> "ProjectIndex":
         """A copy in which `summary` replaces what the index held for its file (--fix re-lints a file
