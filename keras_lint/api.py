@@ -62,7 +62,8 @@ _DECLARING = re.compile(
     r"^(requirements.*\.(txt|in)|constraints.*\.txt|pyproject\.toml|setup\.(cfg|py)|Pipfile|tox\.ini|"
     r"environment.*\.ya?ml|\.env|\.envrc|pytest\.ini|Dockerfile|\.gitlab-ci\.yml)$"
 )
-_KERAS_WORDS = re.compile(rb"tensorflow|tf[-_]nightly|TF_USE_LEGACY_KERAS|keras(?![-_]lint)", re.I)  # not our own [tool.keras-lint]
+# (not our own [tool.keras-lint]; a requirements file's `-r`/`-c` include may name them elsewhere)
+_KERAS_WORDS = re.compile(rb"tensorflow|tf[-_]nightly|TF_USE_LEGACY_KERAS|keras(?![-_]lint)|^\s*-[rc]\s", re.I | re.M)
 _DECLARED: dict = {}  # project root -> (keras2_spellings, why), once per process
 
 

@@ -122,3 +122,11 @@ def test_keras_lint_s_own_configuration_is_no_reason_to_read_dependencies(tmp_pa
     check = f"import sys; from keras_lint import api; print(api.declared_keras({str(tmp_path)!r}), 'packaging' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "(frozenset(), '') False"
+
+
+def test_a_requirements_file_that_only_includes_another_is_followed(tmp_path, monkeypatch, capsys):
+    project = make(tmp_path, SAVES_H5, requirements__txt="-r deps/tf.txt\n")
+    (project / "deps").mkdir()
+    (project / "deps" / "tf.txt").write_text("tensorflow==2.15.*\n")
+    code, out, err = lint(project, monkeypatch, capsys)
+    assert (code, out) == (0, "") and "deps/tf.txt:1: tensorflow==2.15.*" in err
