@@ -3,8 +3,9 @@
 first; each may let too much through, never too little (tests/test_engine_gate.py lints every
 fixture and rule example with and without the gate and compares):
 
-1. `might_matter`: a file judged alone (flake8, stdin) whose text never spells Keras, or any file
-   with no enabled rule's trigger word and no `class`, is not looked at any further.
+1. `might_matter`: a file judged without its project (unnamed stdin, flake8 in a project over its
+   bound) whose text never spells Keras, or any file with no enabled rule's trigger word and no
+   `class`, is not looked at any further.
 2. `cleared_by_index` (CLI): no enabled rule's trigger word is in the text and the index clears
    every custom-object class of the file (`Rule.might_report`): the file is not parsed again.
 3. Per top-level statement (`StatementGate.statement`), a rule runs on it when
@@ -67,7 +68,7 @@ class StatementGate:
 
 
 def might_matter(text: str, rules: list, judged_alone: bool) -> bool:
-    """Could any enabled rule report in this text at all? Judged alone (flake8, stdin), a file that
+    """Could any enabled rule report in this text at all? Judged without its project, a file that
     never spells Keras cannot be proved to use it."""
     if judged_alone and not source.may_use_keras(text):
         return False
