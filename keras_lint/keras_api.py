@@ -90,6 +90,15 @@ RAISING_BASES = (
 EMPTY_CONFIG_BASES = ("initializers.Initializer", "constraints.Constraint")
 
 
+# `__init__` parameters Keras passes back by itself (Layer/Model config) or that never need a key.
+EXEMPT_PARAMS = frozenset({"name", "trainable", "dtype", "weights"})  # weights: initial values, loaded from the file
+# Keras's own Layer/Model: the keys their get_config writes (Keras 3 and tf_keras).
+LAYER_CONFIG_KEYS = frozenset({"name", "trainable", "dtype", "activity_regularizer"})
+# Keras's plain Layer, and built-ins that keep its get_config (their subclasses get the automatic config)
+LAYER_BASES = (*CUSTOM_OBJECT_BASES["layer"], "layers.AbstractRNNCell")
+MODEL_BASES = ("Model", "models.Model", "engine.training.Model")  # Keras's plain Model
+
+
 # -- registering, saving and loading ---------------------------------------------------------
 
 # `register_keras_serializable`, as Keras 3 (saving.) and Keras 2 (utils.) export it.
@@ -122,6 +131,15 @@ DESERIALIZERS = ("layers.deserialize", "saving.deserialize_keras_object", "utils
 SCOPES = (
     "utils.custom_object_scope", "saving.custom_object_scope", "utils.CustomObjectScope", "saving.CustomObjectScope",
 )
+
+
+# Keywords under which Keras saves a callable by name: a layer's activations and its
+# *_initializer / *_regularizer / *_constraint, and compile()'s losses and metrics.
+LAYER_KEYWORDS = ("activation", "recurrent_activation")
+LAYER_KEYWORD_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
+COMPILE_KEYWORDS = ("loss", "metrics", "weighted_metrics")
+COMPILE_MARKERS = ("loss", "optimizer", "metrics")  # keywords that make `<x>.compile(...)` Keras's
+NOT_LAYERS = ("Input", "InputSpec")
 
 
 # -- a Layer's own names ----------------------------------------------------------------------

@@ -30,18 +30,21 @@ from ..cst.nodes import argument, dotted
 from ..index.ast_questions import returned_inner as def_returned_inner
 from ..index.model import FunctionInfo
 from ..index.modules import qualify as qualify_in_project
-from ..keras_api import GET_CUSTOM_OBJECTS, KERAS_KEYWORD_NAMES
+from ..keras_api import (
+    COMPILE_KEYWORDS,
+    COMPILE_MARKERS,
+    GET_CUSTOM_OBJECTS,
+    KERAS_KEYWORD_NAMES,
+    LAYER_KEYWORD_SUFFIXES,
+    LAYER_KEYWORDS,
+    NOT_LAYERS,
+)
 from ..names import KerasNames, dotted_name, keras_path
 from .registration import is_registration
 
 # Keyword arguments as Black and PEP 8 write them (`loss=`), so that docstrings and attribute names
 # do not send statements to LibCST; `Activation` also finds local aliases of the layer.
 TRIGGERS = ("loss=", "metrics=", "activation=", "initializer=", "regularizer=", "constraint=", "Activation")
-LAYER_KEYWORDS = ("activation", "recurrent_activation")
-LAYER_KEYWORD_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
-COMPILE_KEYWORDS = ("loss", "metrics", "weighted_metrics")
-COMPILE_MARKERS = ("loss", "optimizer", "metrics")  # keywords that make `<x>.compile(...)` Keras's
-NOT_LAYERS = ("Input", "InputSpec")
 # Where a keyword the gate looks at can be written (every keyword above ends in one of these words,
 # spaced as it may be), or `Activation`: the gate walks only the parts of a statement that hold one.
 _GATE_WORDS = re.compile(r"(?:loss|metrics|activation|initializer|regularizer|constraint)\s*=(?!=)|Activation")

@@ -11,19 +11,11 @@ from typing import TYPE_CHECKING, Optional
 from ..index.ast_questions import adds_unlisted_key, init_calls, none_defaulted, words_of
 from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex, base_kind
-from ..keras_api import CUSTOM_OBJECT_BASES
+from ..keras_api import LAYER_BASES, LAYER_CONFIG_KEYS, MODEL_BASES
 from ..names import ast_nodes, keras_path, path_matches
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ..rules.base import Rule
-
-# `__init__` parameters Keras passes back by itself (Layer/Model config) or that never need a key.
-EXEMPT_PARAMS = frozenset({"name", "trainable", "dtype", "weights"})  # weights: initial values, loaded from the file
-# Keras's own Layer/Model: the keys their get_config writes (Keras 3 and tf_keras).
-LAYER_CONFIG_KEYS = frozenset({"name", "trainable", "dtype", "activity_regularizer"})
-# Keras's plain Layer, and built-ins that keep its get_config (their subclasses get the automatic config)
-LAYER_BASES = (*CUSTOM_OBJECT_BASES["layer"], "layers.AbstractRNNCell")
-MODEL_BASES = ("Model", "models.Model", "engine.training.Model")  # Keras's plain Model
 
 
 def direct_base(project: ProjectIndex, info: ClassInfo):

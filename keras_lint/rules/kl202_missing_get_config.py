@@ -2,14 +2,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..analysis.get_config_coverage import (
-    EXEMPT_PARAMS,
-    LAYER_BASES,
-    MODEL_BASES,
-    config_carries,
-    missing_argument_error,
-    supplied_by_subclasses,
-)
+from ..analysis.get_config_coverage import config_carries, missing_argument_error, supplied_by_subclasses
 from ..cst.lazy import cst
 from ..cst.nodes import descendants, dotted, method, params_by_name
 from ..finding import Fix
@@ -25,7 +18,7 @@ from ..fixers.get_config_entries import (
 from ..index.model import ClassInfo
 from ..index.modules import qualify
 from ..index.project_index import ProjectIndex, base_kind
-from ..keras_api import EMPTY_CONFIG_BASES, RAISING_BASES
+from ..keras_api import EMPTY_CONFIG_BASES, EXEMPT_PARAMS, LAYER_BASES, MODEL_BASES, RAISING_BASES
 from ..names import keras_path, path_matches
 from .base import Invalid, Rule
 

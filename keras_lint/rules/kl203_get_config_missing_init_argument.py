@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..analysis.get_config_coverage import (
-    EXEMPT_PARAMS,
     from_config_words_of,
     init_defaults_to_none,
     missing_argument_error,
@@ -24,6 +23,7 @@ from ..fixers.get_config_entries import (
 )
 from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex
+from ..keras_api import EXEMPT_PARAMS
 from .base import Invalid, Rule
 
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..analysis.callable_sites import COMPILE_KEYWORDS, TRIGGERS, CallSites, Site, load_failure, qualify, returned_inner
+from ..analysis.callable_sites import TRIGGERS, CallSites, Site, load_failure, qualify, returned_inner
 from ..cst.lazy import cst
 from ..cst.nodes import dotted
+from ..keras_api import COMPILE_KEYWORDS
 from ..names import keras_path
 from .base import Invalid, Rule
 
