@@ -31,7 +31,7 @@ def test_linted_code_is_never_executed(tmp_path):
 
 # What start-up costs is kept off paths that do not need it (issue 6: one small file, the plugin on
 # plain code). Checked by what gets imported, never by a stopwatch. LibCST counts as loaded when its
-# package has run (it imports libcst.metadata); until then keras_lint.lazy_libcst holds a stand-in.
+# package has run (it imports libcst.metadata); until then keras_lint.cst.lazy holds a stand-in.
 LIBCST_LOADED = "libcst.metadata"
 
 PLUGIN_PROBE = f"""
