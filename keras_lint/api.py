@@ -16,11 +16,10 @@ import dataclasses
 import functools
 import itertools
 import os
-import re
 import sys
 from typing import Optional
 
-from . import cache, config, engine, files, fixes, index, source
+from . import cache, config, dependencies, engine, files, fixes, index, source
 from .index import ProjectIndex, is_marked_root, module_name, project_root
 from .rules import ALL_RULES
 from .settings import Settings
@@ -55,15 +54,6 @@ def make_settings(
     return dataclasses.replace(settings, **changes)
 
 
-# Files at a project root that can declare which Keras it runs (dependencies/files.py reads them),
-# and the words that make one worth reading: most projects' files never name TensorFlow or Keras,
-# and then `packaging` (~50 ms of imports) is never loaded.
-_DECLARING = re.compile(
-    r"^(requirements.*\.(txt|in)|constraints.*\.txt|pyproject\.toml|setup\.(cfg|py)|Pipfile|tox\.ini|"
-    r"environment.*\.ya?ml|\.env|\.envrc|pytest\.ini|Dockerfile|\.gitlab-ci\.yml)$"
-)
-# (not our own [tool.keras-lint]; a requirements file's `-r`/`-c` include may name them elsewhere)
-_KERAS_WORDS = re.compile(rb"tensorflow|tf[-_]nightly|TF_USE_LEGACY_KERAS|keras(?![-_]lint)|^\s*-[rc]\s", re.I | re.M)
 _DECLARED: dict = {}  # project root -> (keras2_spellings, why), once per process
 
 
@@ -74,9 +64,7 @@ def declared_keras(root: str, warn=None) -> tuple:
     root = os.path.abspath(root)
     if root not in _DECLARED:
         _DECLARED[root] = (frozenset(), "")
-        if _may_declare_keras(root):
-            from . import dependencies  # packaging: loaded only for a project that names Keras or TensorFlow
-
+        if dependencies.may_declare_keras(root):  # else `packaging` is never loaded
             report = warn or (lambda message: sys.stderr.write(f"keras-lint: warning: {message}\n"))
             target = dependencies.declared_target(root, report)
             if target.declared:
@@ -86,26 +74,6 @@ def declared_keras(root: str, warn=None) -> tuple:
                 )
                 _DECLARED[root] = (keras2, target.reason)
     return _DECLARED[root]
-
-
-def _may_declare_keras(root: str) -> bool:
-    try:
-        names = [name for name in os.listdir(root) if _DECLARING.match(name)]
-    except OSError:
-        return False
-    for folder in ("requirements", os.path.join(".github", "workflows")):
-        try:
-            names += [os.path.join(folder, name) for name in os.listdir(os.path.join(root, folder))]
-        except OSError:
-            pass
-    for name in names:
-        try:
-            with open(os.path.join(root, name), "rb") as handle:
-                if _KERAS_WORDS.search(handle.read(2_000_000)):
-                    return True
-        except OSError:
-            continue
-    return False
 
 
 def lint_paths(

@@ -27,6 +27,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
 from .. import keras_api as K
+from .sources import ENVIRONMENT_FILE, REQUIREMENT_FILE, REQUIREMENTS_FOLDER, SWITCH_FILES, WORKFLOWS_FOLDER
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,10 +36,7 @@ else:  # pragma: no cover - exercised on older Pythons only
 
 Warn = Callable[[str], None]
 MAX_BYTES = 1_000_000
-SWITCH_FILES = (".env", ".envrc", "tox.ini", "pytest.ini", "pyproject.toml", "setup.cfg", "Dockerfile",
-                ".gitlab-ci.yml")
 _SWITCH = re.compile(r"""(?<![\w-])["']?TF_USE_LEGACY_KERAS["']?\s*[:=]\s*["']?([\w.]+)""")
-_REQUIREMENT_FILE = re.compile(r"(requirements.*\.(txt|in)|constraints.*\.txt)$", re.I)
 
 
 def package_of(name: str) -> Optional[str]:
@@ -78,9 +76,9 @@ def read_declarations(root: str, warn: Warn) -> Tuple[List[Declaration], List[st
     except OSError:
         return [], []
     for name in names:
-        if _REQUIREMENT_FILE.match(name):
+        if REQUIREMENT_FILE.match(name):
             reader.requirements(os.path.join(root, name))
-    folder = os.path.join(root, "requirements")
+    folder = os.path.join(root, REQUIREMENTS_FOLDER)
     if os.path.isdir(folder):
         for name in sorted(os.listdir(folder)):
             if name.endswith((".txt", ".in")):
@@ -90,9 +88,9 @@ def read_declarations(root: str, warn: Warn) -> Tuple[List[Declaration], List[st
     for name in names:
         if name in readers:
             readers[name](os.path.join(root, name))
-        elif re.fullmatch(r"environment.*\.ya?ml", name):
+        elif ENVIRONMENT_FILE.fullmatch(name):
             reader.environment(os.path.join(root, name))
-    workflows = os.path.join(root, ".github", "workflows")
+    workflows = os.path.join(root, WORKFLOWS_FOLDER)
     found = [os.path.join(root, n) for n in names if n in SWITCH_FILES]
     if os.path.isdir(workflows):
         found += [os.path.join(workflows, n) for n in sorted(os.listdir(workflows)) if n.endswith((".yml", ".yaml"))]
