@@ -50,30 +50,62 @@ def make_settings(
             changes[option] = tuple(value)
     if target_keras:
         changes["target_keras"] = config.parse_target(target_keras, "--target-keras")
-    changes["keras2_spellings"], changes["declared_keras"] = declared_keras(project_root(start if start != "-" else "."))
+    changes["declared_target"] = declared_keras(project_root(start if start != "-" else "."))
     return dataclasses.replace(settings, **changes)
 
 
-_DECLARED: dict = {}  # project root -> (keras2_spellings, why), once per process
+_DECLARED: dict = {}  # project root -> its declared target (or None), once per process
 
 
-def declared_keras(root: str, warn=None) -> tuple:
-    """(the import spellings -- "keras", "tf.keras" -- that the project's declared dependencies make
-    Keras 2 in every version they allow, and the sentence saying what was declared, "" when nothing
-    was). A file's own imports still decide which spelling it uses (names.looks_like_keras2)."""
+def declared_keras(root: str, warn=None):
+    """The dependencies.KerasTarget the project at `root` declares, or None when it declares none
+    (or no file there names TensorFlow or Keras: then `packaging` is never loaded). A file's own
+    imports still decide which spelling it uses (names.keras_spelling)."""
     root = os.path.abspath(root)
     if root not in _DECLARED:
-        _DECLARED[root] = (frozenset(), "")
-        if dependencies.may_declare_keras(root):  # else `packaging` is never loaded
+        _DECLARED[root] = None
+        if dependencies.may_declare_keras(root):
             report = warn or (lambda message: sys.stderr.write(f"keras-lint: warning: {message}\n"))
             target = dependencies.declared_target(root, report)
             if target.declared:
-                keras2 = frozenset(
-                    spelling for spelling in ("keras", "tf.keras")
-                    if all(line.name != "keras3" for line in target.for_spelling(spelling))
-                )
-                _DECLARED[root] = (keras2, target.reason)
+                _DECLARED[root] = target
     return _DECLARED[root]
+
+
+def judged_at(path: str, settings: Settings) -> str:
+    """How one file is judged, for --show-settings: "tf.keras 2.4–2.10 (reaches Keras as tf.keras)"."""
+    try:
+        src = source.read(path)
+        tree = source.parse(src)
+    except (source.SourceError, OSError) as exc:
+        return f"not judged: {exc}"
+    names = engine.run.KerasNames(tree, src.text)
+    points = engine.points_for(names, settings)
+    spelling, keras2_only = names.keras_spelling()
+    label = dependencies.judging.label_of(points)
+    how = f"reaches Keras as {spelling}" + (", uses what only Keras 2 has" if keras2_only and spelling != "tf_keras" else "")
+    if not names.uses_keras_or_tf():
+        how = "does not import Keras or TensorFlow"
+    if len(points) > 1:
+        how += "; judged at " + ", ".join(f"{point.label} (as {point.version})" for point in points)
+    return f"{label} ({how})"
+
+
+def show_settings(settings: Settings, config_path: Optional[str]) -> str:
+    """The resolved settings, as --show-settings prints them."""
+    target = settings.target_keras or settings.declared_target
+    lines = [f"config file: {config_path or '(none found)'}"]
+    for field in dataclasses.fields(settings):
+        if field.name in ("target_keras", "declared_target"):
+            continue
+        lines.append(f"{field.name.replace('_', '-')}: {getattr(settings, field.name)!r}")
+    if settings.target_keras is not None:
+        lines.append(f"target-keras: {settings.target_keras.reason}")
+    elif target is not None:
+        lines.append(f"target-keras: auto: the project declares {target.reason}")
+    else:
+        lines.append("target-keras: auto: nothing declared: the newest Keras 3 (the newest tf_keras for a file that spells Keras 2)")
+    return "\n".join(lines) + "\n"
 
 
 def lint_paths(

@@ -225,13 +225,20 @@ def check_codes(codes, where: str) -> None:
             raise ConfigError(f"{where}: unknown rule code '{code}' (see keras-lint --list-rules)")
 
 
-def parse_target(value, where: str) -> Optional[int]:
-    text = str(value).strip().lower()
-    if text in ("auto", ""):
+def parse_target(value, where: str):
+    """A target given by the user (`2.10`, `2.4-2.15`, `3`, `3.6`, `>=2.4,<2.11`) as a
+    dependencies.KerasTarget; None for `auto` (what the project declares)."""
+    text = str(value).strip()
+    if text.lower() in ("auto", ""):
         return None
-    if text in ("2", "3"):
-        return int(text)
-    raise ConfigError(f"{where}: expected 2, 3 or auto, got {value!r}")
+    from . import dependencies  # packaging: loaded only when a target is given
+
+    try:
+        return dependencies.parse_target(text)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{where}: {exc}; expected a Keras version or range such as 2.10, 2.4-2.15, 3, 3.6 or auto"
+        ) from None
 
 
 def _as_list(value, where: str) -> list:

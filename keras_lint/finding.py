@@ -93,6 +93,7 @@ class Finding:
     end_line: int = 0
     end_col: int = 0
     fix: Optional[Fix] = dataclasses.field(default=None, compare=False)
+    target: str = dataclasses.field(default="", compare=False)  # the Keras it was judged at: "tf.keras 2.4–2.10"
 
     def __post_init__(self):
         # A finding is one line, whatever its message quotes (code over several lines, a string

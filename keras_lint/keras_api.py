@@ -250,3 +250,36 @@ KERAS_LINES = {
     "tf_keras": "tf_keras",  # the tf-keras package: `tf.keras` on TF >= 2.16 under the legacy switch
     "keras3": "Keras",  # Keras 3 (keras >= 3; `tf.keras` on TF >= 2.16)
 }
+
+
+# == Versioned facts (issue 18, step 4) ==========================================================
+# fact -> {keras line: the minor versions of that line where the fact HOLDS}. Lines as KERAS_LINES.
+# A line absent: never holds there. Specifiers use a restricted grammar read by fact_holds (no
+# `packaging` here): "" (every version), ">=A.B", "<=A.B", "==A.B", or two of them joined by ",".
+VERSIONED_FACTS = {
+    # model.save("m.h5") of a Layer whose __init__ takes arguments and that has no get_config raises
+    # NotImplementedError("Layer X has arguments in `__init__` and therefore must override `get_config()`")
+    "h5_requires_get_config": {"keras2-multibackend": "", "tf.keras": "<=2.10"},
+}
+# The __init__ arguments that default Layer.get_config of those versions carries itself: any other
+# positional-or-keyword argument makes it raise (keyword-only ones are not looked at: it reads
+# getfullargspec(__init__).args).
+H5_CONFIG_ARGS = frozenset({"name", "trainable", "dtype", "batch_input_shape"})
+
+
+def _minor(text: str) -> tuple:
+    major, minor = text.split(".")[:2]
+    return int(major), int(minor)
+
+
+def fact_holds(fact: str, line: str, version: str) -> bool:
+    """Does `fact` of VERSIONED_FACTS hold on Keras `line` ("tf.keras") at minor `version` ("2.10")?"""
+    spec = VERSIONED_FACTS[fact].get(line)
+    if spec is None:
+        return False
+    at = _minor(version)
+    for clause in filter(None, (part.strip() for part in spec.split(","))):
+        op, bound = clause[:2], _minor(clause[2:])
+        if not {">=": at >= bound, "<=": at <= bound, "==": at == bound}[op]:
+            return False
+    return True

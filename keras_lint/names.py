@@ -173,17 +173,19 @@ class KerasNames:
         """Does the file import Keras, in any spelling, or anything of TensorFlow?"""
         return self.imports_keras() or any(m == "tensorflow" or m.startswith("tensorflow.") for m in self.imported_modules)
 
-    def looks_like_keras2(self, keras2_spellings=frozenset()) -> bool:
-        """Judged as Keras 2: the file imports a Keras 2 spelling; or it imports the `keras` package
-        where the project's dependencies make `keras` Keras 2 (keras<3, TensorFlow before 2.16); or
-        it reaches Keras only through TensorFlow (not `import keras`) where the legacy switch is on
-        -- set in the file -- or where the project's dependencies make `tf.keras` Keras 2 (a
-        tf-keras dependency, TensorFlow before 2.16, the switch set in its configuration)."""
-        if any(m == k or m.startswith(k + ".") for m in self.imported_modules for k in KERAS2_MODULES):
-            return True
-        if any(m == "keras" or m.startswith("keras.") for m in self.imported_modules):
-            return "keras" in keras2_spellings
-        return self.sets_legacy_switch or "tf.keras" in keras2_spellings
+    def keras_spelling(self) -> tuple:
+        """(how the file reaches Keras -- "tf_keras", "keras" or "tf.keras" -- and whether it uses
+        what only Keras 2 has): the file imports tf_keras; else it imports the `keras` package; else
+        it reaches Keras through TensorFlow. Only Keras 2: it imports `keras.engine` or
+        `tensorflow.python.keras`, or reaches Keras through TensorFlow and sets the legacy switch itself. The project's declared
+        dependencies then say which versions each spelling runs (dependencies/judging.py)."""
+        modules = self.imported_modules
+        internals = any(m == k or m.startswith(k + ".") for m in modules for k in KERAS2_MODULES if k != "tf_keras")
+        if any(m == "tf_keras" or m.startswith("tf_keras.") for m in modules):
+            return "tf_keras", True
+        if any(m == "keras" or m.startswith("keras.") for m in modules):
+            return "keras", internals  # the switch does not change the keras package
+        return "tf.keras", internals or self.sets_legacy_switch
 
     def binding(self, name: str, line: int, seen: frozenset = frozenset()) -> Optional[Binding]:
         """The one binding that decides what `name` means at `line`, or None if none or ambiguous.

@@ -21,11 +21,11 @@ class Settings:
     per_file_ignores: tuple = ()  # ((glob, (code prefixes...)), ...)
     exclude: tuple = DEFAULT_EXCLUDE
     extend_exclude: tuple = ()
-    target_keras: Optional[int] = None  # None: judged per file (tf_keras / keras.engine imports -> 2)
-    # Import spellings ("keras", "tf.keras") the project's declared dependencies make Keras 2 in every
-    # version they allow (api.declared_keras), and what was declared, for the summary line.
-    keras2_spellings: frozenset = frozenset()
-    declared_keras: str = ""
+    # The Keras to judge against: given (--target-keras, `target-keras`), else what the project's
+    # dependency files declare (api.declared_keras), else nothing (None: the newest Keras 3, or the
+    # newest tf_keras for a file that spells Keras 2). Both are dependencies.KerasTarget values.
+    target_keras: Optional[object] = None
+    declared_target: Optional[object] = None
     register_decorators: tuple = ()  # project decorators that register what they decorate (KL201)
     package: Optional[str] = None  # `package=` of the registrations fixes add; default: top-level package
     root: str = "."  # folder relative paths in per-file-ignores and excludes are matched against

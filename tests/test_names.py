@@ -4,6 +4,8 @@ import ast
 
 import pytest
 
+from keras_lint import dependencies
+from keras_lint.dependencies import judging
 from keras_lint.names import KerasNames, keras_path, path_matches
 
 
@@ -92,10 +94,16 @@ def test_keras_path_folds_spellings(qualified, path):
     assert keras_path(qualified) == path
 
 
+def _major(code: str, target=None) -> set:
+    """The Keras majors a file is judged at (names.keras_spelling read through dependencies/judging)."""
+    spelling, keras2_only = KerasNames(ast.parse(code), code).keras_spelling()
+    return {point.major for point in judging.points(target, spelling, keras2_only)}
+
+
 def test_keras2_is_recognised_from_imports():
-    assert KerasNames(ast.parse("import tf_keras")).looks_like_keras2()
-    assert KerasNames(ast.parse("from keras.engine import base_layer")).looks_like_keras2()
-    assert not KerasNames(ast.parse("import keras")).looks_like_keras2()
+    assert _major("import tf_keras") == {2}
+    assert _major("from keras.engine import base_layer") == {2}
+    assert _major("import keras") == {3}
 
 
 @pytest.mark.parametrize(
@@ -115,14 +123,14 @@ def test_keras2_is_recognised_from_imports():
     ],
 )
 def test_keras2_is_recognised_from_tensorflows_legacy_switch(code, keras2):
-    assert KerasNames(ast.parse(code), code).looks_like_keras2() is keras2
+    assert _major(code) == ({2} if keras2 else {3})
 
 
-def test_a_project_that_declares_tf_keras_makes_tf_keras_spellings_keras2():
-    code = "import tensorflow as tf\n"
-    assert KerasNames(ast.parse(code), code).looks_like_keras2({"tf.keras"})
-    code = "import tensorflow as tf\nimport keras\n"
-    assert not KerasNames(ast.parse(code), code).looks_like_keras2({"tf.keras"})
+def test_a_project_that_declares_tf_keras_makes_tf_keras_spellings_keras2(tmp_path):
+    (tmp_path / "requirements.txt").write_text("tensorflow>=2.16\ntf-keras\n")
+    target = dependencies.declared_target(str(tmp_path))
+    assert _major("import tensorflow as tf\n", target) == {2}
+    assert _major("import tensorflow as tf\nimport keras\n", target) == {3}
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ from packaging.version import InvalidVersion, Version
 
 from .. import keras_api as K
 from .files import Declaration, read_declarations
+from .judging import spans
 
 Warn = Callable[[str], None]
 Minor = Tuple[int, int]
@@ -120,21 +121,7 @@ def _and(parts) -> str:
 
 
 def _spans(name: str, versions: List[Minor]) -> str:
-    """"2.4–2.10", "2.15", or "2.4–2.6, 2.8" when a version in between is excluded."""
-    if name == "keras3":
-        universe = KERAS3
-    elif name == "tf_keras":
-        universe = UNIVERSE["tf-keras"]
-    else:
-        universe = UNIVERSE["tensorflow" if name == "tf.keras" else "keras"]
-    index = {v: i for i, v in enumerate(universe)}
-    runs: List[List[Minor]] = []
-    for v in sorted(versions):
-        if runs and index.get(v, -9) == index.get(runs[-1][-1], -99) + 1:
-            runs[-1].append(v)
-        else:
-            runs.append([v])
-    return ", ".join(_s(r[0]) if len(r) == 1 else f"{_s(r[0])}–{_s(r[-1])}" for r in runs)
+    return spans(name, versions)
 
 
 def _target(found: Dict[str, Dict[str, set]], reason_tail: str, declared: bool, sources=(),

@@ -18,6 +18,7 @@ from typing import Optional
 from .. import noqa, source
 from ..cst import positions, walk
 from ..cst.lazy import cst
+from ..dependencies import judging
 from ..finding import Finding
 from ..index.modules import module_name
 from ..index.project_index import ProjectIndex
@@ -86,6 +87,13 @@ def lint_source(
         return FileResult(src.path, [], [f"{src.path}: internal error: {type(exc).__name__}: {exc}"])
 
 
+def points_for(names: KerasNames, settings: Settings) -> tuple:
+    """The points of the Keras range a file is judged at (dependencies/judging.py): the target
+    given, else declared, read for how the file reaches Keras (names.keras_spelling)."""
+    spelling, keras2_only = names.keras_spelling()
+    return judging.points(settings.target_keras or settings.declared_target, spelling, keras2_only)
+
+
 def _run_rules(
     src: source.SourceFile,
     tree: ast.Module,
@@ -95,14 +103,44 @@ def _run_rules(
     project: Optional[ProjectIndex],
     gate: bool = True,
 ) -> list:
+    """The findings of every point of the file's Keras range (dependencies/judging.py): a finding
+    made at some points only says at which; one made at all of them is as the newest made it."""
     names = KerasNames(tree, src.text)
-    major = settings.target_keras or (2 if names.looks_like_keras2(settings.keras2_spellings) else 3)
+    points = points_for(names, settings)
     if project is None:
         project = ProjectIndex([summarise(src.path, tree, names, text=src.text)], settings.register_decorators)
+    if len(points) == 1:
+        return [dataclasses.replace(f, target=points[0].label) for f in
+                _run_rules_at(points[0], src, tree, names, lines, rules, settings, project, gate)]
+    made: dict = {}  # (line, col, code) -> [(point, finding)], oldest point first
+    for point in points:
+        for finding in _run_rules_at(point, src, tree, names, lines, rules, settings, project, gate):
+            made.setdefault((finding.line, finding.col, finding.code), []).append((point, finding))
+    findings = []
+    for found in made.values():
+        point, finding = found[-1]
+        label = judging.label_of([p for p, _ in found])
+        if len(found) < len(points):
+            finding = dataclasses.replace(finding, message=f"on {label}: {finding.message}")
+        findings.append(dataclasses.replace(finding, target=label))
+    return findings
+
+
+def _run_rules_at(
+    point: judging.JudgingPoint,
+    src: source.SourceFile,
+    tree: ast.Module,
+    names: KerasNames,
+    lines: list,
+    rules: list,
+    settings: Settings,
+    project: ProjectIndex,
+    gate: bool,
+) -> list:
     findings: list = []
     module = module_name(src.path)
     package = settings.package or module.split(".")[0]
-    context = FileContext(src.path, names, major, project, findings, tree=tree, lines=lines, package=package, module=module)
+    context = FileContext(src.path, names, point, project, findings, tree=tree, lines=lines, package=package, module=module)
     visitors: dict = {}  # rule -> its visitor for this file, made when a statement first wants it
     statement_gate = StatementGate(rules, context, gate)
     for first, last, statements in statement_spans(tree):

@@ -15,6 +15,7 @@ from typing import ClassVar, Optional
 
 from ..cst.lazy import cst
 from ..cst.nodes import with_libcst_base
+from ..dependencies.judging import JudgingPoint
 from ..finding import Edit, Finding, Fix
 from ..index.model import ClassInfo
 from ..index.modules import qualify
@@ -56,7 +57,7 @@ class FileContext:
 
     path: str
     names: KerasNames
-    keras_major: int  # 2 or 3: the Keras the file is judged against
+    keras: JudgingPoint  # the Keras line and versions the file is judged at (the engine may run several)
     project: ProjectIndex  # the whole project under the CLI; only this file under flake8
     findings: list = dataclasses.field(default_factory=list)
     line_offset: int = 0  # the engine parses one statement at a time; this maps its lines to the file's
@@ -66,6 +67,11 @@ class FileContext:
     lines: list = dataclasses.field(default_factory=list)  # the file's lines, for fixes that match indentation
     package: Optional[str] = None  # `package` for registration fixes (config), else derived from the path
     module: str = ""  # the file's dotted module name, for project-absolute names
+
+    @property
+    def keras_major(self) -> int:
+        """2 or 3: the Keras the file is judged against at this point."""
+        return self.keras.major
 
 
 class Rule:
