@@ -239,3 +239,47 @@ def is_explicit_base_init(node: ast.Call) -> bool:
     owner = node.func.value
     return not (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super")
 
+
+
+_H5_ENDS = (".h5", ".hdf5")
+_MODEL_SAVES = ("save", "save_model", "ModelCheckpoint")  # a whole model, unless save_weights_only=True
+
+
+def _h5_literal(node: Optional[ast.AST]) -> bool:
+    """A string (or the literal end of an f-string) naming an .h5/.hdf5 file, not .weights.h5."""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[-1]
+    return (
+        isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and node.value.endswith(_H5_ENDS) and not node.value.endswith(".weights.h5")
+    )
+
+
+def saves_whole_model_to_h5(tree: ast.Module) -> bool:
+    """Does the module save a whole model to an .h5/.hdf5 path: `model.save("m.h5")`,
+    `save_model(m, "m.h5")`, `ModelCheckpoint("best.h5")` without save_weights_only=True, the path
+    written there or in a name assigned such a string? (What tf.keras <= 2.10 needs get_config for.)"""
+    h5_names = {
+        target.id
+        for node in ast.walk(tree) if isinstance(node, ast.Assign) and _h5_literal(node.value)
+        for target in node.targets if isinstance(target, ast.Name)
+    }
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name not in _MODEL_SAVES:
+            continue
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        weights_only = keywords.get("save_weights_only")
+        if isinstance(weights_only, ast.Constant) and weights_only.value is True:
+            continue
+        position = 1 if name == "save_model" else 0
+        path = node.args[position] if len(node.args) > position else keywords.get("filepath")
+        if _h5_literal(path) or (isinstance(path, ast.Name) and path.id in h5_names):
+            return True
+        if (name == "save" and isinstance(keywords.get("save_format"), ast.Constant)
+                and keywords["save_format"].value == "h5"):
+            return True
+    return False

@@ -128,3 +128,4 @@ class ModuleSummary:
     functions: list
     imports: dict  # module-level name -> qualified name, to follow re-exports
     custom_object_names: set  # names registered through get_custom_objects()[...] = / .update({...})
+    saves_h5: bool = False  # saves a whole model to an .h5/.hdf5 path (ast_questions.saves_whole_model_to_h5)

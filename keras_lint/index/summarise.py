@@ -15,6 +15,7 @@ from ..keras_api import (
 )
 from ..names import KerasNames, ast_nodes, dotted_name, keras_path, path_matches
 from .ast_questions import (
+    saves_whole_model_to_h5,
     STORING_NODES,
     adds_unlisted_key,
     body_without_docstring,
@@ -48,7 +49,8 @@ def summarise(
     `custom_objects` is not searched for registry writes (a walk of every node, saved for most files)."""
     names = names or KerasNames(tree)
     module = module or module_name(path)
-    return _Summariser(path, module, names).run(tree, not text or "custom_objects" in text)
+    may_save_h5 = not text or ".h5" in text or ".hdf5" in text
+    return _Summariser(path, module, names).run(tree, not text or "custom_objects" in text, may_save_h5)
 
 
 def summarise_path(path: str) -> Optional[object]:
@@ -85,7 +87,7 @@ class _Summariser:
     def is_keras(self, node: Optional[ast.AST], line: int, *patterns: str) -> bool:
         return path_matches(keras_path(self.qualify(node, line)), *patterns)
 
-    def run(self, tree: ast.Module, may_write_registry: bool = True) -> ModuleSummary:
+    def run(self, tree: ast.Module, may_write_registry: bool = True, may_save_h5: bool = True) -> ModuleSummary:
         classes, functions, imports, registered = [], [], {}, set()
         for stmt in module_level(tree.body):
             if isinstance(stmt, ast.ClassDef):
@@ -114,7 +116,8 @@ class _Summariser:
                         imports[local] = qualified
         for node in ast_nodes(tree) if may_write_registry else ():
             registered |= self.custom_objects_registered(node)
-        return ModuleSummary(self.path, self.module, classes, functions, imports, registered)
+        saves_h5 = may_save_h5 and saves_whole_model_to_h5(tree)
+        return ModuleSummary(self.path, self.module, classes, functions, imports, registered, saves_h5)
 
     # -- registration ---------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Optional
 
 from ..analysis.get_config_coverage import config_carries, missing_argument_error, supplied_by_subclasses
@@ -18,7 +19,7 @@ from ..fixers.get_config_entries import (
 from ..index.model import ClassInfo
 from ..index.modules import qualify
 from ..index.project_index import ProjectIndex, base_kind
-from ..keras_api import EMPTY_CONFIG_BASES, EXEMPT_PARAMS, LAYER_BASES, MODEL_BASES, RAISING_BASES
+from ..keras_api import EMPTY_CONFIG_BASES, EXEMPT_PARAMS, H5_CONFIG_ARGS, LAYER_BASES, MODEL_BASES, RAISING_BASES
 from ..names import keras_path, path_matches
 from .base import Invalid, Rule
 
@@ -655,6 +656,9 @@ class MissingGetConfig(Rule):
                 if lost:
                     self.report(node, self.model_message(info, lost), self._fix(node, init, info, base, lost))
                 return
+            if not is_model and self.context.keras.holds("h5_requires_get_config"):
+                self._h5_requires_get_config(node, info)
+                return
             # A Layer, or a Keras 2 Model: the automatic config records plain values as passed (measured:
             # S4; tf_keras S11d), so only an argument it refuses breaks saving.
             evidence = _NonJson(self, info)
@@ -698,6 +702,25 @@ class MissingGetConfig(Rule):
             f"`{info.name}` has no get_config and `{base_name}.get_config` does not carry "
             f"{self.lost_description(info, lost)}; add get_config",
             self._fix(node, init, info, base, lost),
+        )
+
+    def _h5_requires_get_config(self, node: cst.ClassDef, info: ClassInfo) -> None:
+        """tf.keras <= 2.10: the default Layer.get_config raises for any argument it does not carry
+        itself, and `.h5` saving calls it (a SavedModel directory does not): reported where the
+        project saves a model to `.h5`."""
+        arguments = [p.name for p in info.init.params if p.kind == "positional" and p.name not in H5_CONFIG_ARGS]
+        savers = self.context.project.h5_savers()
+        if not arguments or not savers:
+            return
+        here = os.path.abspath(self.context.path)
+        others = [path for path in savers if os.path.abspath(path) != here]
+        where = "this file" if len(others) < len(savers) else f"`{os.path.relpath(others[0])}`"
+        names = ", ".join(f"`{name}`" for name in arguments)
+        self.report(
+            node,
+            f"`{info.name}` takes {names} in __init__ and has no get_config; on {self.context.keras.where('h5_requires_get_config')}, "
+            f"saving a model holding it to .h5 (as {where} does) raises `NotImplementedError: Layer {info.name} has "
+            "arguments in `__init__` and therefore must override `get_config()``; add get_config returning them",
         )
 
     def _fix(self, node: cst.ClassDef, init: cst.FunctionDef, info: ClassInfo, base: str, lost: list) -> Optional[Fix]:
