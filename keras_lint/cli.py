@@ -43,7 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
-    parser.add_argument("--target-keras", choices=["2", "3", "auto"], help="judge code as Keras 2 or 3 (default: per file; see README)")
+    parser.add_argument(
+        "--target-keras", metavar="VERSIONS",
+        help="the Keras to judge code against: a version or range (2.10, 2.4-2.15, 3, 3.6, '>=2.4,<2.11'), "
+        "or auto: what the project's dependency files declare (the default; see README)",
+    )
+    parser.add_argument("--show-settings", action="store_true",
+                        help="print the resolved settings and the Keras each file is judged against, and exit")
     parser.add_argument("--config", metavar="PATH", help="use this config file instead of searching for one")
     parser.add_argument("--stdin-filename", metavar="PATH", help="the name to report for - (stdin); without -, read stdin")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
@@ -84,6 +90,15 @@ def main(argv: Optional[list] = None) -> int:
         return EXIT_ERROR
 
     errors: list = []
+    if args.show_settings:
+        start = args.stdin_filename if paths == ["-"] and args.stdin_filename else paths[0]
+        out.write(api.show_settings(settings, args.config or config.find_config(start if start != "-" else ".")))
+        for path in files.discover(paths, settings, errors.append, lambda message: err.write(f"keras-lint: warning: {message}\n")):
+            if path != "-":
+                out.write(f"{path}: {api.judged_at(path, settings)}\n")
+        for message in errors:
+            err.write(f"keras-lint: error: {message}\n")
+        return EXIT_ERROR if errors else EXIT_CLEAN
     targets = list(files.discover(paths, settings, errors.append, lambda message: err.write(f"keras-lint: warning: {message}\n")))
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     results = api.lint_paths(
@@ -110,8 +125,9 @@ def main(argv: Optional[list] = None) -> int:
     for message in errors:
         err.write(f"keras-lint: error: {message}\n")
     report.summary(findings, len(targets), err, fixed if (args.fix or args.diff) else None, args.diff)
-    if settings.declared_keras and settings.target_keras is None:  # what the project's files said, and how to override it
-        err.write(f"Judged against the Keras the project declares: {settings.declared_keras} (--target-keras to change)\n")
+    judged = report.judged_against(settings, findings)
+    if judged:
+        err.write(judged + "\n")
     if errors:
         return EXIT_ERROR
     if args.diff:

@@ -44,7 +44,8 @@ class KerasLintChecker:
             "--keras-target",
             default=None,
             parse_from_config=True,
-            help="judge code as Keras 2 or 3, or auto (per file, as keras-lint --target-keras auto); "
+            help="the Keras to judge code against: a version or range (2.10, 2.4-2.15, 3, 3.6), or auto "
+            "(what the project's dependency files declare, as keras-lint --target-keras auto); "
             "given, it wins over target-keras in [tool.keras-lint]. Default: that, else auto",
         )
 

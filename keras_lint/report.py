@@ -9,6 +9,7 @@ import os
 from typing import TextIO
 
 from . import __version__
+from .dependencies.judging import DEFAULT_KERAS2, DEFAULT_KERAS3
 from .rules import ALL_RULES
 
 PROJECT_URL = "https://pypi.org/project/keras-lint/"
@@ -43,6 +44,7 @@ def as_json(findings: list, out: TextIO) -> None:
             "end_line": f.end_line or f.line,
             "end_column": f.end_col or f.col,
             "fix": f.fix.safety if f.fix else None,
+            "target": f.target or None,  # the Keras versions it holds in: "tf.keras 2.4–2.10"
         }
         for f in findings
     ]
@@ -84,6 +86,7 @@ def sarif(findings: list, out: TextIO) -> None:
                     }
                 }
             ],
+            **({"properties": {"kerasTarget": f.target}} if f.target else {}),
         }
         for f in findings
     ]
@@ -146,6 +149,20 @@ def summary(findings: list, files_checked: int, out: TextIO, fixed=None, diff: b
         out.write(f"{verb} {plural(fixed, 'finding')}.\n")
     remaining = " remaining" if fixed and not diff else ""
     out.write(f"Found {plural(len(findings), 'finding')}{remaining} in {plural(files_checked, 'file')}.\n")
+
+
+def judged_against(settings, findings: list) -> str:
+    """The line saying which Keras the run was judged against, and why: always when a target was
+    given or declared; when nothing was, only where there are findings of the rules to act on (a
+    file that cannot be read, KL001, is that whatever the Keras)."""
+    if settings.target_keras is not None:
+        return f"Judged against {settings.target_keras.reason}."
+    if settings.declared_target is not None:
+        return f"Judged against the Keras the project declares: {settings.declared_target.reason} (--target-keras to change)."
+    if any(finding.code != "KL001" for finding in findings):
+        return (f"Judged against {DEFAULT_KERAS3.label} ({DEFAULT_KERAS2.label} where a file spells Keras 2): "
+                "nothing declared (--target-keras to change).")
+    return ""
 
 
 FORMATS = {"text": text, "json": as_json, "sarif": sarif, "github": github}

@@ -60,3 +60,8 @@ def saved(tmp_path_factory):
         return workdirs[path]
 
     return save
+
+# The line a run with findings ends with when the project declares no Keras (report.judged_against).
+NOTHING_DECLARED = (
+    "Judged against Keras 3.15 (tf_keras 2.21 where a file spells Keras 2): nothing declared (--target-keras to change).\n"
+)

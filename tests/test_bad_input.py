@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 
-from conftest import BIN
+from conftest import BIN, NOTHING_DECLARED
 
 from keras_lint import engine, files, source
 from keras_lint.cli import main
@@ -22,7 +22,7 @@ from keras_lint.settings import Settings
 LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * factor)\n"  # `factor` unknown: no fix offered
 FINDING = "KL101 Lambda layer wraps a Python lambda"
 CACHE = ".keras_lint_cache"  # written at the project root by design; a run writes nothing else
-SUMMARY = re.compile(r"((Would fix|Fixed) \d+ findings?\.\n)?Found \d+ findings?( remaining)? in \d+ files?\.\n\Z")
+SUMMARY = re.compile(r"((Would fix|Fixed) \d+ findings?\.\n)?Found \d+ findings?( remaining)? in \d+ files?\.\n(Judged against .*\n)?\Z")
 
 
 def lint(*args, prefix=(), timeout=120):
@@ -55,7 +55,7 @@ def test_binary_files_named_py_are_one_kl001_line_each(project):
         "program.py:1:1: KL001 cannot parse file: source code string cannot contain null bytes",
         "utf16.py:1:1: KL001 cannot decode file as utf-8: invalid start byte at byte 0",
     ]
-    assert err == "Found 4 findings in 4 files.\n"
+    assert err == "Found 4 findings in 4 files.\n" + NOTHING_DECLARED
 
 
 def test_a_10_mb_file_finishes_and_reports_its_finding(project):
@@ -65,7 +65,7 @@ def test_a_10_mb_file_finishes_and_reports_its_finding(project):
     (project / "big.py").write_text("import keras\n" + block * blocks + LAMBDA.split("\n")[1] + "\n")
     assert (project / "big.py").stat().st_size > 10 * 1024 * 1024
     code, out, err = lint("big.py")
-    assert code == 1 and err == "Found 1 finding in 1 file.\n"
+    assert code == 1 and err == "Found 1 finding in 1 file.\n" + NOTHING_DECLARED
     assert out.startswith(f"big.py:{1 + 100 * blocks + 1}:5: {FINDING}")
 
 
@@ -92,7 +92,7 @@ def test_symlink_loops_end_the_walk_without_a_crash(project):
         f"keras-lint: error: pkg/{name}.py: cannot read file: Too many levels of symbolic links"
         for name in ("one", "self", "two")
     ]
-    assert err.endswith("Found 1 finding in 4 files.\n")
+    assert err.endswith("Found 1 finding in 4 files.\n" + NOTHING_DECLARED)
     # Named on the command line, the folder link is walked once, and the self-link is one line.
     code, out, err = lint("pkg/a", "pkg/self.py", "pkg/model.py")
     assert code == 2 and [line.split(":")[0] for line in out.splitlines()] == ["pkg/a/model.py", "pkg/model.py"]

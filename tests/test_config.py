@@ -78,7 +78,7 @@ def test_exclude_and_extend_exclude(project):
     [
         ("[keras-lint]\nselct = KL101\n", "setup.cfg:2: unknown keras-lint option 'selct'"),
         ("[keras-lint]\nselect = KL101, KX1\n", "setup.cfg:2: keras-lint option 'select': unknown rule code 'KX1'"),
-        ("[keras-lint]\ntarget-keras = 4\n", "setup.cfg:2: keras-lint option 'target-keras': expected 2, 3 or auto, got '4'"),
+        ("[keras-lint]\ntarget-keras = 4\n", "setup.cfg:2: keras-lint option 'target-keras': unknown Keras major version in '4' (known: 2.0–2.21, 3.0–3.15); expected a Keras version or range such as 2.10, 2.4-2.15, 3, 3.6 or auto"),
         ("[keras-lint]\nper-file-ignores = tests/*\n", "setup.cfg:2: keras-lint option 'per-file-ignores': expected"),
         ("[keras-lint]\nignore = KL1\n[keras-lint]\n", "setup.cfg:3: cannot read configuration: section 'keras-lint' already exists"),
     ],
@@ -130,7 +130,7 @@ def test_target_keras_from_config(project):
         ("setup.cfg", "[keras-lint]\nignore = KL102\nselct = KL101\n",
          "setup.cfg:3: unknown keras-lint option 'selct' (did you mean 'select'?)"),
         ("pyproject.toml", '[tool.keras-lint]\nselect = ["KL"]\n\ntarget_keras = "4"\n',
-         "pyproject.toml:4: keras-lint option 'target-keras': expected 2, 3 or auto, got '4'"),
+         "pyproject.toml:4: keras-lint option 'target-keras': unknown Keras major version in '4' (known: 2.0–2.21, 3.0–3.15); expected a Keras version or range such as 2.10, 2.4-2.15, 3, 3.6 or auto"),
         ("pyproject.toml", '[tool.keras-lint]\nselect = ["KL"]\n[tool.keras-lint.per-file-ignores]\n"m.py" = ["KX1"]\n',
          "pyproject.toml:3: keras-lint option 'per-file-ignores': unknown rule code 'KX1' (see keras-lint --list-rules)"),
     ],

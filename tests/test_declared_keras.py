@@ -2,6 +2,7 @@
 as `tf.keras` or as `keras` is judged as Keras 2 or 3 (api.declared_keras, dependencies/), the run
 says what it assumed, and --target-keras still decides when given."""
 
+import json
 import subprocess
 import sys
 
@@ -49,7 +50,10 @@ def test_a_project_pinned_to_tensorflow_2_15_gets_no_keras3_only_finding(tmp_pat
 def test_the_same_project_declaring_nothing_is_judged_as_keras3(tmp_path, monkeypatch, capsys):
     code, out, err = lint(make(tmp_path, SAVES_H5), monkeypatch, capsys)
     assert code == 1 and out.count("KL402") == 2
-    assert err == "Found 2 findings in 1 file.\n"  # nothing declared: nothing to say
+    assert err == (  # nothing declared: the run says what it assumed
+        "Found 2 findings in 1 file.\nJudged against Keras 3.15 (tf_keras 2.21 where a file spells Keras 2): "
+        "nothing declared (--target-keras to change).\n"
+    )
 
 
 def test_tensorflow_2_16_or_later_is_keras3(tmp_path, monkeypatch, capsys):
@@ -83,7 +87,7 @@ def test_a_file_importing_keras_stays_keras3_where_only_tf_keras_is_declared(tmp
 def test_target_keras_overrides_what_the_project_declares(tmp_path, monkeypatch, capsys):
     project = make(tmp_path, SAVES_H5, requirements__txt="tensorflow==2.15.*\n")
     code, out, err = lint(project, monkeypatch, capsys, "--target-keras", "3")
-    assert out.count("KL402") == 2 and "Judged against" not in err
+    assert out.count("KL402") == 2 and err.splitlines()[-1] == "Judged against Keras 3.15, from target-keras 3."
 
 
 def test_the_legacy_switch_in_ci_configuration_makes_tf_keras_keras2(tmp_path, monkeypatch, capsys):
@@ -110,7 +114,7 @@ def test_a_project_whose_files_never_name_keras_does_not_load_packaging(tmp_path
         f"print(api.declared_keras({str(tmp_path)!r}), 'packaging' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "(frozenset(), '') False"
+    assert result.stdout.strip() == "None False"
     (tmp_path / "requirements.txt").write_text("tensorflow==2.12\n")
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert "tf.keras 2.12" in result.stdout and result.stdout.strip().endswith("True")
@@ -121,7 +125,7 @@ def test_keras_lint_s_own_configuration_is_no_reason_to_read_dependencies(tmp_pa
     (tmp_path / "pyproject.toml").write_text('[project]\ndependencies = ["numpy"]\n\n[tool.keras-lint]\nselect = ["KL"]\n')
     check = f"import sys; from keras_lint import api; print(api.declared_keras({str(tmp_path)!r}), 'packaging' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "(frozenset(), '') False"
+    assert result.stdout.strip() == "None False"
 
 
 def test_a_requirements_file_that_only_includes_another_is_followed(tmp_path, monkeypatch, capsys):
@@ -130,3 +134,89 @@ def test_a_requirements_file_that_only_includes_another_is_followed(tmp_path, mo
     (project / "deps" / "tf.txt").write_text("tensorflow==2.15.*\n")
     code, out, err = lint(project, monkeypatch, capsys)
     assert (code, out) == (0, "") and "deps/tf.txt:1: tensorflow==2.15.*" in err
+
+
+WINDOW_SAVED_TO_H5 = (
+    "import tensorflow as tf\n\n\n"
+    "class Window(tf.keras.layers.Layer):\n"
+    "    def __init__(self, units, **kwargs):\n"
+    "        super().__init__(**kwargs)\n"
+    "        self.units = units\n\n"
+    "    def call(self, x):\n"
+    "        return x * self.units\n\n\n"
+    "model = tf.keras.Sequential([tf.keras.Input((3,)), Window(2)])\n"
+    'model.save("m.h5")\n'
+)
+
+
+def _kl202(out: str) -> list:
+    return [line for line in out.splitlines() if " KL202 " in line]
+
+
+def test_tensorflow_2_10_reports_a_layer_with_arguments_and_no_get_config_saved_to_h5(tmp_path, monkeypatch, capsys):
+    """Issue 18's first 'done when': tf.keras <= 2.10 raises NotImplementedError at the .h5 save
+    (proven in tests/test_versioned_facts.py); TensorFlow 2.16 records the argument itself."""
+    project = make(tmp_path, WINDOW_SAVED_TO_H5, requirements__txt="tensorflow==2.10.1\n")
+    found = _kl202(lint(project, monkeypatch, capsys)[1])
+    assert found == [
+        "train.py:4:1: KL202 `Window` takes `units` in __init__ and has no get_config; on tf.keras ≤ 2.10, saving a "
+        "model holding it to .h5 (as this file does) raises `NotImplementedError: Layer Window has arguments in "
+        "`__init__` and therefore must override `get_config()``; add get_config returning them"
+    ]
+    (project / "requirements.txt").write_text("tensorflow>=2.16\n")
+    monkeypatch.setattr(api, "_DECLARED", {})
+    assert _kl202(lint(project, monkeypatch, capsys)[1]) == []
+
+
+def test_a_finding_in_part_of_the_range_says_where_and_json_carries_the_target(tmp_path, monkeypatch, capsys):
+    project = make(tmp_path, WINDOW_SAVED_TO_H5, requirements__txt="tensorflow>=2.4,<2.16\n")
+    found = _kl202(lint(project, monkeypatch, capsys)[1])
+    assert len(found) == 1 and "KL202 on tf.keras 2.4–2.10: `Window` takes `units`" in found[0]
+    monkeypatch.setattr(api, "_DECLARED", {})
+    records = json.loads(lint(project, monkeypatch, capsys, "--format", "json")[1])
+    assert {r["code"]: r["target"] for r in records} == {"KL201": "tf.keras 2.4–2.15", "KL202": "tf.keras 2.4–2.10"}
+
+
+def test_a_layer_saved_only_as_a_savedmodel_directory_is_not_reported_on_tensorflow_2_10(tmp_path, monkeypatch, capsys):
+    code = WINDOW_SAVED_TO_H5.replace('model.save("m.h5")', 'model.save("saved_model_dir")')
+    project = make(tmp_path, code, requirements__txt="tensorflow==2.10.1\n")
+    assert _kl202(lint(project, monkeypatch, capsys)[1]) == []
+
+
+def test_keyword_only_arguments_are_not_what_tensorflow_2_10_looks_at(tmp_path, monkeypatch, capsys):
+    code = WINDOW_SAVED_TO_H5.replace("def __init__(self, units, **kwargs)", "def __init__(self, *, units=2, **kwargs)")
+    project = make(tmp_path, code, requirements__txt="tensorflow==2.10.1\n")
+    assert _kl202(lint(project, monkeypatch, capsys)[1]) == []
+
+
+@pytest.mark.parametrize(
+    "given, judged",
+    [
+        ("2.10", "Judged against tf.keras 2.10, from target-keras 2.10."),
+        ("2.4-2.15", "Judged against tf.keras 2.4–2.15, from target-keras 2.4-2.15."),
+        ("3.6", "Judged against Keras 3.6, from target-keras 3.6."),
+        (">=2.4,<2.11", "Judged against tf.keras 2.4–2.10, from target-keras >=2.4,<2.11."),
+    ],
+)
+def test_target_keras_takes_a_version_or_a_range(tmp_path, monkeypatch, capsys, given, judged):
+    project = make(tmp_path, WINDOW_SAVED_TO_H5)
+    code, out, err = lint(project, monkeypatch, capsys, "--target-keras", given)
+    assert err.splitlines()[-1] == judged
+    assert bool(_kl202(out)) is (given in ("2.10", "2.4-2.15", ">=2.4,<2.11"))
+
+
+def test_a_target_keras_no_version_matches_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    code, out, err = lint(make(tmp_path, WINDOW_SAVED_TO_H5), monkeypatch, capsys, "--target-keras", "4.1")
+    assert code == 2 and out == ""
+    assert err.startswith("keras-lint: error: --target-keras: ") and "4.1" in err and err.count("\n") == 1
+
+
+def test_show_settings_says_what_each_file_is_judged_at(tmp_path, monkeypatch, capsys):
+    project = make(tmp_path, WINDOW_SAVED_TO_H5, requirements__txt="tensorflow>=2.4,<2.16\n")
+    (project / "serve.py").write_text("import keras\n")
+    code, out, err = lint(project, monkeypatch, capsys, "--show-settings")
+    assert code == 0 and err == ""
+    assert "target-keras: auto: the project declares tf.keras 2.4–2.15, from requirements.txt:1: tensorflow>=2.4,<2.16" in out
+    assert "train.py: tf.keras 2.4–2.15 (reaches Keras as tf.keras; judged at tf.keras 2.4–2.10 (as 2.10), " \
+        "tf.keras 2.11–2.15 (as 2.15))" in out.splitlines()
+    assert any(line.startswith("serve.py: tf.keras 2.4–2.15 (reaches Keras as keras") for line in out.splitlines())

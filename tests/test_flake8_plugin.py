@@ -68,7 +68,7 @@ def test_bad_keras_target_is_a_clear_error(project):
     (project / "m.py").write_text(SOURCE)
     code, out, err = flake8("--keras-target", "5", "m.py")
     assert code != 0 and out == ""
-    assert "keras-lint: error: keras-target: expected 2, 3 or auto, got '5'" in err
+    assert "keras-lint: error: keras-target: unknown Keras major version in '5'" in err
 
 
 def test_syntax_errors_are_flake8s_to_report(project):
@@ -138,7 +138,7 @@ def test_selection_stays_flake8s(project):
     ("pyproject.toml", '[tool.keras-lint]\ntarget-keras = 2\nregister-decorator = ["a.b"]\n',
      "pyproject.toml:3: unknown keras-lint option 'register-decorator' (did you mean 'register-decorators'?)"),
     ("pyproject.toml", '[tool.keras-lint]\ntarget-keras = "4"\n',
-     "pyproject.toml:2: keras-lint option 'target-keras': expected 2, 3 or auto, got '4'"),
+     "pyproject.toml:2: keras-lint option 'target-keras': unknown Keras major version in '4' (known: 2.0–2.21, 3.0–3.15); expected a Keras version or range such as 2.10, 2.4-2.15, 3, 3.6 or auto"),
     ("pyproject.toml", '[tool.keras-lint]\nignore = KL101\n', "pyproject.toml:2: cannot read configuration: Invalid value (column 10)"),
     ("pyproject.toml", '[tool.keras-lint]\nignore = ["KX1"]\n',
      "pyproject.toml:2: keras-lint option 'ignore': unknown rule code 'KX1' (see keras-lint --list-rules)"),

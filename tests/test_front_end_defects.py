@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 
-from conftest import BIN
+from conftest import BIN, NOTHING_DECLARED
 
 LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * factor)\n"  # `factor` unknown: no fix offered
 FIXABLE = "import keras\ny = keras.layers.Lambda(lambda t: t * 2)\n"  # a safe fix
@@ -35,7 +35,7 @@ def test_stdin_filename_without_dash_reads_stdin_as_ruff_does(project):
     (project / "other.py").write_text(LAMBDA)
     code, out, err = lint("--stdin-filename", "src/model.py", stdin=LAMBDA)
     assert code == 1 and out.startswith("src/model.py:2:5: KL101 ") and out.count("\n") == 1
-    assert err == "Found 1 finding in 1 file.\n"
+    assert err == "Found 1 finding in 1 file.\n" + NOTHING_DECLARED
     code, out, err = lint("--stdin-filename", "src/model.py", "other.py", stdin="x = 1\n")  # a path beside it: ruff warns
     assert (code, out) == (0, "")
     assert err == (
@@ -60,9 +60,9 @@ def test_a_file_named_twice_is_linted_and_reported_once_under_its_first_spelling
     code, out, err = lint("a.py", "./a.py", os.path.abspath("a.py"), "pkg", "pkg/../pkg/m.py", ".")
     assert code == 1
     assert [line.split(":")[0] for line in out.splitlines()] == ["a.py", os.path.join("pkg", "m.py")]
-    assert err == "Found 2 findings in 2 files.\n"
+    assert err == "Found 2 findings in 2 files.\n" + NOTHING_DECLARED
     code, out, err = lint("./a.py", "a.py")
-    assert out.startswith("./a.py:2:5: ") and out.count("\n") == 1 and err == "Found 1 finding in 1 file.\n"
+    assert out.startswith("./a.py:2:5: ") and out.count("\n") == 1 and err == "Found 1 finding in 1 file.\n" + NOTHING_DECLARED
 
 
 def test_fix_writes_through_a_symlink_to_its_target_and_keeps_the_link(project):
@@ -87,9 +87,9 @@ def test_a_dangling_symlink_met_while_walking_is_skipped_with_a_warning(project)
     assert code == 1 and out.startswith("pkg/model.py:2:5: KL101 ") and out.count("\n") == 1
     assert err == (
         "keras-lint: warning: pkg/.#model.py: skipped: a broken symbolic link (to user@host.1234:1700000000)\n"
-        "Found 1 finding in 1 file.\n"
+        "Found 1 finding in 1 file.\n" + NOTHING_DECLARED
     )
-    assert lint("pkg/model.py")[2] == "Found 1 finding in 1 file.\n"  # the project index walks past it quietly
+    assert lint("pkg/model.py")[2] == "Found 1 finding in 1 file.\n" + NOTHING_DECLARED  # the project index walks past it quietly
     code, out, err = lint("pkg/.#model.py")  # named on the command line, it is still an error
     assert code == 2 and "keras-lint: error: pkg/.#model.py: not a regular file or folder (a broken link?)\n" in err
 
