@@ -24,7 +24,6 @@ from .index import ProjectIndex, is_marked_root, module_name, project_root
 from .rules import ALL_RULES
 from .settings import Settings
 
-STDIN_PACKAGE = "Custom"  # `package=` of registrations --fix adds to unnamed stdin: register_keras_serializable's default
 
 
 def make_settings(
@@ -123,19 +122,17 @@ def lint_paths(
     `jobs` <= 0: one worker per CPU. Returns one engine.FileResult per target, stdin's last."""
     if "-" in targets:
         name = stdin_filename or "stdin"
-        # An unnamed buffer has no module to take a package name from: the `package` setting, else Keras's own default.
-        stdin_settings = settings if stdin_filename else dataclasses.replace(settings, package=settings.package or STDIN_PACKAGE)
         try:
-            src = source.decode(name, stdin or b"")
+            src = dataclasses.replace(source.decode(name, stdin or b""), named=bool(stdin_filename))
             # A named buffer is judged with its project in view, its own text standing for its file.
             project = with_buffer(project_for(name, settings, use_cache), src) if stdin_filename else None
             if fix or diff:
-                stdin_result = fixes.fix_source(src, stdin_settings, project, unsafe_fixes)
+                stdin_result = fixes.fix_source(src, settings, project, unsafe_fixes)
                 if diff:
                     stdin_result.diff = fixes.unified_diff(name, src.text, stdin_result.fixed_text or src.text)
                     stdin_result.fixed_text = None
             else:
-                stdin_result = engine.lint_source(src, stdin_settings, project=project)
+                stdin_result = engine.lint_source(src, settings, project=project)
         except source.SourceError as exc:
             stdin_result = engine.FileResult(name, engine.unparsable(name, settings, exc))
         targets = [t for t in targets if t != "-"]

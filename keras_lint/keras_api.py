@@ -102,6 +102,8 @@ MODEL_BASES = ("Model", "models.Model", "engine.training.Model")  # Keras's plai
 # -- registering, saving and loading ---------------------------------------------------------
 
 # `register_keras_serializable`, as Keras 3 (saving.) and Keras 2 (utils.) export it.
+# register_keras_serializable's `package` when none is given: "Custom" ("Custom>Name").
+DEFAULT_REGISTRATION_PACKAGE = "Custom"
 REGISTER_KERAS_SERIALIZABLE = ("saving.register_keras_serializable", "utils.register_keras_serializable")
 # Everything whose call registers what it decorates.
 REGISTER_FUNCTIONS = (

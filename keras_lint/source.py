@@ -36,6 +36,7 @@ class SourceFile:
     text: str
     encoding: str = "utf-8"
     bom: bool = False
+    named: bool = True  # False: a buffer with no file behind it (unnamed stdin): no module, no package
 
     @property
     def lines(self) -> list[str]:

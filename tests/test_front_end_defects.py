@@ -108,6 +108,14 @@ def test_fix_on_unnamed_stdin_registers_under_the_package_setting_or_keras_defau
     assert code == 0 and '@keras.saving.register_keras_serializable(package="model")\nclass Scale' in out
 
 
+def test_the_lambda_rewrite_on_unnamed_stdin_registers_under_keras_default_package(project):
+    """The Lambda rewrite took `package=` from the module name, "stdin" for an unnamed buffer: the
+    engine now knows such a buffer has no module (SourceFile.named)."""
+    code, out, err = lint("--fix", "-", stdin="import keras\n\nlayer = keras.layers.Lambda(lambda x: x + 1)\n")
+    assert code == 0 and '@keras.saving.register_keras_serializable(package="Custom")\nclass ' in out
+    assert "stdin" not in out
+
+
 def test_statistics_count_safe_fixes_as_fixable_and_unsafe_ones_apart(project):
     (project / "s.py").write_text(
         "import keras\nscale = compute()\n"

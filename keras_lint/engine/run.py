@@ -21,6 +21,7 @@ from ..cst.lazy import cst
 from ..dependencies import judging
 from ..finding import Finding
 from ..index.modules import module_name
+from ..keras_api import DEFAULT_REGISTRATION_PACKAGE
 from ..index.project_index import ProjectIndex
 from ..index.summarise import summarise
 from ..names import KerasNames
@@ -138,8 +139,10 @@ def _run_rules_at(
     gate: bool,
 ) -> list:
     findings: list = []
-    module = module_name(src.path)
-    package = settings.package or module.split(".")[0]
+    module = module_name(src.path) if src.named else ""
+    # `package=` of the registrations fixes add: the setting, else the top-level package, else (a
+    # buffer with no module) register_keras_serializable's own default.
+    package = settings.package or module.split(".")[0] or DEFAULT_REGISTRATION_PACKAGE
     context = FileContext(src.path, names, point, project, findings, tree=tree, lines=lines, package=package, module=module)
     visitors: dict = {}  # rule -> its visitor for this file, made when a statement first wants it
     statement_gate = StatementGate(rules, context, gate)
