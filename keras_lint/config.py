@@ -1,4 +1,4 @@
-"""Read `[tool.keras-lint]` from pyproject.toml or `[keras-lint]` from setup.cfg into Settings.
+"""Read `[tool.keras-lint]` from pyproject.toml or `[keras-lint]` from setup.cfg or tox.ini into Settings.
 
 The nearest file that has such a section, walking up from the first linted path, is used; flags
 given on the command line win over it. Every key and value is checked: a mistake is one
@@ -32,13 +32,17 @@ KNOWN_KEYS = LIST_KEYS + ("per-file-ignores", "target-keras", "package")
 CODE_KEYS = ("select", "extend-select", "ignore")
 
 
+CONFIG_FILES = ("pyproject.toml", "setup.cfg", "tox.ini")
+
+
 def find_config(start: str) -> Optional[str]:
-    """The nearest pyproject.toml with [tool.keras-lint] or setup.cfg with [keras-lint] at or above `start`.
+    """The nearest pyproject.toml with [tool.keras-lint], or setup.cfg or tox.ini with [keras-lint], at
+    or above `start` (in that order within a folder, as flake8 reads setup.cfg and tox.ini).
     A section header close to ours (`[tool.keras_lint]`, an unclosed `[keras-lint`) in a file looked
     at on the way is a ConfigError, not a file without configuration."""
     folder = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
     while True:
-        found = [name for name in ("pyproject.toml", "setup.cfg") if _has_section(os.path.join(folder, name))]
+        found = [name for name in CONFIG_FILES if _has_section(os.path.join(folder, name))]
         if found:
             return _shown(os.path.join(folder, found[0]))
         parent = os.path.dirname(folder)

@@ -25,6 +25,20 @@ def test_setup_cfg_section_is_read(project):
     assert codes(lint("m.py")[1]) == ["KL102"]
 
 
+def test_tox_ini_section_is_read_and_its_mistakes_are_errors(project):
+    """flake8 users keep settings in tox.ini: `[keras-lint]` there was silently ignored."""
+    (project / "tox.ini").write_text("[tox]\nenvlist = py311\n\n[keras-lint]\nignore = KL101\n")
+    (project / "m.py").write_text(LAMBDA + NAMED)
+    assert codes(lint("m.py")[1]) == ["KL102"]
+    (project / "tox.ini").write_text("[keras_lint]\nignore = KL101\n")
+    code, out, err = lint("m.py")
+    assert (code, out) == (2, "")
+    assert err == "keras-lint: error: tox.ini:1: unknown section [keras_lint]: keras-lint reads [keras-lint]\n"
+    (project / "setup.cfg").write_text("[keras-lint]\nignore = KL102\n")  # setup.cfg first, as flake8 reads it
+    (project / "tox.ini").write_text("[keras-lint]\nignore = KL101\n")
+    assert codes(lint("m.py")[1]) == ["KL101"]
+
+
 def test_pyproject_table_is_read_and_flags_win(project):
     (project / "pyproject.toml").write_text('[tool.keras-lint]\nselect = ["KL102"]\n')
     (project / "m.py").write_text(LAMBDA + NAMED)
