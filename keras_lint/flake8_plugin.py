@@ -94,7 +94,12 @@ class KerasLintChecker:
     def run(self):
         text = "".join(self.lines)
         if not source.may_use_keras(text):
-            return  # before importing the engine: code that never mentions Keras costs flake8 nothing more
+            # Before importing the engine: code that never mentions Keras costs flake8 little more --
+            # unless a module it imports from its project does (a class built on another file's layer).
+            from .index.modules import reaches_keras_through_project
+
+            if "import" not in text or not reaches_keras_through_project(self.filename, self.tree):
+                return
         from . import api  # (it loads the rules; LibCST comes later, only for a statement a rule wants)
 
         result = api.lint_text(

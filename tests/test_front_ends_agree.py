@@ -108,3 +108,42 @@ def test_a_project_over_the_editor_bound_is_judged_file_by_file_and_says_so_once
     assert len(warnings) == 1 and "each file is judged on its own" in warnings[0]
     # The CLI has no such bound: on stdin, as on the file, it judges the file with the project in view.
     assert [f[3] for f in cli(monkeypatch, capsys, "--stdin-filename", "pkg/blocks.py", "-", stdin=BLOCK)] == ["KL201"]
+
+
+@pytest.mark.parametrize(
+    "importing",
+    [
+        "from .base import Base\n",  # relative
+        "from pkg.base import Base\n",  # absolute, from the folder holding the package
+        "from .middle import Base\n",  # through a project module that never spells Keras either
+    ],
+)
+def test_a_file_that_never_spells_keras_is_judged_by_its_project_bases(tmp_path, monkeypatch, capsys, importing):
+    """The plugin skipped any text without "keras"/"tensorflow" before looking at the project: a
+    subclass of another file's layer got nothing from flake8 and a KL201 from the CLI."""
+    project = small_project(tmp_path)
+    (project / "pkg" / "middle.py").write_text("from .base import Base\n\n__all__ = ['Base']\n")
+    text = importing + "\n\nclass Sub(Base):\n    def call(self, x):\n        return x\n"
+    (project / "pkg" / "sub.py").write_text(text)
+    monkeypatch.chdir(project)
+    path = os.path.join("pkg", "sub.py")
+    on_file = cli(monkeypatch, capsys, path)
+    assert [f[3] for f in on_file] == ["KL201"]
+    assert cli(monkeypatch, capsys, "--stdin-filename", path, "-", stdin=text) == on_file
+    assert plugin(path, text) == on_file
+
+
+def test_a_file_importing_no_keras_module_of_its_project_costs_the_plugin_no_engine(tmp_path):
+    """The cheap question (index/modules.reaches_keras_through_project) answers before the engine
+    and its rules are imported."""
+    project = small_project(tmp_path)
+    (project / "pkg" / "util.py").write_text("def double(x):\n    return 2 * x\n")
+    (project / "pkg" / "plain.py").write_text("import os\n\nfrom .util import double\n\n\nclass Plain:\n    pass\n")
+    check = (
+        "import ast, sys; from keras_lint.flake8_plugin import KerasLintChecker; "
+        "text = open('pkg/plain.py').read(); "
+        "print(list(KerasLintChecker(ast.parse(text), text.splitlines(True), 'pkg/plain.py').run()), "
+        "'keras_lint.engine' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=project, check=True)
+    assert result.stdout.strip() == "[] False"

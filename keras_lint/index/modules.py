@@ -3,10 +3,14 @@ project-absolute names (relative imports resolved)."""
 
 from __future__ import annotations
 
+import ast
 import os
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from ..names import KerasNames
+from ..source import may_use_keras
+
+if TYPE_CHECKING:  # for annotations only: this module is also the flake8 plugin's cheap first question
+    from ..names import KerasNames
 
 
 def module_name(path: str, packages: Optional[dict] = None) -> str:
@@ -93,3 +97,65 @@ def absolute_import(target: str, module: str, is_package: bool) -> str:
         parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
     return ".".join(parts + [target.lstrip(".")])
 
+
+
+def reaches_keras_through_project(path: str, tree: ast.Module, depth: int = 3) -> bool:
+    """Does the file at `path` import, from its own project, a module whose text spells Keras or
+    TensorFlow -- or one that does so itself, `depth` imports deep? What makes a file that never
+    spells Keras worth linting in its project: `class Sub(Base)` on another file's Keras layer.
+    Asked by the flake8 plugin before it loads anything heavier; reads the imported files' bytes
+    (and parses those that do not spell Keras, to follow their imports)."""
+    seen = {os.path.abspath(path)}
+    frontier = [(os.path.abspath(path), tree)]
+    for _ in range(depth):
+        following = []
+        for current, current_tree in frontier:
+            for candidate in _imported_project_files(current, current_tree):
+                if candidate in seen:
+                    continue
+                seen.add(candidate)
+                try:
+                    with open(candidate, "rb") as handle:
+                        text = handle.read().decode("utf-8", "replace")
+                except OSError:
+                    continue
+                if may_use_keras(text):
+                    return True
+                try:
+                    following.append((candidate, ast.parse(text)))
+                except (SyntaxError, ValueError, RecursionError):
+                    continue
+        frontier = following
+    return False
+
+
+def _imported_project_files(path: str, tree: ast.Module) -> list:
+    """The project files `path`'s imports can name: relative imports from its folder, absolute ones
+    from the folder holding its top-level package (or its own folder)."""
+    folder = os.path.dirname(path)
+    module = module_name(path)
+    top = folder
+    for _ in range(module.count(".")):
+        top = os.path.dirname(top)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = folder
+            for _ in range(max(node.level - 1, 0)):
+                base = os.path.dirname(base)
+            if not node.level:
+                base = top
+            parts = node.module.split(".") if node.module else []
+            targets = [parts] + [parts + [alias.name] for alias in node.names if alias.name != "*"]
+        elif isinstance(node, ast.Import):
+            base, targets = top, [alias.name.split(".") for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            if not target:
+                continue
+            stem = os.path.join(base, *target)
+            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+                if os.path.isfile(candidate):
+                    found.append(os.path.abspath(candidate))
+    return found
