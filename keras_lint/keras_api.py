@@ -233,8 +233,10 @@ TF_KERAS_DISTRIBUTIONS = frozenset({"tf-keras", "tf-keras-nightly"})  # `tf_kera
 FIRST_TF_WITH_KERAS3 = "2.16"
 # The lowest Keras 3 each TensorFlow requires (its `keras>=` requirement); a TensorFlow between two
 # entries has the earlier entry's floor (floors only rise, so this never excludes a valid pair).
-# 2.16: keras>=3.0.0 (release notes); 2.21: keras>=3.12.0 (tensorflow_cpu-2.21.0 METADATA).
-KERAS3_FLOOR_BY_TF = {"2.16": "3.0", "2.21": "3.12"}
+# Read from each release's METADATA (`pip install --dry-run --no-deps --report - tensorflow-cpu==X`):
+# 2.16.2 keras>=3.0.0, 2.17.1 keras>=3.2.0, 2.18.1 and 2.19.1 keras>=3.5.0, 2.20.0 keras>=3.10.0,
+# 2.21.0 keras>=3.12.0.
+KERAS3_FLOOR_BY_TF = {"2.16": "3.0", "2.17": "3.2", "2.18": "3.5", "2.20": "3.10", "2.21": "3.12"}
 # The `keras` distribution by version: up to 2.3 the multi-backend Keras; 2.4 and 2.5 a shim that
 # re-exports tf.keras; 2.6 to 2.15 tf.keras's own code, split out of TensorFlow (TF 2.X requires
 # keras 2.X: TF 2.11's setup.py pins `keras >= 2.11.0rc1, < 2.12`); 3.x Keras 3.

@@ -44,6 +44,10 @@ def test_tensorflow_2_16_or_keras_3_is_keras_3(tmp_path):
     assert str(target(tmp_path / "b", {"requirements.txt": "keras>=3\n"})) == "Keras 3.0–3.15"
     # TF 2.21 requires keras>=3.12 (its METADATA): a pin on it narrows Keras 3
     assert str(target(tmp_path / "c", {"requirements.txt": "tensorflow==2.21.0\n"})) == "Keras 3.12–3.15"
+    # ... and each TensorFlow between: 2.17 keras>=3.2, 2.18/2.19 keras>=3.5, 2.20 keras>=3.10 (their METADATA)
+    for number, (tf, judged) in enumerate([("2.17.1", "Keras 3.2–3.15"), ("2.19.*", "Keras 3.5–3.15"),
+                                           ("2.20.0", "Keras 3.10–3.15")]):
+        assert str(target(tmp_path / f"d{number}", {"requirements.txt": f"tensorflow=={tf}\n"})) == judged
 
 
 def test_nothing_declared_is_the_newest_keras_3(tmp_path):
