@@ -2,9 +2,9 @@
 
 A target (target.KerasTarget) says which Keras lines and minor versions a project can run, per
 import spelling. A rule cannot be run once per minor version, and need not be: the facts rules
-depend on (keras_api.VERSIONED_FACTS, and Keras 2 against Keras 3) change only at a few versions.
-`points(...)` cuts the file's versions into runs over which every fact stays the same and gives one
-JudgingPoint per run, judged at the run's newest version; the engine runs the rules once per point
+depend on (the keras_api.VERSIONED_FACTS each names in its `versioned_facts`, and Keras 2 against
+Keras 3) change only at a few versions. `points(...)` cuts the file's versions into runs over which
+those facts stay the same and gives one JudgingPoint per run, judged at the run's newest version; the engine runs the rules once per point
 and keeps a finding reported at some point (a failure in some version of the range is a failure).
 
 No `packaging` here: nothing declared is the common case and must stay cheap.
@@ -104,16 +104,13 @@ DEFAULT_KERAS3 = newest("keras3")  # nothing declared: what a fresh `pip install
 DEFAULT_KERAS2 = newest("tf_keras")  # a file that spells Keras 2 (tf_keras, keras.engine, the switch)
 
 
-def _signature(line: str, version: str) -> tuple:
-    return tuple(K.fact_holds(fact, line, version) for fact in K.VERSIONED_FACTS)
-
-
-def split(line: str, versions: Sequence[str]) -> List[JudgingPoint]:
-    """The points of one line's versions: consecutive versions with the same facts share one."""
+def split(line: str, versions: Sequence[str], facts: Sequence[str] = ()) -> List[JudgingPoint]:
+    """The points of one line's versions: consecutive versions on which each of `facts` (those the
+    enabled rules consult, Rule.versioned_facts) is the same share one."""
     runs: List[List[str]] = []
     previous: Optional[tuple] = None
     for version in versions:
-        signature = _signature(line, version)
+        signature = tuple(K.fact_holds(fact, line, version) for fact in facts)
         if runs and signature == previous:
             runs[-1].append(version)
         else:
@@ -122,11 +119,12 @@ def split(line: str, versions: Sequence[str]) -> List[JudgingPoint]:
     return [JudgingPoint(line, tuple(run)) for run in runs]
 
 
-def points(target, spelling: str, keras2_only: bool = False) -> Tuple[JudgingPoint, ...]:
+def points(target, spelling: str, keras2_only: bool = False, facts: Sequence[str] = ()) -> Tuple[JudgingPoint, ...]:
     """The points a file reaching Keras as `spelling` ("keras", "tf.keras", "tf_keras") is judged at,
     oldest first. `target`: a target.KerasTarget, or None when nothing is declared or given.
     `keras2_only`: the file uses what only Keras 2 has (`keras.engine`, the legacy switch set in
-    the file), so the Keras 3 part of the range does not run it."""
+    the file), so the Keras 3 part of the range does not run it. `facts`: the versioned facts the
+    rules consult; a line is cut only where one of them changes (each point is a run of the rules)."""
     if target is None:
         return (DEFAULT_KERAS2 if keras2_only or spelling == "tf_keras" else DEFAULT_KERAS3,)
     lines = target.for_spelling(spelling)
@@ -134,4 +132,4 @@ def points(target, spelling: str, keras2_only: bool = False) -> Tuple[JudgingPoi
         lines = tuple(line for line in lines if line.name != "keras3")
         if not lines:
             return (DEFAULT_KERAS2,)
-    return tuple(point for line in lines for point in split(line.name, line.versions))
+    return tuple(point for line in lines for point in split(line.name, line.versions, facts))

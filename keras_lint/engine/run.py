@@ -92,7 +92,8 @@ def points_for(names: KerasNames, settings: Settings) -> tuple:
     """The points of the Keras range a file is judged at (dependencies/judging.py): the target
     given, else declared, read for how the file reaches Keras (names.keras_spelling)."""
     spelling, keras2_only = names.keras_spelling()
-    return judging.points(settings.target_keras or settings.declared_target, spelling, keras2_only)
+    facts = sorted({fact for code, rule in ALL_RULES.items() if settings.enabled(code) for fact in rule.versioned_facts})
+    return judging.points(settings.target_keras or settings.declared_target, spelling, keras2_only, facts)
 
 
 def _run_rules(

@@ -94,6 +94,9 @@ class Rule:
     # True: the rule asks the project index about other files (the CLI builds it only for such rules).
     needs_project: ClassVar[bool] = False
     fix: ClassVar[Optional[str]] = None  # None, "safe" or "unsafe"
+    # The keras_api.VERSIONED_FACTS the rule asks `context.keras.holds(...)`: a file whose Keras
+    # range spans a change of one of them is judged on each side of it (dependencies/judging.py).
+    versioned_facts: ClassVar[tuple] = ()
     VALID: ClassVar[list] = []
     INVALID: ClassVar[list] = []
 

@@ -291,6 +291,7 @@ class MissingGetConfig(Rule):
     fix = "safe"  # unsafe when an argument is stored under another attribute name
     # get_config need only exist; the index counts each method's `self.<attr> = ...` for the fix.
     reads_methods = frozenset({"__init__"})
+    versioned_facts = ("h5_requires_get_config",)
 
     _K3 = "import keras\n\n"
     _K2 = "import tf_keras as keras\n\n"
