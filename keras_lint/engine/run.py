@@ -23,7 +23,7 @@ from ..index.modules import module_name
 from ..index.project_index import ProjectIndex
 from ..index.summarise import summarise
 from ..names import KerasNames
-from ..rules import ALL_RULES
+from ..rules import ALL_RULES, CATALOG, known_prefix
 from ..rules.base import FileContext, visitor_class
 from ..settings import Settings
 from .gate import StatementGate, cleared_by_index, might_matter, statement_spans
@@ -68,14 +68,15 @@ def lint_source(
             if (rule.triggers or rule.looks_at_custom_objects) and settings.enabled(code, src.path)
         ]
         if tree is None and gate and project is not None and cleared_by_index(src, rules, project):
-            return FileResult(src.path, [])
+            return FileResult(src.path, _unused_noqa(src, settings, [], inline_noqa))
         if tree is None:
             tree = source.parse(src)
         if not might_matter(src.text, rules, judged_alone=project is None):
-            return FileResult(src.path, [])
+            return FileResult(src.path, _unused_noqa(src, settings, [], inline_noqa))
         lines = src.lines
-        findings = _run_rules(src, tree, lines, rules, settings, project, gate)
-        findings = noqa.filter_findings(findings, src.text, lines, inline=inline_noqa)
+        raw = _run_rules(src, tree, lines, rules, settings, project, gate)
+        findings = noqa.filter_findings(raw, src.text, lines, inline=inline_noqa)
+        findings += _unused_noqa(src, settings, raw, inline_noqa)
         return FileResult(src.path, sorted(set(findings)))
     except source.SourceError as exc:
         return FileResult(src.path, unparsable(src.path, settings, exc))
@@ -84,6 +85,20 @@ def lint_source(
         return FileResult(src.path, unparsable(src.path, settings, error))
     except Exception as exc:  # a bug of ours: say where, keep going with the other files
         return FileResult(src.path, [], [f"{src.path}: internal error: {type(exc).__name__}: {exc}"])
+
+
+def _unused_noqa(src: source.SourceFile, settings: Settings, raw: list, inline_noqa: bool) -> list:
+    """KL901 (issue 22), when selected: the `# noqa: KL...` codes that `raw`, every finding before
+    noqa, leaves unused; they pass through noqa like any finding."""
+    if not settings.enabled("KL901", src.path) or "noqa" not in src.text.lower():
+        return []
+    lines = src.lines
+
+    def enabled(prefix: str) -> bool:
+        return any(code.startswith(prefix) and settings.enabled(code, src.path) for code in CATALOG)
+
+    unused = noqa.unused(raw, src.text, lines, src.path, enabled, known_prefix)
+    return noqa.filter_findings(unused, src.text, lines, inline=inline_noqa)
 
 
 def _run_rules(
