@@ -22,7 +22,10 @@ from keras_lint.settings import Settings
 LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * factor)\n"  # `factor` unknown: no fix offered
 FINDING = "KL101 Lambda layer wraps a Python lambda"
 CACHE = ".keras_lint_cache"  # written at the project root by design; a run writes nothing else
-SUMMARY = re.compile(r"((Would fix|Fixed) \d+ findings?\.\n)?Found \d+ findings?( remaining)? in \d+ files?\.\n\Z")
+SUMMARY = re.compile(
+    r"((Would fix|Fixed) \d+ findings?\.\n)?Found \d+ findings?( remaining)? in \d+ files?\.\n"
+    r"(\d+ fixable with --fix( --unsafe-fixes| \(\d+ more with --unsafe-fixes\))?\.\n)?\Z"  # issue 22
+)
 
 
 def lint(*args, prefix=(), timeout=120):

@@ -13,6 +13,8 @@ from conftest import BIN
 from keras_lint import noqa
 from keras_lint.cli import main
 from keras_lint.engine.run import lint_source
+from keras_lint.index.project_index import ProjectIndex
+from keras_lint.index.summarise import summarise_source
 from keras_lint.rules import CATALOG
 from keras_lint.settings import Settings
 from keras_lint.source import decode
@@ -301,9 +303,14 @@ def test_a_bad_baseline_is_one_error_line_and_exit_2(project, content, message):
 # -- item 5: KL901, unused noqa ---------------------------------------------------------------------
 
 
-def kl901(text, *select):
+def kl901(text, *select, alone=False):
+    """KL901's findings on `text`, judged with its project in view (a project of this one file), as
+    the CLI judges a file, or `alone`, as unnamed stdin is."""
     settings = Settings(select=select or ("KL", "KL901"))
-    return [(f.line, f.col, f.message) for f in lint_source(decode("m.py", text.encode()), settings).findings if f.code == "KL901"]
+    src = decode("m.py", text.encode())
+    summary = summarise_source(src)
+    project = None if alone or summary is None else ProjectIndex([summary])
+    return [(f.line, f.col, f.message) for f in lint_source(src, settings, project=project).findings if f.code == "KL901"]
 
 
 def test_unused_noqa_is_off_by_default_and_on_when_selected(project):
@@ -366,3 +373,27 @@ def test_flake8_reports_unused_noqa_where_keras_lint_config_selects_it(project):
     out = subprocess.run(run, capture_output=True, text=True).stdout
     assert out == "m.py:2:28: KL901 unused `noqa` code KL101: nothing on this line reports it\n"
     assert lint(".")[1] == "m.py:2:28: KL901 [*] unused `noqa` code KL101: nothing on this line reports it\n"
+
+
+def test_unused_noqa_leaves_project_rules_alone_where_a_file_is_judged_without_its_project(project):
+    text = "import keras\n@keras.saving.register_keras_serializable()\nclass A(keras.layers.Layer):  # noqa: KL201\n    pass\n"
+    assert kl901(text, alone=True) == []  # alone (unnamed stdin, flake8 on a very large project): KL201 may need it
+    assert kl901(text) == [(3, 31, "unused `noqa` code KL201: nothing on this line reports it")]
+    (project / "m.py").write_text(text)
+    assert lint("--extend-select", "KL901", ".")[1].startswith("m.py:3:31: KL901 [*] unused `noqa` code KL201")
+
+
+@pytest.mark.parametrize(
+    "message, first",
+    [
+        ("A: b; c", "A: b"),
+        ("Keras fails. Then more", "Keras fails"),
+        ("`a; b` and (c; d) stay; rest", "`a; b` and (c; d) stay"),
+        ('quotes "x. Y" stay. Rest', 'quotes "x. Y" stay'),
+        ("keras.layers.Dense is fine. e.g. lower", "keras.layers.Dense is fine. e.g. lower"),
+    ],
+)
+def test_first_sentence_stops_at_the_first_break_outside_quotes_and_brackets(message, first):
+    from keras_lint.report import first_sentence
+
+    assert first_sentence(message) == first
