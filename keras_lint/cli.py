@@ -71,12 +71,12 @@ def _severities(text: str) -> list:
 
 def _add_output_and_adoption_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--output-format", "--format", dest="format", choices=list(report.FORMATS), default=None,
-        help="full (source line, caret, help), concise (one line; `text` is its old name), json, sarif, github; "
+        "--output-format", "--format", dest="format", choices=list(report.FORMATS), default=None, metavar="FORMAT",
+        help="full (source line, caret, help), concise (one line; `text` is its old name), json, sarif or github; "
         "default: full on a terminal, concise otherwise",
     )
     parser.add_argument("--show-fixes", action="store_true", help="with --fix or --diff: list the fixes applied, per file")
-    parser.add_argument("--severity", type=_severities, help="comma-separated severities to report: error, warning, security")
+    parser.add_argument("--severity", type=_severities, metavar="LEVELS", help="comma-separated severities to report: error, warning, security")
     parser.add_argument("--add-noqa", action="store_true", help="add `# noqa: KLnnn` to every reported line, then exit")
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     parser.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE, then exit")
@@ -177,8 +177,10 @@ def main(argv: Optional[list] = None) -> int:
     texts = {args.stdin_filename or "stdin": stdin.decode("utf-8", "replace")} if stdin is not None else None
     if args.add_noqa or args.write_baseline:
         return _adopt(args, findings, errors, texts, err)
+    hidden = 0
     if baseline is not None:
-        findings = adopt.new_findings(findings, baseline, args.baseline, texts)
+        new = adopt.new_findings(findings, baseline, args.baseline, texts)
+        hidden, findings = len(findings) - len(new), new
 
     fixed = sum(result.fixed for result in results)
     stdin_fixed = next((r.fixed_text for r in results if r.fixed_text is not None), None)
@@ -204,6 +206,8 @@ def main(argv: Optional[list] = None) -> int:
     if before is not None:
         report.show_fixes(_fixed_codes(before, results, args.unsafe_fixes), err, args.diff)
     report.summary(findings, len(targets), err, fixed if (args.fix or args.diff) else None, args.diff, args.unsafe_fixes)
+    if hidden:
+        err.write(f"{hidden} more recorded in {args.baseline} not shown.\n")
     if settings.declared_keras and settings.target_keras is None:  # what the project's files said, and how to override it
         err.write(f"Judged against the Keras the project declares: {settings.declared_keras} (--target-keras to change)\n")
     if errors:
