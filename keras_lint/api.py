@@ -21,7 +21,7 @@ from typing import Optional
 
 from . import cache, config, dependencies, engine, files, fixes, index, source
 from .index import ProjectIndex, is_marked_root, module_name, project_root
-from .rules import ALL_RULES
+from .rules import ALL_RULES, CATALOG
 from .settings import Settings
 
 
@@ -34,6 +34,7 @@ def make_settings(
     extend_select: Optional[list] = None,
     ignore: Optional[list] = None,
     target_keras: Optional[str] = None,
+    severity: Optional[list] = None,
 ) -> Settings:
     """What a run is asked to do: the config file found from the first path (or `config_path`),
     then the options given here over it. Raises config.ConfigError for a configuration mistake."""
@@ -49,6 +50,11 @@ def make_settings(
             changes[option] = tuple(value)
     if target_keras:
         changes["target_keras"] = config.parse_target(target_keras, "--target-keras")
+    if severity is not None:
+        changes["severity"] = config.parse_severity(severity, "--severity")
+    chosen = changes.get("severity", settings.severity)
+    if chosen:  # the codes whose severity is not chosen are off, whatever selects them
+        changes["skipped_codes"] = frozenset(code for code, rule in CATALOG.items() if rule.severity not in chosen)
     changes["declared_target"] = declared_keras(project_root(start if start != "-" else "."))
     return dataclasses.replace(settings, **changes)
 

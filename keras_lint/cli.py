@@ -7,11 +7,14 @@ that could not be read) -- 2 wins over 1, and `--exit-zero` turns only 1 into 0.
 from __future__ import annotations
 
 import argparse
+import collections
+import os
 import sys
 from typing import Optional
 
-from . import __version__, api, cache, config, files, report
-from .rules import ALL_RULES
+from . import __version__, adopt, api, cache, config, files, fixes, report
+from .finding import SEVERITIES
+from .rules import CATALOG
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -38,7 +41,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--select", type=_selected_codes, help="comma-separated code prefixes to enable (replaces config)")
     parser.add_argument("--extend-select", type=_codes, help="code prefixes to enable on top of select")
     parser.add_argument("--ignore", type=_codes, help="code prefixes to disable")
-    parser.add_argument("--format", choices=list(report.FORMATS), default="text", help="output format")
     parser.add_argument("--statistics", action="store_true", help="count findings per rule (to stderr with json/sarif)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
@@ -58,23 +60,98 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true", help=f"neither read nor write {cache.FOLDER}/ (project root)")
     parser.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
     parser.add_argument("--version", action="version", version=f"keras-lint {__version__}")
+    _add_output_and_adoption_options(parser)
     return parser
+
+
+# -- issue 22: output formats, severity, adoption (--add-noqa, baselines) --------------------------
+
+
+def _severities(text: str) -> list:
+    levels = _codes(text)
+    wrong = [level for level in levels if level not in SEVERITIES]
+    if wrong or not levels:
+        raise argparse.ArgumentTypeError(f"expected severities among {', '.join(SEVERITIES)}, got {', '.join(wrong) or 'none'}")
+    return levels
+
+
+def _add_output_and_adoption_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output-format", "--format", dest="format", choices=list(report.FORMATS), default=None, metavar="FORMAT",
+        help="full (source line, caret, help), concise (one line; `text` is its old name), json, sarif or github; "
+        "default: full on a terminal, concise otherwise",
+    )
+    parser.add_argument("--show-fixes", action="store_true", help="with --fix or --diff: list the fixes applied, per file")
+    parser.add_argument("--severity", type=_severities, metavar="LEVELS", help="comma-separated severities to report: error, warning, security")
+    parser.add_argument("--add-noqa", action="store_true", help="add `# noqa: KLnnn` to every reported line, then exit")
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    parser.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE, then exit")
+
+
+def _output_format(args, out) -> str:
+    """Ruff prints `full` by default; we do on a terminal only: piped, captured or in CI, the output
+    stays today's one line a finding that scripts and editors parse."""
+    if args.format is None:
+        return "full" if _is_terminal(out) else "concise"
+    return "concise" if args.format == "text" else args.format
+
+
+def _is_terminal(stream) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _colour(stream) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
+    return _is_terminal(stream) and not os.environ.get("NO_COLOR")
+
+
+def _adoption_conflict(args) -> Optional[str]:
+    if args.add_noqa and (args.fix or args.diff or args.write_baseline):
+        return "--add-noqa cannot be combined with --fix, --diff or --write-baseline"
+    if args.write_baseline and (args.fix or args.diff):
+        return "--write-baseline cannot be combined with --fix or --diff"
+    if (args.add_noqa or args.write_baseline) and "-" in (args.paths or []):
+        return "--add-noqa and --write-baseline work on files, not on stdin"
+    return None
+
+
+def _fixed_codes(before: list, results: list, unsafe: bool) -> dict:
+    """--show-fixes: path -> Counter of the codes --fix fixed: the findings with an allowed fix in
+    the run before the fix, less those found after it (compared by code and message, which do not
+    depend on the line). Where that does not add up to the number the fix loop counted, the number."""
+    fixed: dict = {}
+    for result in results:
+        if not result.fixed:
+            continue
+        was = collections.Counter((f.code, f.message) for f in before.get(result.path, []) if fixes.allowed(f.fix, unsafe))
+        gone = was - collections.Counter((f.code, f.message) for f in result.findings)
+        counts = collections.Counter(code for code, _ in gone.elements())
+        fixed[result.path] = counts if sum(counts.values()) == result.fixed else result.fixed
+    return fixed
 
 
 def main(argv: Optional[list] = None) -> int:
     args = build_parser().parse_args(argv)
     out, err = sys.stdout, sys.stderr
     if args.list_rules:
-        for code, rule in ALL_RULES.items():
-            out.write(f"{code}  {rule.name:40s} fix:{report.fix_label(rule):11s} {rule.summary}\n")
+        for code, rule in CATALOG.items():
+            out.write(f"{code}  {rule.name:40s} fix:{report.fix_label(rule):11s} {rule.severity:8s} {rule.summary}\n")
         return EXIT_CLEAN
     if args.explain:
-        rule = ALL_RULES.get(args.explain.upper())
+        rule = CATALOG.get(args.explain.upper())
         if rule is None:
             err.write(f"keras-lint: error: unknown rule code '{args.explain}' (see keras-lint --list-rules)\n")
             return EXIT_ERROR
-        out.write(f"{rule.code} {rule.name}\n\n{rule.summary}\n\n{rule.documentation()}\n")
+        out.write(
+            f"{rule.code} {rule.name}\n\n{rule.summary}\n\nSeverity: {rule.severity}\nHelp: {rule.help}\n\n"
+            f"{rule.documentation()}\n"
+        )
         return EXIT_CLEAN
+    conflict = _adoption_conflict(args)
+    if conflict:
+        err.write(f"keras-lint: error: {conflict}\n")
+        return EXIT_ERROR
 
     paths = args.paths or ["."]
     if args.stdin_filename and "-" not in args.paths:  # ruff's convention: --stdin-filename reads stdin
@@ -83,9 +160,11 @@ def main(argv: Optional[list] = None) -> int:
         paths = ["-"]
     try:
         settings = api.make_settings(
-            paths, args.config, args.stdin_filename, args.select, args.extend_select, args.ignore, args.target_keras
+            paths, args.config, args.stdin_filename, args.select, args.extend_select, args.ignore, args.target_keras,
+            args.severity,
         )
-    except config.ConfigError as exc:
+        baseline = adopt.load_baseline(args.baseline) if args.baseline else None
+    except (config.ConfigError, adopt.BaselineError) as exc:
         err.write(f"keras-lint: error: {exc}\n")
         return EXIT_ERROR
 
@@ -101,11 +180,22 @@ def main(argv: Optional[list] = None) -> int:
         return EXIT_ERROR if errors else EXIT_CLEAN
     targets = list(files.discover(paths, settings, errors.append, lambda message: err.write(f"keras-lint: warning: {message}\n")))
     stdin = sys.stdin.buffer.read() if "-" in targets else None
+    before = None
+    if args.show_fixes and (args.fix or args.diff):  # what the run before the fix finds, to name the fixes (_fixed_codes)
+        linted = api.lint_paths(targets, settings, args.jobs, not args.no_cache, stdin=stdin, stdin_filename=args.stdin_filename)
+        before = {result.path: result.findings for result in linted}
     results = api.lint_paths(
         targets, settings, args.jobs, not args.no_cache, args.fix, args.unsafe_fixes, args.diff, stdin, args.stdin_filename
     )
     findings = sorted(f for result in results for f in result.findings)
     errors += [e for result in results for e in result.errors]
+    texts = {args.stdin_filename or "stdin": stdin.decode("utf-8", "replace")} if stdin is not None else None
+    if args.add_noqa or args.write_baseline:
+        return _adopt(args, findings, errors, texts, err)
+    hidden = 0
+    if baseline is not None:
+        new = adopt.new_findings(findings, baseline, args.baseline, texts)
+        hidden, findings = len(findings) - len(new), new
 
     fixed = sum(result.fixed for result in results)
     stdin_fixed = next((r.fixed_text for r in results if r.fixed_text is not None), None)
@@ -116,15 +206,23 @@ def main(argv: Optional[list] = None) -> int:
         out.write(stdin_fixed)
         findings_out = err
     if not args.diff:
-        report.FORMATS[args.format](findings, findings_out)
+        chosen = _output_format(args, findings_out)
+        if chosen == "full":
+            report.full(findings, findings_out, _colour(findings_out), texts)
+        else:
+            report.FORMATS[chosen](findings, findings_out)
     if args.statistics:
         # The table follows text findings (as in flake8); where stdout is a document (json, sarif,
         # a diff, the fixed source) it goes to stderr, so that stdout stays valid.
-        machine = args.diff or args.format in ("json", "sarif")
+        machine = args.diff or args.format in ("json", "sarif")  # (None: concise or full)
         report.statistics(findings, err if machine else findings_out)
     for message in errors:
         err.write(f"keras-lint: error: {message}\n")
-    report.summary(findings, len(targets), err, fixed if (args.fix or args.diff) else None, args.diff)
+    if before is not None:
+        report.show_fixes(_fixed_codes(before, results, args.unsafe_fixes), err, args.diff)
+    report.summary(findings, len(targets), err, fixed if (args.fix or args.diff) else None, args.diff, args.unsafe_fixes)
+    if hidden:
+        err.write(f"{hidden} more recorded in {args.baseline} not shown.\n")
     judged = report.judged_against(settings, findings)
     if judged:
         err.write(judged + "\n")
@@ -135,3 +233,21 @@ def main(argv: Optional[list] = None) -> int:
     return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
 
 
+
+
+def _adopt(args, findings: list, errors: list, texts, err) -> int:
+    """--add-noqa and --write-baseline: act on the findings, say what was done, exit 0 (2 on errors)."""
+    if args.add_noqa:
+        added, problems = adopt.add_noqa(findings)
+        errors += problems
+        err.write(f"Added {added} noqa directive{'' if added == 1 else 's'}.\n")
+    else:
+        try:
+            adopt.write_baseline(args.write_baseline, findings, texts)
+        except OSError as exc:
+            errors.append(f"{args.write_baseline}: cannot write baseline: {exc.strerror or exc}")
+        else:
+            err.write(f"Recorded {len(findings)} finding{'' if len(findings) == 1 else 's'} in {args.write_baseline}.\n")
+    for message in errors:
+        err.write(f"keras-lint: error: {message}\n")
+    return EXIT_ERROR if errors else EXIT_CLEAN

@@ -28,7 +28,7 @@ class ConfigError(Exception):
 
 
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "register-decorators")
-KNOWN_KEYS = LIST_KEYS + ("per-file-ignores", "target-keras", "package")
+KNOWN_KEYS = LIST_KEYS + ("per-file-ignores", "target-keras", "package", "severity")
 CODE_KEYS = ("select", "extend-select", "ignore")
 
 
@@ -206,6 +206,8 @@ def apply(settings: Settings, table: dict, path: str, rule_codes: bool = True) -
             if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z_][\w.]*", value.strip()):
                 raise ConfigError(f"{where}: expected a package name such as my_project, got {value!r}")
             changes["package"] = value.strip()
+        elif key == "severity":
+            changes["severity"] = parse_severity(_as_list(value, where), where)
     changes["root"] = os.path.dirname(os.path.abspath(path))
     return dataclasses.replace(settings, **changes)
 
@@ -227,6 +229,16 @@ def check_codes(codes, where: str) -> None:
     for code in codes:
         if not known_prefix(code):
             raise ConfigError(f"{where}: unknown rule code '{code}' (see keras-lint --list-rules)")
+
+
+def parse_severity(levels: list, where: str) -> tuple:
+    """The severities to report (issue 22): a list of "error", "warning", "security"."""
+    from .finding import SEVERITIES
+
+    wrong = [level for level in levels if level not in SEVERITIES]
+    if wrong or not levels:
+        raise ConfigError(f"{where}: expected severities among {', '.join(SEVERITIES)}, got {', '.join(wrong) or 'none'}")
+    return tuple(levels)
 
 
 def parse_target(value, where: str):

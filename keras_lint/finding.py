@@ -79,6 +79,11 @@ class Fix:
     title: str = ""
 
 
+# What a finding means for the model (issue 22), as each rule declares it: "error", the save or the
+# load fails; "warning", it works but a value silently changes (or the format is legacy);
+# "security", loading can run code.
+SEVERITIES = ("error", "warning", "security")
+
 # How a finding shows it can be fixed (as ruff does): [*] by --fix, [~] only with --unsafe-fixes.
 FIX_MARKS = {"safe": "[*] ", "unsafe": "[~] "}
 

@@ -16,7 +16,7 @@ import os
 from typing import Optional
 
 from . import __version__, config, source
-from .settings import Settings
+from .settings import OFF_BY_DEFAULT, Settings
 
 
 class ConfigurationError(Exception):
@@ -77,8 +77,10 @@ class KerasLintChecker:
                 cls._folders[folder] = exc
             else:
                 everything = Settings()
+                # (a code off by default, KL901, runs where keras-lint's own configuration selects it)
+                off = tuple(code for code in OFF_BY_DEFAULT if made.enabled(code))
                 cls._folders[folder] = dataclasses.replace(
-                    made, select=everything.select, extend_select=(), ignore=(), per_file_ignores=()
+                    made, select=everything.select + off, extend_select=(), ignore=(), per_file_ignores=()
                 )
         settings = cls._folders[folder]
         if isinstance(settings, config.ConfigError):

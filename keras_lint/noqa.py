@@ -82,3 +82,213 @@ def filter_findings(findings: list, text: str, lines: list, inline: bool = True)
         if not _suppresses(INLINE.search(physical or ""), finding.code):
             kept.append(finding)
     return kept
+
+
+# -- issue 22: KL901 (unused `# noqa` codes) and `--add-noqa` -------------------------------------
+# Both read the file's comments with `tokenize`: a `# noqa` written inside a string is no comment.
+
+
+class UnusedNoqa:
+    """
+    ## What it does
+    Reports a `# noqa: KL...` comment code that suppresses nothing: no finding of that code (or
+    code prefix) is on the comment's logical line, as ruff's RUF100 does for its own codes. Only
+    keras-lint's codes are judged, and only those of rules that run on the file (a code for a rule
+    turned off by the configuration may be needed elsewhere); a bare `# noqa` and other tools' codes
+    are left alone. A file that does not parse (KL001) is not judged. Off by default: select it
+    with `--extend-select KL901` (`KL` alone does not turn it on).
+
+    ## Why is this bad?
+    A suppression that outlives its finding hides the next real problem on that line: once the
+    code is fixed, the comment still silences the rule if the problem comes back.
+
+    ## Example
+    ```python
+    layer = keras.layers.Dense(3)  # noqa: KL101
+    ```
+
+    ## Use instead
+    ```python
+    layer = keras.layers.Dense(3)
+    ```
+
+    ## Fix safety
+    Safe: the unused codes are removed from the comment (the whole `# noqa: ...` when none is
+    left, other tools' codes and the rest of the comment kept). Nothing the linter reports changes.
+    """
+
+    code = "KL901"
+    name = "unused-noqa"
+    summary = "`# noqa: KL...` code that suppresses nothing (off by default)"
+    severity = "warning"
+    help = "remove the unused code from the comment (`--fix` does)"
+    fix = "safe"
+    VALID = ["import keras\nx = keras.layers.Lambda(lambda t: t)  # noqa: KL101\n"]
+    INVALID = [("import keras\nx = keras.layers.Dense(3)  # noqa: KL101\n", 2, 28, "import keras\nx = keras.layers.Dense(3)\n")]
+
+    @classmethod
+    def documentation(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+
+def _comments(text: str) -> Optional[list]:
+    """((line, column), comment text) of every comment; None when the file does not tokenize."""
+    try:
+        return [
+            (token.start, token.string)
+            for token in tokenize.generate_tokens(io.StringIO(text).readline)
+            if token.type == tokenize.COMMENT
+        ]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+
+
+def _line_groups(text: str, lines: list) -> dict:
+    """line -> (first, last) line of its logical line, as logical_lines groups them."""
+    groups: dict = {}
+    low, high = len(lines) + 2, -1
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            low, high = min(low, token.start[0]), max(high, token.end[0])
+            if token.type in (tokenize.NL, tokenize.NEWLINE):
+                groups.update(dict.fromkeys(range(low, high + 1), (low, high)))
+                low, high = len(lines) + 2, -1
+    except (tokenize.TokenError, SyntaxError):
+        return {}
+    return groups
+
+
+def unused(findings: list, text: str, lines: list, path: str, enabled, known) -> list:
+    """KL901 findings: the `# noqa: KL...` codes no finding among `findings` (all of them, before
+    any noqa was applied) uses. `enabled(code)`: does that rule run on this file; `known(prefix)`:
+    is it one of our codes. Each comes with the safe fix that removes the unused codes."""
+    from .finding import Edit, Finding, Fix
+
+    if "noqa" not in text.lower() or any(f.code == "KL001" for f in findings):
+        return []
+    comments = _comments(text)
+    if not comments:
+        return []
+    groups = _line_groups(text, lines)
+    reported: list = []
+    for (line, column), comment in comments:
+        match = INLINE.search(comment)
+        if match is None or not match.group("codes"):
+            continue
+        first, last = groups.get(line, (line, line))
+        near = {f.code for f in findings if first <= f.line <= last}
+        codes = re.findall(r"[A-Z]+[0-9]+", match.group("codes"), re.IGNORECASE)
+        useless = []
+        for code in codes:
+            if not code.startswith("KL") or code == "KL901":
+                continue
+            if not known(code):
+                useless.append(code)
+            elif any(candidate.startswith(code) for candidate in near):
+                continue
+            elif enabled(code):
+                useless.append(code)
+        if not useless:
+            continue
+        shown = ", ".join(useless)
+        what = "code" if len(useless) == 1 else "codes"
+        unknown = [code for code in useless if not known(code)]
+        why = f"{', '.join(unknown)} is no keras-lint code" if unknown else "nothing on this line reports it"
+        new = _without_codes(comment, match, set(useless))
+        start = column
+        if new == "":  # the whole comment goes, with the blanks before it
+            before = lines[line - 1][:column]
+            start = len(before.rstrip())
+        edit = Edit((line, start), (line, column + len(comment)), new)
+        reported.append(Finding(path, line, column + 1, "KL901", f"unused `noqa` {what} {shown}: {why}",
+                                line, column + len(comment) + 1, Fix("safe", (edit,), f"remove {shown} from `# noqa`")))
+    return reported
+
+
+def _without_codes(comment: str, match, drop: set) -> str:
+    """The comment without the `drop` codes: its other codes kept, else the `# noqa: ...` directive
+    removed ("" when nothing else was in the comment)."""
+    codes = re.findall(r"[A-Z]+[0-9]+", match.group("codes"), re.IGNORECASE)
+    kept = [code for code in codes if code not in drop]
+    start, end = match.span("codes")
+    if kept:
+        tail = match.group("codes")[len(match.group("codes").rstrip(", \t")):]
+        return comment[:start] + ", ".join(kept) + tail + comment[end:]
+    rest = (comment[: match.start()] + comment[match.end():]).strip()
+    if rest in ("", "#"):
+        return ""
+    return rest if rest.startswith("#") else "# " + rest
+
+
+def add_codes(text: str, lines: list, wanted: dict) -> tuple:
+    """`--add-noqa` on one file's text: `wanted` maps a line to the codes reported on it. Returns
+    (new text, directives added or extended). Each logical line gets the codes on its first noqa
+    comment (the one flake8 and `filter_findings` read); without one, a `  # noqa: KL...` at the end
+    of the first line, from the reported one on, where a comment can stand (not inside a multi-line
+    string, not after a `\\` continuation). Codes a comment already suppresses are left alone, so a
+    second run changes nothing. Line endings and other text are kept as they were."""
+    comments = _comments(text)
+    if comments is None:
+        return text, 0
+    groups = _line_groups(text, lines)
+    by_line = {line: (column, comment) for (line, column), comment in comments}
+    per_group: dict = {}
+    for line, codes in sorted(wanted.items()):
+        group = groups.get(line, (line, line))
+        per_group.setdefault(group, [line, set()])[1].update(codes)
+    ends_in_string = _lines_ending_inside_tokens(text, lines, set(by_line))
+    new_lines = list(lines)
+    changed = 0
+    for (first, last), (reported, codes) in per_group.items():
+        joined = "".join(lines[first - 1: last])
+        existing = INLINE.search(joined)
+        missing = sorted(code for code in codes if not _suppresses(existing, code))
+        if not missing:
+            continue
+        noqa_line = next((n for n in range(first, last + 1) if n in by_line and INLINE.search(by_line[n][1])), None)
+        if existing is not None and noqa_line is not None:
+            column, comment = by_line[noqa_line]
+            match = INLINE.search(comment)
+            if match.group("codes"):
+                start, end = match.span("codes")
+                body = match.group("codes").rstrip(", \t")
+                separator = "," if re.search(r",\S", body) else ", "
+                tail = match.group("codes")[len(body):]
+                new_comment = comment[:start] + body + separator + separator.join(missing) + tail + comment[end:]
+            else:  # `# noqa` with codes flake8 cannot parse (`# noqa : X`): a bare noqa, suppresses all
+                continue
+            physical = new_lines[noqa_line - 1]
+            new_lines[noqa_line - 1] = physical[:column] + new_comment + physical[column + len(comment):]
+            changed += 1
+            continue
+        if existing is not None:  # a `# noqa` flake8 reads, but not in a comment (inside a string): leave it
+            continue
+        target = next((n for n in range(reported, last + 1) if n not in ends_in_string), last)
+        if target > len(new_lines):
+            continue
+        physical = new_lines[target - 1]
+        body = physical.rstrip("\r\n")
+        ending = physical[len(body):]
+        new_lines[target - 1] = body.rstrip() + "  # noqa: " + ", ".join(missing) + ending
+        changed += 1
+    return "".join(new_lines), changed
+
+
+def _lines_ending_inside_tokens(text: str, lines: list, commented: set) -> set:
+    """Lines where a comment cannot be added at the end: inside a multi-line string, or continued
+    with a backslash (`commented`: the lines that hold a comment, whose backslash is its text)."""
+    inside: set = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.end[0] > token.start[0] and token.type not in (tokenize.NL, tokenize.NEWLINE):
+                inside.update(range(token.start[0], token.end[0]))
+    except (tokenize.TokenError, SyntaxError):
+        return inside
+    for number, line in enumerate(lines, 1):
+        if line.rstrip("\r\n").endswith("\\") and number not in inside and number not in commented:
+            inside.add(number)
+    return inside

@@ -12,6 +12,10 @@ from typing import Optional
 
 DEFAULT_EXCLUDE = (".git", "__pycache__", "build", "dist", ".tox", ".eggs", "node_modules", ".venv", "venv", "site-packages")
 
+# Codes that run only when selected by a prefix of their own (as ruff's preview rules): KL901, the
+# unused `# noqa` check (noqa.py), which is about the comments, not about the model.
+OFF_BY_DEFAULT = ("KL901",)
+
 
 @dataclasses.dataclass
 class Settings:
@@ -29,10 +33,18 @@ class Settings:
     register_decorators: tuple = ()  # project decorators that register what they decorate (KL201)
     package: Optional[str] = None  # `package=` of the registrations fixes add; default: top-level package
     root: str = "."  # folder relative paths in per-file-ignores and excludes are matched against
+    # -- issue 22: severity selection and rules off by default --
+    severity: tuple = ()  # the severities to report ("error", "warning", "security"); empty: all
+    skipped_codes: frozenset = frozenset()  # codes whose severity is not chosen (api.make_settings fills it)
 
     def enabled(self, code: str, path: Optional[str] = None) -> bool:
-        """Ruff's rule: the most specific matching prefix decides; on a tie, ignore wins."""
+        """Ruff's rule: the most specific matching prefix decides; on a tie, ignore wins. A code off by
+        default (OFF_BY_DEFAULT) needs a prefix of its own (`KL9`, `KL901`): `KL` or `ALL` is not one."""
+        if code in self.skipped_codes:
+            return False
         chosen = _longest_prefix(code, self.select + self.extend_select)
+        if code in OFF_BY_DEFAULT and chosen <= len("KL") + 1:
+            return False
         ignored = _longest_prefix(code, self.ignore + self._file_ignores(path))
         return chosen > ignored
 

@@ -26,7 +26,7 @@ STAGES = [
     {"rules"},  # the rules: base.py and one module per rule
     {"engine", "config", "cache"},  # run the rules on a file; check settings; remember results
     {"fixes"},  # apply fixes
-    {"report"},  # print findings
+    {"report", "adopt"},  # print findings; adopt on a codebase with findings (--add-noqa, baselines)
     {"api"},  # the public pipeline every front end calls
     {"cli", "flake8_plugin"},  # the two front ends
     {"__main__"},

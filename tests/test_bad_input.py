@@ -22,7 +22,11 @@ from keras_lint.settings import Settings
 LAMBDA = "import keras\nx = keras.layers.Lambda(lambda t: t * factor)\n"  # `factor` unknown: no fix offered
 FINDING = "KL101 Lambda layer wraps a Python lambda"
 CACHE = ".keras_lint_cache"  # written at the project root by design; a run writes nothing else
-SUMMARY = re.compile(r"((Would fix|Fixed) \d+ findings?\.\n)?Found \d+ findings?( remaining)? in \d+ files?\.\n(Judged against .*\n)?\Z")
+SUMMARY = re.compile(
+    r"((Would fix|Fixed) \d+ findings?\.\n)?Found \d+ findings?( remaining)? in \d+ files?\.\n"
+    r"(\d+ fixable with --fix( --unsafe-fixes| \(\d+ more with --unsafe-fixes\))?\.\n)?"  # issue 22
+    r"(Judged against .*\n)?\Z"  # issue 18
+)
 
 
 def lint(*args, prefix=(), timeout=120):

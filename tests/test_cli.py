@@ -85,9 +85,9 @@ def test_selection_by_prefix(project, args, codes):
 
 
 def test_unknown_code_in_select_is_a_usage_error(project):
-    code, out, err = lint("--select", "KL9", ".")
+    code, out, err = lint("--select", "KL8", ".")
     assert code == 2 and out == ""
-    assert err == "keras-lint: error: --select: unknown rule code 'KL9' (see keras-lint --list-rules)\n"
+    assert err == "keras-lint: error: --select: unknown rule code 'KL8' (see keras-lint --list-rules)\n"
 
 
 def test_bad_flag_value_is_a_usage_error(project):

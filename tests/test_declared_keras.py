@@ -50,9 +50,9 @@ def test_a_project_pinned_to_tensorflow_2_15_gets_no_keras3_only_finding(tmp_pat
 def test_the_same_project_declaring_nothing_is_judged_as_keras3(tmp_path, monkeypatch, capsys):
     code, out, err = lint(make(tmp_path, SAVES_H5), monkeypatch, capsys)
     assert code == 1 and out.count("KL402") == 2
-    assert err == (  # nothing declared: the run says what it assumed
-        "Found 2 findings in 1 file.\nJudged against Keras 3.15 (tf_keras 2.21 where a file spells Keras 2): "
-        "nothing declared (--target-keras to change).\n"
+    assert err == (  # nothing declared: the run says what it assumed (and what --fix can do, issue 22)
+        "Found 2 findings in 1 file.\n0 fixable with --fix (2 more with --unsafe-fixes).\n"
+        "Judged against Keras 3.15 (tf_keras 2.21 where a file spells Keras 2): nothing declared (--target-keras to change).\n"
     )
 
 

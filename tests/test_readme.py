@@ -5,7 +5,7 @@ import re
 
 from conftest import ROOT
 
-from keras_lint.rules import ALL_RULES
+from keras_lint.rules import CATALOG as ALL_RULES  # every code: the rules and KL901
 
 
 def readme():
@@ -13,10 +13,14 @@ def readme():
         return handle.read()
 
 
-def test_rule_table_lists_every_rule_with_its_name_and_fixability():
-    rows = re.findall(r"^\| (KL\d{3}) \| ([a-z0-9-]+) \| .* \| (no|safe|unsafe|yes)[^|]* \|$", readme(), re.M)
-    assert [(code, name) for code, name, _ in rows] == [(code, rule.name) for code, rule in ALL_RULES.items()]
-    for code, _, fixable in rows:
+def test_rule_table_lists_every_rule_with_its_name_severity_and_fixability():
+    rows = re.findall(
+        r"^\| (KL\d{3}) \| ([a-z0-9-]+) \| ([a-z]+) \| .* \| (no|safe|unsafe|yes)[^|]* \|$", readme(), re.M
+    )
+    assert [(code, name, level) for code, name, level, _ in rows] == [
+        (code, rule.name, rule.severity) for code, rule in ALL_RULES.items()
+    ]
+    for code, _, _, fixable in rows:
         assert (fixable == "no") == (ALL_RULES[code].fix is None), code
 
 

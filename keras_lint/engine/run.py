@@ -25,7 +25,7 @@ from ..keras_api import DEFAULT_REGISTRATION_PACKAGE
 from ..index.project_index import ProjectIndex
 from ..index.summarise import summarise
 from ..names import KerasNames
-from ..rules import ALL_RULES
+from ..rules import ALL_RULES, CATALOG, known_prefix
 from ..rules.base import FileContext, visitor_class
 from ..settings import Settings
 from .gate import StatementGate, cleared_by_index, might_matter, statement_spans
@@ -70,14 +70,15 @@ def lint_source(
             if (rule.triggers or rule.looks_at_custom_objects) and settings.enabled(code, src.path)
         ]
         if tree is None and gate and project is not None and cleared_by_index(src, rules, project):
-            return FileResult(src.path, [])
+            return FileResult(src.path, _unused_noqa(src, settings, [], inline_noqa, project is None))
         if tree is None:
             tree = source.parse(src)
         if not might_matter(src.text, rules, judged_alone=project is None):
-            return FileResult(src.path, [])
+            return FileResult(src.path, _unused_noqa(src, settings, [], inline_noqa, project is None))
         lines = src.lines
-        findings = _run_rules(src, tree, lines, rules, settings, project, gate)
-        findings = noqa.filter_findings(findings, src.text, lines, inline=inline_noqa)
+        raw = _run_rules(src, tree, lines, rules, settings, project, gate)
+        findings = noqa.filter_findings(raw, src.text, lines, inline=inline_noqa)
+        findings += _unused_noqa(src, settings, raw, inline_noqa, project is None)
         return FileResult(src.path, sorted(set(findings)))
     except source.SourceError as exc:
         return FileResult(src.path, unparsable(src.path, settings, exc))
@@ -94,6 +95,24 @@ def points_for(names: KerasNames, settings: Settings) -> tuple:
     spelling, keras2_only = names.keras_spelling()
     facts = sorted({fact for code, rule in ALL_RULES.items() if settings.enabled(code) for fact in rule.versioned_facts})
     return judging.points(settings.target_keras or settings.declared_target, spelling, keras2_only, facts)
+
+
+def _unused_noqa(src: source.SourceFile, settings: Settings, raw: list, inline_noqa: bool, alone: bool) -> list:
+    """KL901 (issue 22), when selected: the `# noqa: KL...` codes that `raw`, every finding before
+    noqa, leaves unused; they pass through noqa like any finding. A file judged `alone` (without its
+    project) does not judge the codes of rules that need the project: they may be needed there."""
+    if not settings.enabled("KL901", src.path) or "noqa" not in src.text.lower():
+        return []
+    lines = src.lines
+
+    def enabled(prefix: str) -> bool:
+        codes = [code for code in CATALOG if code.startswith(prefix) and settings.enabled(code, src.path)]
+        if alone and any(getattr(CATALOG[code], "looks_at_custom_objects", False) or getattr(CATALOG[code], "needs_project", False) for code in codes):
+            return False
+        return bool(codes)
+
+    unused = noqa.unused(raw, src.text, lines, src.path, enabled, known_prefix)
+    return noqa.filter_findings(unused, src.text, lines, inline=inline_noqa)
 
 
 def _run_rules(

@@ -9,6 +9,7 @@ import importlib
 import pkgutil
 import types
 
+from ..noqa import UnusedNoqa
 from .base import Rule
 
 
@@ -34,8 +35,12 @@ def _discover() -> dict:
 
 
 ALL_RULES: dict = _discover()  # code -> rule class, sorted by code
+# Every code keras-lint reports, documented alike (--list-rules, --explain, the README table): the
+# rules, and KL901, unused `# noqa` codes, which noqa.py checks (it reads comments, not the code's
+# syntax tree: not a rule the engine walks over LibCST).
+CATALOG: dict = dict(sorted({**ALL_RULES, UnusedNoqa.code: UnusedNoqa}.items()))
 
 
 def known_prefix(prefix: str) -> bool:
     """Is `prefix` something --select/--ignore can mean ("KL", "KL1", "KL101", "ALL")?"""
-    return prefix == "ALL" or any(code.startswith(prefix) for code in ALL_RULES)
+    return prefix == "ALL" or any(code.startswith(prefix) for code in CATALOG)

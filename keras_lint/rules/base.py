@@ -82,6 +82,8 @@ class Rule:
     code: ClassVar[str] = ""
     name: ClassVar[str] = ""  # kebab-case, names the bad pattern
     summary: ClassVar[str] = ""  # one line, for --list-rules and the README table
+    severity: ClassVar[str] = ""  # one of finding.SEVERITIES; every rule declares its own
+    help: ClassVar[str] = ""  # what to do, one short line: the `help:` line of `--output-format full`
     # Text a statement must contain for the rule to look at it at all: the engine parses only the
     # statements some enabled rule's trigger appears in. Empty: the rule never runs on statements.
     triggers: ClassVar[tuple] = ()

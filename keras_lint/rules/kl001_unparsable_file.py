@@ -34,6 +34,8 @@ class UnparsableFile(Rule):
     code = "KL001"
     name = "unparsable-file"
     summary = "file cannot be decoded or parsed"
+    severity = "error"
+    help = "fix the syntax or encoding error Python reports, so that the file can be checked"
     VALID = ["x = 1\n"]
     INVALID = [Invalid("""
         def build(:

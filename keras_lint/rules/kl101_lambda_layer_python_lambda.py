@@ -81,6 +81,8 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
     code = "KL101"
     name = "lambda-layer-python-lambda"
     summary = "`Lambda` layer wraps a Python lambda: Keras refuses to load it without safe_mode=False"
+    severity = "error"
+    help = "replace the Lambda with a registered `keras.layers.Layer` subclass (`--fix` writes it)"
     triggers = ("Lambda",)
     needs_project = True  # is an enclosing class a Keras layer or model (its base may be in another file)?
     fix = "safe"

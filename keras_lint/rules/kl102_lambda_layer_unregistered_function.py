@@ -94,6 +94,8 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
     code = "KL102"
     name = "lambda-layer-unregistered-function"
     summary = "`Lambda` layer wraps a named function that is not registered: load cannot find it"
+    severity = "error"
+    help = "register the function with `@keras.saving.register_keras_serializable()`, or use a Layer subclass"
     triggers = ("Lambda",)
     needs_project = True  # is an enclosing class a Keras layer or model (its base may be in another file)?
     fix = "safe"

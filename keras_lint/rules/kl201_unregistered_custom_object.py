@@ -115,6 +115,8 @@ class UnregisteredCustomObject(Rule):
     code = "KL201"
     name = "unregistered-custom-object"
     summary = "Keras custom object is not registered: a saved model using it cannot be loaded without custom_objects"
+    severity = "error"
+    help = "decorate the class with `@keras.saving.register_keras_serializable()`"
     looks_at_custom_objects = True
     reads_methods = frozenset()  # judged from the index alone; reported at the class line
     fix = "safe"

@@ -287,6 +287,8 @@ class MissingGetConfig(Rule):
     code = "KL202"
     name = "missing-get-config"
     summary = "custom object takes `__init__` arguments but has no `get_config` that can carry them"
+    severity = "error"
+    help = "add a `get_config` that returns `super().get_config()` updated with every `__init__` argument"
     looks_at_custom_objects = True
     fix = "safe"  # unsafe when an argument is stored under another attribute name
     # get_config need only exist; the index counts each method's `self.<attr> = ...` for the fix.

@@ -202,6 +202,8 @@ class GetConfigMissingInitArgument(Rule):
     code = "KL203"
     name = "get-config-missing-init-argument"
     summary = "`get_config` leaves out an `__init__` argument: load fails, or silently restores its default"
+    severity = "error"
+    help = "add the missing argument to the dict `get_config` returns"
     looks_at_custom_objects = True
     fix = "safe"  # unsafe when an argument is stored under another attribute name
     # The index counts every method's `self.<attr> = ...` for the fix.

@@ -281,6 +281,8 @@ class InitKwargsNotForwarded(Rule):
     code = "KL204"
     name = "init-kwargs-not-forwarded"
     summary = "`__init__` does not accept `**kwargs` or does not pass them to `super().__init__`: load fails or `name=` is dropped"
+    severity = "error"
+    help = "accept `**kwargs` in `__init__` and pass them on: `super().__init__(**kwargs)`"
     looks_at_custom_objects = True
     fix = "safe"  # adding **kwargs; handing on **kwargs that were swallowed is unsafe
 

@@ -113,6 +113,8 @@ class GetConfigWithoutSuper(Rule):
     code = "KL205"
     name = "get-config-without-super"
     summary = "`get_config` does not build on `super().get_config()`: name, trainable and dtype are lost on reload"
+    severity = "warning"
+    help = "start from `config = super().get_config()`, update it with your arguments and return it"
     looks_at_custom_objects = True
     fix = "unsafe"
 

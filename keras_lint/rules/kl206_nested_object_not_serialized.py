@@ -111,6 +111,8 @@ class NestedObjectNotSerialized(Rule):
     code = "KL206"
     name = "nested-object-not-serialized"
     summary = "`get_config` returns a nested layer/function it does not (de)serialize: load fails"
+    severity = "error"
+    help = "serialize it in `get_config` (`keras.saving.serialize_keras_object`) and deserialize it in `from_config`"
     looks_at_custom_objects = True
     fix = "safe"  # unsafe when the layer object itself is returned and must be wrapped in serialize
     # The index counts every method's `self.<attr> = ...`; from_config need only exist.

@@ -77,6 +77,8 @@ class AddWeightWithoutName(Rule):
     code = "KL207"
     name = "add-weight-without-name"
     summary = "`add_weight` without `name=`: tf_keras names them all `Variable` and its `.h5` save fails"
+    severity = "error"
+    help = "give each `add_weight` call its own `name=`"
     looks_at_custom_objects = True
     fix = "unsafe"
 

@@ -54,6 +54,8 @@ class DuplicateRegisteredName(Rule):
     code = "KL208"
     name = "duplicate-registered-name"
     summary = "Two objects registered under the same `package>name`: on load both become the last-registered one"
+    severity = "warning"
+    help = "register each object under its own `package`/`name`"
     triggers = ("register_keras_serializable",)
     looks_at_custom_objects = True  # asks for the whole project's index under the CLI
 

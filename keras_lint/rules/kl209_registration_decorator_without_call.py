@@ -45,6 +45,8 @@ class RegistrationDecoratorWithoutCall(Rule):
     code = "KL209"
     name = "registration-decorator-without-call"
     summary = "`@register_keras_serializable` without parentheses replaces the class by the decorator's inner function"
+    severity = "error"
+    help = "call the decorator: `@keras.saving.register_keras_serializable()`"
     triggers = ("register_keras_serializable",)
 
     VALID = [

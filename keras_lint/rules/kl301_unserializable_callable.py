@@ -75,6 +75,8 @@ class UnserializableCallable(CallSites, Rule):
     code = "KL301"
     name = "unserializable-callable"
     summary = "lambda, method, nested function or factory result passed as loss/metric/activation/...: the model cannot be loaded"
+    severity = "error"
+    help = "pass a registered top-level function, or a registered Loss/Metric/... subclass with `get_config`"
     triggers = TRIGGERS
     needs_project = True  # project functions and classes, wherever they are defined
 

@@ -70,6 +70,8 @@ class UnregisteredCustomFunction(CallSites, Rule):
     code = "KL302"
     name = "unregistered-custom-function"
     summary = "unregistered project function passed as loss/metric/activation/...: the saved model cannot be loaded"
+    severity = "error"
+    help = "register the function with `@keras.saving.register_keras_serializable()`"
     triggers = TRIGGERS
     needs_project = True  # project functions and classes, wherever they are defined
     fix = "safe"

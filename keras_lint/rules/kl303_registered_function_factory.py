@@ -62,6 +62,8 @@ class RegisteredFunctionFactory(Rule):
     code = "KL303"
     name = "registered-function-factory"
     summary = "`register_keras_serializable` on a factory: the inner function it returns is saved, and it is not registered"
+    severity = "error"
+    help = "register the function the factory returns, or make it a registered class with `get_config`"
     triggers = ("register_keras_serializable",)
 
     VALID = [

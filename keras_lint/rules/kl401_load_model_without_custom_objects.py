@@ -90,6 +90,8 @@ class LoadModelWithoutCustomObjects(Rule):
     code = "KL401"
     name = "load-model-without-custom-objects"
     summary = "`load_model` without `custom_objects` while the project has unregistered custom objects"
+    severity = "error"
+    help = "register the custom objects where they are defined, or pass `custom_objects=` to `load_model`"
     triggers = ("load_model", "model_from_json", "model_from_config", "model_from_yaml", "deserialize")
     needs_project = True  # project functions and classes, wherever they are defined
 

@@ -100,6 +100,8 @@ class LegacySaveFormat(ErrorsExpected, Rule):
     code = "KL402"
     name = "legacy-save-format"
     summary = "Saving with a path or `save_format` Keras 3 rejects or treats as legacy (`.h5`, no extension)"
+    severity = "error"
+    help = "save to a `.keras` path (weights: `.weights.h5`) without `save_format=`; `model.export(dir)` for a SavedModel"
     triggers = (".save(", "save_model", "save_weights", "ModelCheckpoint", "save_format")
     fix = "safe"  # dropping an agreeing save_format=; new file names are unsafe
 

@@ -53,6 +53,8 @@ class LoadModelSavedModelDirectory(ErrorsExpected, Rule):
     code = "KL403"
     name = "load-model-savedmodel-directory"
     summary = "`load_model` given a SavedModel directory: Keras 3 cannot load it (use `keras.layers.TFSMLayer`)"
+    severity = "error"
+    help = "load it with `keras.layers.TFSMLayer(path, call_endpoint=...)`, or re-save the model as `.keras`"
     triggers = ("load_model",)
 
     @classmethod

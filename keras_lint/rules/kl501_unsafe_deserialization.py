@@ -59,6 +59,8 @@ class UnsafeDeserialization(Rule):
     code = "KL501"
     name = "unsafe-deserialization"
     summary = "Keras safe mode turned off (`safe_mode=False`, `enable_unsafe_deserialization()`): loading runs code"
+    severity = "security"
+    help = "keep safe mode on: register the custom objects instead, and load only files you trust"
     triggers = ("safe_mode", "enable_unsafe_deserialization", "SafeModeScope")
 
     VALID = [

@@ -47,6 +47,8 @@ class LoadModelH5File(Rule):
     code = "KL502"
     name = "load-model-h5-file"
     summary = "`load_model` reads an `.h5` file: the legacy HDF5 loader has ignored `safe_mode` (CVE-2025-9905)"
+    severity = "security"
+    help = "re-save the model as `.keras` and load that; load `.h5` files only from sources you trust"
     triggers = ("load_model",)
 
     @classmethod
