@@ -485,3 +485,24 @@ def test_reading_a_project_with_every_kind_of_file_is_cheap(tmp_path):
     for _ in range(5):
         declared_target(str(tmp_path))
     assert (time.perf_counter() - start) / 5 < 0.25
+
+
+def test_a_toml_requirement_is_cited_at_its_own_line_not_at_a_longer_one_holding_it(tmp_path):
+    """Triage (basic-pitch): `"tensorflow>=2.4.1,<2.15.1"` of an extra was cited at the line of
+    `"tensorflow>=2.4.1,<2.15.1; python_version >= '3.11'"`, which holds its text."""
+    t = target(tmp_path, {"pyproject.toml": """
+        [project]
+        name = "p"
+        dependencies = [
+            "tensorflow>=2.4.1,<2.15.1; python_version >= '3.11'",
+        ]
+
+        [project.optional-dependencies]
+        tf = ["tensorflow>=2.4.1,<2.15.1"]
+        gpu = ["tensorflow>=2.4.1,<2.15.1"]
+        """})
+    assert sorted(t.sources) == [
+        "pyproject.toml:4: tensorflow>=2.4.1,<2.15.1; python_version >= '3.11'",
+        "pyproject.toml:8: tensorflow>=2.4.1,<2.15.1",
+        "pyproject.toml:9: tensorflow>=2.4.1,<2.15.1",
+    ]

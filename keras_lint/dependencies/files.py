@@ -189,6 +189,7 @@ class _Reader:
         self.decls: List[Declaration] = []
         self.switches: List[str] = []
         self.seen: set = set()
+        self.cited: dict = {}  # path -> {(line, item)}: a TOML requirement string cited at each line
         self.texts: Dict[str, Optional[str]] = {}
 
     def rel(self, path: str) -> str:
@@ -241,7 +242,19 @@ class _Reader:
     def pep508_list(self, items, path: str, lines: List[str], group: str) -> None:
         for item in items if isinstance(items, list) else ():
             if isinstance(item, str):
-                self.pep508(item, path, _line_of(lines, re.escape(item)), group)
+                self.pep508(item, path, self._cited_line(path, lines, item), group)
+
+    def _cited_line(self, path: str, lines: List[str], item: str) -> int:
+        """The line of a TOML string `item`: the first line holding it as a whole quoted string (not
+        as part of a longer one: `"tf>=2.4; python_version>='3.11'"` is not `"tf>=2.4"`) that no
+        identical item was cited at yet; else the first holding its text at all."""
+        quoted = re.compile(r"[\"']" + re.escape(item) + r"[\"']")
+        candidates = [i + 1 for i, line in enumerate(lines) if quoted.search(line)]
+        candidates = candidates or [i + 1 for i, line in enumerate(lines) if item in line] or [1]
+        cited = self.cited.setdefault(path, set())
+        line = next((c for c in candidates if (c, item) not in cited), candidates[0])
+        cited.add((line, item))
+        return line
 
     # -- requirements files -----------------------------------------------------------------------
 
