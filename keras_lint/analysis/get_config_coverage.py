@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 from ..index.ast_questions import adds_unlisted_key, init_calls, none_defaulted, words_of
 from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex, base_kind
-from ..keras_api import LAYER_BASES, LAYER_CONFIG_KEYS, MODEL_BASES
+from ..keras_api import H5_CONFIG_ARGS, LAYER_BASES, LAYER_CONFIG_KEYS, MODEL_BASES
 from ..names import ast_nodes, keras_path, path_matches
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
@@ -198,3 +198,21 @@ def missing_argument_error(owner: str, required: list) -> str:
     names, kind = (positional, "positional") if positional else ([p.name for p in required], "keyword-only")
     plural = "argument" if len(names) == 1 else "arguments"
     return f"TypeError: {owner}.__init__() missing {len(names)} required {kind} {plural}: {quoted(names)}"
+
+
+def h5_save_refuses(project: ProjectIndex, info: ClassInfo, point) -> list:
+    """The `__init__` arguments for which, at `point` (a dependencies.judging.JudgingPoint), the
+    default Layer.get_config raises when a model holding the class is saved to `.h5`
+    (keras_api.VERSIONED_FACTS "h5_requires_get_config": tf.keras <= 2.10); [] where it does not:
+    another version, a get_config in the class or a project ancestor, a Keras base of its own
+    get_config (Dense), or only the arguments that default get_config carries itself (H5_CONFIG_ARGS;
+    keyword-only ones are not looked at, as it reads getfullargspec(__init__).args)."""
+    if not point.holds("h5_requires_get_config") or project.nearest(info, "get_config") is not None:
+        return []
+    bases = set(project.keras_bases(info))
+    if not bases or not all(path_matches(base, *LAYER_BASES) for base in bases):
+        return []
+    owner = project.nearest(info, "__init__")
+    if owner is None or owner.init is None:
+        return []
+    return [p.name for p in owner.init.params if p.kind == "positional" and p.name not in H5_CONFIG_ARGS]

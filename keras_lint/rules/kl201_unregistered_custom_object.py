@@ -4,6 +4,7 @@ import ast
 import os
 from typing import Optional
 
+from ..analysis.get_config_coverage import h5_save_refuses
 from ..analysis.registration import registration_key_may_be_taken
 from ..cst.lazy import cst
 from ..finding import Fix
@@ -120,6 +121,7 @@ class UnregisteredCustomObject(Rule):
     looks_at_custom_objects = True
     reads_methods = frozenset()  # judged from the index alone; reported at the class line
     fix = "safe"
+    versioned_facts = ("h5_requires_get_config",)
 
     VALID = [
         # no saved model can hold these: an abstract class, a class whose get_config refuses
@@ -690,6 +692,8 @@ class UnregisteredCustomObject(Rule):
             return
         if in_keras_own_package(info) or not self.context.project.can_be_saved(info):
             return
+        if h5_save_refuses(self.context.project, info, self.context.keras):
+            return  # tf.keras <= 2.10: saving it to .h5 raises first (KL202), a SavedModel revives it
         kind = KIND_WORDS.get(self.context.project.keras_kind(info), "custom object")
         if self.context.keras_major == 2:
             quoted = f" (\"Unknown layer: '{info.name}'\")" if kind == "layer" else ""

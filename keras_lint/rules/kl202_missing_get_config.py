@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from ..analysis.get_config_coverage import config_carries, missing_argument_error, supplied_by_subclasses
+from ..analysis.get_config_coverage import config_carries, h5_save_refuses, missing_argument_error, supplied_by_subclasses
 from ..cst.lazy import cst
 from ..cst.nodes import descendants, dotted, method, params_by_name
 from ..finding import Fix
@@ -19,7 +19,7 @@ from ..fixers.get_config_entries import (
 from ..index.model import ClassInfo
 from ..index.modules import qualify
 from ..index.project_index import ProjectIndex, base_kind
-from ..keras_api import EMPTY_CONFIG_BASES, EXEMPT_PARAMS, H5_CONFIG_ARGS, LAYER_BASES, MODEL_BASES, RAISING_BASES
+from ..keras_api import EMPTY_CONFIG_BASES, EXEMPT_PARAMS, LAYER_BASES, MODEL_BASES, RAISING_BASES
 from ..names import keras_path, path_matches
 from .base import Invalid, Rule
 
@@ -711,7 +711,7 @@ class MissingGetConfig(Rule):
         """tf.keras <= 2.10: the default Layer.get_config raises for any argument it does not carry
         itself, and `.h5` saving calls it (a SavedModel directory does not): reported where the
         project saves a model to `.h5`."""
-        arguments = [p.name for p in info.init.params if p.kind == "positional" and p.name not in H5_CONFIG_ARGS]
+        arguments = h5_save_refuses(self.context.project, info, self.context.keras)
         savers = self.context.project.h5_savers()
         if not arguments or not savers:
             return
