@@ -264,6 +264,11 @@ VERSIONED_FACTS = {
     # model.save("m.h5") of a Layer whose __init__ takes arguments and that has no get_config raises
     # NotImplementedError("Layer X has arguments in `__init__` and therefore must override `get_config()`")
     "h5_requires_get_config": {"keras2-multibackend": "", "tf.keras": "<=2.10"},
+    # A Layer without get_config whose __init__ takes no **kwargs (Reverb(trainable=False, name=...))
+    # saves to .h5, and load_model passes the automatic config's name/trainable/dtype back into
+    # __init__: "TypeError: Reverb.__init__() got an unexpected keyword argument 'dtype'" on TF 2.11.1;
+    # TF 2.12.1 loads it (tf.keras 2.11's automatic config; measured in triage of ddsp, exp/r.py).
+    "auto_config_passes_base_keys": {"tf.keras": "==2.11"},
 }
 # The __init__ arguments that default Layer.get_config of those versions carries itself: any other
 # positional-or-keyword argument makes it raise (keyword-only ones are not looked at: it reads

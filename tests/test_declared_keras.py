@@ -232,3 +232,30 @@ def test_kl201_is_not_reported_where_tensorflow_2_10_cannot_save_the_layer_to_h5
     (project / "requirements.txt").write_text("tensorflow==2.11.*\n")  # automatic config: loads need the class
     monkeypatch.setattr(api, "_DECLARED", {})
     assert [line.split()[1] for line in lint(project, monkeypatch, capsys)[1].splitlines()] == ["KL201"]
+
+
+REVERB = (
+    "import tensorflow as tf\n\n\n"
+    "class Reverb(tf.keras.layers.Layer):\n"
+    '    def __init__(self, trainable=False, reverb_length=48, add_dry=True, name="reverb"):\n'
+    "        super().__init__(name=name, trainable=trainable)\n"
+    "        self.reverb_length = reverb_length\n"
+    "        self.add_dry = add_dry\n\n"
+    "    def call(self, x):\n"
+    "        return x * 2.0\n"
+)
+
+
+@pytest.mark.parametrize("declared, reported", [("tensorflow<=2.11\n", True), ("tensorflow==2.12.*\n", False),
+                                                ("tensorflow==2.15.*\n", False)])
+def test_kl204_on_tensorflow_2_11_whose_automatic_config_hands_dtype_back_to_init(
+    tmp_path, monkeypatch, capsys, declared, reported
+):
+    """Triage (ddsp, tensorflow<=2.11): on TF 2.11.1 the .h5 load raises `TypeError: Reverb.__init__()
+    got an unexpected keyword argument 'dtype'`; TF 2.12.1 loads it (keras_api.VERSIONED_FACTS)."""
+    out = lint(make(tmp_path, REVERB, requirements__txt=declared), monkeypatch, capsys)[1]
+    found = [line for line in out.splitlines() if " KL204 " in line]
+    assert bool(found) is reported
+    if reported:
+        assert "KL204 [*] on tf.keras 2.11: `__init__` does not accept `**kwargs`" in found[0]
+        assert "unexpected keyword argument 'dtype'\" (tf.keras 2.11;" in found[0]

@@ -104,11 +104,13 @@ def uses_of_kwargs(function: cst.FunctionDef, kwargs: str, base_keys: tuple) -> 
 
 
 def config_keys(
-    project: ProjectIndex, info: ClassInfo, major: int, kind: str, functional: bool = False
+    project: ProjectIndex, info: ClassInfo, major: int, kind: str, functional: bool = False,
+    auto_passes_base_keys: bool = False,
 ) -> Optional[tuple]:
     """(the base keys -- name, trainable, dtype, ... -- the config of `info` provably holds, in the
     order Keras writes them; whether that depends on the Keras version; "own", "base" or "auto":
-    who writes them), or None when unknown."""
+    who writes them), or None when unknown. `auto_passes_base_keys`: the Keras judged at is one
+    whose automatic config hands a Keras 2 layer's base keys back to __init__ (tf.keras 2.11)."""
     found = chain(project, info)
     if found is None:
         return None
@@ -136,12 +138,14 @@ def config_keys(
         return base_keys, not both, "base"  # the Keras base's own get_config
     # No get_config anywhere: Keras's automatic config.
     init = info.init
-    if major != 3 or init is None:
+    if init is None or (major != 3 and not (auto_passes_base_keys and kind == "layer")):
         return None  # tf_keras's automatic config keeps only the arguments __init__ takes
     if any(p.kind == "var_positional" or not p.default_is_literal for p in init.params):
         # Keras 3 writes the automatic config only for plain values (str, numbers, None, lists of
         # them); given *args, a layer or an array, it refuses to save at all (NotImplementedError).
         return None
+    if major != 3:
+        return base_keys, True, "auto"  # tf.keras 2.11 (keras_api.VERSIONED_FACTS)
     if functional:
         return base_keys, True, "auto"  # built as a Functional model: its get_config writes name (measured)
     if kind == "model" and any(not p.has_default for p in init.own_params):
@@ -285,6 +289,7 @@ class InitKwargsNotForwarded(Rule):
     help = "accept `**kwargs` in `__init__` and pass them on: `super().__init__(**kwargs)`"
     looks_at_custom_objects = True
     fix = "safe"  # adding **kwargs; handing on **kwargs that were swallowed is unsafe
+    versioned_facts = ("auto_config_passes_base_keys",)
 
     VALID = [
         # a Model with a required argument and no get_config: Keras 3 has no automatic config to load
@@ -888,7 +893,8 @@ class InitKwargsNotForwarded(Rule):
         init = info.init
         if init.accepts_kwargs:
             return None
-        found = config_keys(project, info, major, kind, kind == "model" and builds_functional(definition))
+        found = config_keys(project, info, major, kind, kind == "model" and builds_functional(definition),
+                            self.context.keras.holds("auto_config_passes_base_keys"))
         if not found:
             return None
         keys, version_dependent, source = found
@@ -896,12 +902,14 @@ class InitKwargsNotForwarded(Rule):
         if not refused:
             return None
         error = f"TypeError: {info.name}.__init__() got an unexpected keyword argument '{refused[0]}'"
+        version = f"Keras {major}" if major == 3 else self.context.keras.where("auto_config_passes_base_keys") \
+            if source == "auto" else f"Keras {major}"
         return (
             f"`__init__` does not accept `**kwargs`, but "
             f"{'the automatic config (there is no get_config)' if source == 'auto' else 'the saved config'} "
             f"holds {listed(keys)} and loading "
             f"passes {'it' if len(keys) == 1 else 'them'} back into it: \"{error}\""
-            f"{f' (Keras {major}' if version_dependent else ''}"
+            f"{f' ({version}' if version_dependent else ''}"
             f"{'; given a layer or an array argument, saving already fails' if source == 'auto' else ''}"
             f"{')' if version_dependent else ''}; accept `**kwargs` and pass them to `super().__init__`"
         )
