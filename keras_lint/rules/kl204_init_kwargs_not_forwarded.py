@@ -145,7 +145,11 @@ def config_keys(
         # them); given *args, a layer or an array, it refuses to save at all (NotImplementedError).
         return None
     if major != 3:
-        return base_keys, True, "auto"  # tf.keras 2.11 (keras_api.VERSIONED_FACTS)
+        # tf.keras 2.11 (keras_api.VERSIONED_FACTS): only when every argument is provably plain (a
+        # literal default); a required one may be a layer or model, for which saving fails first.
+        if any(not (p.has_default and p.default_is_literal) for p in init.own_params):
+            return None
+        return base_keys, True, "auto"
     if functional:
         return base_keys, True, "auto"  # built as a Functional model: its get_config writes name (measured)
     if kind == "model" and any(not p.has_default for p in init.own_params):
