@@ -19,7 +19,8 @@ import os
 import sys
 from typing import Optional
 
-from . import cache, config, dependencies, engine, files, fixes, index, source
+from . import cache, config, dependencies, engine, files, fixes, index, model_files, source
+from .finding import Finding
 from .index import ProjectIndex, is_marked_root, module_name, project_root
 from .rules import ALL_RULES
 from .settings import Settings
@@ -287,3 +288,67 @@ def _worker_start(function) -> None:
 
 def _worker_call(item):
     return _WORKER_FUNCTION[0](item)
+
+
+# -- Model files (issue 23): `keras-lint model.keras src/` preflights saved models ---------------
+
+_SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
+
+
+def split_model_files(paths: list, targets: list) -> tuple:
+    """(the Python targets without the model files named among them, the model files and folders to
+    check: those named, and those under the folders named -- `.keras`/`.h5`/`.hdf5` files, SavedModel
+    folders, Keras 3 model folders), each once, in a stable order."""
+    found: list = []
+    for path in paths:
+        if path == "-":
+            continue
+        if model_files.is_model_path(path, named=True):
+            found.append(path)
+        elif os.path.isdir(path):
+            for folder, subfolders, names in os.walk(path):
+                kept = []
+                for name in sorted(subfolders):
+                    inner = os.path.join(folder, name)
+                    if name.startswith(".") or name in _SKIPPED_FOLDERS or os.path.exists(os.path.join(inner, "pyvenv.cfg")):
+                        continue
+                    if model_files.is_model_path(inner):
+                        found.append(os.path.normpath(inner))  # a SavedModel / model folder: not walked into
+                    else:
+                        kept.append(name)
+                subfolders[:] = kept
+                found += [os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if n.lower().endswith(model_files.read.MODEL_EXTENSIONS)]
+    unique = list(dict.fromkeys(found))
+    named = {os.path.abspath(p) for p in unique}
+    return [t for t in targets if t == "-" or os.path.abspath(t) not in named], unique
+
+
+def check_model_files(model_paths: list, settings: Settings, use_cache: bool = True, loader=None) -> tuple:
+    """Preflight each model file against the Keras that will load it (`loader`: a model_files.Loader,
+    else the project's declared Keras, the installed one, or the newest) and the project's code.
+    Returns (findings, errors, loader): a finding's message starts with its JSON path in the file."""
+    findings: list = []
+    errors: list = []
+    if not model_paths:
+        return findings, errors, loader
+    root = project_root(model_paths[0])
+    loader = loader or model_files.resolve_loader(root, lambda message: sys.stderr.write(f"keras-lint: warning: {message}\n"))
+    wanted = any(settings.enabled(code) for code, check in model_files.CHECKS.items() if check.needs_project)
+    project = None
+    if wanted:
+        start = os.path.join(root, "__keras_lint_model__.py")  # the project of the model's folder
+        project = index_project([start], dataclasses.replace(settings, select=("KL",)), 1, cache.Cache(root) if use_cache else None)[0]
+    for path in model_paths:
+        try:
+            verdicts = model_files.check_model_file(path, loader, project)
+        except model_files.MissingReader as exc:
+            errors.append(f"{path}: {exc}")
+            continue
+        except OSError as exc:
+            errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+            continue
+        for verdict in verdicts:
+            if settings.enabled(verdict.code, path):
+                message = f"{verdict.where}: {verdict.message}" if verdict.where else verdict.message
+                findings.append(Finding(path, 1, 1, verdict.code, message))
+    return findings, errors, loader

@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Optional
 
-from . import __version__, api, cache, config, files, report
+from . import __version__, api, cache, config, files, model_files, report
 from .rules import ALL_RULES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -59,11 +59,11 @@ def main(argv: Optional[list] = None) -> int:
     args = build_parser().parse_args(argv)
     out, err = sys.stdout, sys.stderr
     if args.list_rules:
-        for code, rule in ALL_RULES.items():
+        for code, rule in {**ALL_RULES, **model_files.CHECKS}.items():
             out.write(f"{code}  {rule.name:40s} fix:{report.fix_label(rule):11s} {rule.summary}\n")
         return EXIT_CLEAN
     if args.explain:
-        rule = ALL_RULES.get(args.explain.upper())
+        rule = ALL_RULES.get(args.explain.upper()) or model_files.CHECKS.get(args.explain.upper())
         if rule is None:
             err.write(f"keras-lint: error: unknown rule code '{args.explain}' (see keras-lint --list-rules)\n")
             return EXIT_ERROR
@@ -85,12 +85,15 @@ def main(argv: Optional[list] = None) -> int:
 
     errors: list = []
     targets = list(files.discover(paths, settings, errors.append, lambda message: err.write(f"keras-lint: warning: {message}\n")))
+    targets, model_paths = api.split_model_files(paths, targets)  # saved model files are preflighted (issue 23)
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     results = api.lint_paths(
         targets, settings, args.jobs, not args.no_cache, args.fix, args.unsafe_fixes, args.diff, stdin, args.stdin_filename
     )
     findings = sorted(f for result in results for f in result.findings)
     errors += [e for result in results for e in result.errors]
+    model_findings, model_errors, loader = api.check_model_files(model_paths, settings, not args.no_cache)
+    findings, errors = sorted(findings + model_findings), errors + model_errors
 
     fixed = sum(result.fixed for result in results)
     stdin_fixed = next((r.fixed_text for r in results if r.fixed_text is not None), None)
@@ -109,7 +112,9 @@ def main(argv: Optional[list] = None) -> int:
         report.statistics(findings, err if machine else findings_out)
     for message in errors:
         err.write(f"keras-lint: error: {message}\n")
-    report.summary(findings, len(targets), err, fixed if (args.fix or args.diff) else None, args.diff)
+    report.summary(findings, len(targets) + len(model_paths), err, fixed if (args.fix or args.diff) else None, args.diff)
+    if loader is not None:
+        err.write(f"Model files judged for loading by {loader.describe()}\n")
     if settings.declared_keras and settings.target_keras is None:  # what the project's files said, and how to override it
         err.write(f"Judged against the Keras the project declares: {settings.declared_keras} (--target-keras to change)\n")
     if errors:

@@ -218,10 +218,11 @@ def check_early(start: str) -> None:
 def check_codes(codes, where: str) -> None:
     # Imported here: the rule catalog costs ~0.1 s, which the flake8 plugin must not pay on code
     # that never mentions Keras (it checks its configuration with check_early).
+    from .model_files import CHECKS
     from .rules import known_prefix
 
     for code in codes:
-        if not known_prefix(code):
+        if not known_prefix(code) and not any(check.startswith(code) for check in CHECKS):
             raise ConfigError(f"{where}: unknown rule code '{code}' (see keras-lint --list-rules)")
 
 

@@ -9,7 +9,10 @@ import os
 from typing import TextIO
 
 from . import __version__
+from .model_files import CHECKS as MODEL_FILE_CHECKS
 from .rules import ALL_RULES
+
+ALL_RULES = {**ALL_RULES, **MODEL_FILE_CHECKS}  # the model-file checks (KL6nn) are reported as rules are
 
 PROJECT_URL = "https://pypi.org/project/keras-lint/"
 
