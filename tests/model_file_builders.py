@@ -3,8 +3,8 @@ loader that tries them: code for fresh Python processes (run with keras_roundtri
 
 `MYLIB` is written as `mylib/layers.py` next to the files: the custom objects a saving process
 defines. A builder child imports it, builds every model of its Keras, and saves each under the name
-its line says; the loader child loads each file given, with and without `compile`, and prints one
-JSON line: {file: {"compile": error-or-null, "nocompile": error-or-null}}.
+its line says; the loader child loads each (file, compile, safe_mode) given and prints one JSON line:
+{"file|compile|safe_mode": the error, or null when it loaded}.
 """
 
 MYLIB = r'''
@@ -86,6 +86,8 @@ save("lambda_fn_unreg", functional(keras.layers.Lambda(scale_unreg)))
 save("activation_unreg", functional(keras.layers.Dense(3, activation=scale_unreg)))
 save("loss_unreg", functional(keras.layers.Dense(3)), loss=my_loss_unreg)
 save("loss_lambda", functional(keras.layers.Dense(3)), loss=lambda y, p: (y - p) ** 2)
+save("lambda_suspicious", functional(keras.layers.Lambda(lambda t: t if hasattr(t, "system") else t)))
+save("nested_builtin", functional(functional(keras.layers.Dense(4)), keras.layers.Dense(2)))
 inner = functional(keras.layers.Dense(4), UnregLayer(4))
 save("nested_unreg", functional(inner, keras.layers.Dense(2)))
 save("wrapped_unreg", keras.Sequential([keras.Input(shape=(2, 4)), keras.layers.TimeDistributed(UnregLayer(4))]))
@@ -112,14 +114,13 @@ if legacy:
 else:
     import keras
 results = {}
-for path in json.loads(sys.argv[1]):
-    results[path] = {}
-    for compile_ in (True, False):
-        try:
-            keras.models.load_model(path, compile=compile_)
-            results[path]["compile" if compile_ else "nocompile"] = None
-        except BaseException as exc:
-            text = f"{type(exc).__name__}: {exc}"
-            results[path]["compile" if compile_ else "nocompile"] = text[:200] + " ... " + text[-300:] if len(text) > 500 else text
+for path, compile_, safe_mode in json.loads(sys.argv[1]):
+    try:
+        keras.models.load_model(path, compile=compile_, safe_mode=safe_mode)
+        error = None
+    except BaseException as exc:
+        text = f"{type(exc).__name__}: {exc}"
+        error = text[:200] + " ... " + text[-300:] if len(text) > 500 else text
+    results[f"{path}|{compile_}|{safe_mode}"] = error
 print("@@loaded@@ " + json.dumps(results))
 '''

@@ -150,9 +150,11 @@ class _Context:
                 return [Verdict("KL640", ref.path, f"`{module}.{name}` is not a model object: a file naming it is crafted "
                                 "(CVE-2025-8747/-9906); Keras 3.15 refuses it", True)]
             if _is_key(registered):
-                return [Verdict("KL641", ref.path, f"built-in `{module}.{name}` carries registered_name `{registered}`: "
-                                "whatever the loading process registers under that key replaces it (Keras never writes this)",
-                                False)]
+                refused = self.loader.line == "keras3" and self.loader.minor >= (3, 15)
+                outcome = ("Keras 3.15 refuses it ('resolved to a Keras built-in and does not use registered names')"
+                           if refused else "whatever the loading process registers under that key replaces it")
+                return [Verdict("KL641", ref.path, f"built-in `{module}.{name}` carries registered_name `{registered}`, "
+                                f"which Keras never writes for its own classes: {outcome}", refused)]
             return []
         if root in K.KERAS_IMPORTABLE_ROOTS:
             return []  # keras_hub / keras_cv / keras_nlp: imported by module path when installed
@@ -213,9 +215,10 @@ class _Context:
             family = bytecode.family(data)
             running = bytecode.running_family(self.loader.python)
             if family and family != running:
+                runs = executed or not self.loader.safe_mode or self.loader.line == "tf_keras" and self.legacy_file
                 out.append(Verdict("KL622", ref.path, f"bytecode written by Python {family}, loaded under Python "
-                                   f"{'.'.join(map(str, self.loader.python))}: with safe_mode=False it fails ('bad marshal "
-                                   "data') or misbehaves", executed))
+                                   f"{'.'.join(map(str, self.loader.python))}: where it runs (safe_mode=False, tf_keras "
+                                   "HDF5) it fails ('bad marshal data'), misbehaves or crashes", runs))
             names = bytecode.suspicious_names(data)
             if names:
                 out.append(Verdict("KL624", ref.path, f"the bytecode names {', '.join(names)}: a model has no use for "
