@@ -17,6 +17,8 @@ import zipfile
 
 import pytest
 
+pytestmark = pytest.mark.keras
+
 from keras_lint.model_files import CHECKS, Loader, check_model_file
 from keras_roundtrip import run_python, tf_keras_env
 from model_file_builders import BUILD, LOAD, MYLIB
