@@ -8,6 +8,7 @@ from importlib import resources
 import jsonschema
 from conftest import BIN
 
+from keras_lint.model_files import CHECKS as MODEL_FILE_CHECKS
 from keras_lint.rules import ALL_RULES
 
 SOURCE = "import keras\ndef f(t):\n    return t\nx = keras.layers.Lambda(lambda t: t)\ny = keras.layers.Lambda(f)\n"
@@ -29,7 +30,7 @@ def test_sarif_is_valid_and_carries_rule_metadata(project):
     jsonschema.validate(document, sarif_schema())
     run = document["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == list(ALL_RULES)
+    assert [r["id"] for r in rules] == list(ALL_RULES) + list(MODEL_FILE_CHECKS)  # KL6nn: model files
     assert all("## Why is this bad?" in r["help"]["markdown"] for r in rules)
     assert code == 1
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]] == [

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from keras_lint.cli import main
+from keras_lint.model_files import CHECKS as MODEL_FILE_CHECKS
 from keras_lint.rules import ALL_RULES
 from keras_lint.rules.base import DOC_SECTIONS
 
@@ -36,7 +37,7 @@ def test_explain_unknown_code_is_a_usage_error(capsys):
 def test_list_rules_lists_every_code(capsys):
     assert main(["--list-rules"]) == 0
     out = capsys.readouterr().out
-    assert [line.split()[0] for line in out.splitlines()] == list(ALL_RULES)
+    assert [line.split()[0] for line in out.splitlines()] == list(ALL_RULES) + list(MODEL_FILE_CHECKS)  # KL6nn: model files
 
 
 def test_module_file_names_match_codes():
