@@ -328,3 +328,12 @@ def test_bytecode_family_and_names_are_read_without_unmarshalling():
 def test_split_model_files_keeps_python_targets():
     targets, models = api.split_model_files(["a.py", "m.keras"], ["a.py", "m.keras"])
     assert (targets, models) == (["a.py"], ["m.keras"])
+
+
+def test_the_readme_lists_every_model_file_check():
+    from conftest import ROOT
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        text = handle.read().split("## Model files", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ")[:2] for line in text.splitlines() if line.startswith("| KL6")]
+    assert [(code.strip("| "), name) for code, name in rows] == [(code, check.name) for code, check in CHECKS.items()]
