@@ -23,7 +23,7 @@ from . import cache, config, dependencies, engine, files, fixes, index, model_fi
 from .finding import Finding
 from .index import ProjectIndex, is_marked_root, module_name, project_root
 from .rules import ALL_RULES
-from .settings import Settings
+from .settings import DEFAULT_EXCLUDE, Settings, matches_path
 
 STDIN_PACKAGE = "Custom"  # `package=` of registrations --fix adds to unnamed stdin: register_keras_serializable's default
 
@@ -295,13 +295,20 @@ def _worker_call(item):
 _SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
 
 
-def split_model_files(paths: list, targets: list) -> tuple:
+def split_model_files(paths: list, targets: list, settings: Settings) -> tuple:
     """(the Python targets without the model files named among them, the model files and folders to
     check: those named, and those under the folders named -- `.keras`/`.h5`/`.hdf5` files, SavedModel
-    folders, Keras 3 model folders), each once, in a stable order."""
+    folders, Keras 3 model folders; not the HDF5 files Keras did not write, nor what `exclude` names),
+    each once, in a stable order."""
     found: list = []
+    globs = settings.exclude + settings.extend_exclude
+    user_globs = tuple(g for g in settings.exclude if g not in DEFAULT_EXCLUDE) + settings.extend_exclude
+
+    def excluded(path: str, walking: bool = True) -> bool:  # as files.discover: named paths by the user's globs only
+        return any(matches_path(path, glob, settings.root, walking) for glob in (globs if walking else user_globs))
+
     for path in paths:
-        if path == "-":
+        if path == "-" or excluded(path, walking=False):
             continue
         if model_files.is_model_path(path, named=True):
             found.append(path)
@@ -310,14 +317,21 @@ def split_model_files(paths: list, targets: list) -> tuple:
                 kept = []
                 for name in sorted(subfolders):
                     inner = os.path.join(folder, name)
-                    if name.startswith(".") or name in _SKIPPED_FOLDERS or os.path.exists(os.path.join(inner, "pyvenv.cfg")):
+                    if (name.startswith(".") or name in _SKIPPED_FOLDERS or os.path.exists(os.path.join(inner, "pyvenv.cfg"))
+                            or excluded(inner)):
                         continue
                     if model_files.is_model_path(inner):
                         found.append(os.path.normpath(inner))  # a SavedModel / model folder: not walked into
                     else:
                         kept.append(name)
                 subfolders[:] = kept
-                found += [os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if n.lower().endswith(model_files.read.MODEL_EXTENSIONS)]
+                for name in sorted(names):
+                    inner = os.path.normpath(os.path.join(folder, name))
+                    lower = name.lower()
+                    if excluded(inner):
+                        continue
+                    if lower.endswith(".keras") or (lower.endswith((".h5", ".hdf5")) and model_files.is_keras_h5(inner)):
+                        found.append(inner)  # (an HDF5 data file is no model)
     unique = list(dict.fromkeys(found))
     named = {os.path.abspath(p) for p in unique}
     return [t for t in targets if t == "-" or os.path.abspath(t) not in named], unique

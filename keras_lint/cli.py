@@ -85,7 +85,7 @@ def main(argv: Optional[list] = None) -> int:
 
     errors: list = []
     targets = list(files.discover(paths, settings, errors.append, lambda message: err.write(f"keras-lint: warning: {message}\n")))
-    targets, model_paths = api.split_model_files(paths, targets)  # saved model files are preflighted (issue 23)
+    targets, model_paths = api.split_model_files(paths, targets, settings)  # saved model files are preflighted (issue 23)
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     results = api.lint_paths(
         targets, settings, args.jobs, not args.no_cache, args.fix, args.unsafe_fixes, args.diff, stdin, args.stdin_filename

@@ -150,8 +150,9 @@ def test_format_is_read_from_content_not_extension(tmp_path):
     assert sniff(str(h5)) == "h5"
     assert [(v.code, v.fails) for v in check_model_file(str(h5), KERAS3)] == [("KL602", True)]
     weights = tmp_path / "w.weights.h5"
-    with h5py.File(weights, "w") as handle:
+    with h5py.File(weights, "w") as handle:  # Keras 3's save_weights layout
         handle.create_group("layers")
+        handle.create_group("vars")
     assert [v.code for v in check_model_file(str(weights), KERAS3)] == ["KL604"]
     zipped = write_keras(tmp_path / "model.h5", functional())
     assert [v.code for v in check_model_file(zipped, KERAS3)] == ["KL602"]
@@ -326,7 +327,7 @@ def test_bytecode_family_and_names_are_read_without_unmarshalling():
 
 
 def test_split_model_files_keeps_python_targets():
-    targets, models = api.split_model_files(["a.py", "m.keras"], ["a.py", "m.keras"])
+    targets, models = api.split_model_files(["a.py", "m.keras"], ["a.py", "m.keras"], api.make_settings(["."]))
     assert (targets, models) == (["a.py"], ["m.keras"])
 
 
@@ -337,3 +338,21 @@ def test_the_readme_lists_every_model_file_check():
         text = handle.read().split("## Model files", 1)[1].split("\n## ", 1)[0]
     rows = [line.split(" | ")[:2] for line in text.splitlines() if line.startswith("| KL6")]
     assert [(code.strip("| "), name) for code, name in rows] == [(code, check.name) for code, check in CHECKS.items()]
+
+
+def test_a_folder_walk_skips_data_hdf5_and_excluded_files(project, capsys):
+    h5py = pytest.importorskip("h5py")
+    (project / "data").mkdir()
+    with h5py.File(project / "data" / "images.h5", "w") as handle:
+        handle.create_dataset("x", data=[1, 2, 3])
+    with h5py.File(project / "data" / "w.weights.h5", "w") as handle:  # Keras 3's save_weights layout
+        handle.create_group("layers")
+        handle.create_group("vars")
+    write_keras(project / "data" / "old.keras", functional(UNREG))
+    (project / "setup.cfg").write_text("[metadata]\nname = sample\n[keras-lint]\nextend-exclude = old.keras\n")
+    assert main(["--no-cache", "--select", "KL6", "."]) == 1
+    assert [line.split(":")[0] + " " + line.split()[1] for line in capsys.readouterr().out.splitlines()] == [
+        "data/w.weights.h5 KL604"]
+    assert main(["--no-cache", "--select", "KL6", "data/images.h5"]) == 1  # named: judged, and it is no model
+    assert "KL601 an HDF5 file Keras did not write" in capsys.readouterr().out
+    assert main(["--no-cache", "--select", "KL6", "data/old.keras"]) == 0  # named, but excluded (as pre-commit names it)

@@ -97,6 +97,29 @@ def is_model_path(path: str, named: bool = False) -> bool:
     return named and not path.endswith((".py", ".pyi")) and os.path.isfile(path) and sniff(path) in ("keras-zip", "h5")
 
 
+KERAS_H5_ATTRS = ("model_config", "keras_version", "layer_names", "backend")  # Keras 2/3 model and weights files
+KERAS_H5_GROUPS = (("model_weights",), ("layers", "vars"))  # a legacy model; Keras 3's .weights.h5
+
+
+def _keras_h5(handle) -> bool:
+    return any(key in handle.attrs for key in KERAS_H5_ATTRS) or any(all(g in handle for g in groups) for groups in KERAS_H5_GROUPS)
+
+
+def is_keras_h5(path: str) -> bool:
+    """Is this HDF5 file one Keras wrote (a model or its weights)? A data file is not: a folder's
+    `.h5` files are checked only when Keras wrote them. True when h5py is missing (the check then
+    says it is needed) or the file cannot be opened (the check says why)."""
+    try:
+        import h5py
+    except ImportError:
+        return True
+    try:
+        with h5py.File(path, "r") as handle:
+            return _keras_h5(handle)
+    except (OSError, ValueError):
+        return True
+
+
 def read_model_file(path: str) -> ModelFile:
     """Raises MissingReader when the format needs an optional package; OSError when unreadable."""
     kind = sniff(path)
@@ -216,6 +239,7 @@ def _read_h5(model: ModelFile) -> None:
     try:
         with h5py.File(model.path, "r") as handle:
             attrs = {key: handle.attrs[key] for key in ("model_config", "training_config", "keras_version") if key in handle.attrs}
+            keras = _keras_h5(handle)
     except (OSError, KeyError, ValueError) as exc:
         model.problems.append(Problem("KL601", "", f"a broken HDF5 file ({str(exc)[:120]}): Keras cannot open it"))
         return
@@ -225,6 +249,10 @@ def _read_h5(model: ModelFile) -> None:
 
     model.keras_version = text(attrs.get("keras_version", ""))
     model.config_key = "model_config"
+    if not keras:
+        model.problems.append(Problem("KL601", "", "an HDF5 file Keras did not write (no model config, no Keras weights): "
+                                      "not a model file"))
+        return
     if "model_config" not in attrs:
         model.problems.append(Problem("KL604", "", "a weights-only HDF5 file (no `model_config`): `load_model` fails on it; "
                                       "build the model in code and call `model.load_weights(path)`"))
