@@ -352,17 +352,46 @@ def check_model_files(model_paths: list, settings: Settings, use_cache: bool = T
     if wanted:
         start = os.path.join(root, "__keras_lint_model__.py")  # the project of the model's folder
         project = index_project([start], dataclasses.replace(settings, select=("KL",)), 1, cache.Cache(root) if use_cache else None)[0]
+    calls = _load_calls(root, settings) if wanted else []
     for path in model_paths:
         try:
-            verdicts = model_files.check_model_file(path, loader, project)
+            model = model_files.read_model_file(path)
         except model_files.MissingReader as exc:
             errors.append(f"{path}: {exc}")
             continue
         except OSError as exc:
             errors.append(f"{path}: cannot read: {exc.strerror or exc}")
             continue
+        its_calls = [call for call in calls if call.names(path, root)]
+        if not its_calls:  # judged as a plain load_model(path) loads it
+            verdicts = model_files.judge(model, loader, project)
+        else:  # judged as each call loads it; a failure is also reported at the call
+            verdicts = []
+            for call in its_calls:
+                options = {k: v for k, v in (("compile", call.compile), ("safe_mode", call.safe_mode)) if v is not None}
+                judged = model_files.as_called(model_files.judge(model, dataclasses.replace(loader, **options), project), call)
+                verdicts += [v for v in judged if v not in verdicts]
+                for verdict in judged:
+                    if verdict.fails and settings.enabled(verdict.code, call.path):
+                        where = f" at {verdict.where}" if verdict.where else ""
+                        findings.append(Finding(os.path.relpath(call.path), call.line, call.col, verdict.code,
+                                                f"load_model({call.literal!r}) will fail: {path}{where}: {verdict.message}"))
         for verdict in verdicts:
             if settings.enabled(verdict.code, path):
                 message = f"{verdict.where}: {verdict.message}" if verdict.where else verdict.message
                 findings.append(Finding(path, 1, 1, verdict.code, message))
     return findings, errors, loader
+
+
+def _load_calls(root: str, settings: Settings) -> list:
+    """The project's load_model calls that name a model file by a literal path."""
+    found = []
+    for path in project_files([os.path.join(root, "__keras_lint_model__.py")], settings):
+        if not path.endswith(".py") or not os.path.isfile(path):
+            continue
+        try:
+            src = source.read(path)
+        except (source.SourceError, OSError):
+            continue
+        found += model_files.load_calls(path, src.text)
+    return found

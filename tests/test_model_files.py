@@ -356,3 +356,41 @@ def test_a_folder_walk_skips_data_hdf5_and_excluded_files(project, capsys):
     assert main(["--no-cache", "--select", "KL6", "data/images.h5"]) == 1  # named: judged, and it is no model
     assert "KL601 an HDF5 file Keras did not write" in capsys.readouterr().out
     assert main(["--no-cache", "--select", "KL6", "data/old.keras"]) == 0  # named, but excluded (as pre-commit names it)
+
+
+def test_keras_before_3_9_imports_the_module_of_an_unregistered_class(tmp_path):
+    path = write_keras(tmp_path / "m.keras", functional(UNREG))
+    (old,) = check_model_file(path, Loader("keras3", "3.8"))
+    assert (old.code, old.fails) == ("KL610", False) and "imports `mylib.layers`" in old.message
+    (new,) = check_model_file(path, Loader("keras3", "3.9"))
+    assert (new.code, new.fails) == ("KL610", True)
+
+
+def test_a_load_model_call_naming_the_file_is_how_it_is_judged_and_where_it_is_reported(project, capsys):
+    (project / "models").mkdir()
+    config = functional(UNREG, compile_config={"loss": {"module": "builtins", "class_name": "function",
+                                                        "config": "my_loss", "registered_name": "function"}})
+    write_keras(project / "models" / "best.keras", config)
+    (project / "serve.py").write_text(
+        "import keras\n\n"
+        "def serve():\n"
+        "    return keras.models.load_model('models/best.keras', compile=False)\n"
+    )
+    assert main(["--no-cache", "--select", "KL6", "models/best.keras"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    # compile=False: the loss no longer matters; the class still fails, here and at the call
+    assert [line.split(": ")[0] + " " + line.split()[1] for line in lines] == [
+        "models/best.keras:1:1 KL610", "serve.py:4:12 KL610"]
+    assert "load_model('models/best.keras') will fail: models/best.keras at config.layers[1]: class `UnregLayer`" in lines[1]
+    (project / "serve.py").write_text(
+        "from keras.models import load_model\nfrom mylib import UnregLayer\n"
+        "model = load_model('models/best.keras', custom_objects={'UnregLayer': UnregLayer})\n"
+    )
+    assert main(["--no-cache", "--select", "KL6", "models/best.keras"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(": ")[0] + " " + line.split()[1] for line in lines] == [
+        "models/best.keras:1:1 KL611", "serve.py:3:9 KL611"]
+    assert "compile_config.loss: function `my_loss`" in lines[0]
+    (project / "serve.py").write_text("import mylib\nmodel = mylib.load_model('models/best.keras')\n")  # not Keras's
+    main(["--no-cache", "--select", "KL6", "models/best.keras"])
+    assert [line.split(": ")[0] for line in capsys.readouterr().out.splitlines()] == ["models/best.keras:1:1"] * 2

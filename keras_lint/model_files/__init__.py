@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from .catalog import CHECKS, ModelFileCheck
 from .judge import Loader, Verdict, judge
+from .loaders import LoadCall, as_called, load_calls
 from .read import H5_EXTRA_MESSAGE, MissingReader, ModelFile, is_keras_h5, is_model_path, read_model_file, sniff
 from .target import resolve_loader
 
 __all__ = [
-    "CHECKS", "H5_EXTRA_MESSAGE", "Loader", "MissingReader", "ModelFile", "ModelFileCheck", "Verdict",
+    "CHECKS", "H5_EXTRA_MESSAGE", "LoadCall", "Loader", "as_called", "load_calls", "MissingReader", "ModelFile", "ModelFileCheck", "Verdict",
     "check_model_file", "is_keras_h5", "is_model_path", "judge", "read_model_file", "resolve_loader", "sniff",
 ]
 

@@ -55,6 +55,7 @@ class Verdict:
     where: str  # JSON path inside the file ("" for the file)
     message: str
     fails: bool  # True: the load raises (with the loader's compile/safe_mode)
+    needs: str = ""  # the custom_objects key that would resolve it (KL610/KL611)
 
 
 def judge(model: ModelFile, loader: Loader, project=None) -> list:
@@ -238,7 +239,7 @@ class _Context:
         if project is None:
             return [Verdict(code, ref.path, f"{head}: nothing in the loading process registers it (no project "
                             "checked); import the module that registers it before load_model, or pass custom_objects",
-                            not ref.in_compile or self.loader.compile)]
+                            True, key)]
         found = self.definitions(bare, what)
         if found:
             info = found[0]
@@ -249,9 +250,14 @@ class _Context:
                 detail = f"defined at {self.where(info)} but not registered: decorate it with @keras.saving.register_keras_serializable(package='{key.partition('>')[0]}')"
         else:
             detail = "not defined in this project (a third-party package the loader must import? renamed?)"
-        return [Verdict(code, ref.path, f"{head}, {detail}", True)]
+        return [Verdict(code, ref.path, f"{head}, {detail}", True, key)]
 
     def unregistered_class(self, ref: Reference, name: str, module: Optional[str], legacy: bool = False) -> Verdict:
+        if module and not legacy and self.loader.line == "keras3" and self.loader.minor < (3, 9):
+            # Keras < 3.9 imports any module a file names (research: verified on 3.6; CVE-2025-1550).
+            return Verdict("KL610", ref.path, f"class `{name}`, saved unregistered: {self.loader.describe()} imports "
+                           f"`{module}` to find it, so the load works only where that module imports; Keras 3.9+ fails "
+                           f"('Could not locate class'): register it and re-save", False, name)
         found = self.definitions(name, "class", module)
         how = "an HDF5 layer name Keras does not have" if legacy else "saved unregistered"
         if found:
@@ -263,7 +269,7 @@ class _Context:
             detail = f"not found in this project{place}: the loader needs custom_objects={{'{name}': ...}}"
         error = f"Unknown layer: '{name}'" if legacy else f"Could not locate class '{name}'"
         return Verdict("KL610", ref.path, f"class `{name}`, {how}: {self.loader.describe()} fails ('{error}'); {detail}",
-                       True)
+                       True, name)
 
     def unregistered_function(self, ref: Reference, name: str) -> Verdict:
         found = self.definitions(name, "function") if name != "<lambda>" else []
@@ -275,7 +281,7 @@ class _Context:
             detail = f"not found in this project: the loader needs custom_objects={{'{name}': ...}}"
         tail = "; compile-only: load_model(path, compile=False) avoids it" if ref.in_compile else ""
         return Verdict("KL611", ref.path, f"function `{name}` is not a Keras built-in nor registered: "
-                       f"{self.loader.describe()} fails to find it; {detail}{tail}", True)
+                       f"{self.loader.describe()} fails to find it; {detail}{tail}", True, name if name != "<lambda>" else "")
 
     def definitions(self, name: str, what: str, module: Optional[str] = None) -> list:
         project = self.project
