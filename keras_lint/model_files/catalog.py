@@ -203,6 +203,25 @@ class PythonLambdaInCompileConfig(ModelFileCheck):
     code, name, summary = "KL621", "python-lambda-in-compile-config", "Python bytecode in compile_config: load with compile=False"
 
 
+class LambdaWithDefaults(ModelFileCheck):
+    """## What it does
+    Reports a Lambda layer whose lambda has default argument values (`lambda t, a=2.0: ...`), in a
+    file Keras 3 loads (a Keras 3 file, or a Keras 2 HDF5 file).
+
+    ## Why is this bad?
+    Keras 3 saves the defaults as a JSON list and passes that list on to Python's `FunctionType`,
+    which wants a tuple: the load fails with `arg 4 (defaults) must be None or tuple` even with
+    `safe_mode=False` (measured on 3.15.1; `lambda_layer.py` at Keras HEAD still does it).
+
+    ## Example
+    `keras.layers.Lambda(lambda t, a=2.0: t * a)`, saved as `.keras`.
+
+    ## Use instead
+    A registered function, or `Lambda(lambda t, a: t * a, arguments={"a": 2.0})`, re-saved."""
+
+    code, name, summary = "KL625", "lambda-with-defaults", "a Lambda's lambda with default values: Keras 3 cannot rebuild it"
+
+
 class LambdaBytecodeOtherPython(ModelFileCheck):
     """## What it does
     Reports Lambda bytecode written by another Python family than the one loading it (read from the

@@ -212,6 +212,11 @@ class _Context:
             out.append(Verdict("KL620", ref.path, f"Python bytecode in a {where} (a Lambda's lambda): {self.loader.describe()} "
                                "refuses it under safe_mode (the default); replace it by a registered function and re-save",
                                self.loader.safe_mode))
+        if ref.defaults and self.loader.line == "keras3":
+            out.append(Verdict("KL625", ref.path, "a Lambda's lambda with default argument values: Keras 3 cannot rebuild "
+                               "it even with safe_mode=False ('arg 4 (defaults) must be None or tuple', a Keras bug): "
+                               "replace it by a registered function, or bind the value with Lambda(arguments={...})",
+                               not self.loader.safe_mode))
         if data:
             family = bytecode.family(data)
             running = bytecode.running_family(self.loader.python)

@@ -27,6 +27,7 @@ class Reference:
     code: str = ""  # a lambda's base64 marshal data
     legacy: bool = False  # a lambda in the Keras 2 list form
     layer_position: bool = False  # an entry of a model's `layers` or a wrapper's `layer`
+    defaults: bool = False  # a Lambda's lambda with default argument values
 
 
 def _join(path: str, key) -> str:
@@ -58,7 +59,9 @@ def references(value, path: str = "", in_compile: bool = False, layer: bool = Fa
                 code = config.get("code") if isinstance(config, dict) else None
                 if code is None and isinstance(config, dict) and isinstance(config.get("value"), list) and config["value"]:
                     code = config["value"][0]
-                yield Reference("lambda", path, "<lambda>", in_compile=in_compile, code=code if isinstance(code, str) else "")
+                defaults = isinstance(config, dict) and "code" in config and bool(config.get("defaults"))
+                yield Reference("lambda", path, "<lambda>", in_compile=in_compile, code=code if isinstance(code, str) else "",
+                                defaults=defaults)
                 continue
             if class_name == "function" and value.get("registered_name") == "function" or value.get("module") == "builtins":
                 yield Reference("function", path, str(config), module=value.get("module"), in_compile=in_compile)
@@ -86,7 +89,8 @@ def _legacy_lambda(config: dict, path: str, in_compile: bool) -> Iterator[Refere
         if isinstance(value, dict) and value.get("class_name") == "__tuple__":
             value = value.get("items")
         if kind == "lambda" and isinstance(value, list) and value and isinstance(value[0], str):
-            yield Reference("lambda", _join(path, key), "<lambda>", in_compile=in_compile, code=value[0], legacy=True)
+            yield Reference("lambda", _join(path, key), "<lambda>", in_compile=in_compile, code=value[0], legacy=True,
+                            defaults=len(value) > 1 and bool(value[1]))
         elif kind == "function" and isinstance(value, str):
             yield Reference("function", _join(path, key), value, module=config.get("module"), in_compile=in_compile)
 
