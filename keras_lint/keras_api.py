@@ -308,6 +308,10 @@ SAVED_DATA_MARKERS = frozenset(
 NON_MODELING_APIS = frozenset(
     "load_model get_file enable_unsafe_deserialization save_model load_weights set_value".split()
 )
+# Constructor keywords later Keras 3 releases save for built-in layers: an older Keras fails on them
+# ("Unrecognized keyword arguments passed to Dense: {'quantization_config': None}", measured: a
+# Keras 3.15.1 file under Keras 3.6.0). keyword -> (layers, the first release writing it).
+KERAS3_NEW_LAYER_KEYWORDS = {"quantization_config": (frozenset({"Dense", "EinsumDense", "Embedding"}), (3, 13))}
 # Module roots whose classes Keras 3 (>= 3.9) imports by module path without a registration.
 KERAS_IMPORTABLE_ROOTS = ("keras", "keras_hub", "keras_cv", "keras_nlp")
 # Modules a model config has no business naming: a class or function from one is an exploit attempt.

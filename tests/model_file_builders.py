@@ -3,7 +3,8 @@ loader that tries them: code for fresh Python processes (run with keras_roundtri
 
 `MYLIB` is written as `mylib/layers.py` next to the files: the custom objects a saving process
 defines. A builder child imports it, builds every model of its Keras, and saves each under the name
-its line says; the loader child loads each (file, compile, safe_mode) given and prints one JSON line:
+its line says; the loader child loads each (file, compile, safe_mode) given, each in a process of
+its own forked after `import keras`, and prints one JSON line:
 {"file|compile|safe_mode": the error, or null when it loaded}.
 """
 
@@ -86,6 +87,8 @@ save("lambda_fn_unreg", functional(keras.layers.Lambda(scale_unreg)))
 save("activation_unreg", functional(keras.layers.Dense(3, activation=scale_unreg)))
 save("loss_unreg", functional(keras.layers.Dense(3)), loss=my_loss_unreg)
 save("loss_lambda", functional(keras.layers.Dense(3)), loss=lambda y, p: (y - p) ** 2)
+embedding = keras.Sequential([keras.Input(shape=(4,), dtype="int32"), keras.layers.Embedding(10, 3)])
+save("embedding", embedding)
 save("lambda_defaults", functional(keras.layers.Lambda(lambda t, a=2.0: t * a)))
 save("lambda_suspicious", functional(keras.layers.Lambda(lambda t: t if hasattr(t, "system") else t)))
 save("nested_builtin", functional(functional(keras.layers.Dense(4)), keras.layers.Dense(2)))
@@ -114,14 +117,34 @@ if legacy:
     import tf_keras as keras
 else:
     import keras
-results = {}
-for path, compile_, safe_mode in json.loads(sys.argv[1]):
+
+
+def load(path, compile_, safe_mode):
     try:
         keras.models.load_model(path, compile=compile_, safe_mode=safe_mode)
-        error = None
+        return None
     except BaseException as exc:
         text = f"{type(exc).__name__}: {exc}"
-        error = text[:200] + " ... " + text[-300:] if len(text) > 500 else text
-    results[f"{path}|{compile_}|{safe_mode}"] = error
+        return text[:200] + " ... " + text[-300:] if len(text) > 500 else text
+
+
+# Each load in a child forked from this process, which has imported Keras and nothing else: a load
+# that imports or registers something (Keras < 3.9 imports the module a file names) cannot help
+# the next one.
+results = {}
+for path, compile_, safe_mode in json.loads(sys.argv[1]):
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        os.write(write, json.dumps(load(path, compile_, safe_mode)).encode())
+        os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 65536):
+        data += chunk
+    os.close(read)
+    _, status = os.waitpid(pid, 0)
+    results[f"{path}|{compile_}|{safe_mode}"] = json.loads(data) if data else f"the loading process died ({status})"
 print("@@loaded@@ " + json.dumps(results))
 '''

@@ -13,6 +13,8 @@ import base64
 import json
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -28,8 +30,9 @@ TF_KERAS = Loader("tf_keras", "2.21.0", "test")
 # `lambda t: t * 2.0` marshalled by CPython 3.10.13 (base64(marshal.dumps(f.__code__)), as Keras writes it).
 PY310_LAMBDA = ("4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMIAAAAfABkARQAUwApAk7nAAAAAAAAAECpACkB2gF0cgIAAAByAgAAANoI"
                 "PHN0cmluZz7aCDxsYW1iZGE+AwAAAHMCAAAACAA=")
-# Checks the matrix cannot show by a load: a hostile archive is never loaded (tests/test_model_files.py).
-NOT_LOADED = {"KL603"}
+# Checks the matrix cannot show by a load: a hostile archive is never loaded (tests/test_model_files.py);
+# KL633 needs an older Keras (test_predictions_agree_under_an_older_keras_3).
+NOT_LOADED = {"KL603", "KL633"}
 
 
 def _json_line(stdout: str, mark: str) -> dict:
@@ -147,3 +150,47 @@ def test_the_findings_name_the_cause_and_where(model_folder):
     assert "compile=False" in compile_only[0].message
     h5 = check_model_file(os.path.join(model_folder, "tk_lambda.h5"), TF_KERAS)
     assert [(v.code, v.where, v.fails) for v in h5] == [("KL623", "model_config.config.layers[1].config.function", False)]
+
+
+# -- an older Keras 3 ----------------------------------------------------------------------------------
+
+OLDER_KERAS = "3.6.0"
+
+
+@pytest.fixture(scope="session")
+def older_keras(tmp_path_factory):
+    """A folder holding Keras 3.6.0 (`pip install --no-deps --target DIR keras==3.6.0`):
+    KERAS_LINT_KERAS_3_6 when set, else installed here (it needs the package index)."""
+    given = os.environ.get("KERAS_LINT_KERAS_3_6")
+    if given and os.path.isdir(os.path.join(given, "keras")):
+        return given
+    folder = str(tmp_path_factory.mktemp("keras-3.6"))
+    result = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", folder,
+                             f"keras=={OLDER_KERAS}"], capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        pytest.fail(f"cannot install keras=={OLDER_KERAS} (set KERAS_LINT_KERAS_3_6 to a folder holding it):\n{result.stderr}")
+    return folder
+
+
+def test_predictions_agree_under_an_older_keras_3(model_folder, older_keras):
+    """The files Keras 3.15.1 wrote, loaded by Keras 3.6.0 (TensorFlow backend): every Dense and
+    Embedding fails on `quantization_config` (KL633), an unregistered class loads by importing its
+    module (the loader's folder holds mylib), an HDF5 Lambda runs with no safe_mode check. The
+    tf_keras files under 3.6 are not modelled (its legacy loader differs in ways not measured)."""
+    jobs = [job for job in _jobs(model_folder) if job[0].startswith("k3_")]
+    result = run_python(LOAD, json.dumps(jobs), cwd=model_folder,
+                        env={"PYTHONPATH": older_keras, "KERAS_BACKEND": "tensorflow"})
+    loaded = _json_line(result.stdout, "@@loaded@@ ")
+    assert "quantization_config" in loaded["k3_builtin.keras|True|True"]
+    loader = Loader("keras3", OLDER_KERAS, "test")
+    wrong, seen = [], set()
+    for key, error in sorted(loaded.items()):
+        name, compile_, safe_mode = key.split("|")
+        judged = Loader(loader.line, loader.version, compile=compile_ == "True", safe_mode=safe_mode == "True")
+        verdicts = check_model_file(os.path.join(model_folder, name), judged)
+        seen |= {v.code for v in verdicts}
+        if any(v.fails for v in verdicts) != (error is not None):
+            wrong.append(f"{key}: predicted {[(v.code, v.fails) for v in verdicts]}, real: {error or 'loaded'}")
+    assert len(loaded) == len(jobs)
+    assert wrong == []
+    assert {"KL633", "KL610", "KL623"} <= seen

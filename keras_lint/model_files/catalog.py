@@ -315,6 +315,26 @@ class Keras3FileUnderTfKeras(ModelFileCheck):
     code, name, summary = "KL631", "keras3-file-under-tf-keras", "a Keras 3 file that tf_keras cannot load"
 
 
+class FileNewerThanKeras(ModelFileCheck):
+    """## What it does
+    Reports a built-in layer saved with a constructor keyword that the loading Keras 3 release
+    does not have yet, such as `quantization_config`, which Keras 3.13 added to `Dense`,
+    `EinsumDense` and `Embedding` and writes for every one of them.
+
+    ## Why is this bad?
+    The older Keras fails on the whole model: `Unrecognized keyword arguments passed to Dense:
+    {'quantization_config': None}` (measured: a Keras 3.15.1 file under Keras 3.6.0).
+
+    ## Example
+    A model saved in a Keras 3.15 training environment, served by a Keras 3.8 image.
+
+    ## Use instead
+    Load it with a Keras at least as new as the one that saved it (pin the serving image), or
+    re-save it with the older Keras from code and weights."""
+
+    code, name, summary = "KL633", "file-newer-than-keras", "a layer keyword the loading (older) Keras 3 does not know"
+
+
 class SavedModelUnderKeras3(ModelFileCheck):
     """## What it does
     Reports a TensorFlow SavedModel folder (`saved_model.pb`) that Keras 3 is to load.

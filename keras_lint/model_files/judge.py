@@ -44,6 +44,15 @@ class Loader:
         except ValueError:
             return (3, 99) if self.line == "keras3" else (2, 99)
 
+    @property
+    def release(self) -> tuple:
+        """(major, minor, patch); a version given to the minor only counts as its newest patch."""
+        parts = []
+        for part in self.version.split(".")[:3]:
+            digits = "".join(ch for ch in part if ch.isdigit())
+            parts.append(int(digits) if digits else 0)
+        return tuple(parts + [99] * (3 - len(parts)))
+
     def describe(self) -> str:
         name = "Keras" if self.line == "keras3" else "tf_keras"
         return f"{name} {self.version}" + (f" ({self.why})" if self.why else "")
@@ -107,6 +116,11 @@ class _Context:
                 return [Verdict("KL630", ref.path, f"{old}: `{module}.{ref.name}` does not exist in Keras 3 "
                                 "('Could not locate class'); load it with tf_keras (TF_USE_LEGACY_KERAS=1)", True)]
         if self.model.kind in ("keras-zip", "keras-dir"):
+            for ref in refs:
+                if ref.kind == "class" and "batch_input_shape" in ref.config_keys and ref.name != "InputLayer":
+                    return [Verdict("KL630", ref.path, f"{old}: `{ref.name}` carries Keras 2's `batch_input_shape`, "
+                                    f"which Keras 3 refuses ('Unrecognized keyword arguments passed to {ref.name}'); "
+                                    "load it with tf_keras (TF_USE_LEGACY_KERAS=1)", True)]
             return [Verdict("KL630", "", f"{old}: Keras 3 loads this Sequential, but it may compute wrongly (measured: "
                             "predict() raises); load it with tf_keras, or rebuild it in Keras 3", False)]
         nested = [r for r in refs if r.kind == "class" and r.layer_position and r.name in ("Functional", "Model", "Sequential")]
@@ -137,11 +151,17 @@ class _Context:
                 if package == "Custom" and bare in K.OPTIMIZER_NAMES:
                     return []  # tf_keras writes its built-in optimizers so
                 return self.registered(ref, name, "class")
+            newer = self.newer_than_loader(ref)
+            if newer:
+                return newer
             if ref.layer_position or ref.path == self.model.config_key:
                 known = K.KERAS3_LAYER_NAMES if self.loader.line == "keras3" else K.KERAS3_LAYER_NAMES | K.KERAS2_ONLY_LAYER_NAMES
                 if name not in known:
                     return [self.unregistered_class(ref, name, None, legacy=True)]
             return []
+        newer = self.newer_than_loader(ref)
+        if newer:
+            return newer
         root = module.split(".")[0]
         if root in K.HOSTILE_MODULE_ROOTS:
             return [Verdict("KL640", ref.path, f"an object from `{module}.{name}`: no model saves that; the file is crafted "
@@ -164,6 +184,17 @@ class _Context:
         if _is_key(registered):
             return self.registered(ref, registered, "class")
         return [self.unregistered_class(ref, name, module or None)]
+
+    def newer_than_loader(self, ref: Reference) -> list:
+        """A built-in layer's config holding a keyword the loading Keras does not know yet."""
+        if self.loader.line != "keras3" or ref.module not in (None, "keras.layers"):
+            return []
+        for keyword, (layers, since) in K.KERAS3_NEW_LAYER_KEYWORDS.items():
+            if ref.name in layers and self.loader.release[:2] < since and keyword in ref.config_keys:
+                return [Verdict("KL633", ref.path, f"`{ref.name}` was saved with `{keyword}`, which Keras "
+                                f"{since[0]}.{since[1]} added: {self.loader.describe()} fails ('Unrecognized keyword "
+                                f"arguments passed to {ref.name}'); load with Keras >= {since[0]}.{since[1]}", True)]
+        return []
 
     def function(self, ref: Reference) -> list:
         name = ref.name
@@ -200,9 +231,11 @@ class _Context:
         out = []
         data = bytecode.decode(ref.code) if ref.code else None
         where = "compile_config" if ref.in_compile else "layer"
-        executed = self.loader.line == "tf_keras" and self.legacy_file and not ref.in_compile
+        # tf_keras never checks safe_mode on HDF5 / SavedModel; Keras 3 does on HDF5 since 3.11.3 (CVE-2025-9905).
+        unguarded = self.loader.line == "tf_keras" or self.loader.release < (3, 11, 3)
+        executed = unguarded and self.legacy_file and not ref.in_compile
         if executed:
-            out.append(Verdict("KL623", ref.path, "Python bytecode that tf_keras runs when loading this "
+            out.append(Verdict("KL623", ref.path, f"Python bytecode that {self.loader.describe()} runs when loading this "
                                f"{'SavedModel' if self.revived else 'HDF5 file'}, with no safe_mode check: load only "
                                "if you trust the file", False))
         elif ref.in_compile:
@@ -216,12 +249,12 @@ class _Context:
             out.append(Verdict("KL625", ref.path, "a Lambda's lambda with default argument values: Keras 3 cannot rebuild "
                                "it even with safe_mode=False ('arg 4 (defaults) must be None or tuple', a Keras bug): "
                                "replace it by a registered function, or bind the value with Lambda(arguments={...})",
-                               not self.loader.safe_mode))
+                               executed or not self.loader.safe_mode))
         if data:
             family = bytecode.family(data)
             running = bytecode.running_family(self.loader.python)
             if family and family != running:
-                runs = executed or not self.loader.safe_mode or self.loader.line == "tf_keras" and self.legacy_file
+                runs = executed or not self.loader.safe_mode
                 out.append(Verdict("KL622", ref.path, f"bytecode written by Python {family}, loaded under Python "
                                    f"{'.'.join(map(str, self.loader.python))}: where it runs (safe_mode=False, tf_keras "
                                    "HDF5) it fails ('bad marshal data'), misbehaves or crashes", runs))
@@ -236,6 +269,12 @@ class _Context:
     def registered(self, ref: Reference, key: str, what: str) -> list:
         """A `package>Name` key: found if the project registers it (the loader must import that module)."""
         code = "KL610" if what == "class" else "KL611"
+        if what == "class" and ref.module and self.loader.line == "keras3" and self.loader.minor < (3, 9):
+            if self.project is not None and key in self.project.registered_keys()[0]:
+                return []
+            return [Verdict(code, ref.path, f"class registered as `{key}` when saved: {self.loader.describe()} imports "
+                            f"`{ref.module}` to find it when nothing registers the key, so the load works only where that "
+                            "module imports; Keras 3.9+ needs the key registered", False, key)]
         bare = key.partition(">")[2]
         project = self.project
         if project is not None and key in project.registered_keys()[0]:

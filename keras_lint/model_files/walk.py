@@ -28,6 +28,7 @@ class Reference:
     legacy: bool = False  # a lambda in the Keras 2 list form
     layer_position: bool = False  # an entry of a model's `layers` or a wrapper's `layer`
     defaults: bool = False  # a Lambda's lambda with default argument values
+    config_keys: frozenset = frozenset()  # a class's config keys
 
 
 def _join(path: str, key) -> str:
@@ -69,6 +70,7 @@ def references(value, path: str = "", in_compile: bool = False, layer: bool = Fa
             yield Reference(
                 "class", path, class_name, module=value.get("module"), registered_name=value.get("registered_name"),
                 has_module_key="module" in value, in_compile=in_compile, layer_position=layer,
+                config_keys=frozenset(config) if isinstance(config, dict) else frozenset(),
             )
             if class_name == "Lambda" and isinstance(config, dict):
                 yield from _legacy_lambda(config, _join(path, "config"), in_compile)
