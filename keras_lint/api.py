@@ -308,7 +308,7 @@ def split_model_files(paths: list, targets: list, settings: Settings) -> tuple:
         return any(matches_path(path, glob, settings.root, walking) for glob in (globs if walking else user_globs))
 
     for path in paths:
-        if path == "-" or excluded(path, walking=False):
+        if path == "-" or path.endswith(".py") or excluded(path, walking=False):
             continue
         if model_files.is_model_path(path, named=True):
             found.append(path)
@@ -364,12 +364,12 @@ def check_model_files(model_paths: list, settings: Settings, use_cache: bool = T
             continue
         its_calls = [call for call in calls if call.names(path, root)]
         if not its_calls:  # judged as a plain load_model(path) loads it
-            verdicts = model_files.judge(model, loader, project)
+            verdicts = model_files.judge_file(model, loader, project)
         else:  # judged as each call loads it; a failure is also reported at the call
             verdicts = []
             for call in its_calls:
                 options = {k: v for k, v in (("compile", call.compile), ("safe_mode", call.safe_mode)) if v is not None}
-                judged = model_files.as_called(model_files.judge(model, dataclasses.replace(loader, **options), project), call)
+                judged = model_files.as_called(model_files.judge_file(model, dataclasses.replace(loader, **options), project), call)
                 verdicts += [v for v in judged if v not in verdicts]
                 for verdict in judged:
                     if verdict.fails and settings.enabled(verdict.code, call.path):

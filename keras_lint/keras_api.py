@@ -286,10 +286,12 @@ KERAS3_LAYER_NAMES = frozenset(
     UpSampling2D UpSampling3D Wrapper ZeroPadding1D ZeroPadding2D ZeroPadding3D 
     """.split()
 ) | {"Functional", "Model", "Sequential"}
-# Layers of Keras 2 / tf_keras that Keras 3 dropped (a legacy file naming them fails under Keras 3).
+# Layers of Keras 2 / tf_keras that Keras 3 dropped (a legacy file naming them fails under Keras 3;
+# TFOpLambda and its kin are what tf.keras makes of a TensorFlow op applied to a symbolic tensor).
 KERAS2_ONLY_LAYER_NAMES = frozenset(
     """CuDNNGRU CuDNNLSTM DenseFeatures LocallyConnected1D LocallyConnected2D ThresholdedReLU
-    AbstractRNNCell SimpleRNNCell StackedRNNCells""".split()
+    AbstractRNNCell SimpleRNNCell StackedRNNCells TFOpLambda SlicingOpLambda ClassMethod InstanceMethod
+    InstanceProperty SyncBatchNormalization""".split()
 ) - KERAS3_LAYER_NAMES
 # The built-in optimizers a legacy HDF5 training_config names (tf_keras writes "Custom>Adam").
 OPTIMIZER_NAMES = frozenset(

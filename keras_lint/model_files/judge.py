@@ -2,7 +2,7 @@
 the loading Keras resolves it, refuses it or runs it (research sections 2-3, the matrix in
 tests/test_model_files_matrix.py), and where the project defines what the file needs.
 
-    verdicts = judge(model, Loader("keras3", "3.15", "installed"), project)
+    verdicts = judge_file(model, Loader("keras3", "3.15", "installed"), project)
     [v for v in verdicts if v.fails]   # what makes this load raise
 """
 
@@ -67,7 +67,7 @@ class Verdict:
     needs: str = ""  # the custom_objects key that would resolve it (KL610/KL611)
 
 
-def judge(model: ModelFile, loader: Loader, project=None) -> list:
+def judge_file(model: ModelFile, loader: Loader, project=None) -> list:
     verdicts = [Verdict(p.code, p.where, p.message, True) for p in model.problems]
     if any(p.code in ("KL601", "KL603", "KL604") for p in model.problems):
         return verdicts

@@ -5,7 +5,6 @@ Keras 3. The Loader says which, and why (the CLI prints it)."""
 from __future__ import annotations
 
 import os
-from importlib import metadata
 from typing import Optional
 
 from .. import dependencies
@@ -14,6 +13,8 @@ from .judge import Loader
 
 
 def _installed(distribution: str) -> Optional[str]:
+    from importlib import metadata  # here: ~50 ms of imports a run without model files does not pay
+
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
