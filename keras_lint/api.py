@@ -298,9 +298,10 @@ _SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages", "b
 def split_model_files(paths: list, targets: list, settings: Settings) -> tuple:
     """(the Python targets without the model files named among them, the model files and folders to
     check: those named, and those under the folders named -- `.keras`/`.h5`/`.hdf5` files, SavedModel
-    folders, Keras 3 model folders; not the HDF5 files Keras did not write, nor what `exclude` names),
-    each once, in a stable order."""
+    folders, Keras 3 model folders; not the HDF5 files Keras did not write, which are neither, nor what
+    `exclude` names), each once, in a stable order."""
     found: list = []
+    data: list = []
     globs = settings.exclude + settings.extend_exclude
     user_globs = tuple(g for g in settings.exclude if g not in DEFAULT_EXCLUDE) + settings.extend_exclude
 
@@ -311,7 +312,10 @@ def split_model_files(paths: list, targets: list, settings: Settings) -> tuple:
         if path == "-" or path.endswith(".py") or excluded(path, walking=False):
             continue
         if model_files.is_model_path(path, named=True):
-            found.append(path)
+            if os.path.isfile(path) and model_files.sniff(path) == "h5" and not model_files.is_keras_h5(path):
+                data.append(path)  # an HDF5 data file (pre-commit's hook names every .h5): no model, and no Python
+            else:
+                found.append(path)
         elif os.path.isdir(path):
             for folder, subfolders, names in os.walk(path):
                 kept = []
@@ -333,7 +337,7 @@ def split_model_files(paths: list, targets: list, settings: Settings) -> tuple:
                     if lower.endswith(".keras") or (lower.endswith((".h5", ".hdf5")) and model_files.is_keras_h5(inner)):
                         found.append(inner)  # (an HDF5 data file is no model)
     unique = list(dict.fromkeys(found))
-    named = {os.path.abspath(p) for p in unique}
+    named = {os.path.abspath(p) for p in unique + data}
     return [t for t in targets if t == "-" or os.path.abspath(t) not in named], unique
 
 
