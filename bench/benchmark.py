@@ -95,6 +95,72 @@ def plain_corpus(max_lines: int = 100_000) -> str:
     return copy_into(os.path.join(CACHE, "plain"), chosen, top)
 
 
+def model_files(folder: str) -> dict:
+    """A 1 GB `.keras` and a 100 MB `.h5` as Keras writes them (issue 23), made once: config.json
+    and metadata.json beside a 1 GB ZIP_STORED weights member (zeros: the preflight never reads it);
+    an HDF5 file with Keras's root attributes and 100 MB of weights. {name: path}; no h5 without h5py."""
+    os.makedirs(folder, exist_ok=True)
+    config = {"module": "keras.src.models.functional", "class_name": "Functional", "registered_name": "Functional",
+              "config": {"name": "big", "layers": [
+                  {"module": "keras.layers", "class_name": "Dense", "config": {"name": f"dense_{i}", "units": 1024,
+                   "activation": "relu"}, "registered_name": None} for i in range(200)]}}
+    made = {}
+    big = os.path.join(folder, "big_1gb.keras")
+    if not os.path.exists(big):
+        with zipfile.ZipFile(big + ".tmp", "w") as archive:
+            archive.writestr("metadata.json", json.dumps({"keras_version": "3.15.1", "date_saved": "2026-12-07@00:00:00"}))
+            archive.writestr("config.json", json.dumps(config))
+            chunk = bytes(16 * 1024 * 1024)
+            with archive.open("model.weights.h5", "w", force_zip64=True) as member:
+                for _ in range(64):
+                    member.write(chunk)
+        os.replace(big + ".tmp", big)
+    made["check a 1 GB .keras"] = big
+    try:
+        import h5py
+        import numpy
+    except ImportError:
+        return made
+    h5 = os.path.join(folder, "big_100mb.h5")
+    if not os.path.exists(h5):
+        with h5py.File(h5 + ".tmp", "w") as handle:
+            handle.attrs["model_config"] = json.dumps({"class_name": "Functional", "config": config["config"]}).encode()
+            handle.attrs["training_config"] = json.dumps({"loss": "mean_squared_error", "metrics": ["mae"]}).encode()
+            handle.attrs["keras_version"] = b"3.15.1"
+            handle.attrs["backend"] = b"tensorflow"
+            handle.create_dataset("model_weights/dense/kernel", data=numpy.zeros(100 * 1024 * 1024 // 4, "float32"))
+        os.replace(h5 + ".tmp", h5)
+    made["check a 100 MB .h5"] = h5
+    return made
+
+
+def model_file_rows(repeat: int) -> list:
+    """Each big model file checked in-process (reading, walking, judging: what its size could cost),
+    then by the CLI (plus Python's start and keras-lint's imports, as pre-commit pays them), beside
+    the CLI on a one-line .py file. The folder is a project of its own (setup.cfg), as a repo's
+    `models/` would be in its repo."""
+    from keras_lint import api
+
+    folder = os.path.join(CACHE, "models")
+    paths = model_files(folder)
+    open(os.path.join(folder, "setup.cfg"), "a").close()
+    tiny = os.path.join(folder, "tiny.py")
+    with open(tiny, "w") as handle:
+        handle.write("import keras\n")
+    settings = api.make_settings([folder], select=["KL6"])
+    rows = []
+    for name, path in paths.items():
+        # (the Keras that will load the file is resolved in each run: importlib.metadata, the project's files)
+        walls, cpus, (findings, errors, _) = best_of(max(3, repeat), lambda: api.check_model_files([path], settings, use_cache=False))
+        assert not errors, errors
+        rows.append((f"{name}, in-process", walls, cpus))
+        rows.append((f"{name}, CLI", *best_of(max(3, repeat), keras_lint("--no-cache", "--select", "KL6", path))[:2]))
+    rows.append(("keras-lint one-line .py, CLI", *best_of(max(3, repeat), keras_lint("--no-cache", tiny))[:2]))
+    for name, walls, cpus in rows:
+        print(f"{name:36s} wall {min(walls):.3f} s  cpu {min(cpus):.3f} s")
+    return rows
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and of its finished children (and theirs): what other load can't inflate."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -147,7 +213,11 @@ def main() -> None:
     parser.add_argument("--quick", metavar="N", type=int, nargs="?", const=100, help="only the first N files (100)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts (3)")
     parser.add_argument("--json", metavar="PATH", help="also write the figures here")
+    parser.add_argument("--model-files", action="store_true", help="only the model-file rows (issue 23)")
     args = parser.parse_args()
+    if args.model_files:
+        model_file_rows(args.repeat)
+        return
 
     # keras-lint as a user has it: `pip install` writes its bytecode, an editable install never does
     # (and PYTHONDONTWRITEBYTECODE may forbid Python to): ~0.25 s of every start-up otherwise.

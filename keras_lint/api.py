@@ -19,10 +19,11 @@ import os
 import sys
 from typing import Optional
 
-from . import cache, config, dependencies, engine, files, fixes, index, source
+from . import cache, config, dependencies, engine, files, fixes, index, model_files, source
+from .finding import Finding
 from .index import ProjectIndex, is_marked_root, module_name, project_root
 from .rules import ALL_RULES, CATALOG
-from .settings import Settings
+from .settings import DEFAULT_EXCLUDE, Settings, matches_path
 
 
 
@@ -322,3 +323,114 @@ def _worker_start(function) -> None:
 
 def _worker_call(item):
     return _WORKER_FUNCTION[0](item)
+
+
+# -- Model files (issue 23): `keras-lint model.keras src/` preflights saved models ---------------
+
+_SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
+
+
+def split_model_files(paths: list, targets: list, settings: Settings) -> tuple:
+    """(the Python targets without the model files named among them, the model files and folders to
+    check: those named, and those under the folders named -- `.keras`/`.h5`/`.hdf5` files, SavedModel
+    folders, Keras 3 model folders; not the HDF5 files Keras did not write, which are neither, nor what
+    `exclude` names), each once, in a stable order."""
+    found: list = []
+    data: list = []
+    globs = settings.exclude + settings.extend_exclude
+    user_globs = tuple(g for g in settings.exclude if g not in DEFAULT_EXCLUDE) + settings.extend_exclude
+
+    def excluded(path: str, walking: bool = True) -> bool:  # as files.discover: named paths by the user's globs only
+        return any(matches_path(path, glob, settings.root, walking) for glob in (globs if walking else user_globs))
+
+    for path in paths:
+        if path == "-" or path.endswith(".py") or excluded(path, walking=False):
+            continue
+        if model_files.is_model_path(path, named=True):
+            if os.path.isfile(path) and model_files.sniff(path) == "h5" and not model_files.is_keras_h5(path):
+                data.append(path)  # an HDF5 data file (pre-commit's hook names every .h5): no model, and no Python
+            else:
+                found.append(path)
+        elif os.path.isdir(path):
+            for folder, subfolders, names in os.walk(path):
+                kept = []
+                for name in sorted(subfolders):
+                    inner = os.path.join(folder, name)
+                    if (name.startswith(".") or name in _SKIPPED_FOLDERS or os.path.exists(os.path.join(inner, "pyvenv.cfg"))
+                            or excluded(inner)):
+                        continue
+                    if model_files.is_model_path(inner):
+                        found.append(os.path.normpath(inner))  # a SavedModel / model folder: not walked into
+                    else:
+                        kept.append(name)
+                subfolders[:] = kept
+                for name in sorted(names):
+                    inner = os.path.normpath(os.path.join(folder, name))
+                    lower = name.lower()
+                    if excluded(inner):
+                        continue
+                    if lower.endswith(".keras") or (lower.endswith((".h5", ".hdf5")) and model_files.is_keras_h5(inner)):
+                        found.append(inner)  # (an HDF5 data file is no model)
+    unique = list(dict.fromkeys(found))
+    named = {os.path.abspath(p) for p in unique + data}
+    return [t for t in targets if t == "-" or os.path.abspath(t) not in named], unique
+
+
+def check_model_files(model_paths: list, settings: Settings, use_cache: bool = True, loader=None) -> tuple:
+    """Preflight each model file against the Keras that will load it (`loader`: a model_files.Loader,
+    else the project's declared Keras, the installed one, or the newest) and the project's code.
+    Returns (findings, errors, loader): a finding's message starts with its JSON path in the file."""
+    findings: list = []
+    errors: list = []
+    if not model_paths:
+        return findings, errors, loader
+    root = project_root(model_paths[0])
+    loader = loader or model_files.resolve_loader(root, lambda message: sys.stderr.write(f"keras-lint: warning: {message}\n"))
+    wanted = any(settings.enabled(code) for code, check in model_files.CHECKS.items() if check.needs_project)
+    project = None
+    if wanted:
+        start = os.path.join(root, "__keras_lint_model__.py")  # the project of the model's folder
+        project = index_project([start], dataclasses.replace(settings, select=("KL",)), 1, cache.Cache(root) if use_cache else None)[0]
+    calls = _load_calls(root, settings) if wanted else []
+    for path in model_paths:
+        try:
+            model = model_files.read_model_file(path)
+        except model_files.MissingReader as exc:
+            errors.append(f"{path}: {exc}")
+            continue
+        except OSError as exc:
+            errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+            continue
+        its_calls = [call for call in calls if call.names(path, root)]
+        if not its_calls:  # judged as a plain load_model(path) loads it
+            verdicts = model_files.judge_file(model, loader, project)
+        else:  # judged as each call loads it; a failure is also reported at the call
+            verdicts = []
+            for call in its_calls:
+                options = {k: v for k, v in (("compile", call.compile), ("safe_mode", call.safe_mode)) if v is not None}
+                judged = model_files.as_called(model_files.judge_file(model, dataclasses.replace(loader, **options), project), call)
+                verdicts += [v for v in judged if v not in verdicts]
+                for verdict in judged:
+                    if verdict.fails and settings.enabled(verdict.code, call.path):
+                        where = f" at {verdict.where}" if verdict.where else ""
+                        findings.append(Finding(os.path.relpath(call.path), call.line, call.col, verdict.code,
+                                                f"load_model({call.literal!r}) will fail: {path}{where}: {verdict.message}"))
+        for verdict in verdicts:
+            if settings.enabled(verdict.code, path):
+                message = f"{verdict.where}: {verdict.message}" if verdict.where else verdict.message
+                findings.append(Finding(path, 1, 1, verdict.code, message))
+    return findings, errors, loader
+
+
+def _load_calls(root: str, settings: Settings) -> list:
+    """The project's load_model calls that name a model file by a literal path."""
+    found = []
+    for path in project_files([os.path.join(root, "__keras_lint_model__.py")], settings):
+        if not path.endswith(".py") or not os.path.isfile(path):
+            continue
+        try:
+            src = source.read(path)
+        except (source.SourceError, OSError):
+            continue
+        found += model_files.load_calls(path, src.text)
+    return found

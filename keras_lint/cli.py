@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Optional
 
-from . import __version__, adopt, api, cache, config, files, fixes, report
+from . import __version__, adopt, api, cache, config, files, fixes, model_files, report
 from .finding import SEVERITIES
 from .rules import CATALOG
 
@@ -179,6 +179,7 @@ def main(argv: Optional[list] = None) -> int:
             err.write(f"keras-lint: error: {message}\n")
         return EXIT_ERROR if errors else EXIT_CLEAN
     targets = list(files.discover(paths, settings, errors.append, lambda message: err.write(f"keras-lint: warning: {message}\n")))
+    targets, model_paths = api.split_model_files(paths, targets, settings)  # saved model files are preflighted (issue 23)
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     before = None
     if args.show_fixes and (args.fix or args.diff):  # what the run before the fix finds, to name the fixes (_fixed_codes)
@@ -189,6 +190,8 @@ def main(argv: Optional[list] = None) -> int:
     )
     findings = sorted(f for result in results for f in result.findings)
     errors += [e for result in results for e in result.errors]
+    model_findings, model_errors, loader = api.check_model_files(model_paths, settings, not args.no_cache)
+    findings, errors = sorted(findings + model_findings), errors + model_errors
     texts = {args.stdin_filename or "stdin": stdin.decode("utf-8", "replace")} if stdin is not None else None
     if args.add_noqa or args.write_baseline:
         return _adopt(args, findings, errors, texts, err)
@@ -220,9 +223,12 @@ def main(argv: Optional[list] = None) -> int:
         err.write(f"keras-lint: error: {message}\n")
     if before is not None:
         report.show_fixes(_fixed_codes(before, results, args.unsafe_fixes), err, args.diff)
-    report.summary(findings, len(targets), err, fixed if (args.fix or args.diff) else None, args.diff, args.unsafe_fixes)
+    report.summary(findings, len(targets) + len(model_paths), err, fixed if (args.fix or args.diff) else None, args.diff,
+                   args.unsafe_fixes)
     if hidden:
         err.write(f"{hidden} more recorded in {args.baseline} not shown.\n")
+    if loader is not None:
+        err.write(f"Model files judged for loading by {loader.describe()}\n")
     judged = report.judged_against(settings, findings)
     if judged:
         err.write(judged + "\n")

@@ -292,3 +292,80 @@ def fact_holds(fact: str, line: str, version: str) -> bool:
         if not {">=": at >= bound, "<=": at <= bound, "==": at == bound}[op]:
             return False
     return True
+
+
+# --- Saved model files (issue 23: keras_lint/model_files/) -----------------------------------------
+# Facts measured in /work/shared/research/saved-model-files.md and tests/test_model_files_matrix.py.
+# The layers keras.layers exports in Keras 3.15.1 (research/keras3_layer_names.txt): a legacy HDF5
+# file names each layer by bare class name, which a Keras 3 loader finds only among these (and the
+# model classes), else "Unknown layer".
+KERAS3_LAYER_NAMES = frozenset(
+    """
+    Activation ActivityRegularization AdaptiveAveragePooling1D AdaptiveAveragePooling2D 
+    AdaptiveAveragePooling3D AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D Add 
+    AdditiveAttention AlphaDropout Attention AugMix AutoContrast Average AveragePooling1D 
+    AveragePooling2D AveragePooling3D AvgPool1D AvgPool2D AvgPool3D BatchNormalization 
+    Bidirectional CategoryEncoding CenterCrop Concatenate 
+    ContrastLimitedAdaptiveHistogramEqualization Conv1D Conv1DTranspose Conv2D Conv2DTranspose 
+    Conv3D Conv3DTranspose ConvLSTM1D ConvLSTM2D ConvLSTM3D Convolution1D Convolution1DTranspose 
+    Convolution2D Convolution2DTranspose Convolution3D Convolution3DTranspose Cropping1D Cropping2D 
+    Cropping3D CutMix Dense DepthwiseConv1D DepthwiseConv2D Discretization Dot Dropout ELU 
+    EinsumDense Embedding Equalization Flatten FlaxLayer GRU GRUCell GaussianDropout GaussianNoise 
+    GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D GlobalAvgPool1D 
+    GlobalAvgPool2D GlobalAvgPool3D GlobalMaxPool1D GlobalMaxPool2D GlobalMaxPool3D 
+    GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D GroupNormalization GroupQueryAttention 
+    HashedCrossing Hashing Identity InputLayer IntegerLookup JaxLayer LSTM LSTMCell Lambda Layer 
+    LayerNormalization LeakyReLU Masking MaxNumBoundingBoxes MaxPool1D MaxPool2D MaxPool3D 
+    MaxPooling1D MaxPooling2D MaxPooling3D Maximum MelSpectrogram Minimum MixUp MultiHeadAttention 
+    Multiply Normalization PReLU Permute Pipeline RMSNormalization RNN RandAugment RandomBrightness 
+    RandomColorDegeneration RandomColorJitter RandomContrast RandomCrop RandomElasticTransform 
+    RandomErasing RandomFlip RandomGaussianBlur RandomGrayscale RandomHue RandomInvert 
+    RandomPerspective RandomPosterization RandomRotation RandomSaturation RandomSharpness 
+    RandomShear RandomTranslation RandomZoom ReLU RepeatVector Rescaling Reshape Resizing 
+    ReversibleEmbedding STFTSpectrogram SeparableConv1D SeparableConv2D SeparableConvolution1D 
+    SeparableConvolution2D SimpleRNN SimpleRNNCell Softmax Solarization SpatialDropout1D 
+    SpatialDropout2D SpatialDropout3D SpectralNormalization StackedRNNCells StringLookup Subtract 
+    TFSMLayer TextVectorization TimeDistributed TorchModuleWrapper UnitNormalization UpSampling1D 
+    UpSampling2D UpSampling3D Wrapper ZeroPadding1D ZeroPadding2D ZeroPadding3D 
+    """.split()
+) | {"Functional", "Model", "Sequential"}
+# Layers of Keras 2 / tf_keras that Keras 3 dropped (a legacy file naming them fails under Keras 3;
+# TFOpLambda and its kin are what tf.keras makes of a TensorFlow op applied to a symbolic tensor).
+KERAS2_ONLY_LAYER_NAMES = frozenset(
+    """CuDNNGRU CuDNNLSTM DenseFeatures LocallyConnected1D LocallyConnected2D ThresholdedReLU
+    AbstractRNNCell SimpleRNNCell StackedRNNCells TFOpLambda SlicingOpLambda ClassMethod InstanceMethod
+    InstanceProperty SyncBatchNormalization""".split()
+) - KERAS3_LAYER_NAMES
+# The built-in optimizers a legacy HDF5 training_config names (tf_keras writes "Custom>Adam").
+OPTIMIZER_NAMES = frozenset(
+    "Adadelta Adafactor Adagrad Adam AdamW Adamax Ftrl Lamb Lion LossScaleOptimizer Muon Nadam RMSprop SGD".split()
+)
+# Loss short names a legacy HDF5 file may hold: tf_keras compiles them; Keras 3 (3.15.1) fails at
+# compile with "Could not deserialize 'keras.metrics.mse' because it is not a KerasSaveable
+# subclass" (measured: "mse" fails, "mean_squared_error" loads).
+LOSS_ALIASES = frozenset("mse mae mape msle kld kl_divergence bce MSE MAE MAPE MSLE KLD BCE".split()) - {"kl_divergence"}
+# What a saved object is when its `class_name` is one of these: data, nothing to resolve.
+SAVED_DATA_MARKERS = frozenset(
+    "__keras_tensor__ __tensor__ __numpy__ __bytes__ __ellipsis__ __slice__ __typespec__ __tuple__".split()
+)
+# APIs a model never needs, which Keras 3.15 refuses to deserialize (NON_MODELING_APIS): a file
+# naming one is crafted (CVE-2025-8747, CVE-2025-9906).
+NON_MODELING_APIS = frozenset(
+    "load_model get_file enable_unsafe_deserialization save_model load_weights set_value".split()
+)
+# Constructor keywords later Keras 3 releases save for built-in layers: an older Keras fails on them
+# ("Unrecognized keyword arguments passed to Dense: {'quantization_config': None}", measured: a
+# Keras 3.15.1 file under Keras 3.6.0). keyword -> (layers, the first release writing it).
+KERAS3_NEW_LAYER_KEYWORDS = {"quantization_config": (frozenset({"Dense", "EinsumDense", "Embedding"}), (3, 13))}
+# Module roots whose classes Keras 3 (>= 3.9) imports by module path without a registration.
+KERAS_IMPORTABLE_ROOTS = ("keras", "keras_hub", "keras_cv", "keras_nlp")
+# Modules a model config has no business naming: a class or function from one is an exploit attempt.
+HOSTILE_MODULE_ROOTS = frozenset(
+    """os posix nt subprocess sys builtins shutil socket importlib runpy pickle marshal code pty
+    webbrowser ctypes multiprocessing urllib requests http eval exec""".split()
+)
+# Names whose appearance in Lambda bytecode means it reaches outside the model (KL624).
+SUSPICIOUS_BYTECODE_NAMES = frozenset(
+    """os subprocess system popen Popen eval exec compile __import__ open socket urllib urlopen requests
+    shutil rmtree remove unlink getattr setattr globals builtins __builtins__ pickle marshal ctypes""".split()
+)

@@ -15,6 +15,7 @@ from .finding import FIX_MARKS
 from .source import split_lines
 from .rules import CATALOG as ALL_RULES  # every code: the rules and KL901 (noqa.py)
 
+
 PROJECT_URL = "https://pypi.org/project/keras-lint/"
 
 

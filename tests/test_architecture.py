@@ -21,6 +21,7 @@ STAGES = [
     {"source", "files", "noqa", "dependencies"},  # read a file (find files, decode, noqa comments; declared versions)
     {"names"},  # resolve a file's Keras names
     {"index"},  # summarise each file, join the summaries into the project index
+    {"model_files"},  # read saved model files and judge them against the Keras that loads them (KL6nn)
     {"analysis"},  # read-only questions several rules ask
     {"fixers"},  # the edits and rewrites several rules' fixes are made of
     {"rules"},  # the rules: base.py and one module per rule

@@ -32,8 +32,9 @@ def env(tmp_path_factory):
     return env
 
 
-def try_repo(hook_id, source, tmp_path, env):
-    """Run `pre-commit try-repo ROOT hook_id --all-files` in a new git repo holding model.py."""
+def try_repo(hook_id, source, tmp_path, env, files=None):
+    """Run `pre-commit try-repo ROOT hook_id --all-files` in a new git repo holding model.py (and
+    `files`: {name: bytes})."""
     repo = tmp_path / "repo"
     repo.mkdir()
 
@@ -45,6 +46,9 @@ def try_repo(hook_id, source, tmp_path, env):
     git("config", "user.email", "tests@example.invalid")
     (repo / "model.py").write_text(source)
     git("add", "model.py")
+    for name, data in (files or {}).items():
+        (repo / name).write_bytes(data)
+        git("add", name)
     command = [str(PRE_COMMIT), "try-repo", str(ROOT), hook_id, "--all-files", "--color", "never"]
     result = subprocess.run(
         command, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900
@@ -74,3 +78,28 @@ def test_fix_hook_rewrites_what_it_can_and_reports_the_rest(tmp_path, env):
     fixed = (tmp_path / "repo" / "model.py").read_text()
     assert "lambda t: t * 2" not in fixed and "class " in fixed and "register_keras_serializable" in fixed
     assert re.search(r"model\.py:\d+:\d+: KL101 Lambda layer wraps a Python lambda", output), output  # unfixable
+
+
+def _keras_archive(layer_module: str, class_name: str, registered_name) -> bytes:
+    """A .keras archive as Keras writes it (config.json, metadata.json), holding one layer."""
+    import io
+    import json
+    import zipfile
+
+    config = {"module": "keras.src.models.functional", "class_name": "Functional", "registered_name": "Functional",
+              "config": {"layers": [{"module": layer_module, "class_name": class_name, "config": {"name": "layer"},
+                                     "registered_name": registered_name}]}}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("metadata.json", json.dumps({"keras_version": "3.15.1"}))
+        archive.writestr("config.json", json.dumps(config))
+    return buffer.getvalue()
+
+
+def test_model_files_hook_checks_the_model_files_only(tmp_path, env):
+    files = {"bad.keras": _keras_archive("mylib.layers", "Scale", "Scale"),
+             "good.keras": _keras_archive("keras.layers", "Dense", None)}
+    code, output = try_repo("keras-lint-model-files", LAMBDA_MODEL, tmp_path, env, files)
+    assert code != 0, output
+    assert "bad.keras:1:1: KL610 config.layers[0]: class `Scale`, saved unregistered" in output, output
+    assert "good.keras" not in output and "model.py" not in output, output  # files: \.(keras|h5|hdf5)$

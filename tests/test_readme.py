@@ -5,7 +5,8 @@ import re
 
 from conftest import ROOT
 
-from keras_lint.rules import CATALOG as ALL_RULES  # every code: the rules and KL901
+from keras_lint.model_files import CHECKS as MODEL_FILE_CHECKS
+from keras_lint.rules import CATALOG as ALL_RULES  # every code: the rules, KL6nn and KL901
 
 
 def readme():
@@ -18,10 +19,15 @@ def test_rule_table_lists_every_rule_with_its_name_severity_and_fixability():
         r"^\| (KL\d{3}) \| ([a-z0-9-]+) \| ([a-z]+) \| .* \| (no|safe|unsafe|yes)[^|]* \|$", readme(), re.M
     )
     assert [(code, name, level) for code, name, level, _ in rows] == [
-        (code, rule.name, rule.severity) for code, rule in ALL_RULES.items()
+        (code, rule.name, rule.severity) for code, rule in ALL_RULES.items() if code not in MODEL_FILE_CHECKS
     ]
     for code, _, _, fixable in rows:
         assert (fixable == "no") == (ALL_RULES[code].fix is None), code
+
+
+def test_model_file_table_lists_every_check_with_its_name_and_severity():
+    rows = re.findall(r"^\| (KL6\d{2}) \| ([a-z0-9-]+) \| ([a-z]+) \| [^|]+ \|$", readme(), re.M)
+    assert rows == [(code, check.name, check.severity) for code, check in MODEL_FILE_CHECKS.items()]
 
 
 def test_ci_runs_the_readme_test_command():

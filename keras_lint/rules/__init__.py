@@ -9,6 +9,7 @@ import importlib
 import pkgutil
 import types
 
+from ..model_files import CHECKS as MODEL_FILE_CHECKS
 from ..noqa import UnusedNoqa
 from .base import Rule
 
@@ -36,9 +37,10 @@ def _discover() -> dict:
 
 ALL_RULES: dict = _discover()  # code -> rule class, sorted by code
 # Every code keras-lint reports, documented alike (--list-rules, --explain, the README table): the
-# rules, and KL901, unused `# noqa` codes, which noqa.py checks (it reads comments, not the code's
-# syntax tree: not a rule the engine walks over LibCST).
-CATALOG: dict = dict(sorted({**ALL_RULES, UnusedNoqa.code: UnusedNoqa}.items()))
+# rules; KL901, unused `# noqa` codes, which noqa.py checks (it reads comments, not the code's
+# syntax tree: not a rule the engine walks over LibCST); and the model-file checks KL6nn, which
+# judge saved files, not source (model_files/catalog.py).
+CATALOG: dict = dict(sorted({**ALL_RULES, **MODEL_FILE_CHECKS, UnusedNoqa.code: UnusedNoqa}.items()))
 
 
 def known_prefix(prefix: str) -> bool:

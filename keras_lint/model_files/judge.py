@@ -1,0 +1,348 @@
+"""Predict what `load_model` does with a model file: for each reference the walk finds, whether
+the loading Keras resolves it, refuses it or runs it (research sections 2-3, the matrix in
+tests/test_model_files_matrix.py), and where the project defines what the file needs.
+
+    verdicts = judge_file(model, Loader("keras3", "3.15", "installed"), project)
+    [v for v in verdicts if v.fails]   # what makes this load raise
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from typing import Optional
+
+from .. import keras_api as K
+from . import bytecode
+from .read import ModelFile
+from .walk import Reference, references, training_references
+
+KERAS_ROOTS = ("keras", "tf_keras")
+
+
+def _is_key(name: str) -> bool:
+    """A registration key `package>Name` (not `<lambda>`, the name a legacy file gives a lambda)."""
+    return ">" in name and not name.startswith("<")
+
+
+@dataclasses.dataclass(frozen=True)
+class Loader:
+    """What will load the file: "keras3" or "tf_keras", its version, why that one, and how."""
+
+    line: str
+    version: str
+    why: str = ""
+    compile: bool = True
+    safe_mode: bool = True
+    python: tuple = tuple(sys.version_info[:2])
+
+    @property
+    def minor(self) -> tuple:
+        try:
+            return tuple(int(part) for part in self.version.split(".")[:2])
+        except ValueError:
+            return (3, 99) if self.line == "keras3" else (2, 99)
+
+    @property
+    def release(self) -> tuple:
+        """(major, minor, patch); a version given to the minor only counts as its newest patch."""
+        parts = []
+        for part in self.version.split(".")[:3]:
+            digits = "".join(ch for ch in part if ch.isdigit())
+            parts.append(int(digits) if digits else 0)
+        return tuple(parts + [99] * (3 - len(parts)))
+
+    def describe(self) -> str:
+        name = "Keras" if self.line == "keras3" else "tf_keras"
+        return f"{name} {self.version}" + (f" ({self.why})" if self.why else "")
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    code: str
+    where: str  # JSON path inside the file ("" for the file)
+    message: str
+    fails: bool  # True: the load raises (with the loader's compile/safe_mode)
+    needs: str = ""  # the custom_objects key that would resolve it (KL610/KL611)
+
+
+def judge_file(model: ModelFile, loader: Loader, project=None) -> list:
+    verdicts = [Verdict(p.code, p.where, p.message, True) for p in model.problems]
+    if any(p.code in ("KL601", "KL603", "KL604") for p in model.problems):
+        return verdicts
+    if model.kind == "savedmodel":
+        if loader.line == "keras3":
+            return verdicts + [Verdict("KL632", "", "a TensorFlow SavedModel folder: Keras 3's load_model refuses it "
+                                       "('File format not supported'); load it with tf_keras, or wrap it in "
+                                       "keras.layers.TFSMLayer for inference", True)]
+    if model.config is None:
+        return verdicts
+    refs = list(references(model.config, model.config_key))
+    if model.training_config is not None:
+        refs += list(training_references(model.training_config))
+    by_keras3 = model.saved_by_keras3
+    if by_keras3 is None:
+        by_keras3 = not any((r.module or "").startswith("tf_keras") for r in refs)
+    if loader.line == "tf_keras" and by_keras3:
+        return verdicts + [Verdict("KL631", "", f"saved by Keras {model.keras_version or '3'}: tf_keras cannot load a "
+                                   "Keras 3 file (its classes and InputLayer's batch_shape are unknown to it); load it "
+                                   "with Keras 3", True)]
+    context = _Context(model, loader, project, by_keras3)
+    if loader.line == "keras3" and not by_keras3:
+        verdicts += context.keras2_under_keras3(refs)
+    for ref in refs:
+        if ref.in_compile and not loader.compile:
+            continue  # compile=False: Keras drops compile_config / training_config before reading them
+        verdicts += context.judge(ref)
+    return verdicts
+
+
+class _Context:
+    def __init__(self, model: ModelFile, loader: Loader, project, by_keras3: bool):
+        self.model, self.loader, self.project, self.by_keras3 = model, loader, project, by_keras3
+        self.legacy_file = model.kind in ("h5", "savedmodel")
+        # tf_keras revives the custom layers of a SavedModel from its traced functions: only
+        # compile-time objects must resolve there (measured: an unregistered layer loads).
+        self.revived = model.kind == "savedmodel"
+
+    # -- versions ----------------------------------------------------------------------------
+
+    def keras2_under_keras3(self, refs: list) -> list:
+        old = f"saved by tf_keras/Keras {self.model.keras_version or '2'}"
+        for ref in refs:
+            module = ref.module or ""
+            if ref.kind == "class" and (module.split(".")[0] == "tf_keras" or module.startswith(("keras.src.engine", "keras.engine"))):
+                return [Verdict("KL630", ref.path, f"{old}: `{module}.{ref.name}` does not exist in Keras 3 "
+                                "('Could not locate class'); load it with tf_keras (TF_USE_LEGACY_KERAS=1)", True)]
+        if self.model.kind in ("keras-zip", "keras-dir"):
+            for ref in refs:
+                if ref.kind == "class" and "batch_input_shape" in ref.config_keys and ref.name != "InputLayer":
+                    return [Verdict("KL630", ref.path, f"{old}: `{ref.name}` carries Keras 2's `batch_input_shape`, "
+                                    f"which Keras 3 refuses ('Unrecognized keyword arguments passed to {ref.name}'); "
+                                    "load it with tf_keras (TF_USE_LEGACY_KERAS=1)", True)]
+            return [Verdict("KL630", "", f"{old}: Keras 3 loads this Sequential, but it may compute wrongly (measured: "
+                            "predict() raises); load it with tf_keras, or rebuild it in Keras 3", False)]
+        nested = [r for r in refs if r.kind == "class" and r.layer_position and r.name in ("Functional", "Model", "Sequential")]
+        if nested:
+            return [Verdict("KL630", nested[0].path, f"{old}: a model nested in a legacy HDF5 file, which Keras 3's "
+                            "legacy loader rebuilds wrongly ('Invalid Functional model configuration', 'list index out "
+                            "of range'); load it with tf_keras", True)]
+        return []
+
+    # -- one reference -----------------------------------------------------------------------
+
+    def judge(self, ref: Reference) -> list:
+        if ref.kind == "lambda":
+            return self.lambda_(ref)
+        if ref.kind == "function":
+            return self.function(ref)
+        if ref.kind == "name":
+            return self.compile_name(ref)
+        return self.class_(ref)
+
+    def class_(self, ref: Reference) -> list:
+        name, module, registered = ref.name, ref.module or "", ref.registered_name or ""
+        if not ref.has_module_key:  # a legacy HDF5 object: its class_name is its registration key
+            if self.revived and not ref.in_compile:
+                return []
+            if _is_key(name):
+                package, _, bare = name.partition(">")
+                if package == "Custom" and bare in K.OPTIMIZER_NAMES:
+                    return []  # tf_keras writes its built-in optimizers so
+                return self.registered(ref, name, "class")
+            newer = self.newer_than_loader(ref)
+            if newer:
+                return newer
+            if ref.layer_position or ref.path == self.model.config_key:
+                known = K.KERAS3_LAYER_NAMES if self.loader.line == "keras3" else K.KERAS3_LAYER_NAMES | K.KERAS2_ONLY_LAYER_NAMES
+                if name not in known:
+                    return [self.unregistered_class(ref, name, None, legacy=True)]
+            return []
+        newer = self.newer_than_loader(ref)
+        if newer:
+            return newer
+        root = module.split(".")[0]
+        if root in K.HOSTILE_MODULE_ROOTS:
+            return [Verdict("KL640", ref.path, f"an object from `{module}.{name}`: no model saves that; the file is crafted "
+                            "to run code (CVE-2025-1550) -- Keras >= 3.9 refuses it, older Keras imports it", True)]
+        if root in KERAS_ROOTS:
+            if name in K.NON_MODELING_APIS:
+                return [Verdict("KL640", ref.path, f"`{module}.{name}` is not a model object: a file naming it is crafted "
+                                "(CVE-2025-8747/-9906); Keras 3.15 refuses it", True)]
+            if _is_key(registered):
+                refused = self.loader.line == "keras3" and self.loader.minor >= (3, 15)
+                outcome = ("Keras 3.15 refuses it ('resolved to a Keras built-in and does not use registered names')"
+                           if refused else "whatever the loading process registers under that key replaces it")
+                return [Verdict("KL641", ref.path, f"built-in `{module}.{name}` carries registered_name `{registered}`, "
+                                f"which Keras never writes for its own classes: {outcome}", refused)]
+            return []
+        if root in K.KERAS_IMPORTABLE_ROOTS:
+            return []  # keras_hub / keras_cv / keras_nlp: imported by module path when installed
+        if self.revived and not ref.in_compile:
+            return []
+        if _is_key(registered):
+            return self.registered(ref, registered, "class")
+        return [self.unregistered_class(ref, name, module or None)]
+
+    def newer_than_loader(self, ref: Reference) -> list:
+        """A built-in layer's config holding a keyword the loading Keras does not know yet."""
+        if self.loader.line != "keras3" or ref.module not in (None, "keras.layers"):
+            return []
+        for keyword, (layers, since) in K.KERAS3_NEW_LAYER_KEYWORDS.items():
+            if ref.name in layers and self.loader.release[:2] < since and keyword in ref.config_keys:
+                return [Verdict("KL633", ref.path, f"`{ref.name}` was saved with `{keyword}`, which Keras "
+                                f"{since[0]}.{since[1]} added: {self.loader.describe()} fails ('Unrecognized keyword "
+                                f"arguments passed to {ref.name}'); load with Keras >= {since[0]}.{since[1]}", True)]
+        return []
+
+    def function(self, ref: Reference) -> list:
+        name = ref.name
+        if _is_key(name):
+            return self.registered(ref, name, "function")
+        if name in (K.KERAS_BUILTIN_FUNCTION_NAMES if self.loader.line == "keras3" else K.KERAS_KEYWORD_NAMES):
+            return []
+        if self.revived and not ref.in_compile:
+            return []
+        if self.loader.line == "keras3" and self.loader.minor >= (3, 9) and self.project is not None:
+            # Keras >= 3.9 also finds a bare name among registered keys ending in ">name".
+            keys = [key for key in self.project.registered_keys()[0] if key.endswith(">" + name)]
+            if keys:
+                return []
+        return [self.unregistered_function(ref, name)]
+
+    def compile_name(self, ref: Reference) -> list:
+        name, what = ref.name, ref.module  # module holds "loss" / "metrics" for names
+        if _is_key(name):
+            return self.registered(ref, name, "function")
+        if what != "loss":
+            return []  # metric short names ("acc", "mae") load in both; not judged
+        if name in K.KERAS_KEYWORD_NAMES:
+            return []
+        if name in K.LOSS_ALIASES:
+            if self.loader.line == "keras3":
+                return [Verdict("KL612", ref.path, f"loss `{name}` in a legacy HDF5 file: Keras 3 fails to compile it "
+                                f"('Could not deserialize keras.metrics.{name}'); load with compile=False, or re-save "
+                                "with the loss's full name or as .keras", True)]
+            return []
+        return [self.unregistered_function(ref, name)]
+
+    def lambda_(self, ref: Reference) -> list:
+        out = []
+        data = bytecode.decode(ref.code) if ref.code else None
+        where = "compile_config" if ref.in_compile else "layer"
+        # tf_keras never checks safe_mode on HDF5 / SavedModel; Keras 3 does on HDF5 since 3.11.3 (CVE-2025-9905).
+        unguarded = self.loader.line == "tf_keras" or self.loader.release < (3, 11, 3)
+        executed = unguarded and self.legacy_file and not ref.in_compile
+        if executed:
+            out.append(Verdict("KL623", ref.path, f"Python bytecode that {self.loader.describe()} runs when loading this "
+                               f"{'SavedModel' if self.revived else 'HDF5 file'}, with no safe_mode check: load only "
+                               "if you trust the file", False))
+        elif ref.in_compile:
+            out.append(Verdict("KL621", ref.path, "a Python lambda in the compile arguments: refused under safe_mode; "
+                               "load_model(path, compile=False) loads the model", self.loader.safe_mode))
+        else:
+            out.append(Verdict("KL620", ref.path, f"Python bytecode in a {where} (a Lambda's lambda): {self.loader.describe()} "
+                               "refuses it under safe_mode (the default); replace it by a registered function and re-save",
+                               self.loader.safe_mode))
+        if ref.defaults and self.loader.line == "keras3":
+            out.append(Verdict("KL625", ref.path, "a Lambda's lambda with default argument values: Keras 3 cannot rebuild "
+                               "it even with safe_mode=False ('arg 4 (defaults) must be None or tuple', a Keras bug): "
+                               "replace it by a registered function, or bind the value with Lambda(arguments={...})",
+                               executed or not self.loader.safe_mode))
+        if data:
+            family = bytecode.family(data)
+            running = bytecode.running_family(self.loader.python)
+            if family and family != running:
+                runs = executed or not self.loader.safe_mode
+                out.append(Verdict("KL622", ref.path, f"bytecode written by Python {family}, loaded under Python "
+                                   f"{'.'.join(map(str, self.loader.python))}: where it runs (safe_mode=False, tf_keras "
+                                   "HDF5) it fails ('bad marshal data'), misbehaves or crashes", runs))
+            names = bytecode.suspicious_names(data)
+            if names:
+                out.append(Verdict("KL624", ref.path, f"the bytecode names {', '.join(names)}: a model has no use for "
+                                   "them; do not load this file", False))
+        return out
+
+    # -- against the project --------------------------------------------------------------------
+
+    def registered(self, ref: Reference, key: str, what: str) -> list:
+        """A `package>Name` key: found if the project registers it (the loader must import that module)."""
+        code = "KL610" if what == "class" else "KL611"
+        if what == "class" and ref.module and self.loader.line == "keras3" and self.loader.minor < (3, 9):
+            if self.project is not None and key in self.project.registered_keys()[0]:
+                return []
+            return [Verdict(code, ref.path, f"class registered as `{key}` when saved: {self.loader.describe()} imports "
+                            f"`{ref.module}` to find it when nothing registers the key, so the load works only where that "
+                            "module imports; Keras 3.9+ needs the key registered", False, key)]
+        bare = key.partition(">")[2]
+        project = self.project
+        if project is not None and key in project.registered_keys()[0]:
+            return []
+        head = f"{what} registered as `{key}` when saved"
+        if project is None:
+            return [Verdict(code, ref.path, f"{head}: nothing in the loading process registers it (no project "
+                            "checked); import the module that registers it before load_model, or pass custom_objects",
+                            True, key)]
+        found = self.definitions(bare, what)
+        if found:
+            info = found[0]
+            other = info.registration.key(info.name) if info.registration is not None and info.registration.called else None
+            if other:
+                detail = f"registered as `{other}` at {self.where(info)}: the file needs `{key}` (same package and name), or custom_objects={{'{key}': {info.name}}}"
+            else:
+                detail = f"defined at {self.where(info)} but not registered: decorate it with @keras.saving.register_keras_serializable(package='{key.partition('>')[0]}')"
+        else:
+            detail = "not defined in this project (a third-party package the loader must import? renamed?)"
+        return [Verdict(code, ref.path, f"{head}, {detail}", True, key)]
+
+    def unregistered_class(self, ref: Reference, name: str, module: Optional[str], legacy: bool = False) -> Verdict:
+        if module and not legacy and self.loader.line == "keras3" and self.loader.minor < (3, 9):
+            # Keras < 3.9 imports any module a file names (research: verified on 3.6; CVE-2025-1550).
+            return Verdict("KL610", ref.path, f"class `{name}`, saved unregistered: {self.loader.describe()} imports "
+                           f"`{module}` to find it, so the load works only where that module imports; Keras 3.9+ fails "
+                           f"('Could not locate class'): register it and re-save", False, name)
+        found = self.definitions(name, "class", module)
+        how = "an HDF5 layer name Keras does not have" if legacy else "saved unregistered"
+        if found:
+            info = found[0]
+            detail = (f"defined at {self.where(info)}: load with custom_objects={{'{name}': {info.module}.{name}}} now "
+                      "(registering it now does not help this file); register it and re-save")
+        else:
+            place = f" (module `{module}`)" if module else ""
+            detail = f"not found in this project{place}: the loader needs custom_objects={{'{name}': ...}}"
+        error = f"Unknown layer: '{name}'" if legacy else f"Could not locate class '{name}'"
+        return Verdict("KL610", ref.path, f"class `{name}`, {how}: {self.loader.describe()} fails ('{error}'); {detail}",
+                       True, name)
+
+    def unregistered_function(self, ref: Reference, name: str) -> Verdict:
+        found = self.definitions(name, "function") if name != "<lambda>" else []
+        if name == "<lambda>":
+            detail = "a lambda saved by name in a legacy HDF5 file: nothing can resolve it"
+        elif found:
+            detail = f"defined at {self.where(found[0])}: load with custom_objects={{'{name}': {found[0].module}.{name}}}, or register it and re-save"
+        else:
+            detail = f"not found in this project: the loader needs custom_objects={{'{name}': ...}}"
+        tail = "; compile-only: load_model(path, compile=False) avoids it" if ref.in_compile else ""
+        return Verdict("KL611", ref.path, f"function `{name}` is not a Keras built-in nor registered: "
+                       f"{self.loader.describe()} fails to find it; {detail}{tail}", True, name if name != "<lambda>" else "")
+
+    def definitions(self, name: str, what: str, module: Optional[str] = None) -> list:
+        project = self.project
+        if project is None or not name:
+            return []
+        table = project.classes if what == "class" else project.functions
+        if module:
+            exact = project.find(f"{module}.{name}", "classes" if what == "class" else "functions")
+            if exact is not None:
+                return [exact]
+        return sorted((info for info in table.values() if info.name == name), key=lambda i: (i.path, i.line))
+
+    @staticmethod
+    def where(info) -> str:
+        path = info.path
+        try:
+            path = os.path.relpath(path)
+        except ValueError:
+            pass
+        return f"{path}:{info.line}"

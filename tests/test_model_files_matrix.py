@@ -1,0 +1,196 @@
+"""The preflight's predictions against real loads (issue 23): every model file built here -- by
+Keras 3.15.1 and by tf_keras 2.21, in fresh processes, plus files crafted from them (truncated,
+misnamed, bytecode from Python 3.10, a module gadget, a registered name on a built-in) -- is loaded
+by a fresh Keras 3 process and a fresh tf_keras process, with compile on and off (and safe_mode off
+for the Lambda files), and each outcome must be what keras-lint predicts for that loader: a load
+fails exactly when some verdict says it fails. The files are built once per session; each loader
+runs all its loads in one process.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+pytestmark = pytest.mark.keras
+
+from keras_lint.model_files import CHECKS, Loader, check_model_file
+from keras_roundtrip import run_python, tf_keras_env
+from model_file_builders import BUILD, LOAD, MYLIB
+
+KERAS3 = Loader("keras3", "3.15.1", "test")
+TF_KERAS = Loader("tf_keras", "2.21.0", "test")
+# `lambda t: t * 2.0` marshalled by CPython 3.10.13 (base64(marshal.dumps(f.__code__)), as Keras writes it).
+PY310_LAMBDA = ("4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMIAAAAfABkARQAUwApAk7nAAAAAAAAAECpACkB2gF0cgIAAAByAgAAANoI"
+                "PHN0cmluZz7aCDxsYW1iZGE+AwAAAHMCAAAACAA=")
+# Checks the matrix cannot show by a load: a hostile archive is never loaded (tests/test_model_files.py);
+# KL633 needs an older Keras (test_predictions_agree_under_an_older_keras_3).
+NOT_LOADED = {"KL603", "KL633"}
+
+
+def _json_line(stdout: str, mark: str) -> dict:
+    for line in stdout.splitlines():
+        if line.startswith(mark):
+            return json.loads(line[len(mark):])
+    raise AssertionError(f"no {mark} line in the child's output:\n{stdout[-3000:]}")
+
+
+def _rewrite_config(source: str, target: str, change) -> None:
+    """Copy a .keras archive, its config.json changed by `change(config)` (members stay ZIP_STORED)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "config.json":
+                config = json.loads(data)
+                change(config)
+                data = json.dumps(config).encode()
+            new.writestr(info, data)
+
+
+def _craft(folder: str) -> None:
+    def at(name):
+        return os.path.join(folder, name)
+
+    data = open(at("k3_builtin.keras"), "rb").read()
+    open(at("x_truncated.keras"), "wb").write(data[: len(data) * 6 // 10])
+    open(at("x_lfs_pointer.keras"), "w").write("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 12\n")
+    shutil.copy(at("k3_builtin.h5"), at("x_h5_named.keras"))
+    shutil.copy(at("k3_builtin.keras"), at("x_zip_named.h5"))
+
+    def py310(config):
+        config["config"]["layers"][1]["config"]["function"]["config"]["code"] = PY310_LAMBDA
+
+    _rewrite_config(at("k3_lambda.keras"), at("x_py310_lambda.keras"), py310)
+
+    def gadget(config):
+        dense = config["config"]["layers"][1]["config"]
+        dense["kernel_initializer"] = {"module": "os", "class_name": "getcwd", "config": {}, "registered_name": None}
+
+    _rewrite_config(at("k3_builtin.keras"), at("x_os_gadget.keras"), gadget)
+
+    def substitution(config):
+        config["config"]["layers"][0]["registered_name"] = "mylib>Evil"
+
+    _rewrite_config(at("k3_builtin.keras"), at("x_builtin_registered_name.keras"), substitution)
+
+
+@pytest.fixture(scope="session")
+def model_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("model_files")
+    (folder / "mylib").mkdir()
+    (folder / "mylib" / "__init__.py").write_text("")
+    (folder / "mylib" / "layers.py").write_text(MYLIB)
+    # A script file, not `python -c`: Keras reads a compile lambda's source through inspect.
+    (folder / "build_models.py").write_text(BUILD)
+    run = "import runpy; runpy.run_path('build_models.py', run_name='__main__')"
+    built = {}
+    for env in ({}, tf_keras_env()):
+        result = run_python(run, cwd=folder, env={**env, "PYTHONPATH": str(folder)})
+        built.update(_json_line(result.stdout, "@@built@@ "))
+    assert {name: error for name, error in built.items() if error} == {}
+    _craft(str(folder))
+    return str(folder)
+
+
+def _files(folder: str) -> list:
+    return sorted(name for name in os.listdir(folder) if name not in ("mylib", "build_models.py", "__pycache__"))
+
+
+def _jobs(folder: str) -> list:
+    jobs = [(name, compile_, True) for name in _files(folder) for compile_ in (True, False)]
+    jobs += [(name, True, False) for name in _files(folder) if "lambda" in name and "suspicious" not in name]
+    return jobs
+
+
+@pytest.fixture(scope="session")
+def real_loads(model_folder):
+    """{(loader line, file, compile, safe_mode): the error, or None}: one process per loader."""
+    outcomes = {}
+    jobs = _jobs(model_folder)
+    for line, env in (("keras3", {}), ("tf_keras", tf_keras_env())):
+        # tf_keras_env may set PYTHONPATH; the loader needs nothing of the folder (mylib is never imported)
+        result = run_python(LOAD, json.dumps(jobs), cwd=model_folder, env={**env} or {"KERAS_BACKEND": "tensorflow"})
+        for key, error in _json_line(result.stdout, "@@loaded@@ ").items():
+            name, compile_, safe_mode = key.split("|")
+            outcomes[(line, name, compile_ == "True", safe_mode == "True")] = error
+    return outcomes
+
+
+def test_every_prediction_agrees_with_a_real_load(model_folder, real_loads):
+    wrong, seen = [], set()
+    for (line, name, compile_, safe_mode), error in sorted(real_loads.items(), key=str):
+        base = KERAS3 if line == "keras3" else TF_KERAS
+        loader = Loader(base.line, base.version, base.why, compile=compile_, safe_mode=safe_mode)
+        verdicts = check_model_file(os.path.join(model_folder, name), loader)
+        seen |= {v.code for v in verdicts}
+        predicted = any(v.fails for v in verdicts)
+        if predicted != (error is not None):
+            wrong.append(f"{line} {name} compile={compile_} safe_mode={safe_mode}: predicted "
+                         f"{'failure' if predicted else 'load'} {[(v.code, v.where) for v in verdicts]}, real: {error or 'loaded'}")
+    assert len(real_loads) >= 250
+    assert wrong == []
+    assert set(CHECKS) - NOT_LOADED - seen == set()  # every check is proven by a load
+
+
+def test_the_findings_name_the_cause_and_where(model_folder):
+    verdicts = check_model_file(os.path.join(model_folder, "k3_nested_unreg.keras"), KERAS3)
+    assert [(v.code, v.where) for v in verdicts] == [("KL610", "config.layers[1].config.layers[2]")]
+    assert "UnregLayer" in verdicts[0].message and "custom_objects" in verdicts[0].message
+    wrapped = check_model_file(os.path.join(model_folder, "k3_wrapped_unreg.keras"), KERAS3)
+    assert [(v.code, v.where) for v in wrapped] == [("KL610", "config.layers[1].config.layer")]
+    compile_only = check_model_file(os.path.join(model_folder, "k3_loss_unreg.keras"), KERAS3)
+    assert [(v.code, v.where) for v in compile_only] == [("KL611", "compile_config.loss")]
+    assert "compile=False" in compile_only[0].message
+    h5 = check_model_file(os.path.join(model_folder, "tk_lambda.h5"), TF_KERAS)
+    assert [(v.code, v.where, v.fails) for v in h5] == [("KL623", "model_config.config.layers[1].config.function", False)]
+
+
+# -- an older Keras 3 ----------------------------------------------------------------------------------
+
+OLDER_KERAS = "3.6.0"
+
+
+@pytest.fixture(scope="session")
+def older_keras(tmp_path_factory):
+    """A folder holding Keras 3.6.0 (`pip install --no-deps --target DIR keras==3.6.0`):
+    KERAS_LINT_KERAS_3_6 when set, else installed here (it needs the package index)."""
+    given = os.environ.get("KERAS_LINT_KERAS_3_6")
+    if given and os.path.isdir(os.path.join(given, "keras")):
+        return given
+    folder = str(tmp_path_factory.mktemp("keras-3.6"))
+    result = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", folder,
+                             f"keras=={OLDER_KERAS}"], capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        pytest.fail(f"cannot install keras=={OLDER_KERAS} (set KERAS_LINT_KERAS_3_6 to a folder holding it):\n{result.stderr}")
+    return folder
+
+
+def test_predictions_agree_under_an_older_keras_3(model_folder, older_keras):
+    """The files Keras 3.15.1 wrote, loaded by Keras 3.6.0 (TensorFlow backend): every Dense and
+    Embedding fails on `quantization_config` (KL633), an unregistered class loads by importing its
+    module (the loader's folder holds mylib), an HDF5 Lambda runs with no safe_mode check. The
+    tf_keras files under 3.6 are not modelled (its legacy loader differs in ways not measured)."""
+    jobs = [job for job in _jobs(model_folder) if job[0].startswith("k3_")]
+    result = run_python(LOAD, json.dumps(jobs), cwd=model_folder,
+                        env={"PYTHONPATH": older_keras, "KERAS_BACKEND": "tensorflow"})
+    loaded = _json_line(result.stdout, "@@loaded@@ ")
+    assert "quantization_config" in loaded["k3_builtin.keras|True|True"]
+    loader = Loader("keras3", OLDER_KERAS, "test")
+    wrong, seen = [], set()
+    for key, error in sorted(loaded.items()):
+        name, compile_, safe_mode = key.split("|")
+        judged = Loader(loader.line, loader.version, compile=compile_ == "True", safe_mode=safe_mode == "True")
+        verdicts = check_model_file(os.path.join(model_folder, name), judged)
+        seen |= {v.code for v in verdicts}
+        if any(v.fails for v in verdicts) != (error is not None):
+            wrong.append(f"{key}: predicted {[(v.code, v.fails) for v in verdicts]}, real: {error or 'loaded'}")
+    assert len(loaded) == len(jobs)
+    assert wrong == []
+    assert {"KL633", "KL610", "KL623"} <= seen
