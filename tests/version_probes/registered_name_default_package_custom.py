@@ -1,0 +1,14 @@
+"""register_keras_serializable() with no package registers a class as "Custom>ClassName"."""
+
+
+def save(keras, work):
+    saving = getattr(keras, "saving", None)
+    register = getattr(saving, "register_keras_serializable", None) or keras.utils.register_keras_serializable
+
+    @register()
+    class Probed(keras.layers.Layer):
+        def get_config(self):
+            return super().get_config()
+
+    name = keras.utils.get_registered_name(Probed)
+    return {"holds": name == "Custom>Probed", "observed": f"registered as {name!r}"}
