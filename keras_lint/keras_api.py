@@ -266,17 +266,21 @@ KERAS_LINES = {
 # TF_USE_LEGACY_KERAS=1), Keras 3.6.0 (TF 2.18.1) and Keras 3.15.1 (TF 2.21.0); the boundaries between
 # them bisected by hand with the same probes on TF 2.11.1, 2.12.1, 2.13.1, 2.14.1 and on Keras 3.0.5,
 # 3.1.1, 3.2.1, 3.3.3, 3.4.1, 3.5.0 (TF 2.16.2) and 3.7.0, 3.8.0, 3.9.2, 3.10.0, 3.11.3, 3.12.4, 3.13.2,
-# 3.14.1 (TF 2.18.1). Every fact not commented otherwise had one answer on all Keras 3 minors and on
-# all tf.keras minors measured. tf_keras was measured at 2.21 only (2.14-2.20 taken as 2.21, which
-# agrees with tf.keras 2.15 on every fact); tf.keras before 2.10 and the multi-backend Keras line
-# (keras <= 2.3) were not measured, so no fact lists keras2-multibackend.
+# 3.14.1 (TF 2.18.1), and spot-checked on TF 2.1.4 and 2.4.4 (Python 3.7). Every fact not commented
+# otherwise had one answer on all Keras 3 minors and on all tf.keras minors measured (2.1, 2.4,
+# 2.10-2.15; tf.keras 2.0 has no tensorflow-cpu wheel, 2.2-2.3 and 2.5-2.9 are taken from their
+# neighbours). tf_keras was measured at 2.21 only (2.14-2.20 taken as 2.21, which agrees with tf.keras
+# 2.15 on every fact). The multi-backend Keras line (keras <= 2.3) was not measured, so no fact lists it.
 VERSIONED_FACTS = {
     # A Layer whose __init__ takes a plain argument and that has no get_config saves to .h5, .keras and
     # a SavedModel folder (Keras 3: .h5, .keras) and reloads, given the class, as Scale(factor=3.0).
-    # TF 2.10.1: the .h5 save raises NotImplementedError; TF 2.11.1 on, tf_keras, every Keras 3: reloads.
+    # TF 2.1.4, 2.4.4, 2.10.1: the .h5 save raises NotImplementedError; TF 2.11.1 on, tf_keras, every
+    # Keras 3: reloads.
     "auto_config": {"tf.keras": ">=2.11", "tf_keras": "", "keras3": ""},
-    # model.save("m.h5") of that model raises "NotImplementedError: Layer Scale has arguments ['factor']
-    # in `__init__` and therefore must override `get_config()`": TF 2.10.1 only; TF 2.11.1 on save.
+    # model.save("m.h5") of that model raises NotImplementedError: TF 2.10.1 "Layer Scale has arguments
+    # ['factor'] in `__init__` and therefore must override `get_config()`", TF 2.4.4 "Layer Scale has
+    # arguments in `__init__` and therefore must override `get_config`.", TF 2.1.4 "Layers with arguments
+    # in `__init__` must override `get_config`."; TF 2.11.1 on save.
     "h5_requires_get_config": {"tf.keras": "<=2.10"},
     # model.save("m_noext") writes a SavedModel folder (saved_model.pb) on every tf.keras and tf_keras;
     # every Keras 3 raises "ValueError: Invalid filepath extension for saving".

@@ -28,9 +28,10 @@ def import_keras(line):
     import tensorflow as tf
     keras = tf.keras
     module = keras.layers.Layer.__module__
-    wanted = "tf_keras" if line == "tf_keras" else "keras"
-    if not module.startswith(wanted + ".") or module.startswith("keras.src.layers"):
-        # tf.keras of TF >= 2.16 without the switch is Keras 3 (keras.src.layers...), not a Keras 2
+    # tf.keras is tensorflow.python.keras up to TF 2.5, the keras package from 2.6 (keras.src from
+    # 2.13), tf_keras under the switch on TF >= 2.16, and Keras 3 (keras.src.layers) without it
+    wanted = ("tf_keras.",) if line == "tf_keras" else ("keras.", "tensorflow.python.keras.")
+    if not module.startswith(wanted) or module.startswith("keras.src.layers"):
         raise SystemExit(f"tf.keras here is {module}, not the {line} line")
     return keras
 
