@@ -256,23 +256,99 @@ KERAS_LINES = {
 }
 
 
-# == Versioned facts (issue 18, step 4) ==========================================================
-# fact -> {keras line: the minor versions of that line where the fact HOLDS}. Lines as KERAS_LINES.
-# A line absent: never holds there. Specifiers use a restricted grammar read by fact_holds (no
-# `packaging` here): "" (every version), ">=A.B", "<=A.B", "==A.B", or two of them joined by ",".
+# == Versioned facts (issue 18, step 4) ==
+# fact -> {keras line: PEP 440 specifier of the minor versions of that line where the fact HOLDS}
+# Lines: "tf.keras" (TensorFlow's own Keras 2, TF 2.0-2.15), "tf_keras" (the tf-keras package 2.14+),
+# "keras3" (Keras 3.x), "keras2-multibackend" (standalone keras <= 2.3). A line absent: never holds there.
+# A specifier is one of ">=A.B", "<=A.B", ">=A.B,<=C.D", "==A.B", or "" (every minor of the line), A.B
+# a minor version; fact_holds compares them as integer pairs, without `packaging` (this module stays
+# import-light). A minor is included when the fact holds on its latest patch release, the one
+# `pip install "keras==3.11.*"` installs.
+# How each was measured: the probe tests/version_probes/<fact>.py (a tiny functional model, input
+# (batch, 4); saving in one fresh process, loading in another), run by tests/test_versioned_facts.py on
+# tf.keras 2.10 (TF 2.10.1, Python 3.10), tf.keras 2.15 (TF 2.15.1), tf_keras 2.21 (TF 2.21.0,
+# TF_USE_LEGACY_KERAS=1), Keras 3.6.0 (TF 2.18.1) and Keras 3.15.1 (TF 2.21.0); the boundaries between
+# them bisected by hand with the same probes on TF 2.11.1, 2.12.1, 2.13.1, 2.14.1 and on Keras 3.0.5,
+# 3.1.1, 3.2.1, 3.3.3, 3.4.1, 3.5.0 (TF 2.16.2) and 3.7.0, 3.8.0, 3.9.2, 3.10.0, 3.11.3, 3.12.4, 3.13.2,
+# 3.14.1 (TF 2.18.1), and spot-checked on TF 2.1.4 and 2.4.4 (Python 3.7). Every fact not commented
+# otherwise had one answer on all Keras 3 minors and on all tf.keras minors measured (2.1, 2.4,
+# 2.10-2.15; tf.keras 2.0 has no tensorflow-cpu wheel, 2.2-2.3 and 2.5-2.9 are taken from their
+# neighbours). tf_keras was measured at 2.21 only (2.14-2.20 taken as 2.21, which agrees with tf.keras
+# 2.15 on every fact). The multi-backend Keras line (keras <= 2.3) was not measured, so no fact lists it.
 VERSIONED_FACTS = {
-    # model.save("m.h5") of a Layer whose __init__ takes arguments and that has no get_config raises
-    # NotImplementedError("Layer X has arguments in `__init__` and therefore must override `get_config()`")
-    "h5_requires_get_config": {"keras2-multibackend": "", "tf.keras": "<=2.10"},
-    # A Layer without get_config whose __init__ takes no **kwargs (Reverb(trainable=False, name=...))
-    # saves to .h5, and load_model passes the automatic config's name/trainable/dtype back into
-    # __init__: "TypeError: Reverb.__init__() got an unexpected keyword argument 'dtype'" on TF 2.11.1;
-    # TF 2.12.1 loads it (tf.keras 2.11's automatic config; measured in triage of ddsp, exp/r.py).
-    "auto_config_passes_base_keys": {"tf.keras": "==2.11"},
+    # A Layer whose __init__ takes a plain argument and that has no get_config saves to .h5, .keras and
+    # a SavedModel folder (Keras 3: .h5, .keras) and reloads, given the class, as Scale(factor=3.0).
+    # TF 2.1.4, 2.4.4, 2.10.1: the .h5 save raises NotImplementedError; TF 2.11.1 on, tf_keras, every
+    # Keras 3: reloads.
+    "auto_config": {"tf.keras": ">=2.11", "tf_keras": "", "keras3": ""},
+    # model.save("m.h5") of that model raises NotImplementedError: TF 2.10.1 "Layer Scale has arguments
+    # ['factor'] in `__init__` and therefore must override `get_config()`", TF 2.4.4 "Layer Scale has
+    # arguments in `__init__` and therefore must override `get_config`.", TF 2.1.4 "Layers with arguments
+    # in `__init__` must override `get_config`."; TF 2.11.1 on save.
+    "h5_requires_get_config": {"tf.keras": "<=2.10"},
+    # model.save("m_noext") writes a SavedModel folder (saved_model.pb) on every tf.keras and tf_keras;
+    # every Keras 3 raises "ValueError: Invalid filepath extension for saving".
+    "path_without_extension_savedmodel": {"tf.keras": "", "tf_keras": ""},
+    # Lambda(lambda x: x * 2.0) saved to .h5 stores its bytecode, and load_model("m.h5") in a fresh
+    # process (no custom objects, no safe_mode) loads it with equal outputs: every tf.keras, tf_keras,
+    # Keras 3.0.5-3.10.0; Keras 3.11.3 on refuse it ("Requested the deserialization of a `Lambda` layer
+    # whose `function` is a Python lambda"; research/saved-model-files.md dates this .h5 safe_mode gate to
+    # 3.11.3, so 3.11.0-3.11.2 are taken to load it, unmeasured).
+    "lambda_bytecode_in_h5": {"tf.keras": "", "tf_keras": "", "keras3": "<=3.10"},
+    # load_model(path, safe_mode=True) runs and safe_mode is a named parameter: TF 2.10.1 and 2.11.1
+    # raise "TypeError: load_model() got an unexpected keyword argument 'safe_mode'"; TF 2.12.1 on,
+    # tf_keras and every Keras 3 accept it.
+    "safe_mode_argument": {"tf.keras": ">=2.12", "tf_keras": "", "keras3": ""},
+    # A model with Lambda(lambda x: ...) saved to "m.keras" fails to load by default, in a fresh process,
+    # with an error naming safe_mode: TF 2.13.1 on, tf_keras, every Keras 3; TF <= 2.12.1 wrote that
+    # file as HDF5 (keras_suffix_writes_zip) and load it.
+    "safe_mode_refuses_lambda": {"tf.keras": ">=2.13", "tf_keras": "", "keras3": ""},
+    # model.save("m_tf", save_format="tf") and model.save("m_fmt.h5", save_format="h5") both save on every
+    # tf.keras and tf_keras; every Keras 3 raises "The `save_format` argument is deprecated in Keras 3"
+    # for "tf" (a save_format matching the extension only warns).
+    "save_format_argument": {"tf.keras": "", "tf_keras": ""},
+    # model.save_weights("w.h5") raises "The filename must end in `.weights.h5`" on every Keras 3; every
+    # tf.keras and tf_keras saves it.
+    "save_weights_requires_weights_h5": {"keras3": ""},
+    # ModelCheckpoint("ckpt_noext", save_weights_only=False) raises "The filepath provided must end in
+    # `.keras`" (when made) on every Keras 3; every tf.keras and tf_keras writes a SavedModel during fit.
+    "checkpoint_requires_keras_suffix": {"keras3": ""},
+    # keras.saving.register_keras_serializable exists (tf.keras.saving.* on tf.keras): missing in TF
+    # 2.10.1 and 2.11.1; TF 2.12.1 on, tf_keras and every Keras 3 have it.
+    "register_in_keras_saving": {"tf.keras": ">=2.12", "tf_keras": "", "keras3": ""},
+    # keras.utils.register_keras_serializable exists: everywhere measured.
+    "register_in_keras_utils": {"tf.keras": "", "tf_keras": "", "keras3": ""},
+    # register_keras_serializable() without package= registers the class as "Custom>Probed"
+    # (get_registered_name): everywhere measured.
+    "registered_name_default_package_custom": {"tf.keras": "", "tf_keras": "", "keras3": ""},
+    # model.save("m.keras") writes the Keras v3 zip format: TF 2.13.1 on, tf_keras, every Keras 3; TF
+    # 2.10.1-2.12.1 write an HDF5 file under that name.
+    "keras_suffix_writes_zip": {"tf.keras": ">=2.13", "tf_keras": "", "keras3": ""},
+    # ModelCheckpoint("m.h5", save_weights_only=False) writes the whole model to HDF5 during fit: every
+    # tf.keras and tf_keras, Keras 3.8.0 on; Keras 3.0.5-3.7.0 raise "The filepath provided must end in
+    # `.keras` (Keras model format). Received: filepath=m.h5".
+    "checkpoint_accepts_h5": {"tf.keras": "", "tf_keras": "", "keras3": ">=3.8"},
+    # An unregistered custom layer (with get_config) from an importable module, saved to "m.keras",
+    # loads in a fresh process that neither imports the module nor passes custom_objects (the loader
+    # imports the module the file names; CVE-2025-1550): Keras 3.0.5-3.8.0. Keras 3.9.2 on refuse
+    # ("Could not locate class" inside "could not be deserialized properly"), and so do every tf.keras
+    # ("Unknown layer" from HDF5 before 2.13; TF 2.13.1-2.15.1 "TypeError: 'str' object is not
+    # callable") and tf_keras.
+    "keras_file_imports_unregistered_class": {"keras3": "<=3.8"},
+    # load_model("m.h5", custom_objects={"Scaled": Scaled}) finds a custom layer that has a get_config:
+    # every tf.keras and tf_keras, Keras 3.3.3 on; Keras 3.0.5-3.2.1 ignore custom_objects= on the .h5
+    # path ("ValueError: Unknown layer: 'Scaled'"; a custom_object_scope works there).
+    "h5_load_honours_custom_objects": {"tf.keras": "", "tf_keras": "", "keras3": ">=3.3"},
+    # A Layer without get_config whose __init__ takes no **kwargs (Reverb(trainable=False, factor=3.0,
+    # name=...)) saves to .h5, and load_model passes the automatic config's dtype back into __init__:
+    # "TypeError: Reverb.__init__() got an unexpected keyword argument 'dtype'" on TF 2.11.1, and
+    # "TypeError: Error when deserializing class 'Reverb'" on Keras 3.6.0 and 3.15.1; TF 2.12.1 and
+    # 2.15.1 and tf_keras 2.21 load it; TF 2.10.1 refuses the .h5 save (found in the triage of ddsp).
+    "auto_config_passes_base_keys": {"tf.keras": "==2.11", "keras3": ""},
 }
-# The __init__ arguments that default Layer.get_config of those versions carries itself: any other
-# positional-or-keyword argument makes it raise (keyword-only ones are not looked at: it reads
-# getfullargspec(__init__).args).
+# The __init__ arguments that default Layer.get_config of tf.keras <= 2.10 carries itself: any other
+# positional-or-keyword argument makes it raise at an .h5 save (keyword-only ones are not looked at:
+# it reads getfullargspec(__init__).args).
 H5_CONFIG_ARGS = frozenset({"name", "trainable", "dtype", "batch_input_shape"})
 
 
@@ -282,16 +358,22 @@ def _minor(text: str) -> tuple:
 
 
 def fact_holds(fact: str, line: str, version: str) -> bool:
-    """Does `fact` of VERSIONED_FACTS hold on Keras `line` ("tf.keras") at minor `version` ("2.10")?"""
-    spec = VERSIONED_FACTS[fact].get(line)
-    if spec is None:
+    """Whether versioned fact `fact` holds on Keras line `line` (a key of KERAS_LINES) at `version`
+    ("2.10", or a full release "2.10.1": only its minor counts). Raises KeyError for an unknown fact
+    and ValueError for a specifier outside the grammar VERSIONED_FACTS documents."""
+    specifier = VERSIONED_FACTS[fact].get(line)
+    if specifier is None:
         return False
-    at = _minor(version)
-    for clause in filter(None, (part.strip() for part in spec.split(","))):
-        op, bound = clause[:2], _minor(clause[2:])
-        if not {">=": at >= bound, "<=": at <= bound, "==": at == bound}[op]:
-            return False
-    return True
+    clauses = []
+    for clause in filter(None, (part.strip() for part in specifier.split(","))):
+        operator, bound = clause[:2], clause[2:].strip().split(".")
+        if operator not in (">=", "<=", "==") or len(bound) != 2 or not all(part.isdigit() for part in bound):
+            raise ValueError(f"versioned fact {fact!r}: {line!r} specifier {specifier!r} is not of the form "
+                             "'>=A.B', '<=A.B', '>=A.B,<=C.D', '==A.B' or ''")
+        clauses.append((operator, (int(bound[0]), int(bound[1]))))
+    wanted = _minor(version)
+    return all({">=": wanted >= limit, "<=": wanted <= limit, "==": wanted == limit}[operator]
+               for operator, limit in clauses)
 
 
 # --- Saved model files (issue 23: keras_lint/model_files/) -----------------------------------------
