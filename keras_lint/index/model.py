@@ -128,3 +128,5 @@ class ModuleSummary:
     functions: list
     imports: dict  # module-level name -> qualified name, to follow re-exports
     custom_object_names: set  # names registered through get_custom_objects()[...] = / .update({...})
+    # What the file passes to the classes it builds (index/arguments.py: CallSite records).
+    call_sites: tuple = ()

@@ -14,6 +14,7 @@ from ..keras_api import (
     SERIALIZE_FUNCTIONS,
 )
 from ..names import KerasNames, ast_nodes, dotted_name, keras_path, path_matches
+from .arguments import call_sites
 from .ast_questions import (
     STORING_NODES,
     adds_unlisted_key,
@@ -48,7 +49,9 @@ def summarise(
     `custom_objects` is not searched for registry writes (a walk of every node, saved for most files)."""
     names = names or KerasNames(tree)
     module = module or module_name(path)
-    return _Summariser(path, module, names).run(tree, not text or "custom_objects" in text)
+    summary = _Summariser(path, module, names).run(tree, not text or "custom_objects" in text)
+    summary.call_sites = call_sites(tree, names, module, path)
+    return summary
 
 
 def summarise_path(path: str) -> Optional[object]:
