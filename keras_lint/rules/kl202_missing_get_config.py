@@ -5,13 +5,18 @@ from typing import Optional
 from ..analysis.get_config_coverage import config_carries, missing_argument_error, supplied_by_subclasses
 from ..cst.lazy import cst
 from ..cst.nodes import descendants, dotted, method, params_by_name
-from ..finding import Fix
+from ..finding import Edit, Fix
+from ..analysis import argument_kinds
 from ..fixers.get_config_entries import (
+    LAYER_ENTRY,
+    UNKNOWN_ENTRY,
     calls_name,
     dict_lines,
     entry,
+    entry_kind,
+    from_config_lines,
+    layers_module,
     method_after,
-    plain_argument,
     quote_of,
     stored_attribute,
 )
@@ -653,7 +658,8 @@ class MissingGetConfig(Rule):
             is_model = path_matches(base, *MODEL_BASES)
             if is_model and keras3:
                 if lost:
-                    self.report(node, self.model_message(info, lost), self._fix(node, init, info, base, lost))
+                    fix, note = self._fix(node, init, info, base, lost, layer=True)
+                    self.report(node, self.model_message(info, lost) + note, fix)
                 return
             # A Layer, or a Keras 2 Model: the automatic config records plain values as passed (measured:
             # S4; tf_keras S11d), so only an argument it refuses breaks saving.
@@ -662,73 +668,118 @@ class MissingGetConfig(Rule):
             reasons = []
             for param in params:
                 if param.name in signature:
-                    why = evidence.why(signature[param.name], init)
+                    why = evidence.why(signature[param.name], init) or self.refused_at_call_site(info, param.name)
                     if why:
                         reasons.append(f"`{param.name}` ({why})")
-            if reasons and is_model:  # Keras 2 (measured, S11c)
+            if not reasons:
+                return
+            fix, note = self._fix(node, init, info, base, params, layer=True)
+            if is_model:  # Keras 2 (measured, S11c)
                 self.report(
                     node,
                     f"Keras 2: `keras.Model` subclass `{info.name}` has no get_config and its automatic config refuses "
                     f"{', '.join(reasons)}, which is not a plain value: tf.keras saves an empty config (a warning at "
                     "save) and load_model fails `TypeError: Unable to revive model from config`; "
-                    "add get_config (and from_config)",
+                    f"add get_config (and from_config){note}",
+                    fix,
                 )
-            elif reasons:
+            else:
                 self.report(
                     node,
                     f"Keras {self.context.keras_major}: `{info.name}` has no get_config and its automatic config refuses "
                     f"{', '.join(reasons)}, which is not a plain value: model.save raises `NotImplementedError: "
                     f"{'Object' if keras3 else 'Layer'} {info.name} was created by passing non-serializable argument values`; "
-                    "add get_config (and from_config)",
+                    f"add get_config (and from_config){note}",
+                    fix,
                 )
             return
         if base_kind(base) == "model" or not lost:
             return  # Sequential / Functional: rebuilt through their own layer lists
+        fix, note = self._fix(node, init, info, base, lost)
         if path_matches(base, *RAISING_BASES):
             names = ", ".join(f"`{p.name}`" for p in lost)
             self.report(
                 node,
                 f"`{info.name}` has no get_config and `{base_name}.get_config` raises NotImplementedError: "
-                f"saving it fails; add get_config returning {names}",
-                self._fix(node, init, info, base, lost),
+                f"saving it fails; add get_config returning {names}{note}",
+                fix,
             )
             return
         self.report(
             node,
             f"`{info.name}` has no get_config and `{base_name}.get_config` does not carry "
-            f"{self.lost_description(info, lost)}; add get_config",
-            self._fix(node, init, info, base, lost),
+            f"{self.lost_description(info, lost)}; add get_config{note}",
+            fix,
         )
 
-    def _fix(self, node: cst.ClassDef, init: cst.FunctionDef, info: ClassInfo, base: str, lost: list) -> Optional[Fix]:
-        """get_config returning `self.<p>` for every lost argument `p`, after `super().get_config()`
-        (whose name/trainable/dtype keys `__init__` must then accept: it needs **kwargs), or alone
-        for a base whose get_config raises or returns nothing (then for every argument)."""
+    def refused_at_call_site(self, info: ClassInfo, param: str) -> Optional[str]:
+        """A call site of the project that gives `param` a value the automatic config refuses."""
+        project = self.context.project
+        for value in argument_kinds.passed(project, info, param):
+            if value.kind in argument_kinds.REFUSED:
+                return f"given {argument_kinds.describe(value.kind)} at {value.where(project.root)}"
+        return None
+
+    def _fix(
+        self, node: cst.ClassDef, init: cst.FunctionDef, info: ClassInfo, base: str, lost: list, layer: bool = False
+    ) -> tuple:
+        """(fix, note): get_config returning `self.<p>` for every lost argument `p` (every argument of
+        a `layer`: a Layer's or Model's own get_config replaces the automatic one), after
+        `super().get_config()` (whose name/trainable/dtype keys `__init__` must then accept: it needs
+        **kwargs), or alone for a base whose get_config raises or returns nothing (then for every
+        argument). Each argument is written as its kind at the project's call sites allows
+        (fixers/get_config_entries.entry_kind): a plain value as `self.p` (safe), one of unknown kind
+        as `self.p` (unsafe), a layer or model (of a Layer or Model) serialized with
+        `keras.layers.serialize` and rebuilt by a generated from_config (safe: that pair round-trips,
+        measured). `note` tells the message why the fix is unsafe or missing, when kinds decided."""
         project = self.context.project
         if project.subclasses(info) or project.nearest(info, "from_config") is not None:
-            return None  # a subclass would inherit the new keys; a from_config may read others
+            return None, ""  # a subclass would inherit the new keys; a from_config may read others
         standalone = path_matches(base, *RAISING_BASES, *EMPTY_CONFIG_BASES)
         if not standalone and init.params.star_kwarg is None:
-            return None  # super().get_config()'s `name` would make loading fail: "unexpected keyword argument"
+            return None, ""  # super().get_config()'s `name` would make loading fail: "unexpected keyword argument"
         params = info.init.own_params if standalone else lost
         signature = params_by_name(init)
-        stored = []
+        stored, layers, unknown = [], [], []
         for param in params:
             attr = stored_attribute(info, node, init, param.name) if param.name in signature else None
             if attr is None:
-                return None
+                return None, ""
             called = attr in info.called_attributes or calls_name(init, param.name)
-            if not plain_argument(signature[param.name], called):
-                return None  # an object needs (de)serializing (KL206), or is not provably plain
+            how, why = entry_kind(self, info, signature[param.name], called)
+            if how is None:
+                return None, f" (no automatic fix: {why})"
+            if how == LAYER_ENTRY:
+                if not layer or attr != param.name:
+                    return None, f" (no automatic fix: `{param.name}` holds a layer or model, which needs serializing)"
+                layers.append(param.name)
+            elif how == UNKNOWN_ENTRY:
+                unknown.append(why)
             stored.append((param.name, attr))
         if not stored:
-            return None
-        entries = [entry(name, attr, quote_of(init)) for name, attr in stored]  # __init__: never blanked
+            return None, ""
+        quote = quote_of(init)
+        module = layers_module(self, init) if layers else None
+        if layers and module is None:
+            return None, ""
+        entries = []
+        for name, attr in stored:
+            text = entry(name, attr, quote)  # __init__: never blanked
+            if name in layers:
+                text = f"{quote}{name}{quote}: {module}.serialize(self.{attr})"
+            entries.append(text)
         if not standalone:
             entries.insert(0, "**super().get_config()")
         body = ["def get_config(self):", *("    " + line for line in dict_lines(entries))]
+        if layers:
+            body += ["", *from_config_lines(module, layers, quote)]
+        edit = method_after(self, init, body)
+        edit = Edit(edit.start, edit.end, "\n".join(line if line.strip() else "" for line in edit.text.split("\n")))
+        if unknown:
+            return Fix("unsafe", (edit,), "add get_config"), f" (unsafe fix: {unknown[0]})"
         safety = "safe" if all(name == attr for name, attr in stored) else "unsafe"
-        return Fix(safety, (method_after(self, init, body),), "add get_config")
+        title = "add get_config and from_config" if layers else "add get_config"
+        return Fix(safety, (edit,), title), ""
 
     @staticmethod
     def lost_description(info: ClassInfo, lost: list) -> str:
