@@ -272,20 +272,29 @@ class MissingGetConfig(Rule):
     ## Fix safety
     For a `keras.Model` subclass or a subclass of another built-in, the fix adds, after `__init__`,
     `def get_config(self): return {**super().get_config(), "p": self.p, ...}` with every argument
-    the base does not carry (for a base whose `get_config` raises or returns nothing, such as
+    the base does not carry (for a base whose get_config raises or returns nothing, such as
     `LearningRateSchedule` or `Initializer`: `{"p": self.p, ...}` with every argument, no super).
-    It is safe when `__init__` stores each argument unchanged under its own name (`self.p = p`,
-    assigned nowhere else): the object is rebuilt with the values it was built with (measured:
-    the fixed fixtures round-trip). With an argument stored under another name (`self._p = p`)
-    it is unsafe (it relies on that attribute never changing). There is no fix when an argument
-    is not stored unchanged; when one is an object (called by the class, annotated as anything
-    but JSON types: it needs serializing, see KL206) or, for a defaulted argument, not provably a
-    plain value (a literal default other than None, or a plain annotation), since a config holding
-    an object would turn a silently lost value into a load failure; when `__init__` lacks
+    How each argument is written is decided by what it is, from its annotation, default, its uses
+    in the class and every call site of the project (`Cls(...)`, a subclass's
+    `super().__init__(...)`, `functools.partial(Cls, ...)`):
+
+    - a plain value (a plain annotation, a literal default, or a plain value at every call site
+      that gives it one) as `self.p`: safe when stored unchanged under its own name (`self.p = p`,
+      assigned nowhere else; measured: the fixed fixtures round-trip), unsafe under another name;
+    - a layer or model at every call site that gives it one (of a `Layer` or `Model` subclass):
+      `keras.layers.serialize(self.p)` in get_config and a generated `from_config` rebuilding it
+      with `keras.layers.deserialize`: safe (measured on a GAN-style `Model(generator,
+      discriminator)`, Keras 3 and tf_keras: same outputs and weights, and the attributes are
+      models again after loading; `"generator": self.generator` instead loads a dict);
+    - a required argument of unknown kind (no annotation, no call site): `self.p`, unsafe (the
+      message says so: were it a layer, it would load as a dict);
+    - anything else (a function, an array, a Keras object, a project object at a call site; an
+      object annotation; a defaulted argument not provably plain): no fix, the message says why.
+
+    There is no fix either when an argument is not stored unchanged; when `__init__` lacks
     `**kwargs` (it could not take the `name`/`trainable`/`dtype` that `super().get_config()` adds);
     when the class or a project ancestor defines `from_config`; and when a project class
-    subclasses it (it would inherit the new keys). A `Layer` subclass refusing an object argument
-    (a nested layer, an initializer instance) has no automatic fix.
+    subclasses it (it would inherit the new keys).
     """
 
     code = "KL202"
@@ -347,8 +356,64 @@ class MissingGetConfig(Rule):
         "    def __init__(self, units, **kwargs):\n        super().__init__(**kwargs)\n        self.units = units\n",
         # no __init__ of its own
         _K3 + "class M(keras.Model):\n    def call(self, x):\n        return x\n",
+        # every call site passes the initializer by name: the automatic config records it
+        _K3 + "class Window(keras.layers.Layer):\n    def __init__(self, size, init, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.size, self.init = size, init\n\n"
+        "    def build(self, shape):\n        self.w = self.add_weight(name='w', shape=(1,), initializer=self.init)\n\n\n"
+        "window = Window(3, 'ones')\n",
     ]
     INVALID = [
+        # a call site passes an initializer instance: the automatic config refuses it
+        Invalid(
+            _K3 + "class Window(keras.layers.Layer):\n    def __init__(self, size, init, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.size, self.init = size, init\n\n"
+            "    def build(self, shape):\n        self.w = self.add_weight(name='w', shape=(1,), initializer=self.init)\n\n\n"
+            "window = Window(3, keras.initializers.Constant(2.0))\n",
+            3, 1, "refuses `init` (given a Keras object at example.py:12)",
+        ),
+        # models passed at the call site: serialized, and rebuilt in from_config
+        Invalid(
+            _K3 + "class Pair(keras.Model):\n    def __init__(self, generator, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.generator = generator\n\n\n"
+            "pair = Pair(keras.Sequential([keras.layers.Dense(2)]))\n",
+            3, 1, "requires `generator`",
+            fixed="""
+                import keras
+
+                class Pair(keras.Model):
+                    def __init__(self, generator, **kwargs):
+                        super().__init__(**kwargs)
+                        self.generator = generator
+
+                    def get_config(self):
+                        return {**super().get_config(), "generator": keras.layers.serialize(self.generator)}
+
+                    @classmethod
+                    def from_config(cls, config):
+                        config = dict(config)
+                        config["generator"] = keras.layers.deserialize(config["generator"])
+                        return cls(**config)
+
+
+                pair = Pair(keras.Sequential([keras.layers.Dense(2)]))
+            """,
+        ),
+        # nothing shows what `generator` is: the fix that writes it as it is is unsafe
+        Invalid(
+            _K3 + "class Pair(keras.Model):\n    def __init__(self, generator, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.generator = generator\n",
+            3, 1, "(unsafe fix: nothing shows that `generator` is a plain value",
+            fixed="""
+                import keras
+
+                class Pair(keras.Model):
+                    def __init__(self, generator, **kwargs):
+                        super().__init__(**kwargs)
+                        self.generator = generator
+                    def get_config(self):
+                        return {**super().get_config(), "generator": self.generator}
+            """,
+        ),
         Invalid(
             _K3 + "class Wrap(keras.layers.Layer):\n    def __init__(self, inner, **kwargs):\n"
             "        super().__init__(**kwargs)\n        self.inner = inner\n\n"
@@ -674,6 +739,8 @@ class MissingGetConfig(Rule):
             if not reasons:
                 return
             fix, note = self._fix(node, init, info, base, params, layer=True)
+            if note and any(r.split(" (", 1)[1].rstrip(")") in note for r in reasons):
+                note = " (no automatic fix)"  # the reason names the call site already
             if is_model:  # Keras 2 (measured, S11c)
                 self.report(
                     node,

@@ -15,9 +15,11 @@ from ..finding import Edit, Fix
 from ..fixers.get_config_entries import (
     append_to_dict,
     calls_name,
+    PLAIN_ENTRY,
+    UNKNOWN_ENTRY,
     entry,
+    entry_kind,
     indentation,
-    plain_argument,
     quote_of,
     stored_attribute,
 )
@@ -188,11 +190,15 @@ class GetConfigMissingInitArgument(Rule):
     (`{**super().get_config(), "p": self.p}`), into the one `config.update({...})` of a returned
     `config`, or else as `config["p"] = self.p` lines before `return config`. It is safe when the
     class's own `__init__` stores each missing argument unchanged under its own name (`self.p = p`,
-    assigned nowhere else): the object is rebuilt with the values it was built with (measured: the
-    fixed fixtures round-trip with equal outputs). With an argument stored under another name it
-    is unsafe. It fixes all missing arguments or none (a partial fix would leave the finding):
-    there is no fix when one is not stored unchanged by the class's own `__init__`, is an object
-    (called by the class, or annotated as anything but JSON types), or, for a defaulted argument,
+    assigned nowhere else) and each is provably a plain value (a plain annotation or literal
+    default, or a plain value at every call site of the project that gives it one): the object is
+    rebuilt with the values it was built with (measured: the fixed fixtures round-trip with equal
+    outputs). It is unsafe with an argument stored under another name, or a required argument
+    nothing shows the kind of (no annotation, no call site): a layer there would be saved as a
+    dict and load as one. It fixes all missing arguments or none (a partial fix would leave the
+    finding): there is no fix when one is not stored unchanged by the class's own `__init__`, is an
+    object (called by the class, annotated as anything but JSON types, or given a layer, function,
+    array or Keras object at a call site of the project), or, for a defaulted argument,
     is not provably a plain value (a literal default other than None, or a plain annotation: a
     config holding an object would turn a silently lost value into a load failure); when get_config
     has another shape or more than one `return`; when the class or a project ancestor defines
@@ -648,19 +654,21 @@ class GetConfigMissingInitArgument(Rule):
         if project.nearest(info, "from_config") is not None:
             return None  # a from_config may read other keys
         signature = params_by_name(init)
-        stored = []
+        stored, unknown = [], False
         for param in missing:
             attr = stored_attribute(info, node, init, param.name) if param.name in signature else None
             if attr is None:
                 return None  # every missing argument or none: a partial fix would leave the finding
             called = attr in info.called_attributes or calls_name(init, param.name)
-            if not plain_argument(signature[param.name], called):
-                return None
+            how, _ = entry_kind(self, info, signature[param.name], called)
+            if how not in (PLAIN_ENTRY, UNKNOWN_ENTRY):
+                return None  # an object (a layer needs serializing and a from_config: KL206's fix)
+            unknown = unknown or how == UNKNOWN_ENTRY
             stored.append((param.name, attr))
         edits = add_to_config(self, get_config, stored)
         if edits is None:
             return None
-        safety = "safe" if all(name == attr for name, attr in stored) else "unsafe"
+        safety = "safe" if all(name == attr for name, attr in stored) and not unknown else "unsafe"
         names = ", ".join(f"`{name}`" for name, _ in stored)
         return Fix(safety, edits, f"add {names} to get_config")
 
