@@ -9,6 +9,11 @@
 - KL202 `bad_layer_initializer_at_call_site.py`: a Layer whose initializer argument is only handed
   on to `add_weight`; built with `keras.initializers.Constant(2.0)` saving raises
   NotImplementedError in Keras 3 and tf_keras; the near miss (built with "ones") round-trips.
+- KL203 `bad_subclass_adds_required_argument.py`: a subclass adds a required argument its
+  project parent's get_config does not carry: loading fails (missing 1 required positional
+  argument). `bad_config_property_leaves_out_argument.py`: a `{**self.config}` get_config whose
+  subclass's `config` property leaves out its argument: it loads as its default (other outputs).
+  Keras 3 and tf_keras; the near misses round-trip, and so do the fixed files.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, ROOT
 from keras_roundtrip import load_in_fresh_process, run_python, save_in_fresh_process, tf_keras_env
 
@@ -81,7 +87,7 @@ def round_trip(step, fixture, workdir, attrs=(), keras_name="keras", model_file=
     return json.loads(lines[-1][len("RESULT "):])
 
 
-def fixed_copy(fixture, workdir, *replace):
+def fixed_copy(fixture, workdir, *replace, code="KL202"):
     """The fixture as `keras-lint --fix` leaves it (safe fixes only), written into workdir."""
     target = workdir / fixture.name
     text = fixture.read_text()
@@ -90,7 +96,7 @@ def fixed_copy(fixture, workdir, *replace):
     target.write_text(text)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "keras_lint", "--no-cache", "--select", "KL202", "--fix", str(target)],
+        [sys.executable, "-m", "keras_lint", "--no-cache", "--select", code, "--fix", str(target)],
         capture_output=True, text=True, env=env, cwd=workdir,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -169,3 +175,69 @@ def test_initializer_name_at_the_call_site_round_trips(tmp_path):
     assert saved.ok, saved.error
     loaded = load_in_fresh_process(tmp_path, import_fixture=True)
     assert loaded.ok and loaded.equal, loaded
+
+
+# -- KL203: a subclass's argument the inherited get_config (or the config property it spreads) leaves out
+
+SUBCLASS_BAD = FIXTURES / "KL203" / "bad_subclass_adds_required_argument.py"
+SUBCLASS_GOOD = FIXTURES / "KL203" / "good_subclass_carries_added_argument.py"
+PROPERTY_BAD = FIXTURES / "KL203" / "bad_config_property_leaves_out_argument.py"
+PROPERTY_GOOD = FIXTURES / "KL203" / "good_config_property_carries_argument.py"
+
+
+def tf_keras_copy(fixture, workdir):
+    copy = workdir / f"tf_{fixture.name}"
+    copy.write_text(fixture.read_text().replace("import keras\n", "import tf_keras as keras\n"))
+    return copy
+
+
+def test_subclass_adding_a_required_argument_fails_to_load(tmp_path):
+    saved = save_in_fresh_process(SUBCLASS_BAD, tmp_path)
+    assert saved.ok, saved.error
+    loaded = load_in_fresh_process(tmp_path, import_fixture=True)
+    assert not loaded.ok and loaded.stage == "load", loaded
+    assert "missing 1 required positional argument: 'scale'" in loaded.error, loaded.error
+
+
+def test_subclass_adding_a_required_argument_fails_to_load_in_tf_keras(tmp_path):
+    copy, env = tf_keras_copy(SUBCLASS_BAD, tmp_path), tf_keras_env()
+    assert round_trip("save", copy, tmp_path, (), "tf_keras", "model.keras", env)["ok"]
+    loaded = round_trip("load", copy, tmp_path, (), "tf_keras", "model.keras", env)
+    assert not loaded["ok"] and "missing 1 required positional argument: 'scale'" in loaded["error"], loaded
+
+
+def test_config_property_leaving_out_an_argument_loads_its_default(tmp_path):
+    saved = save_in_fresh_process(PROPERTY_BAD, tmp_path)
+    assert saved.ok, saved.error
+    loaded = load_in_fresh_process(tmp_path, import_fixture=True)
+    assert loaded.ok and loaded.equal is False, loaded  # k=5 came back as k=3
+
+
+def test_config_property_leaving_out_an_argument_loads_its_default_in_tf_keras(tmp_path):
+    copy, env = tf_keras_copy(PROPERTY_BAD, tmp_path), tf_keras_env()
+    assert round_trip("save", copy, tmp_path, (), "tf_keras", "model.keras", env)["ok"]
+    loaded = round_trip("load", copy, tmp_path, (), "tf_keras", "model.keras", env)
+    assert loaded["ok"] and loaded["equal"] is False, loaded
+
+
+@pytest.mark.parametrize("fixture", [SUBCLASS_GOOD, PROPERTY_GOOD], ids=["subclass", "property"])
+def test_near_misses_round_trip(fixture, tmp_path):
+    saved = save_in_fresh_process(fixture, tmp_path)
+    assert saved.ok, saved.error
+    loaded = load_in_fresh_process(tmp_path, import_fixture=True)
+    assert loaded.ok and loaded.equal, loaded
+
+
+@pytest.mark.parametrize("fixture", [SUBCLASS_BAD, PROPERTY_BAD], ids=["subclass", "property"])
+def test_fixed_subclasses_round_trip(fixture, tmp_path):
+    """The safe fix (a get_config of the subclass's own: the call sites pass plain values) round-trips
+    with equal outputs and weights, Keras 3 and tf_keras."""
+    fixed = fixed_copy(fixture, tmp_path, code="KL203")
+    assert "def get_config(self):\n        return {**super().get_config()," in fixed.read_text()
+    assert round_trip("save", fixed, tmp_path)["ok"]
+    loaded = round_trip("load", fixed, tmp_path)
+    assert loaded == {"ok": True, "equal": True, "same_weights": True, "types": {}}, loaded
+    copy, env = tf_keras_copy(fixed, tmp_path), tf_keras_env()
+    assert round_trip("save", copy, tmp_path, (), "tf_keras", "model.keras", env)["ok"]
+    loaded = round_trip("load", copy, tmp_path, (), "tf_keras", "model.keras", env)
+    assert loaded == {"ok": True, "equal": True, "same_weights": True, "types": {}}, loaded
