@@ -50,7 +50,7 @@ def summarise(
     names = names or KerasNames(tree)
     module = module or module_name(path)
     summary = _Summariser(path, module, names).run(tree, not text or "custom_objects" in text)
-    summary.call_sites = call_sites(tree, names, module, path)
+    summary.call_sites = call_sites(tree, names, module, path, text)
     return summary
 
 
