@@ -8,10 +8,8 @@ the kind of every `__init__` parameter."""
 from __future__ import annotations
 
 import ast
-import bisect
 import dataclasses
-import re
-from typing import Iterator, Optional
+from typing import Optional
 
 from ..keras_api import ARRAY_MAKERS, PLAIN_BUILTINS
 from ..names import KerasNames, ast_nodes, dotted_name
@@ -40,69 +38,14 @@ class CallSite:
     open: bool = False  # *args/**kwargs passed, or a partial: other arguments may be given too
 
 
-# Where a call site may start: `Capitalised(`, `partial(`, `__init__(` (a regex over the text is far
-# cheaper than walking every node: only the statements on such lines are walked).
-_CANDIDATE = re.compile(r"[A-Z]\w*\s*\(|partial\s*\(|__init__\s*\(")
-_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
-def call_sites(tree: ast.Module, names: KerasNames, module: str, path: str, text: str = "") -> tuple:
+def call_sites(tree: ast.Module, names: KerasNames, module: str, path: str, calls: Optional[list] = None) -> tuple:
     """Every call site in the file of a class-like callee the project may define (a capitalised
     name that resolves, not Keras's own), and every `super().__init__(...)` of a top-level class.
-    With the file's `text`, only statements on lines where a call site may start are walked."""
-    lines = _candidate_lines(text) if text else None
-    return _Reader(names, module, path.endswith("__init__.py")).read(tree, lines)
-
-
-def _candidate_lines(text: str) -> list:
-    found, line, at = [], 1, 0
-    for match in _CANDIDATE.finditer(text):
-        line += text.count("\n", at, match.start())
-        at = match.start()
-        if not found or found[-1] != line:
-            found.append(line)
-    return found
-
-
-def _nodes(body: list, lines: Optional[list]) -> list:
-    """The nodes of a statement list, skipping statements that span no candidate line."""
-    if lines is None:
-        return [node for stmt in body for node in ast_nodes(stmt)]
-    found: list = []
-    stack = list(reversed(body))
-    while stack:
-        stmt = stack.pop()
-        first, last = stmt.lineno, getattr(stmt, "end_lineno", None) or stmt.lineno
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.decorator_list:
-            first = min([first] + [d.lineno for d in stmt.decorator_list])
-        at = bisect.bisect_left(lines, first)
-        if at == len(lines) or lines[at] > last:
-            continue
-        if not any(getattr(stmt, f, None) for f in _BLOCKS):
-            found += ast_nodes(stmt)
-            continue
-        inner = []
-        for field in stmt._fields:
-            value = getattr(stmt, field, None)
-            if field in _BLOCKS:
-                for item in value or ():
-                    if isinstance(item, ast.stmt):
-                        inner.append(item)
-                    else:  # an except handler, a match case: its header here, its body as statements
-                        for sub in item._fields:
-                            part = getattr(item, sub, None)
-                            if sub == "body":
-                                inner += part
-                            elif isinstance(part, ast.AST):
-                                found += ast_nodes(part)
-            elif isinstance(value, list):  # the header: decorators, bases, tests, defaults, ...
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        found += ast_nodes(item)
-            elif isinstance(value, ast.AST):
-                found += ast_nodes(value)
-        stack += reversed(inner)
-    return found
+    `calls`: every `ast.Call` of the file, when the caller has met them already (the summariser's
+    walks do: walking the file again would cost as much as they do); else the tree is walked."""
+    if calls is None:
+        calls = [node for node in ast_nodes(tree) if node.__class__ is ast.Call]
+    return _Reader(names, module, path.endswith("__init__.py")).read(tree, calls)
 
 
 class _Reader:
@@ -114,17 +57,18 @@ class _Reader:
     def qualify(self, node: ast.AST, line: int) -> Optional[str]:
         return qualify(self.names, self.module, self.is_package, dotted_name(node), line)
 
-    def read(self, tree: ast.Module, lines: Optional[list]) -> tuple:
+    def read(self, tree: ast.Module, calls: list) -> tuple:
         found = []
         supers = set()
         for stmt in tree.body:
             if isinstance(stmt, ast.ClassDef):
                 for item in stmt.body:
                     if isinstance(item, ast.FunctionDef) and item.name == "__init__":
-                        found += self.init_calls(stmt, item, supers, lines)
-        for node in _nodes(tree.body, lines):
-            if node.__class__ is not ast.Call or id(node) in supers:
+                        found += self.init_calls(stmt, item, supers)
+        for node in calls:
+            if id(node) in supers:
                 continue
+            supers.add(id(node))  # met twice (a decorator class's __call__): recorded once
             site = self.call(node)
             if site is not None:
                 found.append(site)
@@ -152,11 +96,11 @@ class _Reader:
             return None  # Keras's public API (its own sources import from keras.src)
         return self.site(callee, node, node.args, "call")
 
-    def init_calls(self, cls: ast.ClassDef, init: ast.FunctionDef, supers: set, lines: Optional[list]) -> list:
+    def init_calls(self, cls: ast.ClassDef, init: ast.FunctionDef, supers: set) -> list:
         """`super().__init__(...)` and `Base.__init__(self, ...)` in a top-level class's `__init__`."""
         params = {a.arg for a in [*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs]}
         found = []
-        for node in _nodes(init.body, lines):
+        for node in ast_nodes(init):
             if node.__class__ is not ast.Call or not isinstance(node.func, ast.Attribute):
                 continue
             if node.func.attr != "__init__":

@@ -49,8 +49,10 @@ def summarise(
     `custom_objects` is not searched for registry writes (a walk of every node, saved for most files)."""
     names = names or KerasNames(tree)
     module = module or module_name(path)
-    summary = _Summariser(path, module, names).run(tree, not text or "custom_objects" in text)
-    summary.call_sites = call_sites(tree, names, module, path, text)
+    summariser = _Summariser(path, module, names)
+    summary = summariser.run(tree, not text or "custom_objects" in text)
+    calls = summariser.seen_calls + [n for stmt in summariser.other_statements for n in ast_nodes(stmt) if n.__class__ is ast.Call]
+    summary.call_sites = call_sites(tree, names, module, path, calls)
     return summary
 
 
@@ -76,6 +78,8 @@ class _Summariser:
         self.path = path
         self.module = module
         self.names = names
+        self.seen_calls: list = []  # every call the walks below meet: call sites (index/arguments.py) read them
+        self.other_statements: list = []  # module-level statements no walk below meets
 
     def qualify(self, node: Optional[ast.AST], line: int) -> Optional[str]:
         return qualify(self.names, self.module, self.path.endswith("__init__.py"), dotted_name(node) if node else None, line)
@@ -109,12 +113,15 @@ class _Summariser:
                 )
             elif isinstance(stmt, (ast.Expr, ast.Assign)):
                 registered |= self.registered_by_call(stmt.value, stmt.lineno)
+                self.other_statements.append(stmt)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 for alias in stmt.names:
                     local = alias.asname or alias.name.split(".")[0]
                     qualified = self.qualify(ast.Name(local), stmt.lineno)
                     if qualified:
                         imports[local] = qualified
+            else:
+                self.other_statements.append(stmt)
         for node in ast_nodes(tree) if may_write_registry else ():
             registered |= self.custom_objects_registered(node)
         return ModuleSummary(self.path, self.module, classes, functions, imports, registered)
@@ -187,6 +194,7 @@ class _Summariser:
         found = []
         for node in ast_nodes(function):
             if isinstance(node, ast.Call):
+                self.seen_calls.append(node)
                 target = node.func.func if isinstance(node.func, ast.Call) else node.func  # f(...)(symbol)
                 qualified = self.qualify(target, node.lineno)
                 if qualified:
@@ -208,6 +216,7 @@ class _Summariser:
             if sub.__class__ in STORING_NODES:  # one set lookup instead of six isinstance() per node
                 record_attribute_stores(sub, stores)
             if isinstance(sub, ast.Call):
+                self.seen_calls.append(sub)
                 attr = self_attribute(sub.func)
                 if attr:
                     called.add(attr)
