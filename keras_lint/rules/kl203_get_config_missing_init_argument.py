@@ -759,7 +759,8 @@ class GetConfigMissingInitArgument(Rule):
         fix, note = self._inherited_fix(node, info, init, missing)
         self.report(
             node,
-            f"`{info.name}` inherits get_config from `{holder.name}`, which leaves out its `__init__` "
+            f"`{info.name}` inherits get_config from `{holder.name if holder.name != info.name else holder.qualname}`, "
+            f"which leaves out its `__init__` "
             f"{'argument' if count == 1 else 'arguments'} {describe_missing(info.name, required, defaulted)}; "
             f"add a get_config carrying {'it' if count == 1 else 'them'}{note}",
             fix,
