@@ -23,9 +23,9 @@ UNKNOWN = "unknown"
 NEW = "new:"  # + qualified name: an instance of the class (or the result of the function) called
 PARAM = "param:"  # + name: a parameter of the `__init__` the call is in, passed on (super().__init__)
 
-_DEPTH = 4
+_DEPTH = 4  # how many simple assignments are followed
 # Roots whose classes no project defines (Keras's own may be the project: its sources are linted too).
-_FOREIGN = ("tensorflow.", "torch.", "jax.", "numpy.", "typing.", "collections.", "pathlib.", "argparse.")  # how many simple assignments are followed
+_FOREIGN = ("tensorflow.", "torch.", "jax.", "numpy.", "typing.", "collections.", "pathlib.", "argparse.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,7 +35,7 @@ class CallSite:
     via: str  # "call" | "super" | "partial"
     args: tuple  # the positional arguments' values (see above), in order
     keywords: tuple  # ((keyword, value), ...)
-    open: bool = False  # *args/**kwargs passed, or a partial: other arguments may be given too
+    open: bool = False  # *args/**kwargs passed, or a partial: other arguments may be given too (not yet used)
 
 
 def call_sites(tree: ast.Module, names: KerasNames, module: str, path: str, calls: Optional[list] = None) -> tuple:
