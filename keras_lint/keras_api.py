@@ -144,6 +144,21 @@ COMPILE_MARKERS = ("loss", "optimizer", "metrics")  # keywords that make `<x>.co
 NOT_LAYERS = ("Input", "InputSpec")
 
 
+# -- what an argument passed to a constructor is (index/arguments.py, analysis/argument_kinds.py) --
+
+# Calls that make an array or a tensor: Keras 3's automatic config refuses them (measured).
+ARRAY_MAKERS = frozenset(
+    [f"numpy.{n}" for n in "array asarray zeros ones full eye identity arange linspace zeros_like ones_like "
+     "full_like".split()]
+    + [f"tensorflow.{n}" for n in "constant Variable zeros ones fill eye range convert_to_tensor".split()]
+    + ["keras.Input", "keras.layers.Input", "keras.ops.convert_to_tensor", "keras.Variable"]
+)
+# Builtins whose result is a str/int/float/bool: a plain value.
+PLAIN_BUILTINS = frozenset("int float str bool len round abs min max sum repr format ord chr".split())
+# The public Keras paths whose instances an argument may hold, by the kind argument_kinds gives them
+# (the rest of a Keras class's kind comes from base_kind: a layer or model, else serializable).
+TENSOR_CLASSES = ("Input", "layers.Input", "Variable", "KerasTensor")
+
 # -- a Layer's own names ----------------------------------------------------------------------
 
 # Attributes and methods of Keras's Layer (Keras 3 and 2): a captured value stored under one of these

@@ -48,22 +48,26 @@ def passed_on(info: ClassInfo, key: str):
 
 
 def trace_key(
-    rule: Optional[Rule], info: ClassInfo, key: str, seen: frozenset = frozenset(), project: Optional[ProjectIndex] = None
+    rule: Optional[Rule], info: ClassInfo, key: str, seen: frozenset = frozenset(), project: Optional[ProjectIndex] = None,
+    instance: Optional[ClassInfo] = None,
 ) -> tuple:
     """Does the config `info`'s get_config (its own or an inherited one) returns hold `key`, for an
     argument passed to `info(...)` as `key`? (True / False / None when it cannot be told, and for
     False the class along the chain where it is lost.) Without a rule (the index alone, for
     `might_report`) keys added under computed names go unseen: it may say False where the rule
-    says None, never the reverse."""
+    says None, never the reverse. `instance`: the class of the object saved (`info` itself at
+    first), whose members a `{**self.config}` spread reads."""
     project = project or rule.context.project
+    instance = instance or info
     if info.qualname in seen:
         return None, None
     seen = seen | {info.qualname}
     own = info.get_config
     if own is not None:
-        if key in own.keys:
+        keys, complete = config_keys(project, instance, own)
+        if key in keys:
             return True, None
-        if not own.complete or (rule is not None and dynamic_keys(rule, info)):
+        if not complete or (rule is not None and dynamic_keys(rule, info)):
             return None, None
         if not own.calls_super:
             return False, info
@@ -72,7 +76,10 @@ def trace_key(
         return None, None
     if arrival is False:
         # Not handed to the base; an inherited get_config may still read it from `self` (unknowable).
-        if any(a.get_config is not None and key in a.get_config.keys for a in project.ancestors(info)):
+        if any(
+            a.get_config is not None and key in config_keys(project, instance, a.get_config)[0]
+            for a in project.ancestors(info)
+        ):
             return None, None
         return False, info
     parent = direct_base(project, info)
@@ -82,7 +89,26 @@ def trace_key(
         if path_matches(parent, *LAYER_BASES, *MODEL_BASES):
             return (True, None) if arrival in LAYER_CONFIG_KEYS else (None, None)
         return True, None  # a built-in (Dense, Loss, ...): its get_config carries the keywords it takes
-    return trace_key(rule, parent, arrival, seen, project)
+    return trace_key(rule, parent, arrival, seen, project, instance)
+
+
+def config_keys(project: ProjectIndex, instance: ClassInfo, config) -> tuple:
+    """(keys, complete) of a get_config for an object of class `instance`: with its `{**self.config}`
+    / `{**self.helper()}` spreads read from the member the instance's class (or its nearest project
+    ancestor) defines; incomplete when one cannot be read."""
+    if config.complete or not config.spreads or not config.complete_but_spreads:
+        return config.keys, config.complete
+    keys = set(config.keys)
+    for member in config.spreads:
+        owner = next((c for c in project.lineage(instance) if member in c.member_configs), None)
+        if owner is None or not owner.member_configs[member].complete:
+            return config.keys, False
+        keys |= owner.member_configs[member].keys
+    return keys, True
+
+
+def config_readable(project: ProjectIndex, instance: ClassInfo, config) -> bool:
+    return config_keys(project, instance, config)[1]
 
 
 def dynamic_keys(rule: Rule, info: ClassInfo) -> bool:

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from ..cst.lazy import cst
 from ..cst.nodes import code_of, dotted, nodes_in_order, self_attribute
 from ..finding import Edit
+from ..analysis import argument_kinds
 from ..index.model import ClassInfo
+from ..names import keras_path
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ..rules.base import Rule
@@ -195,6 +197,91 @@ def plain_argument(param: cst.Param, called: bool) -> bool:
     if default is None:
         return annotation is not None
     return _json_value(default)
+
+
+# -- what a fix may write for an argument (decided by its kind at every call site) -----------------
+
+# How a config fix may carry an argument: as `self.x` and call itself safe (PLAIN_ENTRY), as `self.x`
+# at most unsafe (UNKNOWN_ENTRY: nothing shows what it holds), serialized with keras.layers.serialize
+# and rebuilt in a generated from_config (LAYER_ENTRY), or not at all (None, with the reason).
+PLAIN_ENTRY, UNKNOWN_ENTRY, LAYER_ENTRY = "plain", "unknown", "layer"
+
+
+def entry_kind(rule: Rule, info: ClassInfo, param: cst.Param, called: bool) -> tuple:
+    """(how, why) for an argument a config fix would write: see above. `why` says, for None and
+    UNKNOWN_ENTRY, what stops a safe fix (naming a call site where one decides)."""
+    name = param.name.value
+    values = argument_kinds.passed(rule.context.project, info, name)
+    root = getattr(rule.context.project, "root", None)
+    for value in values:
+        if value.kind in (argument_kinds.FUNCTION, argument_kinds.ARRAY, argument_kinds.OBJECT, argument_kinds.SERIALIZABLE):
+            return None, f"`{name}` is given {argument_kinds.describe(value.kind)} at {value.where(root)}"
+    layers = [v for v in values if v.kind == argument_kinds.LAYER]
+    if layers:
+        if len(layers) == len(values) and (param.default is None or _is_none(param.default)):
+            return LAYER_ENTRY, ""
+        other = next(v for v in values if v.kind != argument_kinds.LAYER)
+        return None, (
+            f"`{name}` is given a layer or model at {layers[0].where(root)} and "
+            f"{argument_kinds.describe(other.kind)} at {other.where(root)}"
+        )
+    if called:
+        return None, f"`{name}` is called as an object"
+    plain_sites = bool(values) and all(v.kind == argument_kinds.PLAIN for v in values)
+    annotation = param.annotation.annotation if param.annotation is not None else None
+    if annotation is not None and not plain_annotation(annotation):
+        return None, f"`{name}` is annotated as an object"
+    if param.default is not None:
+        if plain_argument(param, False):
+            return PLAIN_ENTRY, ""
+        if plain_sites and _is_none(param.default):
+            return PLAIN_ENTRY, ""  # None, or the plain values every call site gives
+        return None, f"`{name}` defaults to a value that is not provably plain"
+    if annotation is not None or plain_sites:
+        return PLAIN_ENTRY, ""
+    return UNKNOWN_ENTRY, f"nothing shows that `{name}` is a plain value (no call site in the project passes one)"
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def layers_module(rule: Rule, function: cst.FunctionDef) -> Optional[str]:
+    """How this file spells `keras.layers`: as `function`'s own `*.layers.serialize(...)` does,
+    else through a name bound to Keras (`keras`, `tf_keras as keras`, `from tensorflow import
+    keras`), to its `layers` module, or to TensorFlow (`tf.keras.layers`)."""
+    names = rule.names
+    for sub in nodes_in_order(function.body):
+        if isinstance(sub, cst.Call):
+            name = dotted(sub.func) or ""
+            if "." in name and names.is_keras(name, rule.line_of(sub), "layers.serialize"):
+                return name.rsplit(".", 1)[0]
+    line = rule.line_of(function)
+    found = {}
+    for name in names.module.bindings:
+        binding = names.binding(name, line)
+        if binding is None or binding.kind not in ("import", "alias"):
+            continue
+        qualified = names.qualified(name, line)
+        path = keras_path(qualified)
+        if path == "":
+            found.setdefault(0, f"{name}.layers")
+        elif path == "layers":
+            found.setdefault(1, name)
+        elif qualified == "tensorflow":
+            found.setdefault(2, f"{name}.keras.layers")
+    return found[min(found)] if found else None
+
+
+def from_config_lines(layers: str, keys: list, quote: str = '"') -> list:
+    """A from_config rebuilding each key in `keys` with `<layers>.deserialize` (the pair to
+    `<layers>.serialize` that round-trips in every format, Keras 3 and tf_keras: measured)."""
+    body = ["@classmethod", "def from_config(cls, config):", "    config = dict(config)"]
+    for key in keys:
+        item = f"config[{quote}{key}{quote}]"
+        body.append(f"    {item} = {layers}.deserialize({item})")
+    body.append("    return cls(**config)")
+    return body
 
 
 # -- writing code -----------------------------------------------------------------------------------

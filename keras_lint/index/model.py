@@ -53,6 +53,11 @@ class ConfigInfo:
     # It adds keys `keys` cannot list, yet stays `complete`: `config[k] = v` with a computed `k` (a
     # loop over stored kwargs), `config |= ...` (any augmented assignment to a name), `.setdefault(...)`.
     dynamic_keys: bool = False
+    # `{**self.config}` / `{**self.helper()}` (a member of the instance, maybe a subclass's): the
+    # members spread, and whether the config would be complete if each were (analysis/argument_kinds
+    # and get_config_coverage.trace_key resolve them on the instance's class).
+    spreads: tuple = ()
+    complete_but_spreads: bool = False
 
 
 @dataclasses.dataclass
@@ -95,6 +100,9 @@ class ClassInfo:
     # The words of its own `from_config` (string literals, call keywords), the keys it may supply
     # arguments under; None when it defines none.
     from_config_words: Optional[frozenset] = None
+    # Members (a property or a method taking only self) whose name holds "config" and that return a
+    # dict: what a `{**self.<member>}` spread in some get_config of the lineage adds.
+    member_configs: dict = dataclasses.field(default_factory=dict)
 
     @property
     def qualname(self) -> str:
@@ -129,3 +137,5 @@ class ModuleSummary:
     imports: dict  # module-level name -> qualified name, to follow re-exports
     custom_object_names: set  # names registered through get_custom_objects()[...] = / .update({...})
     saves_h5: bool = False  # saves a whole model to an .h5/.hdf5 path (ast_questions.saves_whole_model_to_h5)
+    # What the file passes to the classes it builds (index/arguments.py: CallSite records).
+    call_sites: tuple = ()

@@ -14,6 +14,7 @@ from ..keras_api import (
     SERIALIZE_FUNCTIONS,
 )
 from ..names import KerasNames, ast_nodes, dotted_name, keras_path, path_matches
+from .arguments import call_sites
 from .ast_questions import (
     saves_whole_model_to_h5,
     STORING_NODES,
@@ -50,7 +51,11 @@ def summarise(
     names = names or KerasNames(tree)
     module = module or module_name(path)
     may_save_h5 = not text or ".h5" in text or ".hdf5" in text
-    return _Summariser(path, module, names).run(tree, not text or "custom_objects" in text, may_save_h5)
+    summariser = _Summariser(path, module, names)
+    summary = summariser.run(tree, not text or "custom_objects" in text, may_save_h5)
+    calls = summariser.seen_calls + [n for stmt in summariser.other_statements for n in ast_nodes(stmt) if n.__class__ is ast.Call]
+    summary.call_sites = call_sites(tree, names, module, path, calls)
+    return summary
 
 
 def summarise_path(path: str) -> Optional[object]:
@@ -75,6 +80,8 @@ class _Summariser:
         self.path = path
         self.module = module
         self.names = names
+        self.seen_calls: list = []  # every call the walks below meet: call sites (index/arguments.py) read them
+        self.other_statements: list = []  # module-level statements no walk below meets
 
     def qualify(self, node: Optional[ast.AST], line: int) -> Optional[str]:
         return qualify(self.names, self.module, self.path.endswith("__init__.py"), dotted_name(node) if node else None, line)
@@ -108,12 +115,15 @@ class _Summariser:
                 )
             elif isinstance(stmt, (ast.Expr, ast.Assign)):
                 registered |= self.registered_by_call(stmt.value, stmt.lineno)
+                self.other_statements.append(stmt)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 for alias in stmt.names:
                     local = alias.asname or alias.name.split(".")[0]
                     qualified = self.qualify(ast.Name(local), stmt.lineno)
                     if qualified:
                         imports[local] = qualified
+            else:
+                self.other_statements.append(stmt)
         for node in ast_nodes(tree) if may_write_registry else ():
             registered |= self.custom_objects_registered(node)
         saves_h5 = may_save_h5 and saves_whole_model_to_h5(tree)
@@ -187,6 +197,7 @@ class _Summariser:
         found = []
         for node in ast_nodes(function):
             if isinstance(node, ast.Call):
+                self.seen_calls.append(node)
                 target = node.func.func if isinstance(node.func, ast.Call) else node.func  # f(...)(symbol)
                 qualified = self.qualify(target, node.lineno)
                 if qualified:
@@ -208,6 +219,7 @@ class _Summariser:
             if sub.__class__ in STORING_NODES:  # one set lookup instead of six isinstance() per node
                 record_attribute_stores(sub, stores)
             if isinstance(sub, ast.Call):
+                self.seen_calls.append(sub)
                 attr = self_attribute(sub.func)
                 if attr:
                     called.add(attr)
@@ -245,6 +257,7 @@ class _Summariser:
             or any(k.arg == "metaclass" and self.qualify(k.value, first) == "abc.ABCMeta" for k in node.keywords),
             call_not_implemented="call" in methods and only_raises_not_implemented(methods["call"]),
             from_config_words=words_of(methods["from_config"]) if "from_config" in methods else None,
+            member_configs=self.member_configs(methods),
         )
 
     def summarise_init(self, node) -> InitInfo:
@@ -299,7 +312,24 @@ class _Summariser:
         return info
 
     def summarise_get_config(self, node) -> ConfigInfo:
-        return _ConfigReader(self, node).read()
+        info = _ConfigReader(self, node).read()
+        if not info.complete and _spreads_self(node):
+            reader = _ConfigReader(self, node, follow_spreads=True)
+            spread = reader.read()
+            info.spreads, info.complete_but_spreads = tuple(sorted(reader.spreads_seen)), spread.complete
+        return info
+
+    def member_configs(self, methods: dict) -> dict:
+        """ClassInfo.member_configs: the dict-returning `*config*` members a get_config may spread."""
+        found = {}
+        for name, method in methods.items():
+            if "config" not in name.lower() or name in ("get_config", "from_config"):
+                continue
+            if len(method.args.args) != 1 or method.args.vararg or method.args.kwonlyargs or method.args.kwarg:
+                continue
+            if any(isinstance(s, ast.Return) and s.value is not None for s in flat_statements(method.body)):
+                found[name] = _ConfigReader(self, method).read()
+        return found
 
 
 class _ConfigReader:
@@ -307,11 +337,13 @@ class _ConfigReader:
     dict literals, `{**base, ...}`, `config.update({...})`, `config["k"] = v`, and
     `dict(list(base.items()) + list(config.items()))`."""
 
-    def __init__(self, summariser: _Summariser, node):
+    def __init__(self, summariser: _Summariser, node, follow_spreads: bool = False):
         self.summariser = summariser
         self.node = node
         self.info = ConfigInfo(node.lineno)
         self.variables: dict = {}  # name -> (keys, complete)
+        self.follow_spreads = follow_spreads  # `self.member` / `self.member()` counts as complete, noted
+        self.spreads_seen: set = set()
 
     def read(self) -> ConfigInfo:
         body = body_without_docstring(self.node)
@@ -377,6 +409,11 @@ class _ConfigReader:
             return keys, complete
         if isinstance(node, ast.Name) and node.id in self.variables:
             return self.variables[node.id]
+        if self.follow_spreads:
+            member = _self_member(node)
+            if member is not None:
+                self.spreads_seen.add(member)
+                return set(), True
         if isinstance(node, ast.Call):
             if is_super_call(node, "get_config"):
                 return set(), True  # the base's keys: rules add those of project ancestors themselves
@@ -410,3 +447,19 @@ class _ConfigReader:
         if attr:
             self.info.raw_attributes[key] = attr
 
+
+def _self_member(node: ast.AST) -> Optional[str]:
+    """`self.member` or `self.member()`: the member's name."""
+    if isinstance(node, ast.Call) and not node.args and not node.keywords:
+        node = node.func
+    attr = self_attribute(node)
+    return attr if attr and "config" in attr.lower() and attr not in ("get_config", "from_config") else None
+
+
+def _spreads_self(function) -> bool:
+    return any(
+        isinstance(sub, ast.Dict) and any(k is None and _self_member(v) for k, v in zip(sub.keys, sub.values))
+        or isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "update"
+        and any(_self_member(a) for a in sub.args)
+        for sub in ast_nodes(function)
+    )

@@ -6,13 +6,18 @@ from typing import Optional
 from ..analysis.get_config_coverage import config_carries, h5_save_refuses, missing_argument_error, supplied_by_subclasses
 from ..cst.lazy import cst
 from ..cst.nodes import descendants, dotted, method, params_by_name
-from ..finding import Fix
+from ..finding import Edit, Fix
+from ..analysis import argument_kinds
 from ..fixers.get_config_entries import (
+    LAYER_ENTRY,
+    UNKNOWN_ENTRY,
     calls_name,
     dict_lines,
     entry,
+    entry_kind,
+    from_config_lines,
+    layers_module,
     method_after,
-    plain_argument,
     quote_of,
     stored_attribute,
 )
@@ -268,20 +273,29 @@ class MissingGetConfig(Rule):
     ## Fix safety
     For a `keras.Model` subclass or a subclass of another built-in, the fix adds, after `__init__`,
     `def get_config(self): return {**super().get_config(), "p": self.p, ...}` with every argument
-    the base does not carry (for a base whose `get_config` raises or returns nothing, such as
+    the base does not carry (for a base whose get_config raises or returns nothing, such as
     `LearningRateSchedule` or `Initializer`: `{"p": self.p, ...}` with every argument, no super).
-    It is safe when `__init__` stores each argument unchanged under its own name (`self.p = p`,
-    assigned nowhere else): the object is rebuilt with the values it was built with (measured:
-    the fixed fixtures round-trip). With an argument stored under another name (`self._p = p`)
-    it is unsafe (it relies on that attribute never changing). There is no fix when an argument
-    is not stored unchanged; when one is an object (called by the class, annotated as anything
-    but JSON types: it needs serializing, see KL206) or, for a defaulted argument, not provably a
-    plain value (a literal default other than None, or a plain annotation), since a config holding
-    an object would turn a silently lost value into a load failure; when `__init__` lacks
+    How each argument is written is decided by what it is, from its annotation, default, its uses
+    in the class and every call site of the project (`Cls(...)`, a subclass's
+    `super().__init__(...)`, `functools.partial(Cls, ...)`):
+
+    - a plain value (a plain annotation, a literal default, or a plain value at every call site
+      that gives it one) as `self.p`: safe when stored unchanged under its own name (`self.p = p`,
+      assigned nowhere else; measured: the fixed fixtures round-trip), unsafe under another name;
+    - a layer or model at every call site that gives it one (of a `Layer` or `Model` subclass):
+      `keras.layers.serialize(self.p)` in get_config and a generated `from_config` rebuilding it
+      with `keras.layers.deserialize`: safe (measured on a GAN-style `Model(generator,
+      discriminator)`, Keras 3 and tf_keras: same outputs and weights, and the attributes are
+      models again after loading; `"generator": self.generator` instead loads a dict);
+    - a required argument of unknown kind (no annotation, no call site): `self.p`, unsafe (the
+      message says so: were it a layer, it would load as a dict);
+    - anything else (a function, an array, a Keras object, a project object at a call site; an
+      object annotation; a defaulted argument not provably plain): no fix, the message says why.
+
+    There is no fix either when an argument is not stored unchanged; when `__init__` lacks
     `**kwargs` (it could not take the `name`/`trainable`/`dtype` that `super().get_config()` adds);
     when the class or a project ancestor defines `from_config`; and when a project class
-    subclasses it (it would inherit the new keys). A `Layer` subclass refusing an object argument
-    (a nested layer, an initializer instance) has no automatic fix.
+    subclasses it (it would inherit the new keys).
     """
 
     code = "KL202"
@@ -346,8 +360,64 @@ class MissingGetConfig(Rule):
         "    def __init__(self, units, **kwargs):\n        super().__init__(**kwargs)\n        self.units = units\n",
         # no __init__ of its own
         _K3 + "class M(keras.Model):\n    def call(self, x):\n        return x\n",
+        # every call site passes the initializer by name: the automatic config records it
+        _K3 + "class Window(keras.layers.Layer):\n    def __init__(self, size, init, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.size, self.init = size, init\n\n"
+        "    def build(self, shape):\n        self.w = self.add_weight(name='w', shape=(1,), initializer=self.init)\n\n\n"
+        "window = Window(3, 'ones')\n",
     ]
     INVALID = [
+        # a call site passes an initializer instance: the automatic config refuses it
+        Invalid(
+            _K3 + "class Window(keras.layers.Layer):\n    def __init__(self, size, init, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.size, self.init = size, init\n\n"
+            "    def build(self, shape):\n        self.w = self.add_weight(name='w', shape=(1,), initializer=self.init)\n\n\n"
+            "window = Window(3, keras.initializers.Constant(2.0))\n",
+            3, 1, "refuses `init` (given a Keras object at example.py:12)",
+        ),
+        # models passed at the call site: serialized, and rebuilt in from_config
+        Invalid(
+            _K3 + "class Pair(keras.Model):\n    def __init__(self, generator, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.generator = generator\n\n\n"
+            "pair = Pair(keras.Sequential([keras.layers.Dense(2)]))\n",
+            3, 1, "requires `generator`",
+            fixed="""
+                import keras
+
+                class Pair(keras.Model):
+                    def __init__(self, generator, **kwargs):
+                        super().__init__(**kwargs)
+                        self.generator = generator
+
+                    def get_config(self):
+                        return {**super().get_config(), "generator": keras.layers.serialize(self.generator)}
+
+                    @classmethod
+                    def from_config(cls, config):
+                        config = dict(config)
+                        config["generator"] = keras.layers.deserialize(config["generator"])
+                        return cls(**config)
+
+
+                pair = Pair(keras.Sequential([keras.layers.Dense(2)]))
+            """,
+        ),
+        # nothing shows what `generator` is: the fix that writes it as it is is unsafe
+        Invalid(
+            _K3 + "class Pair(keras.Model):\n    def __init__(self, generator, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.generator = generator\n",
+            3, 1, "(unsafe fix: nothing shows that `generator` is a plain value",
+            fixed="""
+                import keras
+
+                class Pair(keras.Model):
+                    def __init__(self, generator, **kwargs):
+                        super().__init__(**kwargs)
+                        self.generator = generator
+                    def get_config(self):
+                        return {**super().get_config(), "generator": self.generator}
+            """,
+        ),
         Invalid(
             _K3 + "class Wrap(keras.layers.Layer):\n    def __init__(self, inner, **kwargs):\n"
             "        super().__init__(**kwargs)\n        self.inner = inner\n\n"
@@ -657,7 +727,8 @@ class MissingGetConfig(Rule):
             is_model = path_matches(base, *MODEL_BASES)
             if is_model and keras3:
                 if lost:
-                    self.report(node, self.model_message(info, lost), self._fix(node, init, info, base, lost))
+                    fix, note = self._fix(node, init, info, base, lost, layer=True)
+                    self.report(node, self.model_message(info, lost) + note, fix)
                 return
             if not is_model and self.context.keras.holds("h5_requires_get_config"):
                 self._h5_requires_get_config(node, info)
@@ -669,42 +740,50 @@ class MissingGetConfig(Rule):
             reasons = []
             for param in params:
                 if param.name in signature:
-                    why = evidence.why(signature[param.name], init)
+                    why = evidence.why(signature[param.name], init) or self.refused_at_call_site(info, param.name)
                     if why:
                         reasons.append(f"`{param.name}` ({why})")
-            if reasons and is_model:  # Keras 2 (measured, S11c)
+            if not reasons:
+                return
+            fix, note = self._fix(node, init, info, base, params, layer=True)
+            if note and any(r.split(" (", 1)[1].rstrip(")") in note for r in reasons):
+                note = " (no automatic fix)"  # the reason names the call site already
+            if is_model:  # Keras 2 (measured, S11c)
                 self.report(
                     node,
                     f"Keras 2: `keras.Model` subclass `{info.name}` has no get_config and its automatic config refuses "
                     f"{', '.join(reasons)}, which is not a plain value: tf.keras saves an empty config (a warning at "
                     "save) and load_model fails `TypeError: Unable to revive model from config`; "
-                    "add get_config (and from_config)",
+                    f"add get_config (and from_config){note}",
+                    fix,
                 )
-            elif reasons:
+            else:
                 self.report(
                     node,
                     f"Keras {self.context.keras_major}: `{info.name}` has no get_config and its automatic config refuses "
                     f"{', '.join(reasons)}, which is not a plain value: model.save raises `NotImplementedError: "
                     f"{'Object' if keras3 else 'Layer'} {info.name} was created by passing non-serializable argument values`; "
-                    "add get_config (and from_config)",
+                    f"add get_config (and from_config){note}",
+                    fix,
                 )
             return
         if base_kind(base) == "model" or not lost:
             return  # Sequential / Functional: rebuilt through their own layer lists
+        fix, note = self._fix(node, init, info, base, lost)
         if path_matches(base, *RAISING_BASES):
             names = ", ".join(f"`{p.name}`" for p in lost)
             self.report(
                 node,
                 f"`{info.name}` has no get_config and `{base_name}.get_config` raises NotImplementedError: "
-                f"saving it fails; add get_config returning {names}",
-                self._fix(node, init, info, base, lost),
+                f"saving it fails; add get_config returning {names}{note}",
+                fix,
             )
             return
         self.report(
             node,
             f"`{info.name}` has no get_config and `{base_name}.get_config` does not carry "
-            f"{self.lost_description(info, lost)}; add get_config",
-            self._fix(node, init, info, base, lost),
+            f"{self.lost_description(info, lost)}; add get_config{note}",
+            fix,
         )
 
     def _h5_requires_get_config(self, node: cst.ClassDef, info: ClassInfo) -> None:
@@ -726,35 +805,74 @@ class MissingGetConfig(Rule):
             "arguments in `__init__` and therefore must override `get_config()``; add get_config returning them",
         )
 
-    def _fix(self, node: cst.ClassDef, init: cst.FunctionDef, info: ClassInfo, base: str, lost: list) -> Optional[Fix]:
-        """get_config returning `self.<p>` for every lost argument `p`, after `super().get_config()`
-        (whose name/trainable/dtype keys `__init__` must then accept: it needs **kwargs), or alone
-        for a base whose get_config raises or returns nothing (then for every argument)."""
+    def refused_at_call_site(self, info: ClassInfo, param: str) -> Optional[str]:
+        """A call site of the project that gives `param` a value the automatic config refuses."""
+        project = self.context.project
+        for value in argument_kinds.passed(project, info, param):
+            if value.kind in argument_kinds.REFUSED:
+                return f"given {argument_kinds.describe(value.kind)} at {value.where(project.root)}"
+        return None
+
+    def _fix(
+        self, node: cst.ClassDef, init: cst.FunctionDef, info: ClassInfo, base: str, lost: list, layer: bool = False
+    ) -> tuple:
+        """(fix, note): get_config returning `self.<p>` for every lost argument `p` (every argument of
+        a `layer`: a Layer's or Model's own get_config replaces the automatic one), after
+        `super().get_config()` (whose name/trainable/dtype keys `__init__` must then accept: it needs
+        **kwargs), or alone for a base whose get_config raises or returns nothing (then for every
+        argument). Each argument is written as its kind at the project's call sites allows
+        (fixers/get_config_entries.entry_kind): a plain value as `self.p` (safe), one of unknown kind
+        as `self.p` (unsafe), a layer or model (of a Layer or Model) serialized with
+        `keras.layers.serialize` and rebuilt by a generated from_config (safe: that pair round-trips,
+        measured). `note` tells the message why the fix is unsafe or missing, when kinds decided."""
         project = self.context.project
         if project.subclasses(info) or project.nearest(info, "from_config") is not None:
-            return None  # a subclass would inherit the new keys; a from_config may read others
+            return None, ""  # a subclass would inherit the new keys; a from_config may read others
         standalone = path_matches(base, *RAISING_BASES, *EMPTY_CONFIG_BASES)
         if not standalone and init.params.star_kwarg is None:
-            return None  # super().get_config()'s `name` would make loading fail: "unexpected keyword argument"
+            return None, ""  # super().get_config()'s `name` would make loading fail: "unexpected keyword argument"
         params = info.init.own_params if standalone else lost
         signature = params_by_name(init)
-        stored = []
+        stored, layers, unknown = [], [], []
         for param in params:
             attr = stored_attribute(info, node, init, param.name) if param.name in signature else None
             if attr is None:
-                return None
+                return None, ""
             called = attr in info.called_attributes or calls_name(init, param.name)
-            if not plain_argument(signature[param.name], called):
-                return None  # an object needs (de)serializing (KL206), or is not provably plain
+            how, why = entry_kind(self, info, signature[param.name], called)
+            if how is None:
+                return None, f" (no automatic fix: {why})"
+            if how == LAYER_ENTRY:
+                if not layer or attr != param.name:
+                    return None, f" (no automatic fix: `{param.name}` holds a layer or model, which needs serializing)"
+                layers.append(param.name)
+            elif how == UNKNOWN_ENTRY:
+                unknown.append(why)
             stored.append((param.name, attr))
         if not stored:
-            return None
-        entries = [entry(name, attr, quote_of(init)) for name, attr in stored]  # __init__: never blanked
+            return None, ""
+        quote = quote_of(init)
+        module = layers_module(self, init) if layers else None
+        if layers and module is None:
+            return None, ""
+        entries = []
+        for name, attr in stored:
+            text = entry(name, attr, quote)  # __init__: never blanked
+            if name in layers:
+                text = f"{quote}{name}{quote}: {module}.serialize(self.{attr})"
+            entries.append(text)
         if not standalone:
             entries.insert(0, "**super().get_config()")
         body = ["def get_config(self):", *("    " + line for line in dict_lines(entries))]
+        if layers:
+            body += ["", *from_config_lines(module, layers, quote)]
+        edit = method_after(self, init, body)
+        edit = Edit(edit.start, edit.end, "\n".join(line if line.strip() else "" for line in edit.text.split("\n")))
+        if unknown:
+            return Fix("unsafe", (edit,), "add get_config"), f" (unsafe fix: {unknown[0]})"
         safety = "safe" if all(name == attr for name, attr in stored) else "unsafe"
-        return Fix(safety, (method_after(self, init, body),), "add get_config")
+        title = "add get_config and from_config" if layers else "add get_config"
+        return Fix(safety, (edit,), title), ""
 
     @staticmethod
     def lost_description(info: ClassInfo, lost: list) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..analysis.get_config_coverage import (
+    config_keys,
     from_config_words_of,
     init_defaults_to_none,
     missing_argument_error,
@@ -15,9 +16,13 @@ from ..finding import Edit, Fix
 from ..fixers.get_config_entries import (
     append_to_dict,
     calls_name,
+    dict_lines,
+    method_after,
+    PLAIN_ENTRY,
+    UNKNOWN_ENTRY,
     entry,
+    entry_kind,
     indentation,
-    plain_argument,
     quote_of,
     stored_attribute,
 )
@@ -147,8 +152,12 @@ class GetConfigMissingInitArgument(Rule):
     `get_config` adds for an argument forwarded to it by the same keyword (`super().__init__(units=units)`
     in a `Dense` subclass whose `get_config` calls `super().get_config()`). `name`, `trainable`,
     `dtype`, `weights` (initial values; the file's weights replace them), `*args` and `**kwargs`
-    never need keys. Silent, since the argument may come back another way, when: the keys cannot
-    all be seen (a computed key, `config.update(self.extra())`); the `from_config` rebuilding the
+    never need keys. A `{**self.config}` / `{**self.config_of()}` spread (a member whose name
+    holds "config") is read from the member the saved object's class has (its own or its nearest
+    project ancestor's), so a subclass overriding the member counts. A class without a get_config
+    of its own is reported when its `__init__` takes an argument the get_config it inherits from a
+    project ancestor does not carry. Silent, since the argument may come back another way, when:
+    the keys cannot all be seen (a computed key, `config.update(self.extra())`); the `from_config` rebuilding the
     class (its own or the nearest project ancestor's) cannot be read or names the argument;
     `__init__` never uses the argument, folds it into another argument that is carried
     (`batch_shape = (batch_size,) + shape`), or reads config keys back out of `**kwargs`; every
@@ -188,11 +197,15 @@ class GetConfigMissingInitArgument(Rule):
     (`{**super().get_config(), "p": self.p}`), into the one `config.update({...})` of a returned
     `config`, or else as `config["p"] = self.p` lines before `return config`. It is safe when the
     class's own `__init__` stores each missing argument unchanged under its own name (`self.p = p`,
-    assigned nowhere else): the object is rebuilt with the values it was built with (measured: the
-    fixed fixtures round-trip with equal outputs). With an argument stored under another name it
-    is unsafe. It fixes all missing arguments or none (a partial fix would leave the finding):
-    there is no fix when one is not stored unchanged by the class's own `__init__`, is an object
-    (called by the class, or annotated as anything but JSON types), or, for a defaulted argument,
+    assigned nowhere else) and each is provably a plain value (a plain annotation or literal
+    default, or a plain value at every call site of the project that gives it one): the object is
+    rebuilt with the values it was built with (measured: the fixed fixtures round-trip with equal
+    outputs). It is unsafe with an argument stored under another name, or a required argument
+    nothing shows the kind of (no annotation, no call site): a layer there would be saved as a
+    dict and load as one. It fixes all missing arguments or none (a partial fix would leave the
+    finding): there is no fix when one is not stored unchanged by the class's own `__init__`, is an
+    object (called by the class, annotated as anything but JSON types, or given a layer, function,
+    array or Keras object at a call site of the project), or, for a defaulted argument,
     is not provably a plain value (a literal default other than None, or a plain annotation: a
     config holding an object would turn a silently lost value into a load failure); when get_config
     has another shape or more than one `return`; when the class or a project ancestor defines
@@ -317,8 +330,68 @@ class GetConfigMissingInitArgument(Rule):
                 def get_config(self):
                     return {}
         """,
+        # a spread config whose member cannot be read (an attribute set in __init__): silent
+        _HEAD + "class A(keras.layers.Layer):\n    def __init__(self, rate, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.config = {'rate': rate}\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), **self.config}\n",
     ]
     INVALID = [
+        # a subclass adds an argument the get_config it inherits does not carry; the call site passes a plain value
+        Invalid(
+            _HEAD + "class Offset(keras.layers.Layer):\n    def __init__(self, offset, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.offset = offset\n\n"
+            "    def get_config(self):\n        return {**super().get_config(), 'offset': self.offset}\n\n\n"
+            "class Scaled(Offset):\n    def __init__(self, offset, scale, **kwargs):\n"
+            "        super().__init__(offset, **kwargs)\n        self.scale = scale\n\n\n"
+            "layer = Scaled(1.0, 2.0)\n",
+            12, 1, "`Scaled` inherits get_config from `Offset`, which leaves out its `__init__` argument `scale` (required",
+            fixed="""
+                import keras
+
+                class Offset(keras.layers.Layer):
+                    def __init__(self, offset, **kwargs):
+                        super().__init__(**kwargs)
+                        self.offset = offset
+
+                    def get_config(self):
+                        return {**super().get_config(), 'offset': self.offset}
+
+
+                class Scaled(Offset):
+                    def __init__(self, offset, scale, **kwargs):
+                        super().__init__(offset, **kwargs)
+                        self.scale = scale
+
+                    def get_config(self):
+                        return {**super().get_config(), "scale": self.scale}
+
+
+                layer = Scaled(1.0, 2.0)
+            """,
+        ),
+        # get_config spreads a `config` property that leaves out an argument
+        Invalid(
+            _HEAD + "class Block(keras.layers.Layer):\n    def __init__(self, k=3, width=2, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.k, self.width = k, width\n\n"
+            "    @property\n    def config(self):\n        return {'k': self.k}\n\n"
+            "    def get_config(self):\n        return {**super().get_config(), **self.config}\n",
+            12, 5, "leaves out `__init__` argument `width` (defaulted",
+            fixed="""
+                import keras
+
+                class Block(keras.layers.Layer):
+                    def __init__(self, k=3, width=2, **kwargs):
+                        super().__init__(**kwargs)
+                        self.k, self.width = k, width
+
+                    @property
+                    def config(self):
+                        return {'k': self.k}
+
+                    def get_config(self):
+                        return {**super().get_config(), **self.config, "width": self.width}
+            """,
+        ),
         Invalid(
             _HEAD + "class RateLayer(keras.layers.Layer):\n    def __init__(self, rate, **kwargs):\n"
             "        super().__init__(**kwargs)\n        self.rate = rate\n\n"
@@ -575,7 +648,17 @@ class GetConfigMissingInitArgument(Rule):
 
     @classmethod
     def might_report(cls, info: ClassInfo, project: ProjectIndex) -> bool:
-        if info.get_config is None or not info.get_config.complete:
+        if info.get_config is None:
+            holder = project.nearest(info, "get_config")
+            return (
+                holder is not None and info.init is not None
+                and config_keys(project, info, holder.get_config)[1]
+                and any(
+                    p.name not in EXEMPT_PARAMS and trace_key(None, info, p.name, project=project)[0] is False
+                    for p in info.init.own_params
+                )
+            )
+        if not config_keys(project, info, info.get_config)[1]:
             return False
         owner = project.nearest(info, "__init__")
         return owner is not None and owner.init is not None and any(
@@ -585,12 +668,18 @@ class GetConfigMissingInitArgument(Rule):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)
-        if info is None or info.get_config is None or not info.get_config.complete:
+        if info is None:
+            return
+        project = self.context.project
+        if info.get_config is None:
+            if info.name == node.name.value and method(node, "get_config") is None:
+                self.inherited(node, info)
+            return
+        if not config_keys(project, info, info.get_config)[1]:
             return
         get_config = method(node, "get_config")
         if get_config is None:
             return
-        project = self.context.project
         owner = project.nearest(info, "__init__")
         if owner is None or owner.init is None:
             return
@@ -641,6 +730,71 @@ class GetConfigMissingInitArgument(Rule):
             self._fix(node, info, owner is info and init, get_config, missing),
         )
 
+    def inherited(self, node: cst.ClassDef, info: ClassInfo) -> None:
+        """A class without get_config of its own whose `__init__` takes an argument the get_config it
+        inherits from a project ancestor does not carry (a required one makes loading fail; a
+        `{**self.config}` spread is read from the member this class, or its nearest ancestor, has)."""
+        project = self.context.project
+        holder = project.nearest(info, "get_config")
+        if holder is None or holder is info or info.init is None or project.nearest(info, "__init__") is not info:
+            return
+        if not config_keys(project, info, holder.get_config)[1] or project.nearest(info, "from_config") is not None:
+            return
+        init = method(node, "__init__")
+        if init is None:
+            return
+        used = names_read(init)
+        required, defaulted = [], []
+        for param in info.init.own_params:
+            if param.name in EXEMPT_PARAMS or param.name not in used:
+                continue
+            carried, lost_at = trace_key(self, info, param.name)
+            if carried is not False or lost_at is not info:
+                continue
+            if supplied_by_subclasses(self, info, param.name):
+                continue
+            (defaulted if param.has_default else required).append(param)
+        if not required and not defaulted:
+            return
+        count = len(required) + len(defaulted)
+        missing = [p for p in info.init.own_params if p in required or p in defaulted]
+        fix, note = self._inherited_fix(node, info, init, missing)
+        self.report(
+            node,
+            f"`{info.name}` inherits get_config from `{holder.name if holder.name != info.name else holder.qualname}`, "
+            f"which leaves out its `__init__` "
+            f"{'argument' if count == 1 else 'arguments'} {describe_missing(info.name, required, defaulted)}; "
+            f"add a get_config carrying {'it' if count == 1 else 'them'}{note}",
+            fix,
+        )
+
+    def _inherited_fix(self, node: cst.ClassDef, info: ClassInfo, init: cst.FunctionDef, missing: list) -> tuple:
+        """get_config after `__init__`: `{**super().get_config(), "p": self.p}` for the missing
+        arguments, each written as its kind allows (plain: safe; unknown: unsafe; else no fix)."""
+        if self.context.project.subclasses(info) or init.params.star_kwarg is None:
+            return None, ""
+        signature = params_by_name(init)
+        stored, unknown = [], []
+        for param in missing:
+            attr = stored_attribute(info, node, init, param.name) if param.name in signature else None
+            if attr is None:
+                return None, ""
+            called = attr in info.called_attributes or calls_name(init, param.name)
+            how, why = entry_kind(self, info, signature[param.name], called)
+            if how not in (PLAIN_ENTRY, UNKNOWN_ENTRY):
+                return None, f" (no automatic fix: {why})" if why else ""
+            if how == UNKNOWN_ENTRY:
+                unknown.append(why)
+            stored.append((param.name, attr))
+        quote = quote_of(init)
+        entries = ["**super().get_config()", *(entry(name, attr, quote) for name, attr in stored)]
+        body = ["def get_config(self):", *("    " + line for line in dict_lines(entries))]
+        edit = method_after(self, init, body)
+        if unknown:
+            return Fix("unsafe", (edit,), "add get_config"), f" (unsafe fix: {unknown[0]})"
+        safety = "safe" if all(name == attr for name, attr in stored) else "unsafe"
+        return Fix(safety, (edit,), "add get_config"), ""
+
     def _fix(self, node: cst.ClassDef, info: ClassInfo, init, get_config: cst.FunctionDef, missing: list):
         """Add `"p": self.p` for every missing argument to the config get_config returns: only when
         this class's own `__init__` stores each of them unchanged, and each is a plain value."""
@@ -650,19 +804,21 @@ class GetConfigMissingInitArgument(Rule):
         if project.nearest(info, "from_config") is not None:
             return None  # a from_config may read other keys
         signature = params_by_name(init)
-        stored = []
+        stored, unknown = [], False
         for param in missing:
             attr = stored_attribute(info, node, init, param.name) if param.name in signature else None
             if attr is None:
                 return None  # every missing argument or none: a partial fix would leave the finding
             called = attr in info.called_attributes or calls_name(init, param.name)
-            if not plain_argument(signature[param.name], called):
-                return None
+            how, _ = entry_kind(self, info, signature[param.name], called)
+            if how not in (PLAIN_ENTRY, UNKNOWN_ENTRY):
+                return None  # an object (a layer needs serializing and a from_config: KL206's fix)
+            unknown = unknown or how == UNKNOWN_ENTRY
             stored.append((param.name, attr))
         edits = add_to_config(self, get_config, stored)
         if edits is None:
             return None
-        safety = "safe" if all(name == attr for name, attr in stored) else "unsafe"
+        safety = "safe" if all(name == attr for name, attr in stored) and not unknown else "unsafe"
         names = ", ".join(f"`{name}`" for name, _ in stored)
         return Fix(safety, edits, f"add {names} to get_config")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
+from ..analysis import argument_kinds
 from ..cst.lazy import cst
 from ..cst.nodes import code_of, dotted, nodes_in_order, params_by_name, self_attribute
 from ..finding import Fix
@@ -100,7 +101,9 @@ class NestedObjectNotSerialized(Rule):
     (measured). It is safe when get_config already returns `keras.layers.serialize(self.x)` (the
     author's word that it is a layer): only `from_config` is added, and loading, which always
     failed, now works. It is unsafe when get_config returns the layer object itself: the evidence
-    that it is a layer is its annotation (a Keras or project layer/model class) or that every call
+    that it is a layer is its annotation (a Keras or project layer/model class), or that every call
+    site of the project that gives it a value gives a layer or model (`Cls(...)`, a subclass's
+    `super().__init__(...)`, `functools.partial`, following simple assignments), or that every call
     of the class in the file passes a layer built there; and what get_config returns changes, so a
     `from_config(get_config())` copy (`clone_model`) now builds a new inner layer instead of sharing
     the original. No fix for functions, initializers and other objects, for defaulted arguments
@@ -294,6 +297,41 @@ class NestedObjectNotSerialized(Rule):
         """,
     ]
     INVALID = [
+        # the layer reaches the class through a variable: the call site's kind decides (unsafe fix)
+        Invalid(
+            """
+                import keras
+                class W(keras.layers.Layer):
+                    def __init__(self, inner, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+                    def call(self, x):
+                        return self.inner(x)
+                    def get_config(self):
+                        return {**super().get_config(), 'inner': self.inner}
+                dense = keras.layers.Dense(3)
+                layer = W(dense)
+            """,
+            8, 5, "no `from_config`",
+            fixed="""
+                import keras
+                class W(keras.layers.Layer):
+                    def __init__(self, inner, **kw):
+                        super().__init__(**kw)
+                        self.inner = inner
+                    def call(self, x):
+                        return self.inner(x)
+                    def get_config(self):
+                        return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}
+                    @classmethod
+                    def from_config(cls, config):
+                        config = dict(config)
+                        config['inner'] = keras.layers.deserialize(config['inner'])
+                        return cls(**config)
+                dense = keras.layers.Dense(3)
+                layer = W(dense)
+            """,
+        ),
         Invalid(
             """
                 import keras
@@ -705,10 +743,14 @@ class NestedObjectNotSerialized(Rule):
 
     def _layer_argument(self, info, param: cst.Param) -> bool:
         """Evidence that an argument is a layer: its annotation names a Keras layer or model class
-        (or a project one), or every call of the class in this file passes one (at least one call)."""
+        (or a project one), or every call site of the project that gives it a value gives a layer or
+        model (analysis/argument_kinds), or every call of the class in this file passes one (at least one call)."""
         if param.annotation is not None:
             return self._is_layer_class(dotted(param.annotation.annotation), self.line_of(param))
         name = param.name.value
+        values = argument_kinds.passed(self.context.project, info, name)  # every call site of the project
+        if values and all(v.kind == argument_kinds.LAYER for v in values):
+            return True
         positional = [p.name for p in info.init.params if p.kind == "positional"]
         position = positional.index(name) if name in positional else None
         passed = []

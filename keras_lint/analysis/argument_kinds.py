@@ -1,0 +1,176 @@
+"""What each `__init__` argument of a project class is, from every call site in the project
+(index/arguments.py reads them per file): `Cls(...)`, a subclass's `super().__init__(...)`,
+`Base.__init__(self, ...)`, `functools.partial(Cls, ...)`. A call of a subclass that defines no
+`__init__` of its own counts for the ancestor whose `__init__` it runs; a value a subclass passes
+on from its own parameter (`super().__init__(inner=inner)`) is whatever that parameter is given.
+
+Kinds: PLAIN (a str/int/float/bool/None or a list/dict of them: what a config carries as it is),
+SERIALIZABLE (a Keras initializer/regularizer/constraint/loss/metric/optimizer... instance),
+LAYER (a Keras or project layer or model), FUNCTION, ARRAY (an array or a tensor), OBJECT (an
+instance of a project class that is no Keras object: not plain, not serializable), UNKNOWN."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import weakref
+from typing import Optional
+
+from ..index import arguments
+from ..index.model import ClassInfo
+from ..index.project_index import ProjectIndex, base_kind
+from ..keras_api import TENSOR_CLASSES
+from ..names import keras_path, path_matches
+
+PLAIN = "plain"
+SERIALIZABLE = "serializable"
+LAYER = "layer-or-model"
+FUNCTION = "function"
+ARRAY = "array-or-tensor"
+OBJECT = "object"
+UNKNOWN = "unknown"
+
+# Kinds Keras's automatic config refuses (Keras 3 Operation.__new__ and tf_keras keep only plain values).
+REFUSED = frozenset({SERIALIZABLE, LAYER, FUNCTION, ARRAY, OBJECT})
+_WORDS = {
+    SERIALIZABLE: "a Keras object", LAYER: "a layer or model", FUNCTION: "a function",
+    ARRAY: "an array or tensor", OBJECT: "an object", PLAIN: "a plain value", UNKNOWN: "a value of unknown kind",
+}
+
+_TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+@dataclasses.dataclass(frozen=True)
+class Passed:
+    """One value a call site gives an argument."""
+
+    kind: str
+    path: str
+    line: int
+
+    def where(self, root: Optional[str] = None) -> str:
+        path = os.path.relpath(self.path, root) if root else os.path.basename(self.path)
+        return f"{path}:{self.line}"
+
+
+def describe(kind: str) -> str:
+    return _WORDS.get(kind, kind)
+
+
+def passed(project: ProjectIndex, info: ClassInfo, param: str) -> list:
+    """Every value a call site of the project gives `param` of the `__init__` `info` defines
+    ([Passed], in path and line order); [] when no call site gives it one."""
+    return _Table.of(project).passed(info, param)
+
+
+def call_site_count(project: ProjectIndex, info: ClassInfo) -> int:
+    """How many call sites reach the `__init__` `info` defines (with arguments, or open)."""
+    return len(_Table.of(project).sites.get(info.qualname, ()))
+
+
+class _Table:
+    """The call sites of a project by the class whose `__init__` they run; built once per index."""
+
+    @classmethod
+    def of(cls, project: ProjectIndex) -> "_Table":
+        table = _TABLES.get(project)
+        if table is None:
+            table = _TABLES[project] = cls(project)
+        return table
+
+    def __init__(self, project: ProjectIndex):
+        self.project = project
+        self.sites: dict = {}  # qualname of the class defining __init__ -> [(path, CallSite, caller ClassInfo|None)]
+        self.memo: dict = {}
+        for summary in project.summaries:
+            for site in getattr(summary, "call_sites", ()):
+                self.add(summary.path, site)
+
+    def add(self, path: str, site: arguments.CallSite) -> None:
+        project = self.project
+        caller = None
+        if site.via == "super":
+            caller = project.find(site.callee)
+            if caller is None or len(caller.bases) != 1:
+                return
+            target = project.find(caller.bases[0])
+        else:
+            target = project.find(site.callee)
+        if target is None:
+            return
+        owner = project.nearest(target, "__init__")
+        if owner is None or owner.init is None:
+            return
+        self.sites.setdefault(owner.qualname, []).append((path, site, caller))
+
+    def passed(self, info: ClassInfo, param: str, seen: frozenset = frozenset()) -> list:
+        key = (info.qualname, param)
+        if key in self.memo:
+            return self.memo[key]
+        if key in seen or info.init is None:
+            return []
+        seen = seen | {key}
+        params = info.init.params
+        names = [p.name for p in params if p.kind == "positional"]
+        position = names.index(param) if param in names else None
+        if not any(p.name == param and p.kind in ("positional", "keyword_only") for p in params):
+            return []
+        found = []
+        for path, site, caller in self.sites.get(info.qualname, ()):
+            value = dict(site.keywords).get(param)
+            if value is None and position is not None and position < len(site.args):
+                value = site.args[position]
+            if value is None:
+                continue
+            if value.startswith(arguments.PARAM):
+                if caller is None:
+                    continue
+                for inner in self.passed(caller, value[len(arguments.PARAM):], seen):
+                    found.append(inner)
+                continue
+            found.append(Passed(self.kind(value), os.path.abspath(path), site.line))
+        found.sort(key=lambda p: (p.path, p.line))
+        self.memo[key] = found
+        return found
+
+    def kind(self, value: str) -> str:
+        if value == arguments.PLAIN:
+            return PLAIN
+        if value == arguments.FUNCTION:
+            return FUNCTION
+        if value == arguments.ARRAY:
+            return ARRAY
+        if not value.startswith(arguments.NEW):
+            return UNKNOWN
+        qualified = value[len(arguments.NEW):]
+        found = self.project.find(qualified)
+        if found is not None:
+            kind = self.project.keras_kind(found)
+            if kind in ("layer", "model"):
+                return LAYER
+            if kind is not None:
+                return SERIALIZABLE
+            if self.project.may_be_keras(found):
+                return UNKNOWN
+            return OBJECT if not _value_class(self.project, found) else UNKNOWN
+        if self.project.find(qualified, "functions") is not None:
+            return UNKNOWN  # what a project function returns
+        path = keras_path(qualified)
+        if not path or not path.rpartition(".")[2][:1].isupper():
+            return UNKNOWN
+        if path_matches(path, *TENSOR_CLASSES):
+            return ARRAY
+        kind = base_kind(qualified)
+        if kind in ("layer", "model"):
+            return LAYER
+        return SERIALIZABLE if kind else UNKNOWN
+
+
+def _value_class(project: ProjectIndex, info: ClassInfo) -> bool:
+    """May the class's instances be JSON values (a str/int subclass, an enum, a named tuple, a dict)?"""
+    roots = ("str", "int", "float", "bool", "bytes", "dict", "list", "tuple", "enum", "typing", "collections", "builtins")
+    for cls in project.lineage(info):
+        for base in cls.bases:
+            if base is None or base.split(".")[0] in roots:
+                return True
+    return False

@@ -1,0 +1,81 @@
+"""What every call site of a project passes to a class's `__init__` (index/arguments.py), and the
+kinds analysis/argument_kinds.py makes of them."""
+
+import os
+
+from test_project import index_of
+
+from keras_lint.analysis import argument_kinds as kinds
+
+LAYERS = """
+    import keras
+
+    class Wrap(keras.layers.Layer):
+        def __init__(self, inner, size=3, fn=None, **kwargs):
+            super().__init__(**kwargs)
+            self.inner, self.size, self.fn = inner, size, fn
+
+    class Child(Wrap):
+        pass
+
+    class Passing(Wrap):
+        def __init__(self, block, **kwargs):
+            super().__init__(block, size=4, **kwargs)
+
+    class Config:
+        pass
+"""
+
+USES = """
+    import functools
+    import numpy as np
+    import keras
+    from pkg.layers import Wrap, Child, Passing, Config
+
+    def relu(x):
+        return x
+
+    dense = keras.layers.Dense(3)
+    a = Wrap(dense, 5, fn=relu)
+    b = Child(keras.Sequential([]), size=np.zeros(3))
+    c = functools.partial(Wrap, keras.initializers.Constant(2.0))
+    d = Passing(keras.layers.Dense(2))
+    e = Wrap(Config(), fn=lambda x: x)
+    f = Wrap(some_unknown, size=[1, 2, "three"])
+    g = Passing(keras.Input((3,)))
+"""
+
+
+def kinds_of(tmp_path, param):
+    project = index_of(tmp_path, {"pkg/__init__.py": "", "pkg/layers.py": LAYERS, "pkg/uses.py": USES})
+    wrap = project.find("pkg.layers.Wrap")
+    return [(p.kind, os.path.basename(p.path), p.line) for p in kinds.passed(project, wrap, param)]
+
+
+def test_kinds_from_every_call_site(tmp_path):
+    # Wrap(...), a subclass without __init__ (Child), partial(Wrap, ...), and what Passing hands on
+    # from its own call sites through super().__init__(block, ...)
+    assert kinds_of(tmp_path, "inner") == [
+        (kinds.LAYER, "uses.py", 11),  # dense, followed through its assignment
+        (kinds.LAYER, "uses.py", 12),  # Child(keras.Sequential(...)): Child runs Wrap's __init__
+        (kinds.SERIALIZABLE, "uses.py", 13),  # partial(Wrap, Constant(2.0))
+        (kinds.LAYER, "uses.py", 14),  # Passing(Dense(2)), handed on by super().__init__(block, ...)
+        (kinds.OBJECT, "uses.py", 15),  # a project class that is no Keras object
+        (kinds.UNKNOWN, "uses.py", 16),
+        (kinds.ARRAY, "uses.py", 17),  # Passing(keras.Input(...))
+    ]
+
+
+def test_plain_array_and_function_values(tmp_path):
+    assert kinds_of(tmp_path, "size") == [
+        (kinds.PLAIN, "layers.py", 14),  # Passing's super().__init__(block, size=4)
+        (kinds.PLAIN, "uses.py", 11),
+        (kinds.ARRAY, "uses.py", 12),
+        (kinds.PLAIN, "uses.py", 16),  # a list of literals
+    ]
+    assert kinds_of(tmp_path, "fn") == [(kinds.FUNCTION, "uses.py", 11), (kinds.FUNCTION, "uses.py", 15)]
+
+
+def test_a_class_without_call_sites_has_no_kinds(tmp_path):
+    project = index_of(tmp_path, {"m.py": LAYERS})
+    assert kinds.passed(project, project.find("m.Wrap"), "inner") == []
