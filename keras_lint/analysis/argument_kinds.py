@@ -19,7 +19,7 @@ from typing import Optional
 from ..index import arguments
 from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex, base_kind
-from ..keras_api import TENSOR_CLASSES
+from ..keras_api import LAYER_BASES, MODEL_BASES, TENSOR_CLASSES
 from ..names import keras_path, path_matches
 
 PLAIN = "plain"
@@ -66,6 +66,28 @@ def passed(project: ProjectIndex, info: ClassInfo, param: str) -> list:
 def call_site_count(project: ProjectIndex, info: ClassInfo) -> int:
     """How many call sites reach the `__init__` `info` defines (with arguments, or open)."""
     return len(_Table.of(project).sites.get(info.qualname, ()))
+
+
+def never_saved(project: ProjectIndex, info: ClassInfo) -> Optional[str]:
+    """Why no model holding the class can be saved at all, or None: it has no get_config (itself or
+    a project ancestor), its Keras base is the plain Layer or Model (whose automatic config then
+    applies), and every call site in the project gives one of its arguments a value that automatic
+    config refuses ("`encoder_net` is given a layer or model at every call site (3)"). KL201's load
+    failure cannot happen for such a class; KL202 reports the save."""
+    if project.nearest(info, "get_config") is not None:
+        return None
+    bases = set(project.keras_bases(info))
+    if not bases or not all(path_matches(base, *LAYER_BASES, *MODEL_BASES) for base in bases):
+        return None
+    owner = project.nearest(info, "__init__")
+    if owner is None or owner.init is None:
+        return None
+    for param in owner.init.own_params:
+        values = passed(project, owner, param.name)
+        if values and all(value.kind in REFUSED for value in values):
+            kinds = sorted({describe(value.kind) for value in values})
+            return f"`{param.name}` is given {' or '.join(kinds)} at every call site ({len(values)})"
+    return None
 
 
 class _Table:

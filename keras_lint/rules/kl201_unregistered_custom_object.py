@@ -4,6 +4,7 @@ import ast
 import os
 from typing import Optional
 
+from ..analysis import argument_kinds
 from ..analysis.get_config_coverage import h5_save_refuses
 from ..analysis.registration import registration_key_may_be_taken
 from ..cst.lazy import cst
@@ -694,6 +695,8 @@ class UnregisteredCustomObject(Rule):
             return
         if h5_save_refuses(self.context.project, info, self.context.keras):
             return  # tf.keras <= 2.10: saving it to .h5 raises first (KL202), a SavedModel revives it
+        if argument_kinds.never_saved(self.context.project, info):
+            return  # its save raises first, whatever the Keras (KL202 says so): no load to fail
         kind = KIND_WORDS.get(self.context.project.keras_kind(info), "custom object")
         if self.context.keras_major == 2:
             quoted = f" (\"Unknown layer: '{info.name}'\")" if kind == "layer" else ""
