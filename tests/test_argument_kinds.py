@@ -79,3 +79,22 @@ def test_plain_array_and_function_values(tmp_path):
 def test_a_class_without_call_sites_has_no_kinds(tmp_path):
     project = index_of(tmp_path, {"m.py": LAYERS})
     assert kinds.passed(project, project.find("m.Wrap"), "inner") == []
+
+
+def test_never_saved_when_every_call_site_gives_a_refused_value(tmp_path):
+    """KL201 stays silent for such a class (its load cannot fail: the save raises first); one call
+    site with a plain or unknown value, or a get_config, and the class may be saved."""
+    wrapper = "import keras\n\nclass Wrap(keras.layers.Layer):\n    def __init__(self, inner, **kwargs):\n" \
+              "        super().__init__(**kwargs)\n        self.inner = inner\n"
+    uses = "import keras\nfrom pkg.w import Wrap\n\na = Wrap(keras.layers.Dense(2))\nb = Wrap(keras.Sequential([]))\n"
+    for folder in "abcd":
+        (tmp_path / folder).mkdir()
+    project = index_of(tmp_path / "a", {"pkg/__init__.py": "", "pkg/w.py": wrapper, "pkg/u.py": uses})
+    assert kinds.never_saved(project, project.find("pkg.w.Wrap")) == "`inner` is given a layer or model at every call site (2)"
+    project = index_of(tmp_path / "b", {"pkg/__init__.py": "", "pkg/w.py": wrapper, "pkg/u.py": uses + "c = Wrap(anything)\n"})
+    assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None
+    with_config = wrapper + "\n    def get_config(self):\n        return super().get_config()\n"
+    project = index_of(tmp_path / "c", {"pkg/__init__.py": "", "pkg/w.py": with_config, "pkg/u.py": uses})
+    assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None
+    project = index_of(tmp_path / "d", {"pkg/__init__.py": "", "pkg/w.py": wrapper})  # no call site: judged as before
+    assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None
