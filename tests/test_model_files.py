@@ -131,7 +131,7 @@ def test_explain_and_list_every_model_file_check(capsys):
     for code, check in CHECKS.items():
         assert main(["--explain", code.lower()]) == 0
         out = capsys.readouterr().out
-        assert out.startswith(f"{code} {check.name}\n\n{check.summary}\n\n## What it does")
+        assert out.startswith(f"{code} {check.name}\n\n{check.summary}\n\nSeverity: {check.severity}\nHelp: {check.help}\n\n## What it does")
         assert "## Why is this bad?" in out and "## Use instead" in out
     main(["--list-rules"])
     listed = capsys.readouterr().out
