@@ -34,7 +34,7 @@ _FILE = "cache.json"
 # The layout of the stored records: bumped whenever index/model.py's records or finding.py's change,
 # so that entries of another layout are never decoded into them (2: the summaries carry what the
 # analyses used to re-read from other files: FunctionInfo's decorators, ConfigInfo.dynamic_keys, ...).
-FORMAT = 4  # 3: findings carry their Keras target; 4: ModuleSummary.call_sites (CallSite records, index/arguments.py)
+FORMAT = 5  # 3: findings carry their Keras target; 4: ModuleSummary.call_sites (CallSite records, index/arguments.py); 5: Param.annotation
 _TYPES = {
     cls.__name__: cls
     for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit, CallSite)

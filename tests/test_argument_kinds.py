@@ -98,3 +98,19 @@ def test_never_saved_when_every_call_site_gives_a_refused_value(tmp_path):
     assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None
     project = index_of(tmp_path / "d", {"pkg/__init__.py": "", "pkg/w.py": wrapper})  # no call site: judged as before
     assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None
+
+
+def test_an_annotation_naming_a_model_says_what_a_value_of_unknown_kind_is(tmp_path):
+    """Triage (alibi-detect): `EncoderVAE(encoder_net: tf.keras.Model, ...)` built from a function's
+    parameter: unknown at the call site, a model by its annotation: the class cannot be saved."""
+    wrapper = ("import tensorflow as tf\n\nclass Enc(tf.keras.layers.Layer):\n"
+               "    def __init__(self, encoder_net: tf.keras.Model, latent_dim: int):\n"
+               "        super().__init__()\n        self.encoder_net = encoder_net\n")
+    uses = "from pkg.w import Enc\n\ndef build(net):\n    return Enc(net, 2)\n"
+    for folder in "ab":
+        (tmp_path / folder).mkdir()
+    project = index_of(tmp_path / "a", {"pkg/__init__.py": "", "pkg/w.py": wrapper, "pkg/u.py": uses})
+    assert kinds.never_saved(project, project.find("pkg.w.Enc")) == "`encoder_net` is annotated `Model`, a layer or model"
+    plain = wrapper.replace("encoder_net: tf.keras.Model", "encoder_net: int")
+    project = index_of(tmp_path / "b", {"pkg/__init__.py": "", "pkg/w.py": plain, "pkg/u.py": uses})
+    assert kinds.never_saved(project, project.find("pkg.w.Enc")) is None

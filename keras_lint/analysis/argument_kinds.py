@@ -84,10 +84,26 @@ def never_saved(project: ProjectIndex, info: ClassInfo) -> Optional[str]:
         return None
     for param in owner.init.own_params:
         values = passed(project, owner, param.name)
+        # an annotation naming a layer or model says what a value of unknown kind is
+        annotated = _annotated_layer(project, param.annotation)
+        if any(value.kind not in REFUSED and not (value.kind == UNKNOWN and annotated) for value in values):
+            continue
         if values and all(value.kind in REFUSED for value in values):
             kinds = sorted({describe(value.kind) for value in values})
             return f"`{param.name}` is given {' or '.join(kinds)} at every call site ({len(values)})"
+        if annotated and not param.has_default:
+            return f"`{param.name}` is annotated `{param.annotation.rsplit('.', 1)[-1]}`, a layer or model"
     return None
+
+
+def _annotated_layer(project: ProjectIndex, annotation: str) -> bool:
+    """Does a parameter annotation name a Keras layer or model class, or a project one?"""
+    if not annotation:
+        return False
+    if base_kind(annotation) in ("layer", "model"):
+        return True
+    found = project.find(annotation)
+    return found is not None and project.keras_kind(found) in ("layer", "model")
 
 
 class _Table:

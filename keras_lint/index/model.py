@@ -14,6 +14,7 @@ class Param:
     annotated: bool = False
     default_is_literal: bool = True  # False: the default is an object (a layer, an array, a call...)
     default_is_none: bool = False  # the default is the constant `None`
+    annotation: str = ""  # the annotation's qualified dotted name (`keras.Model`), "" when none or not a name
 
 
 @dataclasses.dataclass

@@ -5,6 +5,7 @@ resolved bases, registration, `__init__` signature and what it does with its par
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import Optional
 
 from .. import source
@@ -260,17 +261,26 @@ class _Summariser:
             member_configs=self.member_configs(methods),
         )
 
+    def annotated(self, param: Param, arg: ast.arg) -> Param:
+        """The parameter with its annotation's qualified name, when the annotation is a dotted name."""
+        annotation = arg.annotation
+        if isinstance(annotation, (ast.Name, ast.Attribute)):
+            qualified = self.qualify(annotation, arg.lineno) or dotted_name(annotation)
+            if qualified:
+                return dataclasses.replace(param, annotation=qualified)
+        return param
+
     def summarise_init(self, node) -> InitInfo:
         args = node.args
         positional = [*args.posonlyargs, *args.args]
         defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         params = []
         for arg, default in list(zip(positional, defaults))[1:]:  # without self
-            params.append(make_param(arg, "positional", default))
+            params.append(self.annotated(make_param(arg, "positional", default), arg))
         if args.vararg:
             params.append(Param(args.vararg.arg, "var_positional"))
         for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-            params.append(make_param(arg, "keyword_only", default))
+            params.append(self.annotated(make_param(arg, "keyword_only", default), arg))
         if args.kwarg:
             params.append(Param(args.kwarg.arg, "var_keyword"))
         info = InitInfo(node.lineno, params)
