@@ -260,3 +260,18 @@ def test_kl204_on_tensorflow_2_11_whose_automatic_config_hands_dtype_back_to_ini
     if reported:
         assert "KL204 [*] on tf.keras 2.11: `__init__` does not accept `**kwargs`" in found[0]
         assert "unexpected keyword argument 'dtype'\" (tf.keras 2.11;" in found[0]
+
+
+def test_kl502_on_tensorflow_before_2_12_says_there_is_no_safe_mode_at_all(tmp_path, monkeypatch, capsys):
+    """Triage (alibi-detect): "has ignored `safe_mode`" was wrong before tf.keras 2.12, which has
+    no safe_mode (versioned fact safe_mode_argument); nor is `.keras` a way out before 2.13."""
+    code = 'import tensorflow as tf\n\nmodel = tf.keras.models.load_model("m.h5")\n'
+    out = lint(make(tmp_path, code, requirements__txt="tensorflow==2.8.*\n"), monkeypatch, capsys)[1]
+    assert out == (
+        "train.py:3:9: KL502 `load_model` reads `m.h5` with the HDF5 loader, which on tf.keras 2.8 has no `safe_mode` "
+        "check at all: a Lambda layer in the file runs its stored bytecode; load only files you made (a `.keras` "
+        "path is HDF5 too before tf.keras 2.13)\n"
+    )
+    (tmp_path / "requirements.txt").write_text("tensorflow==2.15.*\n")
+    monkeypatch.setattr(api, "_DECLARED", {})
+    assert "has ignored `safe_mode`" in lint(tmp_path, monkeypatch, capsys)[1]

@@ -48,6 +48,7 @@ class LoadModelH5File(Rule):
     name = "load-model-h5-file"
     summary = "`load_model` reads an `.h5` file: the legacy HDF5 loader has ignored `safe_mode` (CVE-2025-9905)"
     severity = "security"
+    versioned_facts = ("safe_mode_argument", "keras_suffix_writes_zip")
     help = "re-save the model as `.keras` and load that; load `.h5` files only from sources you trust"
     triggers = ("load_model",)
 
@@ -117,6 +118,16 @@ class LoadModelH5File(Rule):
         path_arg = argument(node, 0, "filepath")
         end = path_end(self, path_arg.value) if path_arg is not None else None
         if end is None or end.kind != "h5":
+            return
+        keras = self.context.keras
+        if not keras.holds("safe_mode_argument"):  # tf.keras <= 2.11: no safe_mode at all
+            self.report(
+                node,
+                f"`load_model` reads `{end.shown()}` with the HDF5 loader, which on {keras.label} has no `safe_mode` "
+                "check at all: a Lambda layer in the file runs its stored bytecode; load only files you made"
+                + ("" if keras.holds("keras_suffix_writes_zip") else
+                   " (a `.keras` path is HDF5 too before tf.keras 2.13)"),
+            )
             return
         self.report(
             node,
