@@ -26,17 +26,20 @@ from typing import Optional
 
 from . import __version__
 from .finding import Edit, Finding, Fix, ImportEdit
+from .index.flow import FileFlow, LoadSite, SaveSite, Uses
 from .index.model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
 
 FOLDER = ".keras_lint_cache"
 _FILE = "cache.json"
 # The layout of the stored records: bumped whenever index/model.py's records or finding.py's change,
 # so that entries of another layout are never decoded into them (2: the summaries carry what the
-# analyses used to re-read from other files: FunctionInfo's decorators, ConfigInfo.dynamic_keys, ...).
-FORMAT = 2
+# analyses used to re-read from other files: FunctionInfo's decorators, ConfigInfo.dynamic_keys, ...;
+# 3: ModuleSummary.flow, the saves, loads and model contents of index/flow.py).
+FORMAT = 3
 _TYPES = {
     cls.__name__: cls
-    for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit)
+    for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit,
+                FileFlow, Uses, SaveSite, LoadSite)
 }
 
 

@@ -128,3 +128,6 @@ class ModuleSummary:
     functions: list
     imports: dict  # module-level name -> qualified name, to follow re-exports
     custom_object_names: set  # names registered through get_custom_objects()[...] = / .update({...})
+    # Issue 20: where this file saves and loads models, and what each saved model is built from
+    # (index/flow.py's FileFlow); None for a file that uses neither Keras nor TensorFlow.
+    flow: Optional[object] = None

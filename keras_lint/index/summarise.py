@@ -34,6 +34,7 @@ from .ast_questions import (
     self_attribute,
     words_of,
 )
+from .flow import flow_facts
 from .model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
 from .modules import module_name, qualify
 
@@ -48,7 +49,9 @@ def summarise(
     `custom_objects` is not searched for registry writes (a walk of every node, saved for most files)."""
     names = names or KerasNames(tree)
     module = module or module_name(path)
-    return _Summariser(path, module, names).run(tree, not text or "custom_objects" in text)
+    summary = _Summariser(path, module, names).run(tree, not text or "custom_objects" in text)
+    summary.flow = flow_facts(tree, names, module, path, text)  # issue 20: saves, loads, what models hold
+    return summary
 
 
 def summarise_path(path: str) -> Optional[object]:

@@ -2,22 +2,20 @@ from __future__ import annotations
 
 import ast
 import os
+from typing import Optional
 
 from ..analysis.keras_calls import expects_error
+from ..analysis.model_flow import judge_load
 from ..analysis.registration import is_registration
 from ..analysis.save_paths import path_end
 from ..analysis.statement_gates import calls_named
 from ..cst.lazy import cst
 from ..cst.nodes import argument, dotted, literal_value
 from ..index.modules import absolute_import
-from ..keras_api import DESERIALIZERS, LOADERS, SCOPES
+from ..keras_api import DESERIALIZERS, LOADERS, SCOPES, SELF_LOCATING_PACKAGES
 from ..names import dotted_name
 from .base import Invalid, Rule
 
-# Entry points that rebuild a saved model (or object) and take `custom_objects` as their second argument.
-# Keras 3 finds an unregistered class of these packages by importing the module its config names
-# (serialization_lib._retrieve_class_or_fn); tf_keras finds its own classes by their exported names.
-SELF_LOCATING_PACKAGES = ("keras", "keras_hub", "keras_cv", "keras_nlp", "tf_keras")
 # Kinds of custom object a model needs only to restore its compile() state: `compile=False` skips them.
 COMPILE_ONLY_KINDS = ("loss", "metric", "optimizer", "schedule")
 MAX_NAMED = 3
@@ -98,9 +96,12 @@ class LoadModelWithoutCustomObjects(Rule):
         """A loader or deserializer called without `custom_objects=`, in a file that can see
         unregistered custom objects (the second question is asked of the index, once it matters)."""
         words = tuple(path.rsplit(".", 1)[-1] for path in LOADERS + DESERIALIZERS)
+        calls = list(calls_named(statement, context.names, words))
+        if any(judge_load(context.project, context.path, call.lineno) is not None for call in calls):
+            return True  # the model flow judges it (also a load given a literal custom_objects dict)
         if not any(
             not any(k.arg == "custom_objects" or k.arg is None for k in call.keywords) and len(call.args) < 2
-            for call in calls_named(statement, context.names, words)
+            for call in calls
         ):
             return False
         return bool(cls(context)._unregistered(skip_compile=False))  # the longest list it can name
@@ -339,7 +340,10 @@ class LoadModelWithoutCustomObjects(Rule):
                 return
         else:
             return
-        if any(a.star for a in node.args) or argument(node, 1, "custom_objects") is not None:
+        if any(a.star for a in node.args):
+            return
+        given = argument(node, 1, "custom_objects")
+        if given is not None and not isinstance(given.value, cst.Dict):
             return
         is_load_model = self.names.is_keras(name, line, "models.load_model", "saving.load_model")
         if is_load_model:
@@ -353,7 +357,12 @@ class LoadModelWithoutCustomObjects(Rule):
                 return
         compile_arg = argument(node, 2, "compile") if is_load_model else None
         skip_compile = compile_arg is not None and literal_value(compile_arg.value) is False
-        missing = self._unregistered(skip_compile)
+        verdict = judge_load(self.context.project, self.context.path, line, skip_compile)
+        if verdict is not None and (verdict.missing or (verdict.saves and not verdict.unknown) or given is not None):
+            if verdict.missing:
+                self._report_flow(node, name, line, verdict)
+            return
+        missing = self._unregistered(skip_compile, before=line if not self._functions else None)
         if not missing:
             return
         shown = ", ".join(f"`{n}`" for n in missing[:MAX_NAMED])
@@ -371,13 +380,48 @@ class LoadModelWithoutCustomObjects(Rule):
             "@keras.saving.register_keras_serializable()",
         )
 
+    def _report_flow(self, node, name: str, line: int, verdict) -> None:
+        """The load is linked (or, with "may", could only be matched) to saves whose models hold objects
+        it will not resolve: name each, where it is defined, and where the model is saved."""
+        here = os.path.dirname(os.path.abspath(self.context.path))
+
+        def where(path, at):
+            return f"{os.path.relpath(path, here)}:{at}"
+
+        shown = []
+        for item in verdict.missing[:MAX_NAMED]:
+            if item.kind == "method":
+                shown.append(f"`{item.name}` (a bound method given to compile(): Keras cannot rebuild it by name; "
+                             "load with compile=False and compile again)")
+            elif item.library:
+                shown.append(f"`{item.name}` ({item.library}'s {item.kind}, which it never registers)")
+            else:
+                shown.append(f"`{item.name}` ({item.kind}, {where(item.path, item.line)})")
+        if len(verdict.missing) > MAX_NAMED:
+            shown.append(f"{len(verdict.missing) - MAX_NAMED} more")
+        saves = ", ".join(where(s.path, s.line) for s in verdict.saves[:MAX_NAMED])
+        if len(verdict.saves) > MAX_NAMED:
+            saves += f" and {len(verdict.saves) - MAX_NAMED} more"
+        called = f"`{self.names.keras(name, line).rsplit('.', 1)[-1]}`"
+        first = verdict.missing[0].name
+        saved = (f"may load a model saved at {saves} (no save's path matches this one), which would hold"
+                 if verdict.may else f"loads the model saved at {saves}, which holds")
+        self.report(
+            node,
+            f"{called} {saved} custom objects it will not resolve: {', '.join(shown)}; loading fails "
+            f"(\"Could not locate class/function '{first}'\" / \"Unknown layer/loss function: '{first}'\"): pass "
+            "custom_objects={...} naming them, or register them with @keras.saving.register_keras_serializable()",
+        )
+
     # -- what the project leaves unregistered ---------------------------------------------------
 
-    def _unregistered(self, skip_compile: bool) -> list:
+    def _unregistered(self, skip_compile: bool, before: Optional[int] = None) -> list:
         """Unregistered custom objects the loading file can see: its own, and those it imports from the
-        project (a class, or a project module holding such classes). Under flake8 only its own."""
+        project (a class, or a project module holding such classes). Under flake8 only its own. With
+        `before` (a module-level load), the file's own classes defined after that line do not count:
+        the model it loads was saved by another run that the file does not show."""
         project = self.context.project
-        local = [info for info in project.classes_in(self.context.path)]
+        local = [info for info in project.classes_in(self.context.path) if before is None or info.line < before]
         imported = []
         for target in self._imported_targets():
             found = project.find(target)
