@@ -82,6 +82,8 @@ def judge_load(project, path: str, line: int, compile_false: bool = False) -> Op
         for item in contents(project, save.contents, compile_false):
             if item not in missing and not _covered(item, load.covered):
                 missing.append(item)
+    order = {"method": 2, "function": 1}
+    missing.sort(key=lambda m: (order.get(m.kind, 0) if m.library is None else 1, m.name))
     return Verdict(missing, [SaveRef(p, s.line) for p, s in linked], may, unknown)
 
 

@@ -404,12 +404,15 @@ class LoadModelWithoutCustomObjects(Rule):
             saves += f" and {len(verdict.saves) - MAX_NAMED} more"
         called = f"`{self.names.keras(name, line).rsplit('.', 1)[-1]}`"
         first = verdict.missing[0].name
+        failure = (f"\"Could not locate class/function '{first}'\" / \"Unknown layer/loss function: '{first}'\""
+                   if verdict.missing[0].kind != "method" else
+                   f"Keras 3: \"Expected 'config' to be a dict for method\"; Keras 2: \"Unknown loss function: '{first}'\"")
         saved = (f"may load a model saved at {saves} (no save's path matches this one), which would hold"
                  if verdict.may else f"loads the model saved at {saves}, which holds")
         self.report(
             node,
             f"{called} {saved} custom objects it will not resolve: {', '.join(shown)}; loading fails "
-            f"(\"Could not locate class/function '{first}'\" / \"Unknown layer/loss function: '{first}'\"): pass "
+            f"({failure}): pass "
             "custom_objects={...} naming them, or register them with @keras.saving.register_keras_serializable()",
         )
 
