@@ -22,7 +22,7 @@ import os
 import re
 from typing import Optional
 
-from ..index.flow import UNKNOWN
+from ..index.flow import UNKNOWN, Uses
 from ..keras_api import SELF_LOCATING_PACKAGES, THIRD_PARTY_OBJECTS
 from ..names import keras_path
 
@@ -160,9 +160,15 @@ def _add(found: list, item: Missing) -> None:
 
 
 def _uses_of(project, function):
+    """What a project function uses: the calls of its summary, the names it passes of its flow facts."""
+    if not function.is_def:
+        return None
     summary = project.module(function.module)
     flow = getattr(summary, "flow", None) if summary is not None else None
-    return flow.uses.get(f"{function.module}.{function.name}") if flow is not None else None
+    passed = flow.uses.get(f"{function.module}.{function.name}") if flow is not None else None
+    if passed is None:
+        return Uses(calls=tuple(function.calls))
+    return Uses(tuple(function.calls), passed.refs, passed.compile_refs, passed.methods)
 
 
 def _unresolved_class(project, cls) -> bool:

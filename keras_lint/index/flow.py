@@ -28,7 +28,7 @@ import dataclasses
 import re
 from typing import Optional
 
-from ..keras_api import LOADERS
+from ..keras_api import COMPILE_KEYWORDS, LAYER_KEYWORD_SUFFIXES, LAYER_KEYWORDS, LOADERS
 from ..names import KerasNames, dotted_name, keras_path, path_matches
 from .modules import qualify
 
@@ -40,6 +40,12 @@ _PATH_CLASSES = ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathl
 _SAVE_MODEL = ("models.save_model", "saving.save_model")
 _CHECKPOINT = ("callbacks.ModelCheckpoint",)
 _FLOW_WORDS = ("save", "load_model", "model_from", "ModelCheckpoint", "to_json")
+# The last names of the calls that are save or load sites, and the text a function must hold to have one.
+_SITE_WORDS = ("save", "to_json", "save_model", "ModelCheckpoint", "load_model", "model_from_json",
+               "model_from_config", "model_from_yaml")
+_SITE_TEXT = re.compile(r"save|to_json|ModelCheckpoint|load_model|model_from_")
+# The text a function must hold to pass a callable where Keras saves it by name.
+_REF_WORDS = re.compile(r"activation|initializer|regularizer|constraint|loss|metrics|Lambda|Activation|compile")
 
 
 @dataclasses.dataclass
@@ -81,17 +87,19 @@ def flow_facts(tree: ast.Module, names: KerasNames, module: str, path: str, text
     """The flow facts of a file: its path constants (a config module need not use Keras), and for a
     file that uses Keras or TensorFlow what it builds, saves and loads. None when there is nothing."""
     keras = names.uses_keras_or_tf()
-    flow = _FlowReader(tree, names, module, path, keras and (not text or any(w in text for w in _FLOW_WORDS))).run(keras)
+    flow = _FlowReader(tree, names, module, path, keras and (not text or any(w in text for w in _FLOW_WORDS)), text).run(keras)
     return flow if flow.constants or flow.uses or flow.saves or flow.loads else None
 
 
 class _FlowReader:
-    def __init__(self, tree: ast.Module, names: KerasNames, module: str, path: str, sites: bool):
+    def __init__(self, tree: ast.Module, names: KerasNames, module: str, path: str, sites: bool, text: str = ""):
         self.tree = tree
         self.names = names
         self.module = module
         self.is_package = path.endswith("__init__.py")
         self.sites = sites  # the file spells a save or a load
+        self.lines = text.splitlines() if text else []
+        self.site_words: set = set()
         self.flow = FileFlow()
 
     def qualify(self, node: ast.AST, line: int) -> Optional[str]:
@@ -102,8 +110,11 @@ class _FlowReader:
 
     def run(self, keras: bool) -> FileFlow:
         for stmt in self.tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and keras:
-                self.flow.uses[f"{self.module}.{stmt.name}"] = self.uses_of([stmt])
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and keras and self.mentions(stmt, _REF_WORDS):
+                # Its calls are the summary's FunctionInfo.calls; here what it passes by name.
+                uses = self.uses_of([stmt], with_calls=False)
+                if uses.refs or uses.methods:
+                    self.flow.uses[f"{self.module}.{stmt.name}"] = uses
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 if len(targets) == 1 and isinstance(targets[0], ast.Name):
@@ -111,15 +122,28 @@ class _FlowReader:
                     if any(p != UNKNOWN for p in parts):
                         self.flow.constants[targets[0].id] = parts
         if self.sites:
+            self.site_words = set(_SITE_WORDS) | self.names.aliases_of(_SITE_WORDS)
             self.scope(self.tree.body)
-            for node in ast.walk(self.tree):
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    self.scope(node.body)
+            stack = list(self.tree.body)
+            while stack:  # every function, through statements only (expressions hold no `def`)
+                stmt = stack.pop()
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.mentions(stmt, _SITE_TEXT):
+                    self.scope(stmt.body)
+                for field in ("body", "orelse", "finalbody", "handlers"):
+                    inner = getattr(stmt, field, None)
+                    if isinstance(inner, list):
+                        stack.extend(inner)
         return self.flow
+
+    def mentions(self, node: ast.AST, pattern) -> bool:
+        """Does the text of `node` hold the pattern? (A cheap gate before walking its nodes.)"""
+        if not self.lines:
+            return True
+        return pattern.search("\n".join(self.lines[node.lineno - 1: node.end_lineno])) is not None
 
     # -- what code uses ------------------------------------------------------------------------
 
-    def uses_of(self, nodes: list) -> Uses:
+    def uses_of(self, nodes: list, with_calls: bool = True) -> Uses:
         calls, refs, compile_refs, methods = [], [], [], []
         stack = list(nodes)
         while stack:
@@ -128,20 +152,25 @@ class _FlowReader:
                 continue
             if isinstance(node, ast.Call):
                 line = node.lineno
-                target = self.qualify(node.func, line)
-                if target:
-                    calls.append(target)
-                is_compile = isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
-                if is_compile or (target and keras_path(target)):
-                    for value in [*node.args, *(k.value for k in node.keywords)]:
-                        for item in _items(value):
-                            found = self.reference(item, line, is_compile)
-                            if found is None:
-                                continue
-                            kind, name = found
-                            (methods if kind == "method" else refs).append(name)
-                            if is_compile:
-                                compile_refs.append(name)
+                if with_calls:
+                    target = self.qualify(node.func, line)
+                    if target:
+                        calls.append(target)
+                last = _last_name(node.func)
+                is_compile = last == "compile"
+                values = [k.value for k in node.keywords if k.arg and (
+                    k.arg in COMPILE_KEYWORDS if is_compile else _saved_keyword(k.arg))]
+                if last in ("Lambda", "Activation") and node.args:
+                    values.append(node.args[0])
+                for value in values:
+                    for item in _items(value):
+                        found = self.reference(item, line, is_compile)
+                        if found is None:
+                            continue
+                        kind, name = found
+                        (methods if kind == "method" else refs).append(name)
+                        if is_compile:
+                            compile_refs.append(name)
             stack.extend(ast.iter_child_nodes(node))
         return Uses(_unique(calls), _unique(refs), _unique(compile_refs), _unique(methods))
 
@@ -166,10 +195,13 @@ class _FlowReader:
 
     def scope(self, body: list) -> None:
         """Read one scope's statements (not those of the functions and classes it defines)."""
-        assigned: dict = {}  # name -> [(line, value node, names read)]
-        statements = list(_statements(body))
+        assigned: dict = {}  # name -> [(line, value node, chained)]
+        statements = [(stmt, _calls_in(stmt)) for stmt in _statements(body)]
+        sites = [call for _, calls in statements for call in calls if _last_name(call.func) in self.site_words]
+        if not sites:
+            return
         fits = []
-        for stmt in statements:
+        for stmt, calls in statements:
             line = stmt.lineno
             if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -177,7 +209,7 @@ class _FlowReader:
                     for name in _target_names(target):
                         chained = isinstance(stmt, ast.AugAssign)
                         assigned.setdefault(name, []).append((line, stmt.value, chained))
-            for call in _calls_in(stmt):
+            for call in calls:
                 func = call.func
                 if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
                     owner = func.value.id
@@ -185,9 +217,8 @@ class _FlowReader:
                         assigned.setdefault(owner, []).append((line, call, True))
                     elif func.attr == "fit" or func.attr == "fit_generator":
                         fits.append((owner, call))
-        for stmt in statements:
-            for call in _calls_in(stmt):
-                self.site(call, assigned, fits)
+        for call in sites:
+            self.site(call, assigned, fits)
 
     def site(self, call: ast.Call, assigned: dict, fits: list) -> None:
         line, func = call.lineno, call.func
@@ -334,6 +365,14 @@ class _FlowReader:
             if qualified and binding is not None and binding.kind == "import":
                 return (f"c:{qualified}",)
         return (UNKNOWN,)
+
+
+def _last_name(func: ast.AST) -> Optional[str]:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def _saved_keyword(keyword: str) -> bool:
+    return keyword in LAYER_KEYWORDS or keyword.endswith(LAYER_KEYWORD_SUFFIXES) or keyword == "function"
 
 
 def _capitalised(func: ast.AST) -> bool:
