@@ -1,6 +1,6 @@
 """KL401 on the model flow (issue 20) against real Keras 3, each step in a fresh process.
 
-fixtures/KL401/flow/: each fixture's `train()` saves its model(s) in a fresh process; in a second
+fixtures/KL401/flow/ (and fixtures/KL201/flow/): each fixture's `train()` saves its model(s) in a fresh process; in a second
 fresh process that imports the fixture (so its classes and functions are defined, as a script's
 would be), every other module-level function without parameters loads one. A loader KL401 reports
 fails, with an error naming an object the finding names (or, for a bound method, Keras's "for
@@ -27,7 +27,10 @@ from keras_roundtrip import RESULT_MARK, run_python
 FLOW = Path(__file__).resolve().parent.parent / "fixtures" / "KL401" / "flow"
 SPLIT = FLOW.parent / "flow_split"
 OTHER_LIBRARIES = ("tensorflow_hub", "segmentation_models")
-KERAS3_FIXTURES = [p for p in sorted(FLOW.glob("*.py")) if not any(lib in p.read_text() for lib in OTHER_LIBRARIES)]
+KERAS3_FIXTURES = [
+    p for p in sorted([*FLOW.glob("*.py"), *(FLOW.parent.parent / "KL201" / "flow").glob("*.py")])
+    if not any(lib in p.read_text() for lib in OTHER_LIBRARIES)
+]
 
 _CHILD = r"""
 import importlib.util, json, os, sys

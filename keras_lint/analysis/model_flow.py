@@ -229,3 +229,50 @@ def _matches(saved: Optional[str], loaded: Optional[str]) -> bool:
 def shown_path(project, parts: tuple) -> str:
     text = resolve(project, parts)
     return text if text is not None else "an unknown path"
+
+
+# -- what KL201 asks: is a class covered wherever a model holding it is loaded? ------------------
+
+_HOLDERS: dict = {}  # id(project) -> (project, {(path, line) of a class: [(load path, LoadSite)]}, exported)
+
+
+def loads_holding(project) -> tuple:
+    """({(class path, class line): [(loading file, LoadSite)]} for the loads linked to a save whose
+    model holds that class, {qualified names exported in a module-level custom_objects mapping});
+    built once per index."""
+    known = _HOLDERS.get(id(project))
+    if known is not None and known[0] is project:
+        return known[1], known[2]
+    holders: dict = {}
+    exported: set = set()
+    saves = list(_all_saves(project))
+    for summary in project.summaries:
+        flow = getattr(summary, "flow", None)
+        if flow is None:
+            continue
+        exported |= set(flow.exported)
+        for load in flow.loads:
+            wanted = resolve(project, load.path)
+            if wanted is None:
+                continue
+            for _, save in saves:
+                if save.contents is None or not _matches(resolve(project, save.path), wanted):
+                    continue
+                for item in contents(project, save.contents, load.compile_false):
+                    if item.path is not None:
+                        holders.setdefault((item.path, item.line), []).append((os.path.abspath(summary.path), load))
+    _HOLDERS.clear()  # one index at a time
+    _HOLDERS[id(project)] = (project, holders, exported)
+    return holders, exported
+
+
+def class_covered(project, info) -> tuple:
+    """(covered, uncovered loads) of a project class: covered when the project exports it in a
+    module-level custom_objects mapping, or when some load is linked to a model holding it and every
+    such load names it (custom_objects, a custom-object scope)."""
+    holders, exported = loads_holding(project)
+    if info.qualname in exported or any(project.find(q) is info for q in exported if q.endswith("." + info.name)):
+        return True, []
+    loads = holders.get((os.path.abspath(info.path), info.line), [])
+    uncovered = [(path, load) for path, load in loads if not _covered(Missing(info.name, "", None, 0), load.covered)]
+    return bool(loads) and not uncovered, uncovered

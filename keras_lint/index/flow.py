@@ -81,6 +81,9 @@ class FileFlow:
     uses: dict = dataclasses.field(default_factory=dict)  # qualname of a module-level def/class -> Uses
     saves: list = dataclasses.field(default_factory=list)
     loads: list = dataclasses.field(default_factory=list)
+    # Qualified names the file exports for loading: the values of a module-level `*custom_objects*`
+    # dict, or of the dict a module-level `def *custom_objects*()` returns.
+    exported: tuple = ()
 
 
 def flow_facts(tree: ast.Module, names: KerasNames, module: str, path: str, text: str = "") -> Optional[FileFlow]:
@@ -88,7 +91,7 @@ def flow_facts(tree: ast.Module, names: KerasNames, module: str, path: str, text
     file that uses Keras or TensorFlow what it builds, saves and loads. None when there is nothing."""
     keras = names.uses_keras_or_tf()
     flow = _FlowReader(tree, names, module, path, keras and (not text or any(w in text for w in _FLOW_WORDS)), text).run(keras)
-    return flow if flow.constants or flow.uses or flow.saves or flow.loads else None
+    return flow if flow.constants or flow.uses or flow.saves or flow.loads or flow.exported else None
 
 
 class _FlowReader:
@@ -100,6 +103,7 @@ class _FlowReader:
         self.sites = sites  # the file spells a save or a load
         self.lines = text.splitlines() if text else []
         self.site_words: set = set()
+        self.scoped: list = []
         self.flow = FileFlow()
 
     def qualify(self, node: ast.AST, line: int) -> Optional[str]:
@@ -115,8 +119,15 @@ class _FlowReader:
                 uses = self.uses_of([stmt], with_calls=False)
                 if uses.refs or uses.methods:
                     self.flow.uses[f"{self.module}.{stmt.name}"] = uses
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and "custom_objects" in stmt.name.lower():
+                for sub in stmt.body:
+                    if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Dict):
+                        self.export(sub.value)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                if len(targets) == 1 and isinstance(targets[0], ast.Name) and "custom_objects" in targets[0].id.lower() \
+                        and isinstance(stmt.value, ast.Dict):
+                    self.export(stmt.value)
                 if len(targets) == 1 and isinstance(targets[0], ast.Name):
                     parts = self.path_of(stmt.value, {}, constant=True)
                     if any(p != UNKNOWN for p in parts):
@@ -134,6 +145,10 @@ class _FlowReader:
                     if isinstance(inner, list):
                         stack.extend(inner)
         return self.flow
+
+    def export(self, mapping: ast.Dict) -> None:
+        names = [self.qualify(v, v.lineno) for v in mapping.values if isinstance(v, (ast.Name, ast.Attribute))]
+        self.flow.exported = _unique([*self.flow.exported, *(n for n in names if n)])
 
     def mentions(self, node: ast.AST, pattern) -> bool:
         """Does the text of `node` hold the pattern? (A cheap gate before walking its nodes.)"""
@@ -201,8 +216,15 @@ class _FlowReader:
         if not sites:
             return
         fits = []
+        self.scoped = []  # the lines of `with custom_object_scope(...)` blocks
         for stmt, calls in statements:
             line = stmt.lineno
+            if isinstance(stmt, (ast.With, ast.AsyncWith)) and any(
+                isinstance(item.context_expr, ast.Call)
+                and "customobject" in (_last_name(item.context_expr.func) or "").lower().replace("_", "")
+                for item in stmt.items
+            ):
+                self.scoped.append((stmt.lineno, stmt.end_lineno))
             if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
@@ -262,6 +284,8 @@ class _FlowReader:
                 keys = [k.value for k in given.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)] \
                     if isinstance(given, ast.Dict) and all(k is not None for k in given.keys) else None
                 covered = tuple(keys) if keys is not None and len(keys) == len(given.keys) else (UNKNOWN,)
+            if any(first <= line <= last for first, last in self.scoped):
+                covered = (UNKNOWN,)  # the scope hands its custom objects to the load
             compile_arg = _argument(call, 2, "compile") if "load_model" in loader else None
             compile_false = isinstance(compile_arg, ast.Constant) and compile_arg.value is False
             self.flow.loads.append(LoadSite(line, loader, parts, covered, compile_false))
