@@ -273,4 +273,9 @@ THIRD_PARTY_OBJECTS = {
     "segmentation_models.losses.*": ("segmentation_models", "loss", "never registered"),
     "segmentation_models.metrics.*": ("segmentation_models", "metric", "never registered"),
     "segmentation_models.base.functional.*": ("segmentation_models", "loss", "never registered"),
+    # segmentation-models-3D, a port of segmentation_models with the same Loss/Metric classes (cited,
+    # not installed here): users' scripts document "Unknown loss function: dice_loss_plus_1focal_loss"
+    # and "Unknown metric function: iou_score" at a bare load of such a model.
+    "segmentation_models_3D.losses.*": ("segmentation_models_3D", "loss", "never registered"),
+    "segmentation_models_3D.metrics.*": ("segmentation_models_3D", "metric", "never registered"),
 }

@@ -66,12 +66,25 @@ def judge_load(project, path: str, line: int, compile_false: bool = False) -> Op
     compile_false = compile_false or load.compile_false
     wanted = resolve(project, load.path)
     saves = list(_all_saves(project))
+    here = os.path.abspath(path)
     linked = [(p, s) for p, s in saves if wanted is not None and _matches(resolve(project, s.path), wanted)]
+    own = [(p, s) for p, s in linked if p == here]
+    if own:
+        # The file saves what it loads: the nearest save before the load (a round trip), else its own.
+        before = [(p, s) for p, s in own if s.line < line]
+        linked = [max(before, key=lambda e: e[1].line)] if before else own
     may = not linked
     if may:
-        folder = os.path.dirname(os.path.abspath(path))
-        family = [(p, s) for p, s in saves if os.path.dirname(p) == folder]
-        linked = [(p, s) for p, s in family if wanted is None or resolve(project, s.path) is None]
+        # Its family: the file's own saves, or when it has none, those of the files of its folder.
+        # A script that saves and loads may load a model it saved under another name (a renamed or
+        # copied file of an earlier run); a load elsewhere in the folder, only a model saved under a
+        # path that cannot be read.
+        own = [(p, s) for p, s in saves if p == here]
+        if own:
+            linked = own
+        else:
+            family = [(p, s) for p, s in saves if os.path.dirname(p) == os.path.dirname(here)]
+            linked = [(p, s) for p, s in family if wanted is None or resolve(project, s.path) is None]
     if not linked:
         return Verdict([], [], may, unknown=True)
     missing, unknown = [], False
@@ -98,7 +111,9 @@ def _all_saves(project):
 def _covered(item: Missing, covered: Optional[tuple]) -> bool:
     if covered is None:
         return False
-    return UNKNOWN in covered or item.name in covered
+    # A library object is saved under a name of the library's choosing (segmentation_models' `bce_jaccard_loss`
+    # as 'binary_crossentropy_plus_jaccard_loss'): any custom_objects given may name it.
+    return UNKNOWN in covered or item.name in covered or item.library is not None
 
 
 # -- what a saved model holds --------------------------------------------------------------------

@@ -374,7 +374,7 @@ class _FlowReader:
             entries = assigned.get(node.id, ())
             before = [e for e in entries if e[0] < node.lineno]
             if before and not constant:
-                return again(before[-1][1]) if len(entries) == 1 else (UNKNOWN,)
+                return again(before[-1][1])  # the assignment that reaches it in straight-line code
             binding = self.names.binding(node.id, node.lineno)
             if binding is None:
                 return (UNKNOWN,)
