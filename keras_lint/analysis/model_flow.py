@@ -65,9 +65,10 @@ def judge_load(project, path: str, line: int, compile_false: bool = False) -> Op
         return None
     compile_false = compile_false or load.compile_false
     wanted = resolve(project, load.path)
-    saves = list(_all_saves(project))
+    everything = _all_saves(project)
+    saves = [(p, s) for p, s, _ in everything]
     here = os.path.abspath(path)
-    linked = [(p, s) for p, s in saves if wanted is not None and _matches(resolve(project, s.path), wanted)]
+    linked = [(p, s) for p, s, r in everything if wanted is not None and _matches(r, wanted)]
     own = [(p, s) for p, s in linked if p == here]
     if own:
         # The file saves what it loads: the nearest save before the load (a round trip), else its own.
@@ -83,8 +84,8 @@ def judge_load(project, path: str, line: int, compile_false: bool = False) -> Op
         if own:
             linked = own
         else:
-            family = [(p, s) for p, s in saves if os.path.dirname(p) == os.path.dirname(here)]
-            linked = [(p, s) for p, s in family if wanted is None or resolve(project, s.path) is None]
+            folder = os.path.dirname(here)
+            linked = [(p, s) for p, s, r in everything if os.path.dirname(p) == folder and (wanted is None or r is None)]
     if not linked:
         return Verdict([], [], may, unknown=True)
     missing, unknown = [], False
@@ -100,12 +101,22 @@ def judge_load(project, path: str, line: int, compile_false: bool = False) -> Op
     return Verdict(missing, [SaveRef(p, s.line) for p, s in linked], may, unknown)
 
 
+_SAVES: dict = {}  # id(project) -> (project, [(saving file, SaveSite, resolved path)]): one index at a time
+
+
 def _all_saves(project):
-    for summary in project.summaries:
-        flow = getattr(summary, "flow", None)
-        if flow is not None:
-            for save in flow.saves:
-                yield os.path.abspath(summary.path), save
+    """The project's save sites with their resolved paths, gathered once per index."""
+    known = _SAVES.get(id(project))
+    if known is None or known[0] is not project:
+        found = []
+        for summary in project.summaries:
+            flow = getattr(summary, "flow", None)
+            if flow is not None:
+                for save in flow.saves:
+                    found.append((os.path.abspath(summary.path), save, resolve(project, save.path)))
+        _SAVES.clear()
+        known = _SAVES[id(project)] = (project, found)
+    return known[1]
 
 
 def _covered(item: Missing, covered: Optional[tuple]) -> bool:
@@ -260,7 +271,7 @@ def loads_holding(project) -> tuple:
         return known[1], known[2]
     holders: dict = {}
     exported: set = set()
-    saves = list(_all_saves(project))
+    saves = _all_saves(project)
     for summary in project.summaries:
         flow = getattr(summary, "flow", None)
         if flow is None:
@@ -270,8 +281,8 @@ def loads_holding(project) -> tuple:
             wanted = resolve(project, load.path)
             if wanted is None:
                 continue
-            for _, save in saves:
-                if save.contents is None or not _matches(resolve(project, save.path), wanted):
+            for _, save, resolved in saves:
+                if save.contents is None or not _matches(resolved, wanted):
                     continue
                 for item in contents(project, save.contents, load.compile_false):
                     if item.path is not None:
