@@ -106,15 +106,15 @@ class LoadModelWithoutCustomObjects(Rule):
         """A loader or deserializer called without `custom_objects=`, in a file that can see
         unregistered custom objects (the second question is asked of the index, once it matters)."""
         words = tuple(path.rsplit(".", 1)[-1] for path in LOADERS + DESERIALIZERS)
-        calls = list(calls_named(statement, context.names, words))
-        if any(judge_load(context.project, context.path, call.lineno) is not None for call in calls):
-            return True  # the model flow judges it (also a load given a literal custom_objects dict)
-        if not any(
-            not any(k.arg == "custom_objects" or k.arg is None for k in call.keywords) and len(call.args) < 2
-            for call in calls
-        ):
-            return False
-        return bool(cls(context)._unregistered(skip_compile=False))  # the longest list it can name
+        calls, bare = list(calls_named(statement, context.names, words)), []
+        for call in calls:
+            verdict = judge_load(context.project, context.path, call.lineno)
+            if verdict is not None and verdict.missing:
+                return True  # the model flow reports it (also a load given a literal custom_objects dict)
+            given = any(k.arg == "custom_objects" or k.arg is None for k in call.keywords) or len(call.args) >= 2
+            if not given and (verdict is None or not verdict.saves or verdict.unknown):
+                bare.append(call)  # judged on what the loading file sees
+        return bool(bare) and bool(cls(context)._unregistered(skip_compile=False))  # the longest list it can name
 
     VALID = [
         # issue 20: the model saved and loaded holds only built-ins, though the file defines a custom layer
