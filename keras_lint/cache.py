@@ -27,17 +27,22 @@ from typing import Optional
 from . import __version__
 from .finding import Edit, Finding, Fix, ImportEdit
 from .index.arguments import CallSite
+from .index.flow import FileFlow, LoadSite, SaveSite, Uses
 from .index.model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
 
 FOLDER = ".keras_lint_cache"
 _FILE = "cache.json"
 # The layout of the stored records: bumped whenever index/model.py's records or finding.py's change,
 # so that entries of another layout are never decoded into them (2: the summaries carry what the
-# analyses used to re-read from other files: FunctionInfo's decorators, ConfigInfo.dynamic_keys, ...).
-FORMAT = 5  # 3: findings carry their Keras target; 4: ModuleSummary.call_sites (CallSite records, index/arguments.py); 5: Param.annotation
+# analyses used to re-read from other files: FunctionInfo's decorators, ConfigInfo.dynamic_keys, ...;
+# 3: findings carry their Keras target; 4: ModuleSummary.call_sites (CallSite records,
+# index/arguments.py); 5: Param.annotation; 6: ModuleSummary.flow (index/flow.py's saves, loads and
+# model contents).
+FORMAT = 6
 _TYPES = {
     cls.__name__: cls
-    for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit, CallSite)
+    for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit,
+                CallSite, FileFlow, Uses, SaveSite, LoadSite)
 }
 
 

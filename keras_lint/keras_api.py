@@ -466,3 +466,32 @@ SUSPICIOUS_BYTECODE_NAMES = frozenset(
     """os subprocess system popen Popen eval exec compile __import__ open socket urllib urlopen requests
     shutil rmtree remove unlink getattr setattr globals builtins __builtins__ pickle marshal ctypes""".split()
 )
+
+
+# -- issue 20: what a loader must name, beyond the project's own classes ------------------------
+# (kept together at the end of the file: the model flow of analysis/model_flow.py reads these)
+
+# Packages whose unregistered classes Keras 3 finds by importing the module a saved config names
+# (serialization_lib._retrieve_class_or_fn, 3.9+); tf_keras finds its own classes by exported name.
+SELF_LOCATING_PACKAGES = ("keras", "keras_hub", "keras_cv", "keras_nlp", "tf_keras")
+
+# Objects of other libraries that a saved model holds by name and that no import registers: a load
+# needs them in `custom_objects`. Qualified-name pattern (fnmatch) -> (library, kind, evidence).
+THIRD_PARTY_OBJECTS = {
+    # tensorflow-hub 0.16.1 with tf_keras 2.21 (measured: `.h5` load without custom_objects raises
+    # "ValueError: Unknown layer: 'KerasLayer'"; with custom_objects={"KerasLayer": hub.KerasLayer} it
+    # loads). tensorflow_hub/keras_layer.py never calls register_keras_serializable.
+    "tensorflow_hub.KerasLayer": ("tensorflow-hub", "layer", "never registered"),
+    "tensorflow_hub.keras_layer.KerasLayer": ("tensorflow-hub", "layer", "never registered"),
+    # segmentation_models 1.0.1 (measured with tf_keras 2.21): its losses and metrics are instances of
+    # its own classes (base.Loss / base.Metric on KerasObject), never registered; a compiled model
+    # saved with them fails to load with "Unknown loss function" / "Unknown metric function".
+    "segmentation_models.losses.*": ("segmentation_models", "loss", "never registered"),
+    "segmentation_models.metrics.*": ("segmentation_models", "metric", "never registered"),
+    "segmentation_models.base.functional.*": ("segmentation_models", "loss", "never registered"),
+    # segmentation-models-3D, a port of segmentation_models with the same Loss/Metric classes (cited,
+    # not installed here): users' scripts document "Unknown loss function: dice_loss_plus_1focal_loss"
+    # and "Unknown metric function: iou_score" at a bare load of such a model.
+    "segmentation_models_3D.losses.*": ("segmentation_models_3D", "loss", "never registered"),
+    "segmentation_models_3D.metrics.*": ("segmentation_models_3D", "metric", "never registered"),
+}

@@ -18,8 +18,8 @@
   the legacy loader runs when safe mode is off; Keras 3.15 checks `safe_mode` there (the
   CVE-2025-9905 fix) but ignores the global `enable_unsafe_deserialization()` switch.
 
-A project test (no Keras needed) checks that KL401 names custom objects imported from another
-project module, and stays silent in a file that neither defines nor imports any.
+A project test (no Keras needed) checks that KL401 names custom classes imported by name from
+another project module, and stays silent in a file that neither defines nor imports any.
 """
 
 import ast
@@ -196,8 +196,10 @@ def test_kl401_names_custom_objects_imported_from_the_project(tmp_path):
     (package / "plain.py").write_text("import keras\n\nMODEL = keras.models.load_model('model.keras')\n")
     findings = lint(package, select="KL2,KL401")
     kl401 = sorted(f for f in findings if " KL401 " in f)
+    # serve.py imports the module whole: with no save in view, that is no longer counted (issue 20: the
+    # rule without the model flow is narrowed to the classes a loader defines or imports by name).
     assert [f.split(":")[0].rsplit(os.sep, 1)[-1] + ":" + f.split(":")[1] for f in kl401] == [
-        "predict.py:7", "serve.py:5"
+        "predict.py:7"
     ], findings
     assert all("`Gate`" in f for f in kl401)
 

@@ -340,6 +340,8 @@ def _might_be_unsaveable(value: ast.expr, names) -> bool:
         return any(_might_be_unsaveable(e, names) for e in value.elts)
     if isinstance(value, ast.Dict):
         return any(_might_be_unsaveable(v, names) for v in value.values)
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Call):
+        return True  # a bound method of a new instance: `SSDLoss(...).compute_loss`
     if isinstance(value, ast.Call):
         value = value.func  # a factory's result: judged by the factory
     name = dotted_name(value)
@@ -351,6 +353,8 @@ def _might_be_unsaveable(value: ast.expr, names) -> bool:
     binding = names.binding(head, value.lineno)
     if binding is None:
         return False
+    if rest and "." not in rest and binding.kind == "other" and isinstance(binding.node, ast.Call):
+        return True  # `loss_obj.method`, `loss_obj = SSDLoss(...)`
     if binding.kind in ("lambda", "def"):
         return True
     return binding.kind in ("import", "alias") and names.keras(name, value.lineno) is None

@@ -140,3 +140,6 @@ class ModuleSummary:
     saves_h5: bool = False  # saves a whole model to an .h5/.hdf5 path (ast_questions.saves_whole_model_to_h5)
     # What the file passes to the classes it builds (index/arguments.py: CallSite records).
     call_sites: tuple = ()
+    # Issue 20: where this file saves and loads models, and what each saved model is built from
+    # (index/flow.py's FileFlow); None for a file that uses neither Keras nor TensorFlow.
+    flow: Optional[object] = None

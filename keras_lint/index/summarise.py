@@ -37,6 +37,7 @@ from .ast_questions import (
     self_attribute,
     words_of,
 )
+from .flow import flow_facts
 from .model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
 from .modules import module_name, qualify
 
@@ -56,6 +57,7 @@ def summarise(
     summary = summariser.run(tree, not text or "custom_objects" in text, may_save_h5)
     calls = summariser.seen_calls + [n for stmt in summariser.other_statements for n in ast_nodes(stmt) if n.__class__ is ast.Call]
     summary.call_sites = call_sites(tree, names, module, path, calls)
+    summary.flow = flow_facts(tree, names, module, path, text)  # issue 20: saves, loads, what models hold
     return summary
 
 

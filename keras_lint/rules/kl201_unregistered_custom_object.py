@@ -6,6 +6,7 @@ from typing import Optional
 
 from ..analysis import argument_kinds
 from ..analysis.get_config_coverage import h5_save_refuses
+from ..analysis.model_flow import class_covered
 from ..analysis.registration import registration_key_may_be_taken
 from ..cst.lazy import cst
 from ..finding import Fix
@@ -125,6 +126,24 @@ class UnregisteredCustomObject(Rule):
     versioned_facts = ("h5_requires_get_config",)
 
     VALID = [
+        # issue 20: the project exports it in a module-level custom_objects mapping, its way of loading
+        """
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            CUSTOM_OBJECTS = {'Scale': Scale}
+        """,
+        # issue 20: every load of a model holding it names it
+        """
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            def train():
+                model = keras.Sequential([keras.Input((2,)), Scale()])
+                model.save('scaled.keras')
+            def predict():
+                return keras.models.load_model('scaled.keras', custom_objects={'Scale': Scale})
+        """,
         # no saved model can hold these: an abstract class, a class whose get_config refuses
         """
             import abc
@@ -685,7 +704,8 @@ class UnregisteredCustomObject(Rule):
 
     @classmethod
     def might_report(cls, info: ClassInfo, project) -> bool:
-        return not project.is_registered(info) and not in_keras_own_package(info) and project.can_be_saved(info)
+        return (not project.is_registered(info) and not in_keras_own_package(info) and project.can_be_saved(info)
+                and not class_covered(project, info)[0])
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         info = self.custom_object(node)
@@ -697,6 +717,9 @@ class UnregisteredCustomObject(Rule):
             return  # tf.keras <= 2.10: saving it to .h5 raises first (KL202), a SavedModel revives it
         if argument_kinds.never_saved(self.context.project, info):
             return  # its save raises first, whatever the Keras (KL202 says so): no load to fail
+        covered, uncovered = class_covered(self.context.project, info)
+        if covered:
+            return  # every load of a model holding it names it, or the project exports it for loading
         kind = KIND_WORDS.get(self.context.project.keras_kind(info), "custom object")
         if self.context.keras_major == 2:
             quoted = f" (\"Unknown layer: '{info.name}'\")" if kind == "layer" else ""
@@ -706,6 +729,9 @@ class UnregisteredCustomObject(Rule):
                 f"Keras 3: a saved model using it fails to load without custom_objects "
                 f"(\"Could not locate class '{info.name}'\")"
             )
+        if uncovered:
+            here = os.path.dirname(os.path.abspath(self.context.path))
+            consequence += f" (a model holding it is loaded without it at {os.path.relpath(uncovered[0][0], here)}:{uncovered[0][1].line})"
         self.report(
             node,
             f"Keras {kind} `{info.name}` is not registered: {consequence}, and registering it only in the "

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import ast
 from typing import Optional
 
 from ..analysis.callable_sites import TRIGGERS, CallSites, Site, load_failure, qualify, returned_inner
 from ..cst.lazy import cst
 from ..cst.nodes import dotted
 from ..keras_api import COMPILE_KEYWORDS
-from ..names import keras_path
+from ..names import dotted_name, keras_path
 from .base import Invalid, Rule
 
 
@@ -17,7 +18,9 @@ class UnserializableCallable(CallSites, Rule):
     `loss=`, `metrics=[...]` or `weighted_metrics=[...]` of `compile()`, or as `activation=`,
     `recurrent_activation=`, `*_initializer=`, `*_regularizer=` or `*_constraint=` of a Keras layer
     (or of a project layer/model whose `get_config` saves that argument). The callables are: a Python
-    `lambda` (or a name bound to one), a bound method (`self.my_loss`), a function defined inside
+    `lambda` (or a name bound to one; also one put under `"loss"`/`"metrics"` in a dict that
+    `compile(**kwargs)` unpacks), a bound method (`self.my_loss`, `SSDLoss(...).compute_loss`, or
+    `obj.compute_loss` where `obj = SSDLoss(...)`, for a project class defining it), a function defined inside
     another function, and the result of calling a project factory that returns an inner function or
     a lambda (`focal_loss(gamma=2)`). Strings, Keras's own functions, and anything it cannot resolve
     are left alone; so are sub-layers built inside a custom layer or model class (Keras re-creates
@@ -77,7 +80,15 @@ class UnserializableCallable(CallSites, Rule):
     summary = "lambda, method, nested function or factory result passed as loss/metric/activation/...: the model cannot be loaded"
     severity = "error"
     help = "pass a registered top-level function, or a registered Loss/Metric/... subclass with `get_config`"
-    triggers = TRIGGERS
+    triggers = (*TRIGGERS, "compile(**")
+
+    @classmethod
+    def might_report_statement(cls, statement, context) -> bool:
+        if super().might_report_statement(statement, context):
+            return True
+        return any(
+            _lambdas_through(context.tree, call) for call in ast.walk(statement) if _compile_with_star_name(call)
+        ) if context.tree is not None else False
     needs_project = True  # project functions and classes, wherever they are defined
 
     VALID = [
@@ -153,6 +164,19 @@ class UnserializableCallable(CallSites, Rule):
                     return t * k
                 return act
             keras.layers.Dense(3, activation=make(2))
+        """,
+        # a method of a class we cannot see, a kwargs dict without a lambda
+        """
+            import keras
+            from lib import SSDLoss
+            model.compile(optimizer='adam', loss=SSDLoss().compute_loss)
+        """,
+        """
+            import keras
+            def train(model, fn):
+                kwargs = {'optimizer': 'adam'}
+                kwargs['loss'] = fn
+                model.compile(**kwargs)
         """,
         # a project layer whose get_config does not save the keyword
         """
@@ -286,6 +310,40 @@ class UnserializableCallable(CallSites, Rule):
             """,
             6, 40, "Expected 'config' to be a dict for method",
         ),
+        # a bound method of a new instance, or of an instance bound once (issue 20)
+        Invalid(
+            """
+                import keras
+                class SSDLoss:
+                    def compute_loss(self, y, p):
+                        return y - p
+                model.compile(optimizer='adam', loss=SSDLoss().compute_loss)
+            """,
+            5, 33, "bound method `SSDLoss(...).compute_loss`",
+        ),
+        Invalid(
+            """
+                import keras
+                class SSDLoss:
+                    def compute_loss(self, y, p):
+                        return y - p
+                def train(model):
+                    ssd = SSDLoss()
+                    model.compile(optimizer='adam', loss=ssd.compute_loss)
+            """,
+            7, 37, "bound method `ssd.compute_loss`",
+        ),
+        # a lambda put in the keyword arguments compile() is given (issue 20)
+        Invalid(
+            """
+                import keras
+                def train(model, weight):
+                    kwargs = {'optimizer': 'adam'}
+                    kwargs['loss'] = lambda y, p: weight * (y - p)
+                    model.compile(**kwargs)
+            """,
+            5, 19, "through `**kwargs`",
+        ),
         # a project layer whose get_config saves the keyword
         Invalid(
             """
@@ -304,11 +362,29 @@ class UnserializableCallable(CallSites, Rule):
     ]
 
     def check_call(self, node: cst.Call) -> None:
+        self._check_kwargs(node)
         for site in self.saved_arguments(node):
             problem = self.unserializable(site)
             if problem is not None:
                 what, why = problem
                 self.report(site.node, f"{what} passed as {site.place}: {why}")
+
+    def _check_kwargs(self, node: cst.Call) -> None:
+        """`kwargs["loss"] = lambda ...` (or `kwargs = {"loss": lambda ...}`) and then `model.compile(**kwargs)`."""
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "compile") or self.context.tree is None:
+            return
+        if not self.names.uses_keras_or_tf():
+            return
+        line = self.line_of(node)
+        for arg in node.args:
+            if arg.star == "**" and isinstance(arg.value, cst.Name):
+                target = next((c for c in ast.walk(self.context.tree) if isinstance(c, ast.Call) and c.lineno == line
+                               and _compile_with_star_name(c)), None)
+                for keyword, at in _lambdas_through(self.context.tree, target) if target is not None else ():
+                    site = Site(arg.value, arg, f"`{keyword}=` of compile()", keyword)
+                    self.report(arg, f"Python lambda (`{arg.value.value}[{keyword!r}]`, line {at}) passed as "
+                                     f"`{keyword}=` of compile() through `**{arg.value.value}`: {_lambda_consequence(site)}")
 
     def unserializable(self, site: Site) -> Optional[tuple]:
         """(what it is, why loading fails) for a callable Keras cannot save loadably; None otherwise."""
@@ -317,6 +393,11 @@ class UnserializableCallable(CallSites, Rule):
             return "Python lambda", _lambda_consequence(site)
         if isinstance(value, cst.Call):
             return self._factory_result(value, site)
+        if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Call):
+            # `SSDLoss(...).compute_loss`: a bound method of a new instance
+            owner = dotted(value.value.func)
+            return self._instance_method(f"{owner}(...).{value.attr.value}", owner, value.attr.value,
+                                         self.line_of(value), site)
         name = dotted(value)
         if name is None:
             return None
@@ -325,6 +406,10 @@ class UnserializableCallable(CallSites, Rule):
         if head in ("self", "cls") and rest and "." not in rest:
             return self._method(name, rest, site)
         if rest:
+            binding = self.names.binding(head, line)
+            if "." not in rest and binding is not None and binding.kind == "other" and isinstance(binding.node, ast.Call):
+                # `loss_obj.method` where `loss_obj = SSDLoss(...)` is bound once
+                return self._instance_method(name, dotted_name(binding.node.func), rest, line, site)
             return None
         binding = self.names.binding(name, line)
         if binding is None:
@@ -358,6 +443,13 @@ class UnserializableCallable(CallSites, Rule):
         inner = returned.split("`")[1]
         return what, _by_name(inner, site, "registering the factory does not register what it returns")
 
+    def _instance_method(self, shown: str, owner: Optional[str], attr: str, line: int, site: Site) -> Optional[tuple]:
+        """A method of an instance of a project class that defines it (not one we cannot see)."""
+        info = self.project_class(owner, line) if owner else None
+        if info is None or not any(attr in cls.methods for cls in self.context.project.lineage(info)):
+            return None
+        return f"bound method `{shown}`", _method_consequence(site)
+
     def _method(self, name: str, attr: str, site: Site) -> Optional[tuple]:
         classes = self._classes()
         if not classes:
@@ -374,6 +466,14 @@ class UnserializableCallable(CallSites, Rule):
                     "registered Loss/Metric subclass",
                 )
         return None
+
+
+def _method_consequence(site: Site) -> str:
+    return (
+        "Keras 3 saves it as an object of class `method` and cannot load it (\"Expected 'config' to be "
+        f"a dict for method\"){_compile_false(site)}; use a registered module-level function or a "
+        "registered Loss/Metric subclass"
+    )
 
 
 def _compile_false(site: Site) -> str:
@@ -400,3 +500,43 @@ def _by_name(name: str, site: Site, why_registration_fails: str) -> str:
         f"the training code{_compile_false(site)}; {why_registration_fails}; use a registered class "
         "(Loss/Metric/Layer/Initializer subclass) whose get_config carries the arguments"
     )
+
+
+def _compile_with_star_name(node) -> bool:
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
+        and any(k.arg is None and isinstance(k.value, ast.Name) for k in node.keywords)
+    )
+
+
+def _lambdas_through(tree: ast.Module, call: ast.Call) -> list:
+    """[(keyword, line)] of the lambdas put under a compile keyword in the dict that `call` unpacks,
+    in the scope of the call and before it: `kw["loss"] = lambda ...`, `kw = {"loss": lambda ...}`,
+    `kw = dict(loss=lambda ...)`."""
+    names = {k.value.id for k in call.keywords if k.arg is None and isinstance(k.value, ast.Name)}
+    scope = tree
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= call.lineno <= node.end_lineno:
+            if scope is tree or node.lineno >= scope.lineno:
+                scope = node
+    found = []
+    for node in ast.walk(scope):
+        if not isinstance(node, ast.Assign) or node.lineno >= call.lineno:
+            continue
+        for target in node.targets:
+            if (
+                isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in names
+                and isinstance(target.slice, ast.Constant) and target.slice.value in COMPILE_KEYWORDS
+                and isinstance(node.value, ast.Lambda)
+            ):
+                found.append((target.slice.value, node.lineno))
+            elif isinstance(target, ast.Name) and target.id in names:
+                value = node.value
+                if isinstance(value, ast.Dict):
+                    pairs = [(k.value, v) for k, v in zip(value.keys, value.values) if isinstance(k, ast.Constant)]
+                elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+                    pairs = [(k.arg, k.value) for k in value.keywords if k.arg]
+                else:
+                    pairs = []
+                found += [(key, node.lineno) for key, v in pairs if key in COMPILE_KEYWORDS and isinstance(v, ast.Lambda)]
+    return found

@@ -2,22 +2,20 @@ from __future__ import annotations
 
 import ast
 import os
+from typing import Optional
 
 from ..analysis.keras_calls import expects_error
+from ..analysis.model_flow import judge_load
 from ..analysis.registration import is_registration
 from ..analysis.save_paths import path_end
 from ..analysis.statement_gates import calls_named
 from ..cst.lazy import cst
 from ..cst.nodes import argument, dotted, literal_value
 from ..index.modules import absolute_import
-from ..keras_api import DESERIALIZERS, LOADERS, SCOPES
+from ..keras_api import DESERIALIZERS, LOADERS, SCOPES, SELF_LOCATING_PACKAGES
 from ..names import dotted_name
 from .base import Invalid, Rule
 
-# Entry points that rebuild a saved model (or object) and take `custom_objects` as their second argument.
-# Keras 3 finds an unregistered class of these packages by importing the module its config names
-# (serialization_lib._retrieve_class_or_fn); tf_keras finds its own classes by their exported names.
-SELF_LOCATING_PACKAGES = ("keras", "keras_hub", "keras_cv", "keras_nlp", "tf_keras")
 # Kinds of custom object a model needs only to restore its compile() state: `compile=False` skips them.
 COMPILE_ONLY_KINDS = ("loss", "metric", "optimizer", "schedule")
 MAX_NAMED = 3
@@ -28,35 +26,40 @@ class LoadModelWithoutCustomObjects(Rule):
     ## What it does
     Reports a Keras loading call -- `keras.models.load_model`, `keras.saving.load_model`,
     `model_from_json`, `model_from_config`, `keras.layers.deserialize`,
-    `deserialize_keras_object`, in any import spelling (`tf.keras`, `tf_keras`, aliases) -- called
-    without `custom_objects` (by keyword or position) and outside `with custom_object_scope(...)` /
-    `CustomObjectScope(...)`, **when the loading file defines or imports custom objects of the
-    project that are not registered**, and names them:
-    - Keras custom-object classes (subclasses of `Layer`, `Model`, `Loss`, `Metric`, ... directly
-      or through project classes) registered nowhere: no `@register_keras_serializable(...)`, no
-      `get_custom_objects()[...] =`/`.update(...)`, no registering project decorator, not a
-      public API class exported with a `*_export` decorator, and not in a `keras`, `keras_hub`,
-      `keras_cv`, `keras_nlp` or `tf_keras` package (Keras finds those by importing their module).
-      Counted when the class is defined in the loading file, or imported into it from the project
-      (`from .blocks import Gate`, or `import pkg.blocks` for every class of that module);
-    - module-level functions of the loading file with the signature of a Keras loss or metric,
-      `(y_true, y_pred, ...)`, that are not registered. Other functions are not counted: whether a
-      helper ends up in a model as an activation or initializer is not visible at the load call,
-      and counting every unregistered function would report nearly every load.
+    `deserialize_keras_object`, in any import spelling (`tf.keras`, `tf_keras`, aliases) -- that
+    will not resolve custom objects of the model it loads, and names each, where it is defined and
+    where the model was saved. It follows each model from its construction to its save and to its
+    load, across the project's files (the flow facts of the project index):
+    - **what a saved model holds**: the project's unregistered Keras classes instantiated where it is
+      built (also inside the project functions called there), project functions passed where Keras
+      saves them by name (`kernel_initializer=`, `activation=`, a `Lambda`'s function, compile's
+      `loss=`/`metrics=`), bound methods given to compile (`SSDLoss(...).compute_loss`), and objects
+      of other libraries that no import registers (TensorFlow Hub's `KerasLayer`, the losses and
+      metrics of segmentation_models; `keras_api.THIRD_PARTY_OBJECTS`). Registered objects
+      (decorator, `get_custom_objects()` writes, a registering project decorator) resolve, and so do
+      the classes of Keras's own packages;
+    - **which save a load reads**: the saves whose path ends like the load's, read statically
+      (literals, module constants of any project file, f-strings, `+`, `%`, `.format`,
+      `os.path.join`, `Path`, `/`); in a file that saves what it loads, the nearest save before the
+      load. A load no save's path matches is judged against what its own file saves, or, when it
+      saves nothing, against the saves of its folder whose path cannot be read: the message then
+      says the model *may* hold them;
+    - **what the load supplies**: `custom_objects` (a literal dict is checked name by name; any other
+      value, a `**kwargs`, or an enclosing `custom_object_scope`/`CustomObjectScope` is taken to
+      cover all), and `compile=False`, under which losses, metrics, optimizers and bound methods
+      given to compile do not count.
+    When the project shows no save a load could read, the rule falls back on what the loading file
+    itself sees: the unregistered classes it defines (before the load, for a load at module level)
+    or imports by name, and its module-level functions shaped like a loss `(y_true, y_pred)`.
 
-    Why the loading file's view: a bare `load_model` is correct for models of built-in and
-    registered layers, which most are; a file that neither defines nor imports an unregistered
-    custom object (a test that round-trips a model of built-in layers, a library's generic
-    loader) is left alone, while the classic mistake -- the loader imports the class and expects
-    that to be enough -- is caught. With `compile=False`, losses, metrics, optimizers and schedules
-    do not count (Keras skips the compile state). A path without extension (a SavedModel
-    directory) is not reported: Keras 2 revives the classes of a SavedModel without them, and
-    Keras 3 cannot load it at all (KL403). Under Keras 2 (tf_keras), a `.keras` path is not
-    reported either: that loader imports the module a class's config names. A project function that
-    happens to be called `load_model` is not Keras's. Calls with `**kwargs`, calls inside
-    `with pytest.raises(...)`/`self.assertRaises...(...)`, and `deserialize` calls inside a class or
-    inside a function that takes `custom_objects` or `**kwargs` itself (a wrapper that forwards
-    them) are left alone. Under flake8 only the linted file's own custom objects are known.
+    A path without extension (a SavedModel directory) is not reported: Keras 2 revives the classes
+    of a SavedModel without them, and Keras 3 cannot load it at all (KL403). Under Keras 2
+    (tf_keras), a `.keras` path is not reported either: that loader imports the module a class's
+    config names. A project function that happens to be called `load_model` is not Keras's. Calls
+    inside `with pytest.raises(...)`/`self.assertRaises...(...)`, and `deserialize` calls inside a
+    class or inside a function that takes `custom_objects` or `**kwargs` itself (a wrapper that
+    forwards them) are left alone. Under flake8, a project above the editor bound is judged one
+    file at a time.
 
     ## Why is this bad?
     A saved model stores each custom object by name only. Loading it in a process where that name
@@ -70,9 +73,14 @@ class LoadModelWithoutCustomObjects(Rule):
 
     ## Example
     ```python
+    # train.py
     class Scale(keras.layers.Layer):  # not registered
         ...
 
+    model = keras.Sequential([keras.Input((4,)), Scale()])
+    model.save("model.keras")
+
+    # predict.py
     model = keras.models.load_model("model.keras")
     ```
 
@@ -89,7 +97,7 @@ class LoadModelWithoutCustomObjects(Rule):
 
     code = "KL401"
     name = "load-model-without-custom-objects"
-    summary = "`load_model` without `custom_objects` while the project has unregistered custom objects"
+    summary = "`load_model` without `custom_objects` of a model that holds unregistered custom objects"
     severity = "error"
     help = "register the custom objects where they are defined, or pass `custom_objects=` to `load_model`"
     triggers = ("load_model", "model_from_json", "model_from_config", "model_from_yaml", "deserialize")
@@ -100,14 +108,55 @@ class LoadModelWithoutCustomObjects(Rule):
         """A loader or deserializer called without `custom_objects=`, in a file that can see
         unregistered custom objects (the second question is asked of the index, once it matters)."""
         words = tuple(path.rsplit(".", 1)[-1] for path in LOADERS + DESERIALIZERS)
-        if not any(
-            not any(k.arg == "custom_objects" or k.arg is None for k in call.keywords) and len(call.args) < 2
-            for call in calls_named(statement, context.names, words)
-        ):
-            return False
-        return bool(cls(context)._unregistered(skip_compile=False))  # the longest list it can name
+        calls, bare = list(calls_named(statement, context.names, words)), []
+        for call in calls:
+            verdict = judge_load(context.project, context.path, call.lineno)
+            if verdict is not None and verdict.missing:
+                return True  # the model flow reports it (also a load given a literal custom_objects dict)
+            given = any(k.arg == "custom_objects" or k.arg is None for k in call.keywords) or len(call.args) >= 2
+            if not given and (verdict is None or not verdict.saves or verdict.unknown):
+                bare.append(call)  # judged on what the loading file sees
+        return bool(bare) and bool(cls(context)._unregistered(skip_compile=False))  # the longest list it can name
 
     VALID = [
+        # issue 20: the model saved and loaded holds only built-ins, though the file defines a custom layer
+        """
+            import keras
+            class Doubler(keras.layers.Layer):
+                pass
+            def other():
+                inputs = keras.Input((4,))
+                return keras.Model(inputs, Doubler()(inputs))
+            def train():
+                inputs = keras.Input((4,))
+                model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+                model.save('plain.keras')
+            def predict():
+                return keras.models.load_model('plain.keras')
+        """,
+        # the inference model saved on its own holds no custom loss layer
+        """
+            import keras
+            class LossLayer(keras.layers.Layer):
+                pass
+            inputs = keras.Input((4,))
+            hidden = keras.layers.Dense(3)(inputs)
+            trainer = keras.Model(inputs, LossLayer()(hidden))
+            trainer.save('trainer.keras')
+            encoder = keras.Model(inputs, hidden)
+            encoder.save('encoder.keras')
+            model = keras.models.load_model('encoder.keras')
+        """,
+        # only compile objects are missing, and compile=False
+        """
+            import keras
+            def hit_rate(labels, scores):
+                return labels
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+            model.compile(optimizer='adam', loss='mse', metrics=[hit_rate])
+            model.save('m2.keras')
+            restored = keras.models.load_model('m2.keras', compile=False)
+        """,
         # a SavedModel directory through a variable: Keras 2 revives its classes, Keras 3 cannot load it (KL403)
         """
             import tf_keras
@@ -237,6 +286,46 @@ class LoadModelWithoutCustomObjects(Rule):
         """,
     ]
     INVALID = [
+        # issue 20: the model saved here holds an unregistered initializer function and metric
+        Invalid("""
+            import keras
+            def halved(shape, dtype=None):
+                return keras.random.normal(shape, dtype=dtype) * 0.5
+            def hit_rate(labels, scores):
+                return labels
+            def train():
+                inputs = keras.Input((4,))
+                model = keras.Model(inputs, keras.layers.Dense(2, kernel_initializer=halved)(inputs))
+                model.compile(optimizer='adam', loss='mse', metrics=[hit_rate])
+                model.save('clf.keras')
+            def predict():
+                return keras.models.load_model('clf.keras')
+        """, 12, 12, "`halved` (function"),
+        # a literal custom_objects that names one object of two
+        Invalid("""
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            def dice(y_true, y_pred):
+                return y_pred
+            def train():
+                model = keras.Sequential([keras.Input((4,)), Scale()])
+                model.compile(optimizer='adam', loss=dice)
+                model.save('scaled.keras')
+            def predict():
+                return keras.models.load_model('scaled.keras', custom_objects={'Scale': Scale})
+        """, 11, 12, "`dice`"),
+        # a bound method given to compile
+        Invalid("""
+            import keras
+            class SSDLoss:
+                def compute_loss(self, y_true, y_pred):
+                    return y_pred
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+            model.compile(optimizer='adam', loss=SSDLoss().compute_loss)
+            model.save('ssd.keras')
+            restored = keras.models.load_model('ssd.keras')
+        """, 8, 12, "bound method"),
         Invalid("""
             import keras
             class Scale(keras.layers.Layer):
@@ -341,7 +430,10 @@ class LoadModelWithoutCustomObjects(Rule):
                 return
         else:
             return
-        if any(a.star for a in node.args) or argument(node, 1, "custom_objects") is not None:
+        if any(a.star for a in node.args):
+            return
+        given = argument(node, 1, "custom_objects")
+        if given is not None and not isinstance(given.value, cst.Dict):
             return
         is_load_model = self.names.is_keras(name, line, "models.load_model", "saving.load_model")
         if is_load_model:
@@ -355,7 +447,12 @@ class LoadModelWithoutCustomObjects(Rule):
                 return
         compile_arg = argument(node, 2, "compile") if is_load_model else None
         skip_compile = compile_arg is not None and literal_value(compile_arg.value) is False
-        missing = self._unregistered(skip_compile)
+        verdict = judge_load(self.context.project, self.context.path, line, skip_compile)
+        if verdict is not None and (verdict.missing or (verdict.saves and not verdict.unknown) or given is not None):
+            if verdict.missing:
+                self._report_flow(node, name, line, verdict)
+            return
+        missing = self._unregistered(skip_compile, before=line if not self._functions else None)
         if not missing:
             return
         shown = ", ".join(f"`{n}`" for n in missing[:MAX_NAMED])
@@ -373,20 +470,54 @@ class LoadModelWithoutCustomObjects(Rule):
             "@keras.saving.register_keras_serializable()",
         )
 
+    def _report_flow(self, node, name: str, line: int, verdict) -> None:
+        """The load is linked (or, with "may", could only be matched) to saves whose models hold objects
+        it will not resolve: name each, where it is defined, and where the model is saved."""
+        here = os.path.dirname(os.path.abspath(self.context.path))
+
+        def where(path, at):
+            return f"{os.path.relpath(path, here)}:{at}"
+
+        shown = []
+        for item in verdict.missing[:MAX_NAMED]:
+            if item.kind == "method":
+                shown.append(f"`{item.name}` (a bound method given to compile(): Keras cannot rebuild it by name; "
+                             "load with compile=False and compile again)")
+            elif item.library:
+                shown.append(f"`{item.name}` ({item.library}'s {item.kind}, which it never registers)")
+            else:
+                shown.append(f"`{item.name}` ({item.kind}, {where(item.path, item.line)})")
+        if len(verdict.missing) > MAX_NAMED:
+            shown.append(f"{len(verdict.missing) - MAX_NAMED} more")
+        saves = ", ".join(where(s.path, s.line) for s in verdict.saves[:MAX_NAMED])
+        if len(verdict.saves) > MAX_NAMED:
+            saves += f" and {len(verdict.saves) - MAX_NAMED} more"
+        called = f"`{self.names.keras(name, line).rsplit('.', 1)[-1]}`"
+        first = verdict.missing[0].name
+        failure = (f"\"Could not locate class/function '{first}'\" / \"Unknown layer/loss function: '{first}'\""
+                   if verdict.missing[0].kind != "method" else
+                   f"Keras 3: \"Expected 'config' to be a dict for method\"; Keras 2: \"Unknown loss function: '{first}'\"")
+        saved = (f"may load a model saved at {saves} (no save's path matches this one), which would hold"
+                 if verdict.may else f"loads the model saved at {saves}, which holds")
+        self.report(
+            node,
+            f"{called} {saved} custom objects it will not resolve: {', '.join(shown)}; loading fails "
+            f"({failure}): pass "
+            "custom_objects={...} naming them, or register them with @keras.saving.register_keras_serializable()",
+        )
+
     # -- what the project leaves unregistered ---------------------------------------------------
 
-    def _unregistered(self, skip_compile: bool) -> list:
+    def _unregistered(self, skip_compile: bool, before: Optional[int] = None) -> list:
         """Unregistered custom objects the loading file can see: its own, and those it imports from the
-        project (a class, or a project module holding such classes). Under flake8 only its own."""
+        project (a class, or a project module holding such classes). Under flake8 only its own. With
+        `before` (a module-level load), the file's own classes defined after that line do not count:
+        the model it loads was saved by another run that the file does not show."""
         project = self.context.project
-        local = [info for info in project.classes_in(self.context.path)]
-        imported = []
-        for target in self._imported_targets():
-            found = project.find(target)
-            if found is not None:
-                imported.append(found)
-            elif project.module(target) is not None:
-                imported += project.module(target).classes
+        local = [info for info in project.classes_in(self.context.path) if before is None or info.line < before]
+        # Classes it imports by name (`from .blocks import Gate`): not every class of a module it imports
+        # a function from, or imports whole (issue 20: today's rule, narrowed).
+        imported = [found for found in map(project.find, self._imported_targets()) if found is not None]
         names = []
         for info in local + imported:
             kind = project.keras_kind(info)
@@ -414,7 +545,6 @@ class LoadModelWithoutCustomObjects(Rule):
                     for binding in bindings:
                         if binding.kind == "import" and binding.target:
                             targets.add(absolute_import(binding.target, module, is_package))
-            targets |= {absolute_import(m, module, is_package) for m in self.names.imported_modules}  # `import a.b`
             self._imports = targets
         return self._imports
 

@@ -1,0 +1,304 @@
+"""Which saved models a load site reads, and what in them will not resolve where it loads (issue 20).
+
+The facts are index/flow.py's, gathered per file; this joins them across the project:
+- a load is **linked** to the saves whose resolved path ends the same way (the last path component,
+  with unknown parts as wildcards on either side);
+- a load that links to none is judged against the saves of its **family** (the files of its own
+  folder): all of them when its path is unknown, those whose path is unknown when it is known;
+- what a saved model **contains**: the custom objects its building statements use, following the
+  project functions they call (not classes: a class's own code rebuilds what it creates): project
+  Keras classes, project functions passed to Keras calls or compile(...), bound methods given to
+  compile(...), and third-party objects of keras_api.THIRD_PARTY_OBJECTS. One of these **will not
+  resolve** unless it is registered (decorator, registry write, a registering project decorator,
+  an exported or self-locating Keras class), or the load's custom_objects names it; compile objects
+  do not count under compile=False.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import os
+import re
+from typing import Optional
+
+from ..index.flow import UNKNOWN, Uses
+from ..keras_api import SELF_LOCATING_PACKAGES, THIRD_PARTY_OBJECTS
+from ..names import keras_path
+
+COMPILE_ONLY_KINDS = ("loss", "metric", "optimizer", "schedule")
+_MAX_DEPTH = 12
+
+
+@dataclasses.dataclass(frozen=True)
+class Missing:
+    """An object a saved model holds that the load will not resolve."""
+
+    name: str  # the name Keras saves it under
+    kind: str  # layer, model, loss, ..., function, method, or the third-party kind
+    path: Optional[str]  # where it is defined (absolute), None for a bound method or a library's object
+    line: int
+    library: Optional[str] = None  # the third-party library, for its objects
+
+
+@dataclasses.dataclass(frozen=True)
+class SaveRef:
+    path: str  # absolute path of the saving file
+    line: int
+
+
+@dataclasses.dataclass
+class Verdict:
+    missing: list  # [Missing]
+    saves: list  # [SaveRef] of the saves judged
+    may: bool  # judged against saves it could not link: the model "may contain"
+    unknown: bool = False  # some save judged builds its model where the file does not show
+
+
+def judge_load(project, path: str, line: int, compile_false: bool = False) -> Optional[Verdict]:
+    """What the load at `path:line` will not resolve, judged on the saves the project shows; None when
+    the index has no flow facts for the load (the caller falls back on what the loading file sees)."""
+    summary = project.summary_of(path)
+    flow = getattr(summary, "flow", None) if summary is not None else None
+    load = next((s for s in flow.loads if s.line == line), None) if flow is not None else None
+    if load is None:
+        return None
+    compile_false = compile_false or load.compile_false
+    wanted = resolve(project, load.path)
+    everything = _all_saves(project)
+    saves = [(p, s) for p, s, _ in everything]
+    here = os.path.abspath(path)
+    linked = [(p, s) for p, s, r in everything if wanted is not None and _matches(r, wanted)]
+    own = [(p, s) for p, s in linked if p == here]
+    if own:
+        # The file saves what it loads: the nearest save before the load (a round trip), else its own.
+        before = [(p, s) for p, s in own if s.line < line]
+        linked = [max(before, key=lambda e: e[1].line)] if before else own
+    may = not linked
+    if may:
+        # Its family: the file's own saves, or when it has none, those of the files of its folder.
+        # A script that saves and loads may load a model it saved under another name (a renamed or
+        # copied file of an earlier run); a load elsewhere in the folder, only a model saved under a
+        # path that cannot be read.
+        own = [(p, s) for p, s in saves if p == here]
+        if own:
+            linked = own
+        else:
+            folder = os.path.dirname(here)
+            linked = [(p, s) for p, s, r in everything if os.path.dirname(p) == folder and (wanted is None or r is None)]
+    if not linked:
+        return Verdict([], [], may, unknown=True)
+    missing, unknown = [], False
+    for save_path, save in linked:
+        if save.contents is None:
+            unknown = True
+            continue
+        for item in contents(project, save.contents, compile_false):
+            if item not in missing and not _covered(item, load.covered):
+                missing.append(item)
+    order = {"method": 2, "function": 1}
+    missing.sort(key=lambda m: (order.get(m.kind, 0) if m.library is None else 1, m.name))
+    return Verdict(missing, [SaveRef(p, s.line) for p, s in linked], may, unknown)
+
+
+_SAVES: dict = {}  # id(project) -> (project, [(saving file, SaveSite, resolved path)]): one index at a time
+
+
+def _all_saves(project):
+    """The project's save sites with their resolved paths, gathered once per index."""
+    known = _SAVES.get(id(project))
+    if known is None or known[0] is not project:
+        found = []
+        for summary in project.summaries:
+            flow = getattr(summary, "flow", None)
+            if flow is not None:
+                for save in flow.saves:
+                    found.append((os.path.abspath(summary.path), save, resolve(project, save.path)))
+        _SAVES.clear()
+        known = _SAVES[id(project)] = (project, found)
+    return known[1]
+
+
+def _covered(item: Missing, covered: Optional[tuple]) -> bool:
+    if covered is None:
+        return False
+    # A library object is saved under a name of the library's choosing (segmentation_models' `bce_jaccard_loss`
+    # as 'binary_crossentropy_plus_jaccard_loss'): any custom_objects given may name it.
+    return UNKNOWN in covered or item.name in covered or item.library is not None
+
+
+# -- what a saved model holds --------------------------------------------------------------------
+
+
+def contents(project, uses, compile_false: bool = False) -> list:
+    """The objects `uses` (and the project functions it calls, transitively) put in a model that a
+    bare load will not resolve."""
+    found: list = []
+    seen: set = set()
+    stack = [(uses, 0)]
+    while stack:
+        current, depth = stack.pop()
+        compile_refs = set(current.compile_refs)
+        for name in current.methods:
+            if not compile_false:
+                _add(found, Missing(name, "method", None, 0))
+        for qualified in current.calls:
+            third = third_party(qualified)
+            if third is not None:
+                if not (compile_false and third[1] in COMPILE_ONLY_KINDS):
+                    _add(found, Missing(qualified.rsplit(".", 1)[-1], third[1], None, 0, third[0]))
+                continue
+            cls = project.find(qualified)
+            if cls is not None:
+                kind = project.keras_kind(cls)
+                if kind is None or not _unresolved_class(project, cls):
+                    continue
+                if compile_false and kind in COMPILE_ONLY_KINDS:
+                    continue
+                _add(found, Missing(cls.name, kind, os.path.abspath(cls.path), cls.line))
+                continue
+            function = project.find(qualified, "functions")
+            if function is not None and depth < _MAX_DEPTH:
+                key = f"{function.module}.{function.name}"
+                inner = _uses_of(project, function)
+                if key not in seen and inner is not None:
+                    seen.add(key)
+                    stack.append((inner, depth + 1))
+        for qualified in current.refs:
+            in_compile = qualified in compile_refs
+            if compile_false and in_compile:
+                continue
+            third = third_party(qualified)
+            if third is not None:
+                if not (compile_false and third[1] in COMPILE_ONLY_KINDS):
+                    _add(found, Missing(qualified.rsplit(".", 1)[-1], third[1], None, 0, third[0]))
+                continue
+            function = project.find(qualified, "functions")
+            if function is None or not function.is_def or _registered_function(project, function):
+                continue
+            _add(found, Missing(function.name, "function", os.path.abspath(function.path), function.line))
+    return found
+
+
+def _add(found: list, item: Missing) -> None:
+    if item not in found:
+        found.append(item)
+
+
+def _uses_of(project, function):
+    """What a project function uses: the calls of its summary, the names it passes of its flow facts."""
+    if not function.is_def:
+        return None
+    summary = project.module(function.module)
+    flow = getattr(summary, "flow", None) if summary is not None else None
+    passed = flow.uses.get(f"{function.module}.{function.name}") if flow is not None else None
+    if passed is None:
+        return Uses(calls=tuple(function.calls))
+    return Uses(tuple(function.calls), passed.refs, passed.compile_refs, passed.methods)
+
+
+def _unresolved_class(project, cls) -> bool:
+    if project.is_registered(cls):
+        return False
+    if any(d and d.rsplit(".", 1)[-1].endswith("_export") for d in cls.decorators):
+        return False
+    return cls.module.split(".")[0] not in SELF_LOCATING_PACKAGES
+
+
+def _registered_function(project, function) -> bool:
+    if function.registration is not None or function.name in project.custom_object_names:
+        return True
+    return any(project.registers(d) for d in function.decorators)
+
+
+def third_party(qualified: Optional[str]) -> Optional[tuple]:
+    """(library, kind) of a third-party object a loader must name, from keras_api's table."""
+    if not qualified or keras_path(qualified):
+        return None
+    for pattern, entry in THIRD_PARTY_OBJECTS.items():
+        if fnmatch.fnmatchcase(qualified, pattern):
+            return entry[0], entry[1]
+    return None
+
+
+# -- paths ---------------------------------------------------------------------------------------
+
+
+def resolve(project, parts: tuple, depth: int = 0) -> Optional[str]:
+    """A path's parts as one glob (unknown parts `*`), module constants looked up across the
+    project; None when nothing of its last component is known."""
+    text = "".join(_part(project, p, depth) for p in parts)
+    text = re.sub(r"\*+", "*", text.replace("\\", "/"))
+    last = text.rstrip("/").rsplit("/", 1)[-1]
+    return None if last.strip("*") in ("", ".") else text
+
+
+def _part(project, part: str, depth: int) -> str:
+    if part.startswith("s:"):
+        return part[2:]
+    if part.startswith("c:") and depth < 6:
+        module, _, name = part[2:].rpartition(".")
+        summary = project.module(module)
+        flow = getattr(summary, "flow", None) if summary is not None else None
+        if flow is not None and name in flow.constants:
+            return "".join(_part(project, p, depth + 1) for p in flow.constants[name])
+    return UNKNOWN
+
+
+def _matches(saved: Optional[str], loaded: Optional[str]) -> bool:
+    if saved is None or loaded is None:
+        return False
+    a, b = saved.rstrip("/").rsplit("/", 1)[-1], loaded.rstrip("/").rsplit("/", 1)[-1]
+    return fnmatch.fnmatchcase(a, b) or fnmatch.fnmatchcase(b, a)
+
+
+def shown_path(project, parts: tuple) -> str:
+    text = resolve(project, parts)
+    return text if text is not None else "an unknown path"
+
+
+# -- what KL201 asks: is a class covered wherever a model holding it is loaded? ------------------
+
+_HOLDERS: dict = {}  # id(project) -> (project, {(path, line) of a class: [(load path, LoadSite)]}, exported)
+
+
+def loads_holding(project) -> tuple:
+    """({(class path, class line): [(loading file, LoadSite)]} for the loads linked to a save whose
+    model holds that class, {qualified names exported in a module-level custom_objects mapping});
+    built once per index."""
+    known = _HOLDERS.get(id(project))
+    if known is not None and known[0] is project:
+        return known[1], known[2]
+    holders: dict = {}
+    exported: set = set()
+    saves = _all_saves(project)
+    for summary in project.summaries:
+        flow = getattr(summary, "flow", None)
+        if flow is None:
+            continue
+        exported |= set(flow.exported)
+        for load in flow.loads:
+            wanted = resolve(project, load.path)
+            if wanted is None:
+                continue
+            for _, save, resolved in saves:
+                if save.contents is None or not _matches(resolved, wanted):
+                    continue
+                for item in contents(project, save.contents, load.compile_false):
+                    if item.path is not None:
+                        holders.setdefault((item.path, item.line), []).append((os.path.abspath(summary.path), load))
+    _HOLDERS.clear()  # one index at a time
+    _HOLDERS[id(project)] = (project, holders, exported)
+    return holders, exported
+
+
+def class_covered(project, info) -> tuple:
+    """(covered, uncovered loads) of a project class: covered when the project exports it in a
+    module-level custom_objects mapping, or when some load is linked to a model holding it and every
+    such load names it (custom_objects, a custom-object scope)."""
+    holders, exported = loads_holding(project)
+    if info.qualname in exported or any(project.find(q) is info for q in exported if q.endswith("." + info.name)):
+        return True, []
+    loads = holders.get((os.path.abspath(info.path), info.line), [])
+    uncovered = [(path, load) for path, load in loads if not _covered(Missing(info.name, "", None, 0), load.covered)]
+    return bool(loads) and not uncovered, uncovered
