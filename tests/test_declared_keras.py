@@ -218,9 +218,10 @@ def test_show_settings_says_what_each_file_is_judged_at(tmp_path, monkeypatch, c
     code, out, err = lint(project, monkeypatch, capsys, "--show-settings")
     assert code == 0 and err == ""
     assert "target-keras: auto: the project declares tf.keras 2.4–2.15, from requirements.txt:1: tensorflow>=2.4,<2.16" in out
-    # cut where a fact an enabled rule consults changes: KL202's at 2.10/2.11, KL204's at 2.11/2.12
+    # cut where a fact an enabled rule consults changes: KL202's at 2.10/2.11, KL204's and KL502's
+    # safe_mode at 2.11/2.12, KL502's `.keras` zip at 2.12/2.13
     assert "train.py: tf.keras 2.4–2.15 (reaches Keras as tf.keras; judged at tf.keras 2.4–2.10 (as 2.10), " \
-        "tf.keras 2.11 (as 2.11), tf.keras 2.12–2.15 (as 2.15))" in out.splitlines()
+        "tf.keras 2.11 (as 2.11), tf.keras 2.12 (as 2.12), tf.keras 2.13–2.15 (as 2.15))" in out.splitlines()
     assert any(line.startswith("serve.py: tf.keras 2.4–2.15 (reaches Keras as keras") for line in out.splitlines())
 
 
