@@ -517,7 +517,7 @@ class LoadModelWithoutCustomObjects(Rule):
         local = [info for info in project.classes_in(self.context.path) if before is None or info.line < before]
         # Classes it imports by name (`from .blocks import Gate`): not every class of a module it imports
         # a function from, or imports whole (issue 20: today's rule, narrowed).
-        imported = [found for found in map(project.find, self._imported_targets()) if found is not None]
+        imported = [found for found in map(project.find, sorted(self._imported_targets())) if found is not None]
         names = []
         for info in local + imported:
             kind = project.keras_kind(info)
