@@ -276,3 +276,14 @@ def test_kl502_on_tensorflow_before_2_12_says_there_is_no_safe_mode_at_all(tmp_p
     (tmp_path / "requirements.txt").write_text("tensorflow==2.15.*\n")
     monkeypatch.setattr(api, "_DECLARED", {})
     assert "has ignored `safe_mode`" in lint(tmp_path, monkeypatch, capsys)[1]
+
+
+def test_kl101_mentions_keras_files_refusing_a_lambda_only_where_they_do(tmp_path, monkeypatch, capsys):
+    """Triage (deepcell, tensorflow~=2.8.0): "`.keras` files refuse it" is false before tf.keras 2.13,
+    which writes `.keras` as HDF5 with the bytecode (versioned fact safe_mode_refuses_lambda)."""
+    code = "import tensorflow as tf\n\nlayer = tf.keras.layers.Lambda(lambda t: t * 2)\n"
+    out = lint(make(tmp_path, code, requirements__txt="tensorflow~=2.8.0\n"), monkeypatch, capsys)[1]
+    assert "KL101" in out and "`.keras` files refuse it" not in out
+    (tmp_path / "requirements.txt").write_text("tensorflow==2.15.*\n")
+    monkeypatch.setattr(api, "_DECLARED", {})
+    assert "`.keras` files refuse it" in lint(tmp_path, monkeypatch, capsys)[1]

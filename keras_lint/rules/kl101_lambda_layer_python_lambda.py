@@ -86,6 +86,7 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
     triggers = ("Lambda",)
     needs_project = True  # is an enclosing class a Keras layer or model (its base may be in another file)?
     fix = "safe"
+    versioned_facts = ("safe_mode_refuses_lambda",)
 
     @classmethod
     def might_report_statement(cls, statement, context) -> bool:
@@ -419,9 +420,11 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
             return
         what = " and ".join(wrapped)
         if self.context.keras_major == 2:
+            refused = (", and `.keras` files refuse it" if self.context.keras.holds("safe_mode_refuses_lambda")
+                       else "")  # tf.keras <= 2.12 writes `.keras` as HDF5, bytecode and all
             why = (
-                "Keras 2 saves it as Python bytecode that breaks across Python versions, reads the loading "
-                "script's globals, and `.keras` files refuse it"
+                "Keras 2 saves it as Python bytecode that breaks across Python versions and reads the loading "
+                f"script's globals{refused}"
             )
         else:
             why = "Keras 3 refuses to load it unless safe_mode=False"
