@@ -287,3 +287,17 @@ def test_kl101_mentions_keras_files_refusing_a_lambda_only_where_they_do(tmp_pat
     (tmp_path / "requirements.txt").write_text("tensorflow==2.15.*\n")
     monkeypatch.setattr(api, "_DECLARED", {})
     assert "`.keras` files refuse it" in lint(tmp_path, monkeypatch, capsys)[1]
+
+
+def test_kl301_quotes_the_error_of_the_keras_judged_at(tmp_path, monkeypatch, capsys):
+    """Triage (deepcell, tensorflow~=2.8.0): KL301 quoted Keras 3's "Could not locate function"."""
+    code = (
+        "import tensorflow as tf\n\n\ndef make_loss(w):\n    def weighted(y_true, y_pred):\n"
+        "        return w * tf.reduce_mean(y_true - y_pred)\n    return weighted\n\n\n"
+        'model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\nmodel.compile(optimizer="adam", loss=make_loss(2.0))\n'
+    )
+    out = lint(make(tmp_path, code, requirements__txt="tensorflow~=2.8.0\n"), monkeypatch, capsys)[1]
+    assert "the load fails (\"Unknown loss function: 'weighted'\")" in out
+    (tmp_path / "requirements.txt").write_text("tensorflow>=2.16\n")
+    monkeypatch.setattr(api, "_DECLARED", {})
+    assert "the load fails (\"Could not locate function 'weighted'\")" in lint(tmp_path, monkeypatch, capsys)[1]

@@ -435,8 +435,15 @@ def silently_swapped(name: str, keyword: str) -> bool:
     return name in KERAS_KEYWORD_NAMES and not keyword.endswith(LAYER_KEYWORD_SUFFIXES)
 
 
-def load_failure(name: str, keyword: str) -> str:
-    """What a default Keras 3.15 load does with a function saved by its bare name (measured)."""
+def load_failure(name: str, keyword: str, keras_major: int = 3) -> str:
+    """What a default load does with a function saved by its bare name: Keras 3.15's (measured), or
+    with `keras_major` 2 tf.keras's "Unknown ..." errors (research/keras-error-catalog.md)."""
+    if keras_major == 2 and not silently_swapped(name, keyword):
+        if keyword in COMPILE_KEYWORDS:
+            return f"the load fails (\"Unknown {'loss' if keyword == 'loss' else 'metric'} function: '{name}'\")"
+        if keyword.endswith(LAYER_KEYWORD_SUFFIXES):
+            return f"the load fails (\"Unknown {keyword.rsplit('_', 1)[-1]}: '{name}'\")"
+        return f"the load fails (\"Unknown activation function: '{name}'\")"
     if silently_swapped(name, keyword):
         return f"the load silently uses Keras's built-in `{name}` instead"
     if keyword.endswith(LAYER_KEYWORD_SUFFIXES):

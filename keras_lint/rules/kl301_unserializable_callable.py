@@ -420,7 +420,8 @@ class UnserializableCallable(CallSites, Rule):
             if self.is_registered_function(binding.node, self.names, self.module, self.context.path) is not False:
                 return None
             return f"nested function `{name}`", _by_name(
-                name, site, "a function defined inside another function is not registered when the loader imports the module"
+                name, site, "a function defined inside another function is not registered when the loader imports the module",
+                self.context.keras_major,
             )
         return None
 
@@ -441,7 +442,7 @@ class UnserializableCallable(CallSites, Rule):
         if returned == "a lambda":
             return what, _lambda_consequence(site)
         inner = returned.split("`")[1]
-        return what, _by_name(inner, site, "registering the factory does not register what it returns")
+        return what, _by_name(inner, site, "registering the factory does not register what it returns", self.context.keras_major)
 
     def _instance_method(self, shown: str, owner: Optional[str], attr: str, line: int, site: Site) -> Optional[tuple]:
         """A method of an instance of a project class that defines it (not one we cannot see)."""
@@ -494,9 +495,9 @@ def _lambda_consequence(site: Site) -> str:
     return f"{failure}{_compile_false(site)}; use a built-in name or a registered module-level function or class"
 
 
-def _by_name(name: str, site: Site, why_registration_fails: str) -> str:
+def _by_name(name: str, site: Site, why_registration_fails: str, keras_major: int = 3) -> str:
     return (
-        f"Keras saves only the name `{name}`: {load_failure(name, site.keyword)}, even when the loader imports "
+        f"Keras saves only the name `{name}`: {load_failure(name, site.keyword, keras_major)}, even when the loader imports "
         f"the training code{_compile_false(site)}; {why_registration_fails}; use a registered class "
         "(Loss/Metric/Layer/Initializer subclass) whose get_config carries the arguments"
     )
