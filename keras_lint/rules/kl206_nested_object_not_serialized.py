@@ -118,6 +118,7 @@ class NestedObjectNotSerialized(Rule):
     help = "serialize it in `get_config` (`keras.saving.serialize_keras_object`) and deserialize it in `from_config`"
     looks_at_custom_objects = True
     fix = "safe"  # unsafe when the layer object itself is returned and must be wrapped in serialize
+    versioned_facts = ("keras_suffix_writes_zip",)
     # The index counts every method's `self.<attr> = ...`; from_config need only exist.
     reads_methods = frozenset({"__init__", "get_config"})
 
@@ -651,7 +652,9 @@ class NestedObjectNotSerialized(Rule):
             values.append((key, attr, value))
         if not has_from_config and (unserialized or serialized):
             if self.context.keras_major == 2:
-                why = "tf_keras hands the saved dict back to `__init__`, and loading a `.keras` file fails"
+                # measured in triage (basic-pitch): `.h5` loads fail on tf.keras 2.4 and 2.15, `.keras` on 2.15
+                files = "an `.h5` or `.keras` file" if self.context.keras.holds("keras_suffix_writes_zip") else "an `.h5` file"
+                why = f"Keras 2 hands the saved dict back to `__init__`, and loading {files} fails"
             else:
                 why = (
                     "Keras 3 hands the saved dict back to `__init__`, so the loaded object calls a dict "
