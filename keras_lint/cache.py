@@ -25,18 +25,18 @@ import os
 from typing import Optional
 
 from . import __version__
-from .finding import Edit, Finding, Fix, ImportEdit
+from .finding import Chain, Edit, Finding, Fix, ImportEdit
 from .index.model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
 
 FOLDER = ".keras_lint_cache"
 _FILE = "cache.json"
 # The layout of the stored records: bumped whenever index/model.py's records or finding.py's change,
 # so that entries of another layout are never decoded into them (2: the summaries carry what the
-# analyses used to re-read from other files: FunctionInfo's decorators, ConfigInfo.dynamic_keys, ...).
-FORMAT = 2
+# analyses used to re-read from other files: FunctionInfo's decorators, ConfigInfo.dynamic_keys, ...; 3: Fix.chain).
+FORMAT = 3
 _TYPES = {
     cls.__name__: cls
-    for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit)
+    for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit, Chain)
 }
 
 

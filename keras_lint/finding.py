@@ -73,10 +73,29 @@ def _position(text: str, offset: int) -> tuple:
 
 
 @dataclasses.dataclass(frozen=True)
+class Chain:
+    """What lets fixes that each add a named definition before a statement (KL101's Lambda rewrite)
+    apply together in one pass, as they would one per pass with the file linted again in between
+    (fixes.py): the name numbered past the names taken before it, imports added once, definitions
+    inserted at one point one after another. Edits are referred to by their index in Fix.edits."""
+
+    name: str  # the name the fix gives its definition: free in the file as it was linted
+    base: str  # the name it was numbered from: base, base2, base3, ...
+    taken: frozenset  # the file's identifiers that start with `base`
+    binds: frozenset  # the identifiers the fix adds to the file (`name` among them)
+    spots: tuple  # (edit index, offset in its text) of each place `name` is written
+    insertion: int  # the edit inserting the definition
+    lead: int  # the length of that edit's text before the definition: imports that start on its line, blank lines
+    lead_imports: tuple = ()  # those imports (ImportEdits)
+    imports: tuple = ()  # indexes of the edits that only add imports
+
+
+@dataclasses.dataclass(frozen=True)
 class Fix:
     safety: str  # "safe": computes the same, and what failed now saves/loads; "unsafe": could change behaviour
     edits: tuple
     title: str = ""
+    chain: Optional[Chain] = None
 
 
 # How a finding shows it can be fixed (as ruff does): [*] by --fix, [~] only with --unsafe-fixes.

@@ -5,6 +5,7 @@ code around it already has."""
 from __future__ import annotations
 
 import ast
+import functools
 from typing import TYPE_CHECKING, Optional
 
 from ..analysis.init_chain import kwargs_can_join, own_parameters, super_init_call
@@ -72,7 +73,13 @@ def leading_block_end(rule: Rule) -> int:
 def import_edit(rule: Rule, module: str, name: str) -> ImportEdit:
     """The edit that adds `from module import name` to the file's leading block (see ImportEdit)."""
     end = leading_block_end(rule)
-    return ImportEdit("".join(rule.context.lines[:end]).replace("\r\n", "\n").replace("\r", "\n"), module, name, end + 1)
+    block = "".join(rule.context.lines[:end]).replace("\r\n", "\n").replace("\r", "\n")
+    return _import_edit(block, module, name, end + 1)
+
+
+@functools.lru_cache(maxsize=64)  # one object for one import into one block: its edit is computed once
+def _import_edit(old: str, module: str, name: str, latest_line: int) -> ImportEdit:
+    return ImportEdit(old, module, name, latest_line)
 
 
 def registration_fix(rule: Rule, definition: ast.AST, title: str) -> Fix:

@@ -75,7 +75,8 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
     Lambda), a layer, model or tensor, a name that cannot be resolved, a nested function or a
     function-level import; nor for `*args` lambdas or a `function` that is not a lambda expression.
     The class is named after `name=`, the assigned variable or the enclosing function, unique in
-    the module; each fix pass rewrites one Lambda, so several in a file get distinct names.
+    the module; the Lambdas of a file are rewritten in one pass, each class numbered past the names
+    the ones before it took (`Scale`, `Scale2`).
     """
 
     code = "KL101"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import Optional
 
 from ..analysis.keras_calls import lambda_layer_function
@@ -385,7 +386,7 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
             return fix, f"unsafe fix: {caveat}" if caveat else ""
         caveat = "; ".join(c for c in (UNKNOWN_SIGNATURE, caveat) if c)
         title = fix.title.split(" (", 1)[0]  # without the rewrite's own caveat, given again here
-        return Fix("unsafe", fix.edits, f"{title} ({caveat})"), f"unsafe fix: {caveat}"
+        return dataclasses.replace(fix, safety="unsafe", title=f"{title} ({caveat})"), f"unsafe fix: {caveat}"
 
     def _fix(self, function: cst.BaseExpression) -> Optional[Fix]:
         if not isinstance(function, cst.Name):

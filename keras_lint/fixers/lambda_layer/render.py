@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import keyword
 import re
@@ -90,6 +91,15 @@ def _source(lines: list, start: tuple, end: tuple) -> str:
     else:
         text = lines[first - 1][first_column:] + "".join(lines[first:last - 1]) + lines[last - 1][:last_column]
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def next_free_name(base: str, taken) -> str:
+    """The first of `base`, `base2`, `base3`, ... that `taken(name)` says is free and that is
+    neither a builtin nor a keyword."""
+    name, number = base, 2
+    while taken(name) or hasattr(builtins, name) or keyword.iskeyword(name):
+        name, number = f"{base}{number}", number + 1
+    return name
 
 
 def _camel(text: str) -> Optional[str]:

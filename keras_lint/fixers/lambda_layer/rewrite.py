@@ -36,14 +36,16 @@ rewritten as `Lambda(lambda inputs, <arguments>: f(inputs, ...), ...)` would be,
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
+import functools
 import keyword
 import re
 from typing import TYPE_CHECKING, Optional
 
 from ...cst.lazy import cst
 from ...cst.nodes import argument, dotted
-from ...finding import Edit, Fix
+from ...finding import Chain, Edit, Fix
 from ...names import dotted_name, keras_path
 from ..edits import import_edit, leading_block_end, registration_decorator
 from .capture import (
@@ -65,17 +67,13 @@ from .capture import (
     _plain_parameters,
     _Reads,
 )
-from .render import Method, _camel, _class_text, _code, _comments, _listed, _name_attributes, _quoted, _source
+from .render import (
+    Method, _camel, _class_text, _code, _comments, _listed, _name_attributes, _quoted, _source, next_free_name,
+)
 from .site import Site
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ...rules.base import Rule
-
-
-# An empty edit at the file's start, in every rewrite: the rewrites all overlap there, so fixes.py
-# applies one per pass, and the next one, linted again, sees the class names taken so far.
-ONE_PER_PASS = Edit((1, 0), (1, 0), "")
-
 
 
 def rewrite(rule: Rule, call: cst.Call, site: Site) -> tuple:
@@ -130,7 +128,7 @@ class _Rewrite:
         if rebound:
             raise NoFix(f"the module rebinds {_listed(rebound)}, which the new class uses")
         self.insert_line = self._insert_line()
-        class_name = self._class_name()
+        class_name, base_name = self._class_name()
         decorator, base, imports = self._spelling()
         # Registered under the file's own module name: the class name is unique in the module, so the
         # key `module>Name` is unique in the project, also when several files are rewritten in one run
@@ -138,16 +136,27 @@ class _Rewrite:
         package = self.rule.context.module or self.rule.context.package
         class_text = _class_text(class_name, decorator, package, base, captured, methods)
         call_site = self._call_site(class_name, function, captured)
-        lost = [c for c in _comments(self.call) if c not in class_text and c not in call_site.text]
+        spelled = _source(self.rule.context.lines, *self.rule.span(self.call))
+        comments = _comments(self.call) if "#" in spelled else ()
+        lost = [c for c in comments if c not in class_text and c not in call_site.text]
         if lost:
             raise NoFix(f"the comment `{lost[0]}` in the Lambda call would be lost")
-        edits = (ONE_PER_PASS, *self._insertion(imports, class_text), call_site)
+        *others, insertion, lead, lead_imports = self._insertion(imports, class_text)
+        edits = (*others, insertion, call_site)
+        # What lets fixes.py apply the rewrites of one file in one pass (see finding.Chain).
+        before_name = _source(self.rule.context.lines, self.rule.span(self.call)[0], self.rule.span(self.call.func)[0])
+        spots = ((len(others), lead + class_text.index(f"class {class_name}(") + len("class ")),
+                 (len(edits) - 1, len(before_name)))  # the call site starts with what precedes the callee
+        binds = _identifiers.__wrapped__(ast.parse(class_text)) | {edit.name for edit in imports}
+        taken = frozenset(n for n in _identifiers(self.tree) if n.startswith(base_name))
+        chain = Chain(class_name, base_name, taken, binds, spots, len(others), lead, lead_imports,
+                      tuple(range(len(others))))
         unsafe = [c.source for c in captured if not c.safe]
         title = f"rewrite the Lambda as the registered Layer subclass `{class_name}`"
         if not unsafe:
-            return Fix("safe", edits, title), ""
+            return Fix("safe", edits, title, chain), ""
         caveat = f"{_listed(unsafe)} must be JSON-able for get_config to save it"
-        return Fix("unsafe", edits, f"{title} ({caveat})"), caveat
+        return Fix("unsafe", edits, f"{title} ({caveat})", chain), caveat
 
     def fix_named_function(self) -> tuple:
         function = argument(self.call, 0, "function")
@@ -373,11 +382,10 @@ class _Rewrite:
     def _insert_line(self) -> int:
         """The first line of the top-level statement holding the call (decorators included), moved
         above the comment lines right before it."""
-        for statement in self.tree.body:
-            first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", ())])
-            if first <= self.line <= (statement.end_lineno or statement.lineno):
-                break
-        else:
+        ranges = _statement_ranges(self.tree)
+        at = bisect.bisect_right(ranges, (self.line, float("inf"))) - 1
+        first, last = ranges[at] if at >= 0 else (0, -1)
+        if not first <= self.line <= last:
             raise NoFix("cannot find the statement holding the call")
         lines = self.rule.context.lines
         floor = leading_block_end(self.rule) + 1
@@ -388,7 +396,7 @@ class _Rewrite:
     def _taken(self, name: str) -> bool:
         """Is `name` an identifier of the file? Walking the tree is costly on big files; a name the
         text never spells cannot be one, and most candidate names are new."""
-        return any(name in line for line in self.rule.context.lines) and name in _identifiers(self.tree)
+        return name in _joined(self.rule.context.lines) and name in _identifiers(self.tree)
 
     def _class_name(self) -> str:
         candidates = []
@@ -403,10 +411,7 @@ class _Rewrite:
             function = _camel(self.site.function)
             candidates.append(function + "Lambda" if function else None)
         base = next((c for c in candidates if c), "LambdaLayer")
-        name, number = base, 2
-        while self._taken(name) or hasattr(builtins, name) or keyword.iskeyword(name):
-            name, number = f"{base}{number}", number + 1
-        return name
+        return next_free_name(base, self._taken), base
 
     def _spelling(self) -> tuple:
         """(decorator, Layer base class, import edits), in the file's own spelling of Keras."""
@@ -466,7 +471,9 @@ class _Rewrite:
     # -- the edits ------------------------------------------------------------------------------
 
     def _insertion(self, imports: tuple, class_text: str) -> tuple:
-        """The class before the statement; imports that land on the same line go in the same edit."""
+        """The class before the statement; imports that land on the same line go in the same edit.
+        Returns the edits adding imports elsewhere, the class's edit, the length of its text before
+        the class (those imports, blank lines), and those imports."""
         lines = self.rule.context.lines
         line = self.insert_line
         before = "".join(edit.text for edit in imports if edit.start[0] == line)
@@ -480,7 +487,7 @@ class _Rewrite:
         gap = "" if line == 1 and not before else "\n" * max(0, 2 - blank)
         edits = [Edit(start, start, text) for start, text in elsewhere.items()]
         edits.append(Edit((line, 0), (line, 0), before + gap + class_text + "\n\n"))
-        return tuple(edits)
+        return (*edits, len(before + gap), tuple(edit for edit in imports if edit.start[0] == line))
 
     def _call_site(self, class_name: str, function: cst.Arg, captured: list) -> Edit:
         """`Lambda(lambda ..., output_shape=..., name="n")` -> `ClassName(<captured>, name="n")`, the
@@ -515,3 +522,18 @@ class _Rewrite:
                 text += _source(lines, spans[index][1], spans[index + 1][0])  # the separator after it
         return Edit(call_start, call_end, text + closing)
 
+
+@functools.lru_cache(maxsize=2)  # per file: every Lambda of it asks
+def _statement_ranges(tree: ast.Module) -> list:
+    """(first line, decorators included; last line) of each top-level statement, in order."""
+    return [(min([s.lineno] + [d.lineno for d in getattr(s, "decorator_list", ())]), s.end_lineno or s.lineno)
+            for s in tree.body]
+
+
+_JOINED: list = [None, ""]  # the last file's lines, and their text
+
+
+def _joined(lines: list) -> str:
+    if _JOINED[0] is not lines:
+        _JOINED[:] = [lines, "".join(lines)]
+    return _JOINED[1]
