@@ -51,6 +51,7 @@ def make_settings(
     if target_keras:
         changes["target_keras"] = config.parse_target(target_keras, "--target-keras")
     changes["keras2_spellings"], changes["declared_keras"] = declared_keras(project_root(start if start != "-" else "."))
+    changes["line_length"] = config.formatter_line_length(start if start != "-" else ".") or settings.line_length
     return dataclasses.replace(settings, **changes)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
 from typing import Optional
@@ -30,6 +31,7 @@ class ImportEdit:
     module: str
     name: str
     latest_line: int  # it starts on this line or above (the line after the block): known without computing it
+    first_party: tuple = ()  # the project's own top-level packages: a new line goes above their imports, as isort's
 
     def __post_init__(self):
         self._edit: Optional[Edit] = None
@@ -60,10 +62,36 @@ class ImportEdit:
                 old += "\n"
             if not new.endswith("\n"):  # (LibCST ends an empty or unterminated module without one)
                 new += "\n"
+            new = _above_first_party(old, new, self.module, self.name, self.first_party)
             prefix = len(os.path.commonprefix([old, new]))
             suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
             self._edit = Edit(_position(old, prefix), _position(old, len(old) - suffix), new[prefix: len(new) - suffix])
         return self._edit
+
+
+def _above_first_party(old: str, new: str, module: str, name: str, first_party: tuple) -> str:
+    """When LibCST added `from module import name` as a line of its own after the block's last
+    import and that import is the project's own (first-party, or relative), the line goes after
+    the last import of another package instead: with the third-party ones, as isort groups them."""
+    line = f"from {module} import {name}\n"
+    try:
+        imports = [s for s in ast.parse(old).body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    except SyntaxError:
+        return new
+    if not imports or old.count("\n") + 1 != new.count("\n") or line not in new:
+        return new
+
+    def own(statement) -> bool:
+        if isinstance(statement, ast.ImportFrom):
+            return bool(statement.level) or (statement.module or "").split(".")[0] in first_party
+        return any(alias.name.split(".")[0] in first_party for alias in statement.names)
+
+    others = [s for s in imports if not own(s)]
+    if not own(imports[-1]) or not others or new.replace(line, "", 1) != old:
+        return new
+    lines = old.splitlines(keepends=True)
+    after = others[-1].end_lineno or others[-1].lineno
+    return "".join(lines[:after]) + line + "".join(lines[after:])
 
 
 def _position(text: str, offset: int) -> tuple:

@@ -29,6 +29,7 @@ class Settings:
     register_decorators: tuple = ()  # project decorators that register what they decorate (KL201)
     package: Optional[str] = None  # `package=` of the registrations fixes add; default: top-level package
     root: str = "."  # folder relative paths in per-file-ignores and excludes are matched against
+    line_length: int = 88  # of the code fixes write: the project's black/ruff line-length (config.formatter_line_length)
 
     def enabled(self, code: str, path: Optional[str] = None) -> bool:
         """Ruff's rule: the most specific matching prefix decides; on a tie, ignore wins."""

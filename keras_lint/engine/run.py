@@ -102,7 +102,8 @@ def _run_rules(
     findings: list = []
     module = module_name(src.path)
     package = settings.package or module.split(".")[0]
-    context = FileContext(src.path, names, major, project, findings, tree=tree, lines=lines, package=package, module=module)
+    context = FileContext(src.path, names, major, project, findings, tree=tree, lines=lines, package=package,
+                          module=module, line_length=settings.line_length)
     visitors: dict = {}  # rule -> its visitor for this file, made when a statement first wants it
     statement_gate = StatementGate(rules, context, gate)
     for first, last, statements in statement_spans(tree):

@@ -15,6 +15,7 @@ from ..finding import Edit, Fix, ImportEdit
 from ..index.model import ClassInfo
 from ..keras_api import REGISTER_KERAS_SERIALIZABLE
 from ..names import keras_path, path_matches
+from .style import call_lines, style_of
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ..rules.base import Rule
@@ -74,12 +75,13 @@ def import_edit(rule: Rule, module: str, name: str) -> ImportEdit:
     """The edit that adds `from module import name` to the file's leading block (see ImportEdit)."""
     end = leading_block_end(rule)
     block = "".join(rule.context.lines[:end]).replace("\r\n", "\n").replace("\r", "\n")
-    return _import_edit(block, module, name, end + 1)
+    own = rule.context.module.split(".")[0]
+    return _import_edit(block, module, name, end + 1, (own,) if own else ())
 
 
 @functools.lru_cache(maxsize=64)  # one object for one import into one block: its edit is computed once
-def _import_edit(old: str, module: str, name: str, latest_line: int) -> ImportEdit:
-    return ImportEdit(old, module, name, latest_line)
+def _import_edit(old: str, module: str, name: str, latest_line: int, first_party: tuple) -> ImportEdit:
+    return ImportEdit(old, module, name, latest_line, first_party)
 
 
 def registration_fix(rule: Rule, definition: ast.AST, title: str) -> Fix:
@@ -88,7 +90,9 @@ def registration_fix(rule: Rule, definition: ast.AST, title: str) -> Fix:
     first = min([definition.lineno] + [d.lineno for d in getattr(definition, "decorator_list", [])])
     text = rule.context.lines[first - 1] if first <= len(rule.context.lines) else ""
     indent = text[: len(text) - len(text.lstrip(" \t"))]
-    line = f'{indent}@{decorator}(package="{rule.context.package}")\n'
+    style = style_of(rule)
+    package = f"package={style.string(rule.context.package)}"
+    line = "".join(f"{text}\n" for text in call_lines(decorator, [package], indent, style, "@"))
     return Fix("safe", (Edit((first, 0), (first, 0), line), *edits), title)
 
 

@@ -152,12 +152,12 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
 
 
             @keras.saving.register_keras_serializable(package="example")
-            class LambdaLayer(keras.layers.Layer):
+            class Scale(keras.layers.Layer):
                 def call(self, t):
                     return t * 2
 
 
-            y = LambdaLayer()(x)
+            y = Scale()(x)
         """),
         Invalid("""
             import tensorflow as tf
@@ -348,7 +348,7 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
 
 
             @keras.saving.register_keras_serializable(package="example")
-            class BuildLambda(keras.layers.Layer):
+            class Scale(keras.layers.Layer):
                 def __init__(self, factor, **kwargs):
                     super().__init__(**kwargs)
                     self.factor = factor
@@ -361,7 +361,7 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
 
 
             def build(x, factor):
-                return BuildLambda(factor)(x)
+                return Scale(factor)(x)
         """),
         Invalid("""
             from keras import layers

@@ -310,7 +310,8 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
 
                 def compute_output_shape(self, input_shape):
                     first = input_shape
-                    while isinstance(first[0], (tuple, list)):  # several inputs: the first one's batch size
+                    # several inputs: the batch size of the first one
+                    while isinstance(first[0], (tuple, list)):
                         first = first[0]
                     return (first[0], 8, 8, 3)
 

@@ -473,7 +473,7 @@ class UnregisteredCustomObject(Rule):
                 @keras.saving.register_keras_serializable(package='p')
                 class Base(keras.layers.Layer):
                     pass
-                @keras.saving.register_keras_serializable(package="example")
+                @keras.saving.register_keras_serializable(package='example')
                 class Child(Base):
                     pass
             """,
@@ -493,7 +493,7 @@ class UnregisteredCustomObject(Rule):
             fixed="""
                 import abc
                 import keras
-                @keras.saving.register_keras_serializable(package="example")
+                @keras.saving.register_keras_serializable(package='example')
                 class Base(keras.layers.Layer, abc.ABC):
                     pass
                 @keras.saving.register_keras_serializable(package='p')
@@ -542,7 +542,7 @@ class UnregisteredCustomObject(Rule):
             """, 2, 1,
             fixed="""
                 import keras
-                @keras.saving.register_keras_serializable(package="example")
+                @keras.saving.register_keras_serializable(package='example')
                 class A(keras.layers.Layer):
                     pass
                 keras.saving.get_custom_objects()['B'] = B
@@ -559,7 +559,7 @@ class UnregisteredCustomObject(Rule):
             fixed="""
                 import keras
                 if keras.__version__ >= '3':
-                    @keras.saving.register_keras_serializable(package="example")
+                    @keras.saving.register_keras_serializable(package='example')
                     class A(keras.layers.Layer):
                         pass
             """,

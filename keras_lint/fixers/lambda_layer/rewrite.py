@@ -46,8 +46,10 @@ from typing import TYPE_CHECKING, Optional
 from ...cst.lazy import cst
 from ...cst.nodes import argument, dotted
 from ...finding import Chain, Edit, Fix
+from ...keras_api import LAYER_NAMES_OF_FUNCTIONS
 from ...names import dotted_name, keras_path
 from ..edits import import_edit, leading_block_end, registration_decorator
+from ..style import style_of
 from .capture import (
     CLASS_BUILTINS,
     SCOPE_BUILTINS,
@@ -119,7 +121,7 @@ class _Rewrite:
             raise NoFix("only a `function` written as a lambda expression is rewritten")
         call_params, captured = self._parameters(lam)
         reads = _Reads.of(lam.body, _parameter_names(lam))
-        methods = [Method("call", call_params, lam.body, reads)]
+        methods = [Method("call", call_params, lam.body, reads, indent=self._indent_of(lam.body))]
         methods += self._output_shape()
         methods += self._mask()
         captured = self._free_variables(methods) + captured
@@ -128,13 +130,13 @@ class _Rewrite:
         if rebound:
             raise NoFix(f"the module rebinds {_listed(rebound)}, which the new class uses")
         self.insert_line = self._insert_line()
-        class_name, base_name = self._class_name()
+        class_name, base_name = self._class_name(lam)
         decorator, base, imports = self._spelling()
         # Registered under the file's own module name: the class name is unique in the module, so the
         # key `module>Name` is unique in the project, also when several files are rewritten in one run
         # (two files' `package>Logits` would collide: on load both would become the last registered).
         package = self.rule.context.module or self.rule.context.package
-        class_text = _class_text(class_name, decorator, package, base, captured, methods)
+        class_text = _class_text(class_name, decorator, package, base, captured, methods, style_of(self.rule))
         call_site = self._call_site(class_name, function, captured)
         spelled = _source(self.rule.context.lines, *self.rule.span(self.call))
         comments = _comments(self.call) if "#" in spelled else ()
@@ -233,6 +235,22 @@ class _Rewrite:
         safe = literal is not None or self._value_is_literal(expression, self.line, call_site=True)
         return Captured(name, text, safe, is_tuple=literal == "tuple")
 
+    def _indent_of(self, node: cst.CSTNode) -> int:
+        """The indentation of the line where `node` starts, in the columns of LibCST's code for the
+        node: its lines after the first are indented relative to the block the statement is in."""
+        if self.function_name is not None:
+            return 0  # a lambda this fix wrote: one line
+        line = self.rule.context.lines[self.rule.span(node)[0][0] - 1].expandtabs()
+        indent = len(line) - len(line.lstrip(" "))
+        text = self._text(node)
+        if "\n" in text:
+            for spelled, generated in zip(text.split("\n")[1:], _code(node).split("\n")[1:]):
+                if spelled.strip():
+                    spelled, generated = spelled.expandtabs(), generated.expandtabs()
+                    shift = (len(spelled) - len(spelled.lstrip(" "))) - (len(generated) - len(generated.lstrip(" ")))
+                    return indent - shift
+        return indent
+
     def _text(self, node: cst.CSTNode) -> str:
         """The node's own text in the file, exactly."""
         start, end = self.rule.span(node)
@@ -245,14 +263,16 @@ class _Rewrite:
         value = arg.value
         if isinstance(value, cst.Lambda):
             params = _plain_parameters(value, 1, "output_shape")
-            return [Method("compute_output_shape", params, value.body, _Reads.of(value.body, set(params)))]
+            reads = _Reads.of(value.body, set(params))
+            return [Method("compute_output_shape", params, value.body, reads, indent=self._indent_of(value.body))]
         sizes = value.elements if isinstance(value, cst.Tuple) else ()
         if sizes and all(isinstance(e, cst.Element) and _is_size(e.value) for e in sizes):
             # Lambda adds the batch size of the (first) input to a tuple output_shape.
             sizes = ", ".join(_code(e.value) for e in sizes)
             lines = (
                 "first = input_shape",
-                "while isinstance(first[0], (tuple, list)):  # several inputs: the first one's batch size",
+                "# several inputs: the batch size of the first one",
+                "while isinstance(first[0], (tuple, list)):",
                 "    first = first[0]",
                 f"return (first[0], {sizes})",
             )
@@ -269,7 +289,8 @@ class _Rewrite:
         if not isinstance(arg.value, cst.Lambda):
             raise NoFix("`mask=` is not a lambda")
         params = _plain_parameters(arg.value, 2, "mask")
-        return [Method("compute_mask", params, arg.value.body, _Reads.of(arg.value.body, set(params)))]
+        body = arg.value.body
+        return [Method("compute_mask", params, body, _Reads.of(body, set(params)), indent=self._indent_of(body))]
 
     def _free_variables(self, methods: list) -> list:
         """The variables the lambdas read, as constructor arguments (globals stay globals)."""
@@ -398,15 +419,25 @@ class _Rewrite:
         text never spells cannot be one, and most candidate names are new."""
         return name in _joined(self.rule.context.lines) and name in _identifiers(self.tree)
 
-    def _class_name(self) -> str:
+    def _class_name(self, lam: cst.Lambda) -> tuple:
+        """(the class name, the name it was numbered from). After, in turn: `name=`, the function
+        KL102's fix wraps, the variable the layer is assigned to, what the lambda computes (the
+        function it calls, its operator), the variable its output is assigned to unless that is
+        the lambda's own input (`attn = Lambda(lambda attn: ...)(attn)`), the enclosing function."""
         candidates = []
         name_arg = next((a for a in self.call.args if a.keyword is not None and a.keyword.value == "name"), None)
         if name_arg is not None and isinstance(name_arg.value, cst.SimpleString):
             text = name_arg.value.evaluated_value
             candidates.append(_camel(text) if isinstance(text, str) else None)
-        for named in (self.function_name, self.site.target):
-            if named and len(named) >= 3 and named.lower() not in VAGUE_TARGETS:
-                candidates.append(_camel(named))
+        target = self.site.target
+        good = [n for n in (self.function_name, target) if n and len(n) >= 3 and n.lower() not in VAGUE_TARGETS]
+        if self.function_name in good:
+            candidates.append(_camel(self.function_name))
+        if target in good and self.site.of_layer:
+            candidates.append(_camel(target))
+        candidates.append(_computed_name(lam.body, _parameter_names(lam)))
+        if target in good and target not in _parameter_names(lam) | self.site.inputs:
+            candidates.append(_camel(target))
         if self.site.function:
             function = _camel(self.site.function)
             candidates.append(function + "Lambda" if function else None)
@@ -537,3 +568,33 @@ def _joined(lines: list) -> str:
     if _JOINED[0] is not lines:
         _JOINED[:] = [lines, "".join(lines)]
     return _JOINED[1]
+
+
+# What a lambda computes, named after its operator (not `Add`, `Multiply`...: Keras's own layers).
+OPERATOR_NAMES = {"Multiply": "Product", "Add": "Sum", "Subtract": "Difference", "Divide": "Ratio",
+                  "Power": "Power", "MatrixMultiply": "MatMul", "FloorDivide": "FloorRatio", "Modulo": "Remainder"}
+
+
+def _computed_name(body: cst.BaseExpression, own: set) -> Optional[str]:
+    """A class name for what the lambda's body computes: the function it calls (`ops.divide(...)`
+    -> `Divide`, `tf.reduce_mean(...)` -> `ReduceMean`), else its operator; None when neither."""
+    if isinstance(body, cst.Call):
+        callee = dotted(body.func)
+        name = _camel(callee.rsplit(".", 1)[-1]) if callee else None
+        if not name or len(name) < 3:
+            return None  # `f(t)`: says nothing
+        return f"{name}Layer" if name in LAYER_NAMES_OF_FUNCTIONS else name
+    if isinstance(body, cst.BinaryOperation):
+        operator = type(body.operator).__name__
+        constant = [side for side in (body.left, body.right) if isinstance(side, (cst.Integer, cst.Float, cst.Name))
+                    and not (isinstance(side, cst.Name) and side.value in own)]
+        if constant and operator in ("Multiply", "Divide"):
+            return "Scale"  # `t * 2`, `t / factor`
+        if constant and operator in ("Add", "Subtract"):
+            return "Shift"
+        return OPERATOR_NAMES.get(operator)
+    if isinstance(body, cst.Subscript):
+        return "Slice"
+    if isinstance(body, cst.UnaryOperation) and isinstance(body.operator, cst.Minus):
+        return "Negate"
+    return None
