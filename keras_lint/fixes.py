@@ -18,6 +18,7 @@ then sees what that fix changed. Whatever interacts in another way waits for the
 from __future__ import annotations
 
 import ast
+import bisect
 import dataclasses
 import difflib
 import os
@@ -83,6 +84,7 @@ def _all_chained(findings: list, unsafe: bool, offsets: list) -> tuple:
     given: set = set()  # the identifiers the chosen fixes added
     imported: set = set()  # the import edits they applied, as spans
     stacks: dict = {}  # insertion point -> index in `taken` of the definitions inserted there
+    index: list = []  # the (start, end) of the spans in `taken`, in order: a file of thousands stays linear
     for finding in findings:
         fix = finding.fix
         if not allowed(fix, unsafe) or fix.chain is None:
@@ -103,7 +105,7 @@ def _all_chained(findings: list, unsafe: bool, offsets: list) -> tuple:
         new_imports = [s for s in imports if s not in imported]
         if not stacked:
             others.append(spans[chain.insertion])
-        if any(_overlaps(span, other) for span in others + new_imports for other in taken):
+        if any(_overlaps_any(span, index) for span in others + new_imports):
             break  # the next pass, linted again, sees it and what follows as they are then
         if stacked:
             start, end, before = taken[stacks[point]]
@@ -111,6 +113,8 @@ def _all_chained(findings: list, unsafe: bool, offsets: list) -> tuple:
         else:
             stacks[point] = len(taken) + len(others) - 1
         taken += others + new_imports
+        for start, end, _ in others + new_imports:
+            bisect.insort(index, (start, end))
         imported.update(new_imports, lead_imports)
         given.update(chain.binds - {chain.name} | {name})
         if name != chain.name:
@@ -118,6 +122,14 @@ def _all_chained(findings: list, unsafe: bool, offsets: list) -> tuple:
             finding = dataclasses.replace(finding, fix=fix)
         chosen.append(finding)
     return taken, chosen
+
+
+def _overlaps_any(span: tuple, index: list) -> bool:
+    """Does `span` overlap a span of `index` (sorted, pairwise not overlapping)? Only the two that
+    start before it can reach into it, then those that start inside it."""
+    low = max(0, bisect.bisect_left(index, (span[0], -1)) - 2)
+    high = bisect.bisect_right(index, (span[1], float("inf")))
+    return any(_overlaps(span, other) for other in index[low:high])
 
 
 def fix_text(text: str, lint: Callable[[str], list], unsafe: bool, together: bool = True) -> FixOutcome:

@@ -26,8 +26,18 @@ def registration_decorator(rule: Rule) -> tuple:
 
     Prefers a name the file already has for it, then the file's own Keras module (`keras.saving.`,
     or `utils.` under tf.keras / tf_keras, where `saving` is not an attribute in every version),
-    and only then adds an import, in the file's leading block of imports.
+    and only then adds an import, in the file's leading block of imports. The same for the whole
+    file: computed once per file (a file of 300 Lambdas asks 300 times).
     """
+    if _REGISTRATION[0] is not rule.names:
+        _REGISTRATION[:] = [rule.names, _registration_decorator(rule)]
+    return _REGISTRATION[1]
+
+
+_REGISTRATION: list = [None, None]  # the last file's names, and its answer
+
+
+def _registration_decorator(rule: Rule) -> tuple:
     names = rule.names
     module = names.module
     keras_root = tensorflow = None
