@@ -421,9 +421,9 @@ class _Rewrite:
 
     def _class_name(self, lam: cst.Lambda) -> tuple:
         """(the class name, the name it was numbered from). After, in turn: `name=`, the function
-        KL102's fix wraps, the variable the layer is assigned to, what the lambda computes (the
-        function it calls, its operator), the variable its output is assigned to unless that is
-        the lambda's own input (`attn = Lambda(lambda attn: ...)(attn)`), the enclosing function."""
+        KL102's fix wraps, the variable the layer or its output is assigned to (unless vague, or
+        the lambda's own input: `attn = Lambda(lambda attn: ...)(attn)`), what the lambda computes
+        (the function it calls, its operator), the enclosing function."""
         candidates = []
         name_arg = next((a for a in self.call.args if a.keyword is not None and a.keyword.value == "name"), None)
         if name_arg is not None and isinstance(name_arg.value, cst.SimpleString):
@@ -433,11 +433,9 @@ class _Rewrite:
         good = [n for n in (self.function_name, target) if n and len(n) >= 3 and n.lower() not in VAGUE_TARGETS]
         if self.function_name in good:
             candidates.append(_camel(self.function_name))
-        if target in good and self.site.of_layer:
+        if target in good and (self.site.of_layer or target not in _parameter_names(lam) | self.site.inputs):
             candidates.append(_camel(target))
         candidates.append(_computed_name(lam.body, _parameter_names(lam)))
-        if target in good and target not in _parameter_names(lam) | self.site.inputs:
-            candidates.append(_camel(target))
         if self.site.function:
             function = _camel(self.site.function)
             candidates.append(function + "Lambda" if function else None)
