@@ -528,7 +528,11 @@ class _Rewrite:
         moved = [argument(self.call, i, k) for i, k in enumerate(("output_shape", "mask", "arguments"), 1)]
         dropped = {id(arg) for arg in moved if arg is not None}  # into the class
         positional = function.keyword is None  # then the variables go first, in the constructor's order
-        replacement = ", ".join(
+        at = next(i for i, arg in enumerate(self.call.args) if arg is function)
+        after = _source(lines, spans[at][1], spans[at + 1][0]) if at + 1 < len(spans) else ""
+        # One argument a line stays so: the values that replace the function each get a line of their own.
+        joiner = after if "\n" in after and "#" not in after and after.lstrip().startswith(",") else ", "
+        replacement = joiner.join(
             c.passed if positional and c.free else f"{c.name}={c.passed}" for c in captured if c.passed is not None
         )
         kept = []  # (index, text) of the arguments that stay
