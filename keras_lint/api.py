@@ -57,6 +57,7 @@ def make_settings(
     if chosen:  # the codes whose severity is not chosen are off, whatever selects them
         changes["skipped_codes"] = frozenset(code for code, rule in CATALOG.items() if rule.severity not in chosen)
     changes["declared_target"] = declared_keras(project_root(start if start != "-" else "."))
+    changes["line_length"] = config.formatter_line_length(start if start != "-" else ".") or settings.line_length
     return dataclasses.replace(settings, **changes)
 
 

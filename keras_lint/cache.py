@@ -25,7 +25,7 @@ import os
 from typing import Optional
 
 from . import __version__
-from .finding import Edit, Finding, Fix, ImportEdit
+from .finding import Chain, Edit, Finding, Fix, ImportEdit
 from .index.arguments import CallSite
 from .index.flow import FileFlow, LoadSite, SaveSite, Uses
 from .index.model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
@@ -38,11 +38,11 @@ _FILE = "cache.json"
 # 3: findings carry their Keras target; 4: ModuleSummary.call_sites (CallSite records,
 # index/arguments.py); 5: Param.annotation; 6: ModuleSummary.flow (index/flow.py's saves, loads and
 # model contents).
-FORMAT = 6
+FORMAT = 7  # 7: Fix.chain (the one-pass Lambda rewrites)
 _TYPES = {
     cls.__name__: cls
     for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit,
-                CallSite, FileFlow, Uses, SaveSite, LoadSite)
+                CallSite, FileFlow, Uses, SaveSite, LoadSite, Chain)
 }
 
 

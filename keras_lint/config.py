@@ -305,3 +305,36 @@ def _parse_file_code_pairs(value: str, where: str) -> list:
     if globs or codes:
         close()
     return pairs
+
+
+# -- the formatter's line length, for the code fixes write ------------------------------------------
+
+
+def formatter_line_length(start: str) -> Optional[int]:
+    """The `line-length` the project gives ruff or black: in the nearest ruff.toml, .ruff.toml or
+    pyproject.toml at or above `start` that sets one (ruff's, `[tool.ruff]`, before black's,
+    `[tool.black]`). None when none does, or the file cannot be read: fixes then use 88, both
+    tools' default."""
+    folder = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    while True:
+        for name, tables in (("ruff.toml", ((),)), (".ruff.toml", ((),)),
+                             ("pyproject.toml", (("tool", "ruff"), ("tool", "black")))):
+            path = os.path.join(folder, name)
+            if not os.path.isfile(path):
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    document = tomllib.loads(handle.read().decode("utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            for table in tables:
+                value = document
+                for key in table:
+                    value = value.get(key, {}) if isinstance(value, dict) else {}
+                length = value.get("line-length") if isinstance(value, dict) else None
+                if isinstance(length, int) and not isinstance(length, bool) and 20 <= length <= 1000:
+                    return length
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
 from typing import Optional
@@ -30,6 +31,7 @@ class ImportEdit:
     module: str
     name: str
     latest_line: int  # it starts on this line or above (the line after the block): known without computing it
+    first_party: tuple = ()  # the project's own top-level packages: a new line goes above their imports, as isort's
 
     def __post_init__(self):
         self._edit: Optional[Edit] = None
@@ -60,10 +62,36 @@ class ImportEdit:
                 old += "\n"
             if not new.endswith("\n"):  # (LibCST ends an empty or unterminated module without one)
                 new += "\n"
+            new = _above_first_party(old, new, self.module, self.name, self.first_party)
             prefix = len(os.path.commonprefix([old, new]))
             suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
             self._edit = Edit(_position(old, prefix), _position(old, len(old) - suffix), new[prefix: len(new) - suffix])
         return self._edit
+
+
+def _above_first_party(old: str, new: str, module: str, name: str, first_party: tuple) -> str:
+    """When LibCST added `from module import name` as a line of its own after the block's last
+    import and that import is the project's own (first-party, or relative), the line goes after
+    the last import of another package instead: with the third-party ones, as isort groups them."""
+    line = f"from {module} import {name}\n"
+    try:
+        imports = [s for s in ast.parse(old).body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    except SyntaxError:
+        return new
+    if not imports or old.count("\n") + 1 != new.count("\n") or line not in new:
+        return new
+
+    def own(statement) -> bool:
+        if isinstance(statement, ast.ImportFrom):
+            return bool(statement.level) or (statement.module or "").split(".")[0] in first_party
+        return any(alias.name.split(".")[0] in first_party for alias in statement.names)
+
+    others = [s for s in imports if not own(s)]
+    if not own(imports[-1]) or not others or new.replace(line, "", 1) != old:
+        return new
+    lines = old.splitlines(keepends=True)
+    after = others[-1].end_lineno or others[-1].lineno
+    return "".join(lines[:after]) + line + "".join(lines[after:])
 
 
 def _position(text: str, offset: int) -> tuple:
@@ -73,10 +101,29 @@ def _position(text: str, offset: int) -> tuple:
 
 
 @dataclasses.dataclass(frozen=True)
+class Chain:
+    """What lets fixes that each add a named definition before a statement (KL101's Lambda rewrite)
+    apply together in one pass, as they would one per pass with the file linted again in between
+    (fixes.py): the name numbered past the names taken before it, imports added once, definitions
+    inserted at one point one after another. Edits are referred to by their index in Fix.edits."""
+
+    name: str  # the name the fix gives its definition: free in the file as it was linted
+    base: str  # the name it was numbered from: base, base2, base3, ...
+    taken: frozenset  # the file's identifiers that start with `base`
+    binds: frozenset  # the identifiers the fix adds to the file (`name` among them)
+    spots: tuple  # (edit index, offset in its text) of each place `name` is written
+    insertion: int  # the edit inserting the definition
+    lead: int  # the length of that edit's text before the definition: imports that start on its line, blank lines
+    lead_imports: tuple = ()  # those imports (ImportEdits)
+    imports: tuple = ()  # indexes of the edits that only add imports
+
+
+@dataclasses.dataclass(frozen=True)
 class Fix:
     safety: str  # "safe": computes the same, and what failed now saves/loads; "unsafe": could change behaviour
     edits: tuple
     title: str = ""
+    chain: Optional[Chain] = None
 
 
 # What a finding means for the model (issue 22), as each rule declares it: "error", the save or the

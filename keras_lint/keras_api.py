@@ -495,3 +495,14 @@ THIRD_PARTY_OBJECTS = {
     "segmentation_models_3D.losses.*": ("segmentation_models_3D", "loss", "never registered"),
     "segmentation_models_3D.metrics.*": ("segmentation_models_3D", "metric", "never registered"),
 }
+
+
+# -- names of the classes KL101's fix writes (fixers/lambda_layer) ---------------------------------------
+# keras.layers classes (Keras 3.15.1) whose names are also those of keras.ops / tf functions, spelled in
+# CamelCase (research/keras3_layer_names.txt): a class named after what the lambda calls (`ops.add` ->
+# `Add`) would read as Keras's own layer, so it is named `AddLayer` instead.
+LAYER_NAMES_OF_FUNCTIONS = frozenset(
+    "Activation Add Average BatchNormalization Concatenate Dense Dot Dropout Embedding Flatten Identity "
+    "Input Lambda Layer LayerNormalization Masking Maximum Minimum Multiply Permute RandomBrightness "
+    "RandomContrast RandomCrop RandomHue RandomSaturation Reshape Softmax Subtract".split()
+)

@@ -36,6 +36,7 @@ class Settings:
     # -- issue 22: severity selection and rules off by default --
     severity: tuple = ()  # the severities to report ("error", "warning", "security"); empty: all
     skipped_codes: frozenset = frozenset()  # codes whose severity is not chosen (api.make_settings fills it)
+    line_length: int = 88  # of the code fixes write: the project's black/ruff line-length (config.formatter_line_length)
 
     def enabled(self, code: str, path: Optional[str] = None) -> bool:
         """Ruff's rule: the most specific matching prefix decides; on a tie, ignore wins. A code off by

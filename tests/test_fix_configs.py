@@ -64,7 +64,7 @@ def test_kl202_model_subclass_at_the_end_of_the_file(project):
         "import keras\n\n\nclass Net(keras.Model):\n    def __init__(self, units=3, **kwargs):\n"
         "        super().__init__(**kwargs)\n        self.units = units\n        self.dense = keras.layers.Dense(units)"
     )
-    after = before + '\n    def get_config(self):\n        return {**super().get_config(), "units": self.units}\n'
+    after = before + '\n\n    def get_config(self):\n        return {**super().get_config(), "units": self.units}\n'  # E301
     fix_and_check(project, "KL202", before, after)
 
 
@@ -74,7 +74,7 @@ def test_kl202_argument_stored_under_another_name_is_an_unsafe_fix(project):
         "    def __init__(self, units, scale=1.0, **kwargs):\n        super().__init__(units, **kwargs)\n"
         "        self._scale = scale\n"
     )
-    after = before + '    def get_config(self):\n        return {**super().get_config(), "scale": self._scale}\n'
+    after = before + '\n    def get_config(self):\n        return {**super().get_config(), "scale": self._scale}\n'
     fix_and_check(project, "KL202", before, after, unsafe=True)
 
 
@@ -161,7 +161,8 @@ def test_kl302_registers_the_function(project):
         "import tensorflow as tf\n\n\ndef soft_dice(y_true, y_pred):  # a loss\n    return y_pred\n\n\n"
         "model.compile(optimizer='adam', loss=soft_dice)\n"
     )
-    after = before.replace("def soft_dice", '@tf.keras.utils.register_keras_serializable(package="m")\ndef soft_dice')
+    # the file's quote
+    after = before.replace("def soft_dice", "@tf.keras.utils.register_keras_serializable(package='m')\ndef soft_dice")
     fix_and_check(project, "KL302", before, after)
 
 

@@ -121,7 +121,7 @@ def test_several_inputs_arguments_and_defaults_become_constructor_arguments():
     result = fixed(text)
     assert "class Mix(layers.Layer):\n    def __init__(self, k, o, p=2, **kwargs):\n" in result
     assert "    def call(self, pair):\n        return pair[0] * self.k + self.o ** self.p\n" in result
-    assert '"k": self.k, "o": self.o, "p": self.p' in result
+    assert "'k': self.k, 'o': self.o, 'p': self.p" in result  # the file's quote
     assert "y = Mix(\n    k=3, o=OFFSET, name='mix'\n)([a, b])\n" in result
 
 
@@ -152,23 +152,23 @@ def test_class_names_come_from_name_target_or_function_and_never_clash():
 
 
 def test_rewrites_in_different_statements_get_distinct_names():
-    # Both would be `LambdaLayer` if applied in one pass: each pass rewrites one, then lints again.
-    result = fixed(HEAD + "a = layers.Lambda(lambda t: t + 1)(x)\nb = layers.Lambda(lambda t: t * 2)(x)\n")
-    assert "a = LambdaLayer()(x)\n" in result and "b = LambdaLayer2()(x)\n" in result
-    assert result.count("class LambdaLayer") == 2
+    # Both are named after what they compute, `Shift`: the second is numbered past the first.
+    result = fixed(HEAD + "a = layers.Lambda(lambda t: t + 1)(x)\nb = layers.Lambda(lambda t: t - 2)(x)\n")
+    assert "a = Shift()(x)\n" in result and "b = Shift2()(x)\n" in result
+    assert result.count("class Shift") == 2
 
 
 def test_the_unsafe_fix_needs_unsafe_fixes():
     text = HEAD + "def f(x, k):\n    return layers.Lambda(lambda t: t * k)(x)\n"
     assert fixed(text, unsafe=False) == text
-    assert "class FLambda(layers.Layer):" in fixed(text)
+    assert "class Scale(layers.Layer):" in fixed(text)
 
 
 def test_globals_stay_globals_and_constants_are_renamed_lower_case():
     text = HEAD + "import numpy as np\nSCALE = 2.0\ny = layers.Lambda(lambda t: np.abs(t) * SCALE + len('ab'))(x)\n"
     result = fixed(text)
     assert "return np.abs(t) * self.scale + len('ab')\n" in result
-    assert "self.scale = scale\n" in result and "LambdaLayer(SCALE)(x)" in result
+    assert "self.scale = scale\n" in result and "Sum(SCALE)(x)" in result
 
 
 def test_a_tuple_is_turned_back_into_a_tuple_after_loading():
@@ -190,7 +190,7 @@ def test_crlf_and_comments_outside_the_edits_stay():
     result = fixed(text.replace("\n", "\r\n"))
     assert "\n" not in result.replace("\r\n", "")
     assert "# keep me\r\nSCALE = 2  # and me\r\n" in result
-    assert "y = LambdaLayer(  # the layer\r\n    SCALE,\r\n)(x)\r\n" in result
+    assert "y = Scale(  # the layer\r\n    SCALE,\r\n)(x)\r\n" in result
 
 
 def test_cli_fixes_two_lambdas_in_one_function(project):
@@ -199,7 +199,7 @@ def test_cli_fixes_two_lambdas_in_one_function(project):
         "import keras\n\n\n"
         "def build_model(x):\n"
         "    x = keras.layers.Lambda(lambda t: t + 1.0)(x)\n"
-        "    return keras.layers.Lambda(lambda t: t * 2.0)(x)\n"
+        "    return keras.layers.Lambda(lambda t: t + 2.0)(x)\n"
     )
     keras_lint = os.path.join(BIN, "keras-lint")
     result = subprocess.run([keras_lint, "--fix", "model.py"], cwd=project, capture_output=True, text=True)
@@ -208,8 +208,8 @@ def test_cli_fixes_two_lambdas_in_one_function(project):
     text = path.read_text()
     tree = ast.parse(text)
     classes = [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
-    assert classes == ["BuildModelLambda", "BuildModelLambda2"]
-    assert "    x = BuildModelLambda()(x)\n    return BuildModelLambda2()(x)\n" in text
+    assert classes == ["Shift", "Shift2"]
+    assert "    x = Shift()(x)\n    return Shift2()(x)\n" in text
     assert text.count('@keras.saving.register_keras_serializable(package="model")') == 2
     again = subprocess.run([keras_lint, "--fix", "model.py"], cwd=project, capture_output=True, text=True)
     assert again.returncode == 0 and path.read_text() == text  # idempotent

@@ -164,7 +164,7 @@ def test_fixes_in_two_files_of_one_package_never_register_one_name_twice(project
     assert code == 1 and "Fixed 2 findings." in err, err
     for name in ("one", "two"):
         fixed = (project / "pkg" / f"{name}.py").read_text()
-        assert f'@keras.saving.register_keras_serializable(package="pkg.{name}")\nclass Logits(' in fixed
+        assert f"@keras.saving.register_keras_serializable(package='pkg.{name}')\nclass Logits(" in fixed
         assert f"pkg/{name}.py:15:5: KL102 " in out  # `double` stays unregistered: no fix offered
     assert run("--select", "KL208", "pkg", cwd=project)[:2] == (0, "")
 

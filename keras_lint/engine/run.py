@@ -163,7 +163,8 @@ def _run_rules_at(
     # `package=` of the registrations fixes add: the setting, else the top-level package, else (a
     # buffer with no module) register_keras_serializable's own default.
     package = settings.package or module.split(".")[0] or DEFAULT_REGISTRATION_PACKAGE
-    context = FileContext(src.path, names, point, project, findings, tree=tree, lines=lines, package=package, module=module)
+    context = FileContext(src.path, names, point, project, findings, tree=tree, lines=lines, package=package,
+                          module=module, line_length=settings.line_length)
     visitors: dict = {}  # rule -> its visitor for this file, made when a statement first wants it
     statement_gate = StatementGate(rules, context, gate)
     for first, last, statements in statement_spans(tree):

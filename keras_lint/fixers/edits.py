@@ -5,6 +5,7 @@ code around it already has."""
 from __future__ import annotations
 
 import ast
+import functools
 from typing import TYPE_CHECKING, Optional
 
 from ..analysis.init_chain import kwargs_can_join, own_parameters, super_init_call
@@ -14,6 +15,7 @@ from ..finding import Edit, Fix, ImportEdit
 from ..index.model import ClassInfo
 from ..keras_api import REGISTER_KERAS_SERIALIZABLE
 from ..names import keras_path, path_matches
+from .style import call_lines, style_of
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ..rules.base import Rule
@@ -24,8 +26,18 @@ def registration_decorator(rule: Rule) -> tuple:
 
     Prefers a name the file already has for it, then the file's own Keras module (`keras.saving.`,
     or `utils.` under tf.keras / tf_keras, where `saving` is not an attribute in every version),
-    and only then adds an import, in the file's leading block of imports.
+    and only then adds an import, in the file's leading block of imports. The same for the whole
+    file: computed once per file (a file of 300 Lambdas asks 300 times).
     """
+    if _REGISTRATION[0] is not rule.names:
+        _REGISTRATION[:] = [rule.names, _registration_decorator(rule)]
+    return _REGISTRATION[1]
+
+
+_REGISTRATION: list = [None, None]  # the last file's names, and its answer
+
+
+def _registration_decorator(rule: Rule) -> tuple:
     names = rule.names
     module = names.module
     keras_root = tensorflow = None
@@ -72,7 +84,14 @@ def leading_block_end(rule: Rule) -> int:
 def import_edit(rule: Rule, module: str, name: str) -> ImportEdit:
     """The edit that adds `from module import name` to the file's leading block (see ImportEdit)."""
     end = leading_block_end(rule)
-    return ImportEdit("".join(rule.context.lines[:end]).replace("\r\n", "\n").replace("\r", "\n"), module, name, end + 1)
+    block = "".join(rule.context.lines[:end]).replace("\r\n", "\n").replace("\r", "\n")
+    own = rule.context.module.split(".")[0]
+    return _import_edit(block, module, name, end + 1, (own,) if own else ())
+
+
+@functools.lru_cache(maxsize=64)  # one object for one import into one block: its edit is computed once
+def _import_edit(old: str, module: str, name: str, latest_line: int, first_party: tuple) -> ImportEdit:
+    return ImportEdit(old, module, name, latest_line, first_party)
 
 
 def registration_fix(rule: Rule, definition: ast.AST, title: str) -> Fix:
@@ -81,7 +100,9 @@ def registration_fix(rule: Rule, definition: ast.AST, title: str) -> Fix:
     first = min([definition.lineno] + [d.lineno for d in getattr(definition, "decorator_list", [])])
     text = rule.context.lines[first - 1] if first <= len(rule.context.lines) else ""
     indent = text[: len(text) - len(text.lstrip(" \t"))]
-    line = f'{indent}@{decorator}(package="{rule.context.package}")\n'
+    style = style_of(rule)
+    package = f"package={style.string(rule.context.package)}"
+    line = "".join(f"{text}\n" for text in call_lines(decorator, [package], indent, style, "@"))
     return Fix("safe", (Edit((first, 0), (first, 0), line), *edits), title)
 
 

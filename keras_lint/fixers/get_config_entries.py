@@ -338,7 +338,7 @@ def indentation(text: str) -> str:
 def method_after(rule: Rule, function: cst.FunctionDef, body: list) -> Edit:
     """Insert a method after `function` (a method of a class) at its indentation. `body` holds
     the new method's lines, indented relative to `def` with four spaces per level (rewritten to
-    the file's own unit). A blank line separates it from `function` when one follows `function`."""
+    the file's own unit). A blank line separates it from `function`, and from what follows."""
     lines = rule.context.lines
     (def_line, _), (end_line, _) = rule.span(function)
     indent = indentation(lines[def_line - 1])
@@ -354,10 +354,12 @@ def method_after(rule: Rule, function: cst.FunctionDef, body: list) -> Edit:
             break
         end_line += 1
     separated = end_line < len(lines) and lines[end_line].strip() == ""
-    text = "\n" if separated else ""
+    text = "\n"  # one blank line between methods (pycodestyle E301), also when `function` ends the class
     for line in body:
         stripped = line.lstrip(" ")
         text += indent + unit * ((len(line) - len(stripped)) // 4) + stripped + "\n"
+    if end_line < len(lines) and not separated:
+        text += "\n"  # and one before what followed `function` directly
     last = lines[end_line - 1]
     if end_line == len(lines) and not last.endswith(("\n", "\r")):
         return Edit((end_line, len(last)), (end_line, len(last)), "\n" + text)

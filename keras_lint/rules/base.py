@@ -67,6 +67,7 @@ class FileContext:
     lines: list = dataclasses.field(default_factory=list)  # the file's lines, for fixes that match indentation
     package: Optional[str] = None  # `package` for registration fixes (config), else derived from the path
     module: str = ""  # the file's dotted module name, for project-absolute names
+    line_length: int = 88  # of the code fixes write (Settings.line_length)
 
     @property
     def keras_major(self) -> int:

@@ -75,7 +75,8 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
     Lambda), a layer, model or tensor, a name that cannot be resolved, a nested function or a
     function-level import; nor for `*args` lambdas or a `function` that is not a lambda expression.
     The class is named after `name=`, the assigned variable or the enclosing function, unique in
-    the module; each fix pass rewrites one Lambda, so several in a file get distinct names.
+    the module; the Lambdas of a file are rewritten in one pass, each class numbered past the names
+    the ones before it took (`Scale`, `Scale2`).
     """
 
     code = "KL101"
@@ -154,12 +155,12 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
 
 
             @keras.saving.register_keras_serializable(package="example")
-            class LambdaLayer(keras.layers.Layer):
+            class Scale(keras.layers.Layer):
                 def call(self, t):
                     return t * 2
 
 
-            y = LambdaLayer()(x)
+            y = Scale()(x)
         """),
         Invalid("""
             import tensorflow as tf
@@ -350,7 +351,7 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
 
 
             @keras.saving.register_keras_serializable(package="example")
-            class BuildLambda(keras.layers.Layer):
+            class Scale(keras.layers.Layer):
                 def __init__(self, factor, **kwargs):
                     super().__init__(**kwargs)
                     self.factor = factor
@@ -363,7 +364,7 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
 
 
             def build(x, factor):
-                return BuildLambda(factor)(x)
+                return Scale(factor)(x)
         """),
         Invalid("""
             from keras import layers

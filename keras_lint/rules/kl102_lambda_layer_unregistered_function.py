@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import Optional
 
 from ..analysis.keras_calls import lambda_layer_function
@@ -311,7 +312,8 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
 
                 def compute_output_shape(self, input_shape):
                     first = input_shape
-                    while isinstance(first[0], (tuple, list)):  # several inputs: the first one's batch size
+                    # several inputs: the batch size of the first one
+                    while isinstance(first[0], (tuple, list)):
                         first = first[0]
                     return (first[0], 8, 8, 3)
 
@@ -387,7 +389,7 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
             return fix, f"unsafe fix: {caveat}" if caveat else ""
         caveat = "; ".join(c for c in (UNKNOWN_SIGNATURE, caveat) if c)
         title = fix.title.split(" (", 1)[0]  # without the rewrite's own caveat, given again here
-        return Fix("unsafe", fix.edits, f"{title} ({caveat})"), f"unsafe fix: {caveat}"
+        return dataclasses.replace(fix, safety="unsafe", title=f"{title} ({caveat})"), f"unsafe fix: {caveat}"
 
     def _fix(self, function: cst.BaseExpression) -> Optional[Fix]:
         if not isinstance(function, cst.Name):

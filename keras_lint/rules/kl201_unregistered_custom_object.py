@@ -497,7 +497,7 @@ class UnregisteredCustomObject(Rule):
                 @keras.saving.register_keras_serializable(package='p')
                 class Base(keras.layers.Layer):
                     pass
-                @keras.saving.register_keras_serializable(package="example")
+                @keras.saving.register_keras_serializable(package='example')
                 class Child(Base):
                     pass
             """,
@@ -517,7 +517,7 @@ class UnregisteredCustomObject(Rule):
             fixed="""
                 import abc
                 import keras
-                @keras.saving.register_keras_serializable(package="example")
+                @keras.saving.register_keras_serializable(package='example')
                 class Base(keras.layers.Layer, abc.ABC):
                     pass
                 @keras.saving.register_keras_serializable(package='p')
@@ -566,7 +566,7 @@ class UnregisteredCustomObject(Rule):
             """, 2, 1,
             fixed="""
                 import keras
-                @keras.saving.register_keras_serializable(package="example")
+                @keras.saving.register_keras_serializable(package='example')
                 class A(keras.layers.Layer):
                     pass
                 keras.saving.get_custom_objects()['B'] = B
@@ -583,7 +583,7 @@ class UnregisteredCustomObject(Rule):
             fixed="""
                 import keras
                 if keras.__version__ >= '3':
-                    @keras.saving.register_keras_serializable(package="example")
+                    @keras.saving.register_keras_serializable(package='example')
                     class A(keras.layers.Layer):
                         pass
             """,

@@ -538,6 +538,7 @@ class MissingGetConfig(Rule):
                     def __init__(self, units, scale=1.0, **kwargs):
                         super().__init__(units, **kwargs)
                         self.scale = scale
+
                     def get_config(self):
                         return {**super().get_config(), "scale": self.scale}
             """,
@@ -553,6 +554,7 @@ class MissingGetConfig(Rule):
                     def __init__(self, gamma, name='focal', **kwargs):
                         super().__init__(name=name, **kwargs)
                         self.gamma = gamma
+
                     def get_config(self):
                         return {**super().get_config(), 'gamma': self.gamma}
             """,
@@ -593,6 +595,7 @@ class MissingGetConfig(Rule):
                     def __init__(self, units, gain=2.0, **kwargs):
                         super().__init__(units=units, **kwargs)
                         self.gain = gain
+
                     def get_config(self):
                         return {**super().get_config(), "gain": self.gain}
             """,
@@ -636,6 +639,7 @@ class MissingGetConfig(Rule):
                         super().__init__(units, **kwargs)
                         self._scale = scale_of_the_outputs
                         self.offset_of_the_outputs = offset_of_the_outputs
+
                     def get_config(self):
                         return {
                             **super().get_config(),
@@ -665,6 +669,7 @@ class MissingGetConfig(Rule):
 
                     def __init__(self, scale):
                         self.scale = scale
+
                     def get_config(self):
                         return {"scale": self.scale}
             """,

@@ -374,6 +374,7 @@ class NestedObjectNotSerialized(Rule):
                         config = super().get_config()
                         config.update({'inner': keras.layers.serialize(self.inner)})
                         return config
+
                     @classmethod
                     def from_config(cls, config):
                         config = dict(config)
@@ -471,6 +472,7 @@ class NestedObjectNotSerialized(Rule):
                         return self.backbone(x)
                     def get_config(self):
                         return dict(super().get_config(), backbone=keras.layers.serialize(self.backbone))
+
                     @classmethod
                     def from_config(cls, config):
                         config = dict(config)
@@ -556,6 +558,7 @@ class NestedObjectNotSerialized(Rule):
                         return self.inner(x)
                     def get_config(self):
                         return {**super().get_config(), 'inner': tf.keras.layers.serialize(self.inner)}
+
                     @classmethod
                     def from_config(cls, config):
                         config = dict(config)

@@ -200,7 +200,7 @@ class UnregisteredCustomFunction(CallSites, Rule):
                 4, 33, "Could not locate function 'my_loss'",
                 fixed="""
                     import keras
-                    @keras.saving.register_keras_serializable(package="example")
+                    @keras.saving.register_keras_serializable(package='example')
                     def my_loss(y, p):
                         return y - p
                     model.compile(optimizer='adam', loss=my_loss)
@@ -214,7 +214,7 @@ class UnregisteredCustomFunction(CallSites, Rule):
                 4, 43, "`metrics=` of compile()",
                 fixed="""
                     import tensorflow as tf
-                    @tf.keras.utils.register_keras_serializable(package="example")
+                    @tf.keras.utils.register_keras_serializable(package='example')
                     def iou(y, p):
                         return p
                     model.compile(loss='mse', metrics=['mae', iou])
@@ -228,7 +228,7 @@ class UnregisteredCustomFunction(CallSites, Rule):
                 4, 53,
                 fixed="""
                     import keras
-                    @keras.saving.register_keras_serializable(package="example")
+                    @keras.saving.register_keras_serializable(package='example')
                     def iou(y, p):
                         return p
                     model.compile(loss='mse', weighted_metrics={'out': [iou]})

@@ -195,28 +195,38 @@ def _binding_site(tree: ast.Module, name: str, line: int) -> tuple:
     """How the statement at `line` binds `name`: ("parameter", None, False), ("assignment", value or
     None when unpacked, in_loop), or ("other", None, in_loop) for for/with/except/... targets.
     in_loop: inside a for/while loop of the same function (or of the module)."""
-    found = []
+    found = _binding_sites(tree).get((name, line), ())
+    return found[0] if len(found) == 1 else ("other", None, False)
+
+
+@functools.lru_cache(maxsize=2)  # per file: one walk answers every Lambda's every variable
+def _binding_sites(tree: ast.Module) -> dict:
+    """(name, line) -> what `_binding_site` finds there, for every parameter and assignment target."""
+    found: dict = {}
 
     def walk(node: ast.AST, in_loop: bool) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = child.args
                 params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-                if child.lineno == line and any(p is not None and p.arg == name for p in params):
-                    found.append(("parameter", None, False))
+                for param in params:
+                    if param is not None:
+                        found.setdefault((param.arg, child.lineno), []).append(("parameter", None, False))
                 walk(child, False)  # runs once per call, whatever loop defines it
-            elif isinstance(child, (ast.Assign, ast.AnnAssign)) and child.lineno == line:
+            elif isinstance(child, (ast.Assign, ast.AnnAssign)):
                 targets = child.targets if isinstance(child, ast.Assign) else [child.target]
-                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                    found.append(("assignment", child.value, in_loop))
-                elif any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t)):
-                    found.append(("assignment", None, in_loop))
+                plain = {t.id for t in targets if isinstance(t, ast.Name)}
+                unpacked = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)} - plain
+                for target in plain:
+                    found.setdefault((target, child.lineno), []).append(("assignment", child.value, in_loop))
+                for target in unpacked:
+                    found.setdefault((target, child.lineno), []).append(("assignment", None, in_loop))
                 walk(child, in_loop)
             else:
                 walk(child, in_loop or isinstance(child, (ast.For, ast.AsyncFor, ast.While)))
 
     walk(tree, False)
-    return found[0] if len(found) == 1 else ("other", None, False)
+    return found
 
 
 @functools.lru_cache(maxsize=2)  # per file: every Lambda of it asks
@@ -226,13 +236,20 @@ def _declared_global_or_nonlocal(tree: ast.Module) -> set:
 
 def _mutated(tree: ast.Module, name: str) -> bool:
     """Could the list bound to `name` change in place (`name.append(...)`, `name[i] = ...`)?"""
+    return name in _mutable_names(tree)
+
+
+@functools.lru_cache(maxsize=2)
+def _mutable_names(tree: ast.Module) -> frozenset:
+    """The names the file reads an attribute of, or assigns or deletes an item of."""
+    found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
-            return True
-        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            found.add(node.value.id)
+        elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
                 and not isinstance(node.ctx, ast.Load)):
-            return True
-    return False
+            found.add(node.value.id)
+    return frozenset(found)
 
 
 def _bound_anywhere(names, name: str) -> bool:

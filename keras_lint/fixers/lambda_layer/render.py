@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import ast
+import builtins
 import dataclasses
 import keyword
 import re
@@ -11,6 +13,7 @@ from typing import Optional
 from ...cst.lazy import cst
 from ...cst.nodes import with_libcst_base
 from ...keras_api import LAYER_ATTRIBUTES
+from ..style import Style, call_lines, reindent
 from .capture import NoFix, _Reads, _ToSelf
 
 
@@ -22,7 +25,8 @@ class Method:
     params: list
     body: Optional[cst.BaseExpression] = None
     reads: Optional["_Reads"] = None
-    lines: tuple = ()
+    lines: tuple = ()  # written with four spaces a level
+    indent: int = 0  # the columns the line where `body` starts was indented by
 
 
 def _name_attributes(captured: list) -> None:
@@ -38,44 +42,60 @@ def _name_attributes(captured: list) -> None:
             raise NoFix(f"`{c.source}` would clash with an attribute of Keras's Layer")
 
 
-def _class_text(name: str, decorator: str, package: str, base: str, captured: list, methods: list) -> str:
-    lines = [f'@{decorator}(package="{package}")', f"class {name}({base}):"]
+def _class_text(name: str, decorator: str, package: str, base: str, captured: list, methods: list,
+                style: Style = Style()) -> str:
+    """The class, in the file's style: its indentation unit and quote, wrapped as ruff format would
+    at the project's line length."""
+    lines = [*call_lines(decorator, [f"package={style.string(package)}"], "", style, "@"), f"class {name}({base}):"]
+    one = style.indent
     if captured:
         required = [c.name for c in captured if c.default is None]
         params = required + [f"{c.name}={c.default}" for c in captured if c.default is not None]
-        lines.append(f"    def __init__(self, {', '.join(params)}, **kwargs):")
-        lines.append("        super().__init__(**kwargs)")
+        lines += call_lines("def __init__", ["self", *params, "**kwargs"], one, style, suffix=":")
+        lines.append(f"{one * 2}super().__init__(**kwargs)")
         for c in captured:
             value = f"tuple({c.name})" if c.is_tuple else c.name
-            lines.append(f"        self.{c.name} = {value}")
+            lines.append(f"{one * 2}self.{c.name} = {value}")
         lines.append("")
     attributes = {c.source: c.name for c in captured}
     for method in methods:
-        signature = ", ".join(["self", method.params[0]] + [f"{p}=None" for p in method.params[1:]])
-        lines.append(f"    def {method.name}({signature}):")
-        body = method.lines or (f"return {_body(method, attributes)}",)
-        lines += [f"        {line}" for line in body]
+        params = ["self", method.params[0]] + [f"{p}=None" for p in method.params[1:]]
+        lines += call_lines(f"def {method.name}", params, one, style, suffix=":")
+        if method.lines:
+            lines += style.indented(method.lines, 2)
+        else:
+            lines.append(f"{one * 2}return {_body(method, attributes, style)}")
         lines.append("")
     if captured:
-        entries = ", ".join(f'"{c.name}": self.{c.name}' for c in captured)
-        single = f"        return {{**super().get_config(), {entries}}}"
-        lines.append("    def get_config(self):")
-        if len(single) <= 120:
+        entries = [f"{style.string(c.name)}: self.{c.name}" for c in captured]
+        single = f"{one * 2}return {{**super().get_config(), {', '.join(entries)}}}"
+        lines.append(f"{one}def get_config(self):")
+        if len(single.expandtabs()) <= style.line_length:
             lines.append(single)
         else:
-            lines += ["        return {", "            **super().get_config(),"]
-            lines += [f'            "{c.name}": self.{c.name},' for c in captured]
-            lines.append("        }")
+            lines += [f"{one * 2}return {{", f"{one * 3}**super().get_config(),"]
+            lines += [f"{one * 3}{e}," for e in entries]
+            lines.append(f"{one * 2}}}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _body(method: Method, attributes: dict) -> str:
-    """The lambda's body with the captured names read from `self` (its own parameters stay)."""
+def _body(method: Method, attributes: dict, style: Style = Style()) -> str:
+    """The lambda's body with the captured names read from `self` (its own parameters stay),
+    its lines after the first re-indented to their new place."""
     own = set(method.params)
     nodes = {id(n): attributes[n.value] for n in method.reads.names if n.value in attributes and n.value not in own}
     code = _code(method.body.visit(with_libcst_base(_ToSelf, "CSTTransformer")(nodes)))
-    return f"({code})" if "\n" in code else code
+    if "\n" not in code:
+        return code
+    moved = reindent(code, method.indent, style.indent * 2)
+    try:
+        ast.parse(moved, mode="eval")  # its line breaks are inside its own brackets
+        return moved
+    except SyntaxError:  # they were inside the Lambda call's: in parentheses of its own, aligned after them
+        rest = [line.expandtabs() for line in code.split("\n")[1:] if line.strip()]
+        shallowest = min(len(line) - len(line.lstrip(" ")) for line in rest)
+        return f"({reindent(code, shallowest, style.indent * 2 + ' ' * len('return ('))})"
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -90,6 +110,15 @@ def _source(lines: list, start: tuple, end: tuple) -> str:
     else:
         text = lines[first - 1][first_column:] + "".join(lines[first:last - 1]) + lines[last - 1][:last_column]
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def next_free_name(base: str, taken) -> str:
+    """The first of `base`, `base2`, `base3`, ... that `taken(name)` says is free and that is
+    neither a builtin nor a keyword."""
+    name, number = base, 2
+    while taken(name) or hasattr(builtins, name) or keyword.iskeyword(name):
+        name, number = f"{base}{number}", number + 1
+    return name
 
 
 def _camel(text: str) -> Optional[str]:

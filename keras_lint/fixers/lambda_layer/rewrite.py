@@ -36,16 +36,20 @@ rewritten as `Lambda(lambda inputs, <arguments>: f(inputs, ...), ...)` would be,
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
+import functools
 import keyword
 import re
 from typing import TYPE_CHECKING, Optional
 
 from ...cst.lazy import cst
 from ...cst.nodes import argument, dotted
-from ...finding import Edit, Fix
+from ...finding import Chain, Edit, Fix
+from ...keras_api import LAYER_NAMES_OF_FUNCTIONS
 from ...names import dotted_name, keras_path
 from ..edits import import_edit, leading_block_end, registration_decorator
+from ..style import style_of
 from .capture import (
     CLASS_BUILTINS,
     SCOPE_BUILTINS,
@@ -65,17 +69,13 @@ from .capture import (
     _plain_parameters,
     _Reads,
 )
-from .render import Method, _camel, _class_text, _code, _comments, _listed, _name_attributes, _quoted, _source
+from .render import (
+    Method, _camel, _class_text, _code, _comments, _listed, _name_attributes, _quoted, _source, next_free_name,
+)
 from .site import Site
 
 if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
     from ...rules.base import Rule
-
-
-# An empty edit at the file's start, in every rewrite: the rewrites all overlap there, so fixes.py
-# applies one per pass, and the next one, linted again, sees the class names taken so far.
-ONE_PER_PASS = Edit((1, 0), (1, 0), "")
-
 
 
 def rewrite(rule: Rule, call: cst.Call, site: Site) -> tuple:
@@ -121,7 +121,7 @@ class _Rewrite:
             raise NoFix("only a `function` written as a lambda expression is rewritten")
         call_params, captured = self._parameters(lam)
         reads = _Reads.of(lam.body, _parameter_names(lam))
-        methods = [Method("call", call_params, lam.body, reads)]
+        methods = [Method("call", call_params, lam.body, reads, indent=self._indent_of(lam.body))]
         methods += self._output_shape()
         methods += self._mask()
         captured = self._free_variables(methods) + captured
@@ -130,24 +130,35 @@ class _Rewrite:
         if rebound:
             raise NoFix(f"the module rebinds {_listed(rebound)}, which the new class uses")
         self.insert_line = self._insert_line()
-        class_name = self._class_name()
+        class_name, base_name = self._class_name(lam)
         decorator, base, imports = self._spelling()
         # Registered under the file's own module name: the class name is unique in the module, so the
         # key `module>Name` is unique in the project, also when several files are rewritten in one run
         # (two files' `package>Logits` would collide: on load both would become the last registered).
         package = self.rule.context.module or self.rule.context.package
-        class_text = _class_text(class_name, decorator, package, base, captured, methods)
+        class_text = _class_text(class_name, decorator, package, base, captured, methods, style_of(self.rule))
         call_site = self._call_site(class_name, function, captured)
-        lost = [c for c in _comments(self.call) if c not in class_text and c not in call_site.text]
+        spelled = _source(self.rule.context.lines, *self.rule.span(self.call))
+        comments = _comments(self.call) if "#" in spelled else ()
+        lost = [c for c in comments if c not in class_text and c not in call_site.text]
         if lost:
             raise NoFix(f"the comment `{lost[0]}` in the Lambda call would be lost")
-        edits = (ONE_PER_PASS, *self._insertion(imports, class_text), call_site)
+        *others, insertion, lead, lead_imports = self._insertion(imports, class_text)
+        edits = (*others, insertion, call_site)
+        # What lets fixes.py apply the rewrites of one file in one pass (see finding.Chain).
+        before_name = _source(self.rule.context.lines, self.rule.span(self.call)[0], self.rule.span(self.call.func)[0])
+        spots = ((len(others), lead + class_text.index(f"class {class_name}(") + len("class ")),
+                 (len(edits) - 1, len(before_name)))  # the call site starts with what precedes the callee
+        binds = _identifiers.__wrapped__(ast.parse(class_text)) | {edit.name for edit in imports}
+        taken = frozenset(n for n in _identifiers(self.tree) if n.startswith(base_name))
+        chain = Chain(class_name, base_name, taken, binds, spots, len(others), lead, lead_imports,
+                      tuple(range(len(others))))
         unsafe = [c.source for c in captured if not c.safe]
         title = f"rewrite the Lambda as the registered Layer subclass `{class_name}`"
         if not unsafe:
-            return Fix("safe", edits, title), ""
+            return Fix("safe", edits, title, chain), ""
         caveat = f"{_listed(unsafe)} must be JSON-able for get_config to save it"
-        return Fix("unsafe", edits, f"{title} ({caveat})"), caveat
+        return Fix("unsafe", edits, f"{title} ({caveat})", chain), caveat
 
     def fix_named_function(self) -> tuple:
         function = argument(self.call, 0, "function")
@@ -224,6 +235,22 @@ class _Rewrite:
         safe = literal is not None or self._value_is_literal(expression, self.line, call_site=True)
         return Captured(name, text, safe, is_tuple=literal == "tuple")
 
+    def _indent_of(self, node: cst.CSTNode) -> int:
+        """The indentation of the line where `node` starts, in the columns of LibCST's code for the
+        node: its lines after the first are indented relative to the block the statement is in."""
+        if self.function_name is not None:
+            return 0  # a lambda this fix wrote: one line
+        line = self.rule.context.lines[self.rule.span(node)[0][0] - 1].expandtabs()
+        indent = len(line) - len(line.lstrip(" "))
+        text = self._text(node)
+        if "\n" in text:
+            for spelled, generated in zip(text.split("\n")[1:], _code(node).split("\n")[1:]):
+                if spelled.strip():
+                    spelled, generated = spelled.expandtabs(), generated.expandtabs()
+                    shift = (len(spelled) - len(spelled.lstrip(" "))) - (len(generated) - len(generated.lstrip(" ")))
+                    return indent - shift
+        return indent
+
     def _text(self, node: cst.CSTNode) -> str:
         """The node's own text in the file, exactly."""
         start, end = self.rule.span(node)
@@ -236,14 +263,16 @@ class _Rewrite:
         value = arg.value
         if isinstance(value, cst.Lambda):
             params = _plain_parameters(value, 1, "output_shape")
-            return [Method("compute_output_shape", params, value.body, _Reads.of(value.body, set(params)))]
+            reads = _Reads.of(value.body, set(params))
+            return [Method("compute_output_shape", params, value.body, reads, indent=self._indent_of(value.body))]
         sizes = value.elements if isinstance(value, cst.Tuple) else ()
         if sizes and all(isinstance(e, cst.Element) and _is_size(e.value) for e in sizes):
             # Lambda adds the batch size of the (first) input to a tuple output_shape.
             sizes = ", ".join(_code(e.value) for e in sizes)
             lines = (
                 "first = input_shape",
-                "while isinstance(first[0], (tuple, list)):  # several inputs: the first one's batch size",
+                "# several inputs: the batch size of the first one",
+                "while isinstance(first[0], (tuple, list)):",
                 "    first = first[0]",
                 f"return (first[0], {sizes})",
             )
@@ -260,7 +289,8 @@ class _Rewrite:
         if not isinstance(arg.value, cst.Lambda):
             raise NoFix("`mask=` is not a lambda")
         params = _plain_parameters(arg.value, 2, "mask")
-        return [Method("compute_mask", params, arg.value.body, _Reads.of(arg.value.body, set(params)))]
+        body = arg.value.body
+        return [Method("compute_mask", params, body, _Reads.of(body, set(params)), indent=self._indent_of(body))]
 
     def _free_variables(self, methods: list) -> list:
         """The variables the lambdas read, as constructor arguments (globals stay globals)."""
@@ -373,11 +403,10 @@ class _Rewrite:
     def _insert_line(self) -> int:
         """The first line of the top-level statement holding the call (decorators included), moved
         above the comment lines right before it."""
-        for statement in self.tree.body:
-            first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", ())])
-            if first <= self.line <= (statement.end_lineno or statement.lineno):
-                break
-        else:
+        ranges = _statement_ranges(self.tree)
+        at = bisect.bisect_right(ranges, (self.line, float("inf"))) - 1
+        first, last = ranges[at] if at >= 0 else (0, -1)
+        if not first <= self.line <= last:
             raise NoFix("cannot find the statement holding the call")
         lines = self.rule.context.lines
         floor = leading_block_end(self.rule) + 1
@@ -388,25 +417,30 @@ class _Rewrite:
     def _taken(self, name: str) -> bool:
         """Is `name` an identifier of the file? Walking the tree is costly on big files; a name the
         text never spells cannot be one, and most candidate names are new."""
-        return any(name in line for line in self.rule.context.lines) and name in _identifiers(self.tree)
+        return name in _joined(self.rule.context.lines) and name in _identifiers(self.tree)
 
-    def _class_name(self) -> str:
+    def _class_name(self, lam: cst.Lambda) -> tuple:
+        """(the class name, the name it was numbered from). After, in turn: `name=`, the function
+        KL102's fix wraps, the variable the layer or its output is assigned to (unless vague, or
+        the lambda's own input: `attn = Lambda(lambda attn: ...)(attn)`), what the lambda computes
+        (the function it calls, its operator), the enclosing function."""
         candidates = []
         name_arg = next((a for a in self.call.args if a.keyword is not None and a.keyword.value == "name"), None)
         if name_arg is not None and isinstance(name_arg.value, cst.SimpleString):
             text = name_arg.value.evaluated_value
             candidates.append(_camel(text) if isinstance(text, str) else None)
-        for named in (self.function_name, self.site.target):
-            if named and len(named) >= 3 and named.lower() not in VAGUE_TARGETS:
-                candidates.append(_camel(named))
+        target = self.site.target
+        good = [n for n in (self.function_name, target) if n and len(n) >= 3 and n.lower() not in VAGUE_TARGETS]
+        if self.function_name in good:
+            candidates.append(_camel(self.function_name))
+        if target in good and (self.site.of_layer or target not in _parameter_names(lam) | self.site.inputs):
+            candidates.append(_camel(target))
+        candidates.append(_computed_name(lam.body, _parameter_names(lam)))
         if self.site.function:
             function = _camel(self.site.function)
             candidates.append(function + "Lambda" if function else None)
         base = next((c for c in candidates if c), "LambdaLayer")
-        name, number = base, 2
-        while self._taken(name) or hasattr(builtins, name) or keyword.iskeyword(name):
-            name, number = f"{base}{number}", number + 1
-        return name
+        return next_free_name(base, self._taken), base
 
     def _spelling(self) -> tuple:
         """(decorator, Layer base class, import edits), in the file's own spelling of Keras."""
@@ -466,7 +500,9 @@ class _Rewrite:
     # -- the edits ------------------------------------------------------------------------------
 
     def _insertion(self, imports: tuple, class_text: str) -> tuple:
-        """The class before the statement; imports that land on the same line go in the same edit."""
+        """The class before the statement; imports that land on the same line go in the same edit.
+        Returns the edits adding imports elsewhere, the class's edit, the length of its text before
+        the class (those imports, blank lines), and those imports."""
         lines = self.rule.context.lines
         line = self.insert_line
         before = "".join(edit.text for edit in imports if edit.start[0] == line)
@@ -480,7 +516,7 @@ class _Rewrite:
         gap = "" if line == 1 and not before else "\n" * max(0, 2 - blank)
         edits = [Edit(start, start, text) for start, text in elsewhere.items()]
         edits.append(Edit((line, 0), (line, 0), before + gap + class_text + "\n\n"))
-        return tuple(edits)
+        return (*edits, len(before + gap), tuple(edit for edit in imports if edit.start[0] == line))
 
     def _call_site(self, class_name: str, function: cst.Arg, captured: list) -> Edit:
         """`Lambda(lambda ..., output_shape=..., name="n")` -> `ClassName(<captured>, name="n")`, the
@@ -492,7 +528,11 @@ class _Rewrite:
         moved = [argument(self.call, i, k) for i, k in enumerate(("output_shape", "mask", "arguments"), 1)]
         dropped = {id(arg) for arg in moved if arg is not None}  # into the class
         positional = function.keyword is None  # then the variables go first, in the constructor's order
-        replacement = ", ".join(
+        at = next(i for i, arg in enumerate(self.call.args) if arg is function)
+        after = _source(lines, spans[at][1], spans[at + 1][0]) if at + 1 < len(spans) else ""
+        # One argument a line stays so: the values that replace the function each get a line of their own.
+        joiner = after if "\n" in after and "#" not in after and after.lstrip().startswith(",") else ", "
+        replacement = joiner.join(
             c.passed if positional and c.free else f"{c.name}={c.passed}" for c in captured if c.passed is not None
         )
         kept = []  # (index, text) of the arguments that stay
@@ -515,3 +555,48 @@ class _Rewrite:
                 text += _source(lines, spans[index][1], spans[index + 1][0])  # the separator after it
         return Edit(call_start, call_end, text + closing)
 
+
+@functools.lru_cache(maxsize=2)  # per file: every Lambda of it asks
+def _statement_ranges(tree: ast.Module) -> list:
+    """(first line, decorators included; last line) of each top-level statement, in order."""
+    return [(min([s.lineno] + [d.lineno for d in getattr(s, "decorator_list", ())]), s.end_lineno or s.lineno)
+            for s in tree.body]
+
+
+_JOINED: list = [None, ""]  # the last file's lines, and their text
+
+
+def _joined(lines: list) -> str:
+    if _JOINED[0] is not lines:
+        _JOINED[:] = [lines, "".join(lines)]
+    return _JOINED[1]
+
+
+# What a lambda computes, named after its operator (not `Add`, `Multiply`...: Keras's own layers).
+OPERATOR_NAMES = {"Multiply": "Product", "Add": "Sum", "Subtract": "Difference", "Divide": "Ratio",
+                  "Power": "Power", "MatrixMultiply": "MatMul", "FloorDivide": "FloorRatio", "Modulo": "Remainder"}
+
+
+def _computed_name(body: cst.BaseExpression, own: set) -> Optional[str]:
+    """A class name for what the lambda's body computes: the function it calls (`ops.divide(...)`
+    -> `Divide`, `tf.reduce_mean(...)` -> `ReduceMean`), else its operator; None when neither."""
+    if isinstance(body, cst.Call):
+        callee = dotted(body.func)
+        name = _camel(callee.rsplit(".", 1)[-1]) if callee else None
+        if not name or len(name) < 3:
+            return None  # `f(t)`: says nothing
+        return f"{name}Layer" if name in LAYER_NAMES_OF_FUNCTIONS else name
+    if isinstance(body, cst.BinaryOperation):
+        operator = type(body.operator).__name__
+        constant = [side for side in (body.left, body.right) if isinstance(side, (cst.Integer, cst.Float, cst.Name))
+                    and not (isinstance(side, cst.Name) and side.value in own)]
+        if constant and operator in ("Multiply", "Divide"):
+            return "Scale"  # `t * 2`, `t / factor`
+        if constant and operator in ("Add", "Subtract"):
+            return "Shift"
+        return OPERATOR_NAMES.get(operator)
+    if isinstance(body, cst.Subscript):
+        return "Slice"
+    if isinstance(body, cst.UnaryOperation) and isinstance(body.operator, cst.Minus):
+        return "Negate"
+    return None

@@ -17,6 +17,8 @@ class Site:
     target: Optional[str] = None  # the name the statement assigns the layer (or its output) to
     function: Optional[str] = None  # the innermost enclosing function
     shadowed: frozenset = frozenset()  # names bound by enclosing comprehensions or lambdas
+    of_layer: bool = False  # `target` names the layer, not its output
+    inputs: frozenset = frozenset()  # the plain names the layer is called on (`x` in `Lambda(...)(x)`)
 
 
 class SiteTracker:
@@ -30,14 +32,18 @@ class SiteTracker:
         self._classes: list = []  # enclosing class statements
 
     def site_of(self, call: cst.Call) -> Site:
-        target = None
+        target, of_layer, inputs = None, False, frozenset()
         if self._assignments:
             assignment = self._assignments[-1]
             value = assignment.value
             if (value is call or (isinstance(value, cst.Call) and value.func is call)) and len(assignment.targets) == 1:
                 target = _last_name(assignment.targets[0].target)
+                of_layer = value is call
+                if not of_layer:
+                    inputs = frozenset(_plain_names(value.args))
         function = self._functions[-1] if self._functions else None
-        return Site(target, function, frozenset().union(*self._bound))
+        shadowed = frozenset().union(*self._bound)
+        return Site(target, function=function, shadowed=shadowed, of_layer=of_layer, inputs=inputs)
 
     def inside_keras_class(self) -> bool:
         """Is the node in the code of a class that may be a Keras layer or model? A Lambda built
@@ -99,6 +105,16 @@ class SiteTracker:
 
     def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
         self._bound.pop()
+
+
+def _plain_names(args) -> list:
+    """The names among call arguments, also inside a list or tuple (`Lambda(...)([a, b])`)."""
+    found = []
+    for arg in args:
+        value = arg.value
+        items = [e.value for e in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
+        found += [item.value for item in items if isinstance(item, cst.Name)]
+    return found
 
 
 def _last_name(target: cst.BaseExpression) -> Optional[str]:
