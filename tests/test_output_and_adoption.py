@@ -84,7 +84,7 @@ def test_full_format_shows_severity_first_sentence_source_caret_help_and_fix(pro
         "  |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"  # ... and the carets under the call
         "  |\n"
         f"  = help: {CATALOG['KL101'].help}\n"
-        "  = fix: [*] rewrite the Lambda as the registered Layer subclass `BuildLambda` (--fix)\n"
+        "  = fix: [*] rewrite the Lambda as the registered Layer subclass `Scale` (--fix)\n"
         "\n"
     )
 

@@ -414,6 +414,7 @@ class MissingGetConfig(Rule):
                     def __init__(self, generator, **kwargs):
                         super().__init__(**kwargs)
                         self.generator = generator
+
                     def get_config(self):
                         return {**super().get_config(), "generator": self.generator}
             """,

@@ -324,11 +324,13 @@ class NestedObjectNotSerialized(Rule):
                         return self.inner(x)
                     def get_config(self):
                         return {**super().get_config(), 'inner': keras.layers.serialize(self.inner)}
+
                     @classmethod
                     def from_config(cls, config):
                         config = dict(config)
                         config['inner'] = keras.layers.deserialize(config['inner'])
                         return cls(**config)
+
                 dense = keras.layers.Dense(3)
                 layer = W(dense)
             """,
