@@ -99,63 +99,81 @@ def absolute_import(target: str, module: str, is_package: bool) -> str:
 
 
 
+_REACHES: dict = {}  # file -> does it, or a project base it imports, spell Keras (one flake8 process)
+
+
 def reaches_keras_through_project(path: str, tree: ast.Module, depth: int = 3) -> bool:
-    """Does the file at `path` import, from its own project, a module whose text spells Keras or
-    TensorFlow -- or one that does so itself, `depth` imports deep? What makes a file that never
-    spells Keras worth linting in its project: `class Sub(Base)` on another file's Keras layer.
-    Asked by the flake8 plugin before it loads anything heavier; reads the imported files' bytes
-    (and parses those that do not spell Keras, to follow their imports)."""
-    seen = {os.path.abspath(path)}
-    frontier = [(os.path.abspath(path), tree)]
-    for _ in range(depth):
-        following = []
-        for current, current_tree in frontier:
-            for candidate in _imported_project_files(current, current_tree):
-                if candidate in seen:
-                    continue
-                seen.add(candidate)
-                try:
-                    with open(candidate, "rb") as handle:
-                        text = handle.read().decode("utf-8", "replace")
-                except OSError:
-                    continue
-                if may_use_keras(text):
-                    return True
-                try:
-                    following.append((candidate, ast.parse(text)))
-                except (SyntaxError, ValueError, RecursionError):
-                    continue
-        frontier = following
+    """Does a class of the file at `path` derive from a class it imports from its own project whose
+    module spells Keras or TensorFlow -- or whose module does so for one of its own bases, `depth`
+    modules deep? What makes a file that never spells Keras worth linting in its project:
+    `class Sub(Base)` on another file's Keras layer. Asked by the flake8 plugin before it loads
+    anything heavier: only the modules that define the file's imported bases are read (each once
+    per process), so code whose classes derive from nothing imported costs no file read."""
+    return _reaches(os.path.abspath(path), tree, depth)
+
+
+def _reaches(path: str, tree: ast.Module, depth: int, wanted: frozenset = frozenset()) -> bool:
+    if depth <= 0:
+        return False
+    for candidate, names in _base_modules(path, tree, wanted):
+        if candidate not in _REACHES:
+            _REACHES[candidate] = False  # (an import cycle stops here)
+            try:
+                with open(candidate, "rb") as handle:
+                    text = handle.read().decode("utf-8", "replace")
+                _REACHES[candidate] = may_use_keras(text) or _reaches(candidate, ast.parse(text), depth - 1, names)
+            except (OSError, SyntaxError, ValueError, RecursionError):
+                pass
+        if _REACHES[candidate]:
+            return True
     return False
 
 
-def _imported_project_files(path: str, tree: ast.Module) -> list:
-    """The project files `path`'s imports can name: relative imports from its folder, absolute ones
-    from the folder holding its top-level package (or its own folder)."""
+def _base_modules(path: str, tree: ast.Module, wanted: frozenset = frozenset()) -> list:
+    """(file, the names taken from it) for the project files defining the classes the module's
+    classes derive from by an imported name (`from .base import Base` ... `class Sub(Base)`,
+    `import pkg.base` ... `class Sub(pkg.base.Base)`), or the `wanted` names it re-exports:
+    relative imports from its folder, absolute ones from the folder holding its top-level package."""
+    bases = set(wanted) | {
+        (base.id if isinstance(base, ast.Name) else _root(base))
+        for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+        for base in node.bases if isinstance(base, (ast.Name, ast.Attribute))
+    }
+    bases.discard(None)
+    if not bases:
+        return []
     folder = os.path.dirname(path)
-    module = module_name(path)
     top = folder
-    for _ in range(module.count(".")):
+    for _ in range(module_name(path).count(".")):
         top = os.path.dirname(top)
     found = []
-    for node in ast.walk(tree):
+    for node in tree.body:
         if isinstance(node, ast.ImportFrom):
+            names = [alias for alias in node.names if (alias.asname or alias.name) in bases]
+            if not names:
+                continue
             base = folder
             for _ in range(max(node.level - 1, 0)):
                 base = os.path.dirname(base)
-            if not node.level:
-                base = top
             parts = node.module.split(".") if node.module else []
-            targets = [parts] + [parts + [alias.name] for alias in node.names if alias.name != "*"]
+            targets = [parts + [alias.name] for alias in names] + [parts]
+            start = base if node.level else top
         elif isinstance(node, ast.Import):
-            base, targets = top, [alias.name.split(".") for alias in node.names]
+            targets = [alias.name.split(".") for alias in node.names if (alias.asname or alias.name.split(".")[0]) in bases]
+            start = top
         else:
             continue
-        for target in targets:
-            if not target:
-                continue
-            stem = os.path.join(base, *target)
+        taken = frozenset(alias.name for alias in node.names) if isinstance(node, ast.ImportFrom) else frozenset()
+        for target in filter(None, targets):
+            stem = os.path.join(start, *target)
             for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
                 if os.path.isfile(candidate):
-                    found.append(os.path.abspath(candidate))
+                    found.append((os.path.abspath(candidate), taken))
+                    break
     return found
+
+
+def _root(node: ast.AST) -> Optional[str]:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
