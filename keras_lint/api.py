@@ -26,7 +26,6 @@ from .rules import ALL_RULES, CATALOG
 from .settings import DEFAULT_EXCLUDE, Settings, matches_path
 
 
-
 def make_settings(
     paths: list,
     config_path: Optional[str] = None,

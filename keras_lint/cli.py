@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Optional
 
-from . import __version__, adopt, api, cache, config, files, fixes, model_files, report
+from . import __version__, adopt, api, cache, config, files, fixes, report
 from .finding import SEVERITIES
 from .rules import CATALOG
 

@@ -12,9 +12,8 @@ from typing import Optional, TextIO
 from . import __version__, source
 from .dependencies.judging import DEFAULT_KERAS2, DEFAULT_KERAS3
 from .finding import FIX_MARKS
-from .source import split_lines
 from .rules import CATALOG as ALL_RULES  # every code: the rules and KL901 (noqa.py)
-
+from .source import split_lines
 
 PROJECT_URL = "https://pypi.org/project/keras-lint/"
 

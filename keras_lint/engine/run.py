@@ -21,9 +21,9 @@ from ..cst.lazy import cst
 from ..dependencies import judging
 from ..finding import Finding
 from ..index.modules import module_name
-from ..keras_api import DEFAULT_REGISTRATION_PACKAGE
 from ..index.project_index import ProjectIndex
 from ..index.summarise import summarise
+from ..keras_api import DEFAULT_REGISTRATION_PACKAGE
 from ..names import KerasNames
 from ..rules import ALL_RULES, CATALOG, known_prefix
 from ..rules.base import FileContext, visitor_class

@@ -8,10 +8,10 @@ import ast
 import functools
 from typing import TYPE_CHECKING, Iterator, Optional
 
+from ..analysis import argument_kinds
 from ..cst.lazy import cst
 from ..cst.nodes import code_of, dotted, nodes_in_order, self_attribute
 from ..finding import Edit
-from ..analysis import argument_kinds
 from ..index.model import ClassInfo
 from ..names import keras_path
 

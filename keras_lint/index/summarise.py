@@ -17,7 +17,6 @@ from ..keras_api import (
 from ..names import KerasNames, ast_nodes, dotted_name, keras_path, path_matches
 from .arguments import call_sites
 from .ast_questions import (
-    saves_whole_model_to_h5,
     STORING_NODES,
     adds_unlisted_key,
     body_without_docstring,
@@ -34,6 +33,7 @@ from .ast_questions import (
     only_raises_not_implemented,
     record_attribute_stores,
     returned_inner,
+    saves_whole_model_to_h5,
     self_attribute,
     words_of,
 )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import struct
 from typing import Optional
 
 from .. import keras_api as K

@@ -3,11 +3,16 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from ..analysis.get_config_coverage import config_carries, h5_save_refuses, missing_argument_error, supplied_by_subclasses
+from ..analysis import argument_kinds
+from ..analysis.get_config_coverage import (
+    config_carries,
+    h5_save_refuses,
+    missing_argument_error,
+    supplied_by_subclasses,
+)
 from ..cst.lazy import cst
 from ..cst.nodes import descendants, dotted, method, params_by_name
 from ..finding import Edit, Fix
-from ..analysis import argument_kinds
 from ..fixers.get_config_entries import (
     LAYER_ENTRY,
     UNKNOWN_ENTRY,

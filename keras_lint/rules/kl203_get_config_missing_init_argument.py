@@ -14,15 +14,15 @@ from ..cst.lazy import cst
 from ..cst.nodes import code_of, descendants, dotted, method, names_read, nodes_in_order, params_by_name
 from ..finding import Edit, Fix
 from ..fixers.get_config_entries import (
+    PLAIN_ENTRY,
+    UNKNOWN_ENTRY,
     append_to_dict,
     calls_name,
     dict_lines,
-    method_after,
-    PLAIN_ENTRY,
-    UNKNOWN_ENTRY,
     entry,
     entry_kind,
     indentation,
+    method_after,
     quote_of,
     stored_attribute,
 )

@@ -70,7 +70,16 @@ from .capture import (
     _Reads,
 )
 from .render import (
-    Method, _camel, _class_text, _code, _comments, _listed, _name_attributes, _quoted, _source, next_free_name,
+    Method,
+    _camel,
+    _class_text,
+    _code,
+    _comments,
+    _listed,
+    _name_attributes,
+    _quoted,
+    _source,
+    next_free_name,
 )
 from .site import Site
 
