@@ -46,20 +46,7 @@ def file_level(lines: Iterable[str]):
 
 def logical_lines(text: str, lines: list) -> dict:
     """flake8's map from each line number to the text of every line of its logical line."""
-    mapping: dict = {}
-    low, high = len(lines) + 2, -1
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
-                continue
-            low, high = min(low, token.start[0]), max(high, token.end[0])
-            if token.type in (tokenize.NL, tokenize.NEWLINE):
-                joined = "".join(lines[low - 1: high])
-                mapping.update(dict.fromkeys(range(low, high + 1), joined))
-                low, high = len(lines) + 2, -1
-    except (tokenize.TokenError, SyntaxError):
-        return {}
-    return mapping
+    return {line: "".join(lines[first - 1: last]) for line, (first, last) in _line_groups(text, lines).items()}
 
 
 def filter_findings(findings: list, text: str, lines: list, inline: bool = True) -> list:
@@ -146,7 +133,7 @@ def _comments(text: str) -> Optional[list]:
 
 
 def _line_groups(text: str, lines: list) -> dict:
-    """line -> (first, last) line of its logical line, as logical_lines groups them."""
+    """line -> (first, last) line of its logical line, as flake8 groups them ({} when it cannot tokenize)."""
     groups: dict = {}
     low, high = len(lines) + 2, -1
     try:
