@@ -32,20 +32,11 @@ from packaging.version import InvalidVersion, Version
 
 from .. import keras_api as K
 from .files import Declaration, read_declarations
-from .judging import spans
+from .judging import _m, _s, spans  # one reading of "2.10" for both modules
 
 Warn = Callable[[str], None]
 Minor = Tuple[int, int]
 SPELLINGS = ("keras", "tf.keras", "tf_keras")
-
-
-def _m(text: str) -> Minor:
-    major, minor = text.split(".")[:2]
-    return int(major), int(minor)
-
-
-def _s(minor: Minor) -> str:
-    return f"{minor[0]}.{minor[1]}"
 
 
 UNIVERSE = {
@@ -86,7 +77,7 @@ class KerasLine:
         return bool(self.matching(spec))
 
     def __str__(self) -> str:
-        return f"{K.KERAS_LINES[self.name]} {_spans(self.name, [_m(v) for v in self.versions])}"
+        return f"{K.KERAS_LINES[self.name]} {spans(self.name, [_m(v) for v in self.versions])}"
 
 
 @dataclass(frozen=True)
@@ -118,10 +109,6 @@ class KerasTarget:
 def _and(parts) -> str:
     parts = list(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
-
-
-def _spans(name: str, versions: List[Minor]) -> str:
-    return spans(name, versions)
 
 
 def _target(found: Dict[str, Dict[str, set]], reason_tail: str, declared: bool, sources=(),
