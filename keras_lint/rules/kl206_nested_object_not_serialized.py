@@ -7,7 +7,7 @@ from ..analysis import argument_kinds
 from ..cst.lazy import cst
 from ..cst.nodes import code_of, dotted, nodes_in_order, params_by_name, self_attribute
 from ..finding import Fix
-from ..fixers.get_config_entries import method_after, quote_of
+from ..fixers.get_config_entries import layers_module, method_after, quote_of
 from ..index.project_index import base_kind
 from ..names import dotted_name, keras_path, path_matches
 from .base import Invalid, Rule
@@ -695,7 +695,7 @@ class NestedObjectNotSerialized(Rule):
         if self.context.project.subclasses(info):
             return None  # they would inherit the new from_config
         params = params_by_name(init)
-        layers = self._layers_module(get_config)
+        layers = layers_module(self, get_config)
         if layers is None:
             return None
         edits, keys, raw = [], [], False
@@ -723,31 +723,6 @@ class NestedObjectNotSerialized(Rule):
         body.append("    return cls(**config)")
         edits.append(method_after(self, get_config, body))
         return Fix("unsafe" if raw else "safe", tuple(edits), "deserialize the nested layer in from_config")
-
-    def _layers_module(self, get_config: cst.FunctionDef) -> Optional[str]:
-        """How this file spells `keras.layers`: as get_config's own `*.layers.serialize(...)` does,
-        else through a name bound to Keras (`keras`, `tf_keras as keras`, `from tensorflow import
-        keras`), to its `layers` module, or to TensorFlow (`tf.keras.layers`)."""
-        for sub in nodes_in_order(get_config.body):
-            if isinstance(sub, cst.Call):
-                name = dotted(sub.func) or ""
-                if "." in name and self.names.is_keras(name, self.line_of(sub), "layers.serialize"):
-                    return name.rsplit(".", 1)[0]
-        line = self.line_of(get_config)
-        found = {}
-        for name in self.names.module.bindings:
-            binding = self.names.binding(name, line)
-            if binding is None or binding.kind not in ("import", "alias"):
-                continue
-            qualified = self.names.qualified(name, line)
-            path = keras_path(qualified)
-            if path == "":
-                found.setdefault(0, f"{name}.layers")
-            elif path == "layers":
-                found.setdefault(1, name)
-            elif qualified == "tensorflow":
-                found.setdefault(2, f"{name}.keras.layers")
-        return found[min(found)] if found else None
 
     def _layer_argument(self, info, param: cst.Param) -> bool:
         """Evidence that an argument is a layer: its annotation names a Keras layer or model class
