@@ -21,6 +21,7 @@ from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex, base_kind
 from ..keras_api import LAYER_BASES, MODEL_BASES, TENSOR_CLASSES
 from ..names import keras_path, path_matches
+from .get_config_coverage import automatic_config_owner
 
 PLAIN = "plain"
 SERIALIZABLE = "serializable"
@@ -74,13 +75,8 @@ def never_saved(project: ProjectIndex, info: ClassInfo) -> Optional[str]:
     applies), and every call site in the project gives one of its arguments a value that automatic
     config refuses ("`encoder_net` is given a layer or model at every call site (3)"). KL201's load
     failure cannot happen for such a class; KL202 reports the save."""
-    if project.nearest(info, "get_config") is not None:
-        return None
-    bases = set(project.keras_bases(info))
-    if not bases or not all(path_matches(base, *LAYER_BASES, *MODEL_BASES) for base in bases):
-        return None
-    owner = project.nearest(info, "__init__")
-    if owner is None or owner.init is None:
+    owner = automatic_config_owner(project, info, *LAYER_BASES, *MODEL_BASES)
+    if owner is None:
         return None
     for param in owner.init.own_params:
         values = passed(project, owner, param.name)

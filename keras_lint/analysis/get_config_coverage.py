@@ -226,6 +226,19 @@ def missing_argument_error(owner: str, required: list) -> str:
     return f"TypeError: {owner}.__init__() missing {len(names)} required {kind} {plural}: {quoted(names)}"
 
 
+def automatic_config_owner(project: ProjectIndex, info: ClassInfo, *bases: str) -> Optional[ClassInfo]:
+    """The class whose `__init__` a model holding `info` runs, when Keras's automatic config stands
+    for a get_config: none in the class or a project ancestor, and every Keras base it derives from
+    matches `bases` (the plain Layer or Model); else None."""
+    if project.nearest(info, "get_config") is not None:
+        return None
+    found = set(project.keras_bases(info))
+    if not found or not all(path_matches(base, *bases) for base in found):
+        return None
+    owner = project.nearest(info, "__init__")
+    return owner if owner is not None and owner.init is not None else None
+
+
 def h5_save_refuses(project: ProjectIndex, info: ClassInfo, point) -> list:
     """The `__init__` arguments for which, at `point` (a dependencies.judging.JudgingPoint), the
     default Layer.get_config raises when a model holding the class is saved to `.h5`
@@ -233,12 +246,9 @@ def h5_save_refuses(project: ProjectIndex, info: ClassInfo, point) -> list:
     another version, a get_config in the class or a project ancestor, a Keras base of its own
     get_config (Dense), or only the arguments that default get_config carries itself (H5_CONFIG_ARGS;
     keyword-only ones are not looked at, as it reads getfullargspec(__init__).args)."""
-    if not point.holds("h5_requires_get_config") or project.nearest(info, "get_config") is not None:
+    if not point.holds("h5_requires_get_config"):
         return []
-    bases = set(project.keras_bases(info))
-    if not bases or not all(path_matches(base, *LAYER_BASES) for base in bases):
-        return []
-    owner = project.nearest(info, "__init__")
-    if owner is None or owner.init is None:
+    owner = automatic_config_owner(project, info, *LAYER_BASES)
+    if owner is None:
         return []
     return [p.name for p in owner.init.params if p.kind == "positional" and p.name not in H5_CONFIG_ARGS]
