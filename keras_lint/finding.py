@@ -51,9 +51,9 @@ class ImportEdit:
     def edit(self) -> Edit:
         if self._edit is None:
             old = self.old
-            new = _added_line(old, self.module, self.name)
+            new = import_line_added(old, self.module, self.name)
             if new is None:
-                new = _added_by_libcst(old, self.module, self.name)
+                new = import_added_by_libcst(old, self.module, self.name)
             if old and not old.endswith("\n"):  # a last line without its line break: the break stays there
                 old += "\n"
             if not new.endswith("\n"):  # (LibCST ends an empty or unterminated module without one)
@@ -65,7 +65,7 @@ class ImportEdit:
         return self._edit
 
 
-def _added_by_libcst(old: str, module: str, name: str) -> str:
+def import_added_by_libcst(old: str, module: str, name: str) -> str:
     import libcst as cst
     from libcst.codemod import CodemodContext
     from libcst.codemod.visitors import AddImportsVisitor
@@ -75,7 +75,7 @@ def _added_by_libcst(old: str, module: str, name: str) -> str:
     return AddImportsVisitor(context).transform_module(cst.parse_module(old)).code
 
 
-def _added_line(old: str, module: str, name: str) -> Optional[str]:
+def import_line_added(old: str, module: str, name: str) -> Optional[str]:
     """What LibCST's AddImportsVisitor makes of the leading block `old`, in the one case that needs
     no LibCST (importing libcst.codemod costs more than linting a large file): nothing imports from
     `module` yet, so `from module import name` goes on a line of its own after the block's last

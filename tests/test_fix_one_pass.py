@@ -119,7 +119,7 @@ IMPORT_LINES = ['', 'import os\n', 'from keras import layers, ops\n', 'from kera
 
 
 def test_import_line_without_libcst_is_what_libcst_writes():
-    from keras_lint.finding import _added_by_libcst, _added_line
+    from keras_lint.finding import import_added_by_libcst, import_line_added
 
     plain = 0
     for doc, one, two in itertools.product(DOCSTRINGS, IMPORT_LINES, IMPORT_LINES):
@@ -128,10 +128,10 @@ def test_import_line_without_libcst_is_what_libcst_writes():
             compile(old, "block.py", "exec")
         except SyntaxError:
             continue
-        new = _added_line(old, "keras.saving", "register_keras_serializable")
+        new = import_line_added(old, "keras.saving", "register_keras_serializable")
         if new is None:  # LibCST decides (an import from keras.saving already, `;`, "a" "b", ...)
             continue
         plain += 1
-        expected = _added_by_libcst(old, "keras.saving", "register_keras_serializable")
+        expected = import_added_by_libcst(old, "keras.saving", "register_keras_serializable")
         assert new.rstrip("\n") == expected.rstrip("\n"), old
     assert plain > 500
