@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Optional
 
-from . import __version__, adopt, api, cache, config, files, fixes, report
+from . import __version__, adopt, api, cache, config, files, report
 from .finding import SEVERITIES
 from .rules import CATALOG
 

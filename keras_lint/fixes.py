@@ -28,8 +28,8 @@ from typing import Callable, Optional
 
 from . import engine, index, source
 from .finding import Fix
-from .names import KerasNames
 from .fixers.lambda_layer.render import next_free_name
+from .names import KerasNames
 from .source import split_lines
 
 MAX_PASSES = 50  # each pass re-lints the file; a fix that must wait gets the next
