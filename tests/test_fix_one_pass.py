@@ -89,6 +89,7 @@ def test_one_pass_gives_what_one_per_pass_gave(text, unsafe):
     old = fixes.fix_text(text, counting_lint([]), unsafe, together=False)  # the loop as it was
     assert new.text == old.text
     assert new.fixed == old.fixed and new.problems == old.problems == []
+    assert new.codes == old.codes and sum(new.codes.values()) == new.fixed  # what --show-fixes lists
     assert new.text != text
 
 
