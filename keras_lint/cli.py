@@ -7,12 +7,11 @@ that could not be read) -- 2 wins over 1, and `--exit-zero` turns only 1 into 0.
 from __future__ import annotations
 
 import argparse
-import collections
 import os
 import sys
 from typing import Optional
 
-from . import __version__, adopt, api, cache, config, files, fixes, report
+from . import __version__, adopt, api, cache, config, files, report
 from .finding import SEVERITIES
 from .rules import CATALOG
 
@@ -116,21 +115,6 @@ def _adoption_conflict(args) -> Optional[str]:
     return None
 
 
-def _fixed_codes(before: list, results: list, unsafe: bool) -> dict:
-    """--show-fixes: path -> Counter of the codes --fix fixed: the findings with an allowed fix in
-    the run before the fix, less those found after it (compared by code and message, which do not
-    depend on the line). Where that does not add up to the number the fix loop counted, the number."""
-    fixed: dict = {}
-    for result in results:
-        if not result.fixed:
-            continue
-        was = collections.Counter((f.code, f.message) for f in before.get(result.path, []) if fixes.allowed(f.fix, unsafe))
-        gone = was - collections.Counter((f.code, f.message) for f in result.findings)
-        counts = collections.Counter(code for code, _ in gone.elements())
-        fixed[result.path] = counts if sum(counts.values()) == result.fixed else result.fixed
-    return fixed
-
-
 def main(argv: Optional[list] = None) -> int:
     args = build_parser().parse_args(argv)
     out, err = sys.stdout, sys.stderr
@@ -181,10 +165,6 @@ def main(argv: Optional[list] = None) -> int:
     targets = list(files.discover(paths, settings, errors.append, lambda message: err.write(f"keras-lint: warning: {message}\n")))
     targets, model_paths = api.split_model_files(paths, targets, settings)  # saved model files are preflighted (issue 23)
     stdin = sys.stdin.buffer.read() if "-" in targets else None
-    before = None
-    if args.show_fixes and (args.fix or args.diff):  # what the run before the fix finds, to name the fixes (_fixed_codes)
-        linted = api.lint_paths(targets, settings, args.jobs, not args.no_cache, stdin=stdin, stdin_filename=args.stdin_filename)
-        before = {result.path: result.findings for result in linted}
     results = api.lint_paths(
         targets, settings, args.jobs, not args.no_cache, args.fix, args.unsafe_fixes, args.diff, stdin, args.stdin_filename
     )
@@ -221,8 +201,8 @@ def main(argv: Optional[list] = None) -> int:
         report.statistics(findings, err if machine else findings_out)
     for message in errors:
         err.write(f"keras-lint: error: {message}\n")
-    if before is not None:
-        report.show_fixes(_fixed_codes(before, results, args.unsafe_fixes), err, args.diff)
+    if args.show_fixes and (args.fix or args.diff):  # the codes the fix loop fixed, per file
+        report.show_fixes({result.path: result.fixed_codes for result in results if result.fixed}, err, args.diff)
     report.summary(findings, len(targets) + len(model_paths), err, fixed if (args.fix or args.diff) else None, args.diff,
                    args.unsafe_fixes)
     if hidden:

@@ -50,14 +50,10 @@ class ImportEdit:
 
     def edit(self) -> Edit:
         if self._edit is None:
-            import libcst as cst
-            from libcst.codemod import CodemodContext
-            from libcst.codemod.visitors import AddImportsVisitor
-
             old = self.old
-            context = CodemodContext()
-            AddImportsVisitor.add_needed_import(context, self.module, self.name)
-            new = AddImportsVisitor(context).transform_module(cst.parse_module(old)).code
+            new = import_line_added(old, self.module, self.name)
+            if new is None:
+                new = import_added_by_libcst(old, self.module, self.name)
             if old and not old.endswith("\n"):  # a last line without its line break: the break stays there
                 old += "\n"
             if not new.endswith("\n"):  # (LibCST ends an empty or unterminated module without one)
@@ -67,6 +63,67 @@ class ImportEdit:
             suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
             self._edit = Edit(_position(old, prefix), _position(old, len(old) - suffix), new[prefix: len(new) - suffix])
         return self._edit
+
+
+def import_added_by_libcst(old: str, module: str, name: str) -> str:
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
+    context = CodemodContext()
+    AddImportsVisitor.add_needed_import(context, module, name)
+    return AddImportsVisitor(context).transform_module(cst.parse_module(old)).code
+
+
+def import_line_added(old: str, module: str, name: str) -> Optional[str]:
+    """What LibCST's AddImportsVisitor makes of the leading block `old`, in the one case that needs
+    no LibCST (importing libcst.codemod costs more than linting a large file): nothing imports from
+    `module` yet, so `from module import name` goes on a line of its own after the block's last
+    import, else after its docstring. None for anything else (the caller asks LibCST): a block
+    with `;`, a line break other than "\n", a first statement that is not one plain string or an
+    import, an import from `module` already (LibCST leaves relative imports alone: it has no package to resolve them by)."""
+    if ";" in old or "\r" in old:
+        return None
+    try:
+        body = ast.parse(old).body
+    except (SyntaxError, ValueError):
+        return None
+    if not body:
+        return None
+    first = body[0]
+    if isinstance(first, ast.Expr):
+        if not (isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)) or not _one_string(
+                old, first):
+            return None
+        imports = body[1:]
+    else:
+        imports = body
+    for statement in imports:
+        if not isinstance(statement, (ast.Import, ast.ImportFrom)):
+            return None
+        if isinstance(statement, ast.ImportFrom) and not statement.level and statement.module == module:
+            return None
+    last = body[-1]
+    cut = -1
+    for _ in range(last.end_lineno or last.lineno):  # the end of the last statement's line
+        cut = old.find("\n", cut + 1)
+        if cut < 0:
+            return old + f"\nfrom {module} import {name}\n"
+    return old[: cut + 1] + f"from {module} import {name}\n" + old[cut + 1:]
+
+
+def _one_string(old: str, statement: ast.Expr) -> bool:
+    """Is the docstring one string literal (LibCST's SimpleString), not several written side by side?"""
+    import io
+    import tokenize
+
+    segment = ast.get_source_segment(old, statement) or ""
+    try:
+        kinds = [t.type for t in tokenize.generate_tokens(io.StringIO(segment).readline)]
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return kinds.count(tokenize.STRING) == 1 and not any(
+        k not in (tokenize.STRING, tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT) for k in kinds)
 
 
 def _above_first_party(old: str, new: str, module: str, name: str, first_party: tuple) -> str:

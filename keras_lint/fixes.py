@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import ast
 import bisect
+import collections
 import dataclasses
 import difflib
 import os
+import warnings
 from typing import Callable, Optional
 
 from . import engine, index, source
 from .finding import Fix
 from .fixers.lambda_layer.render import next_free_name
+from .names import KerasNames
 from .source import split_lines
 
 MAX_PASSES = 50  # each pass re-lints the file; a fix that must wait gets the next
@@ -38,6 +41,7 @@ class FixOutcome:
     fixed: int = 0  # findings whose fix was applied
     problems: list = dataclasses.field(default_factory=list)  # one line each: fixes dropped and why
     findings: Optional[list] = None  # the findings of `text`, when the last pass linted it
+    codes: collections.Counter = dataclasses.field(default_factory=collections.Counter)  # of the findings fixed
 
 
 def allowed(fix: Optional[Fix], unsafe: bool) -> bool:
@@ -132,8 +136,11 @@ def _overlaps_any(span: tuple, index: list) -> bool:
     return any(_overlaps(span, other) for other in index[low:high])
 
 
-def fix_text(text: str, lint: Callable[[str], list], unsafe: bool, together: bool = True) -> FixOutcome:
-    """Lint, fix, lint again, until no allowed fix is left (bounded). `lint` maps text to findings."""
+def fix_text(text: str, lint: Callable[[str], list], unsafe: bool, together: bool = True,
+             trees: Optional[dict] = None) -> FixOutcome:
+    """Lint, fix, lint again, until no allowed fix is left (bounded). `lint` maps text to findings.
+    `trees`, when given, gets text -> its `ast` for each text a pass made (it was parsed to check
+    it): the lint of that text need not parse it again."""
     outcome = FixOutcome(text)
     for _ in range(MAX_PASSES):
         findings = lint(outcome.text)
@@ -141,12 +148,16 @@ def fix_text(text: str, lint: Callable[[str], list], unsafe: bool, together: boo
         candidate, chosen = apply_once(outcome.text, findings, unsafe, together)
         if not chosen:
             break
-        problem = _parse_problem(candidate)
+        problem, tree = _parse(candidate)
         if problem:
             codes = ", ".join(sorted({f.code for f in chosen}))
             outcome.problems.append(f"fix for {codes} dropped: its result would not parse ({problem})")
             break
+        if trees is not None:
+            trees.clear()
+            trees[candidate] = tree
         outcome.text, outcome.fixed = candidate, outcome.fixed + len(chosen)
+        outcome.codes.update(f.code for f in chosen)
         outcome.findings = None
     return outcome
 
@@ -154,23 +165,27 @@ def fix_text(text: str, lint: Callable[[str], list], unsafe: bool, together: boo
 def fix_source(src: source.SourceFile, settings, project, unsafe: bool) -> engine.FileResult:
     """Fix decoded text; the result holds the findings that remain and the fixed text."""
 
+    trees: dict = {}  # the text the last pass made -> its ast (fix_text parsed it)
+
     def lint(text: str) -> list:
         fixed = dataclasses.replace(src, text=text)
         current = project
+        tree = trees.get(text)
         if project is not None and text != src.text:  # the index must describe the text as it is now
-            summary = index.summarise_source(fixed)
+            summary = _summary(fixed, tree)
             current = project.with_file(summary) if summary is not None else project
-        result = engine.lint_source(fixed, settings, project=current)
+        result = engine.lint_source(fixed, settings, tree=tree, project=current)
         if result.errors:
             raise _LintFailed(result)
         return result.findings
 
     try:
-        outcome = fix_text(src.text, lint, unsafe)
+        outcome = fix_text(src.text, lint, unsafe, trees=trees)
         remaining = outcome.findings if outcome.findings is not None else lint(outcome.text)
     except _LintFailed as failed:
         return failed.result
     result = engine.FileResult(src.path, remaining, outcome.problems, outcome.fixed)
+    result.fixed_codes = dict(outcome.codes)
     result.fixed_text = outcome.text
     return result
 
@@ -231,12 +246,24 @@ def write_atomically(path: str, data: bytes) -> None:
         raise
 
 
-def _parse_problem(text: str) -> Optional[str]:
+def _parse(text: str) -> tuple:
+    """(None, the ast of text), or (why it does not parse, None)."""
     try:
-        ast.parse(text)
-    except (SyntaxError, ValueError) as exc:
-        return getattr(exc, "msg", None) or str(exc)
-    return None
+        with warnings.catch_warnings():  # ("invalid escape sequence": the file's own, not the fix's)
+            warnings.simplefilter("ignore")
+            return None, ast.parse(text, type_comments=False)
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+        return getattr(exc, "msg", None) or str(exc) or type(exc).__name__, None
+
+
+def _summary(src: source.SourceFile, tree: Optional[ast.Module]):
+    """The index summary of the fixed text, from its ast when the pass parsed it already."""
+    if tree is None:
+        return index.summarise_source(src)
+    try:
+        return index.summarise(src.path, tree, KerasNames(tree, src.text), text=src.text)
+    except (RecursionError, ValueError):
+        return None
 
 
 def _line_offsets(text: str) -> list:

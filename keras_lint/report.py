@@ -128,7 +128,7 @@ def _source_lines(path: str, texts: Optional[dict]) -> list:
 
 def show_fixes(fixed: dict, out: TextIO, diff: bool = False) -> None:
     """`--show-fixes`: per file, how many findings of each code --fix fixed (as ruff prints them).
-    `fixed`: path -> Counter of codes, or the number fixed where the codes are not known."""
+    `fixed`: path -> {code: number fixed}, as the fix loop counted them."""
     files = {path: counts for path, counts in fixed.items() if counts}
     if not files:
         out.write("No fixes to apply.\n" if diff else "No fixes applied.\n")
@@ -136,9 +136,6 @@ def show_fixes(fixed: dict, out: TextIO, diff: bool = False) -> None:
     out.write("Fixes --fix would apply:\n" if diff else "Fixes applied:\n")
     for path, counts in sorted(files.items()):
         out.write(f"- {path}:\n")
-        if isinstance(counts, int):
-            out.write(f"    {counts} × (findings fixed)\n")
-            continue
         for code, count in sorted(counts.items()):
             name = ALL_RULES[code].name if code in ALL_RULES else ""
             out.write(f"    {count} × {code} ({name})\n")

@@ -151,6 +151,23 @@ def test_class_names_come_from_name_target_or_function_and_never_clash():
     assert "Scaled2(name='scaled')(x)" in result
 
 
+def test_a_lambda_passed_by_keyword_or_as_a_dict_value_is_named_after_it():
+    # (issue 22) Thirteen Lambdas given to a model builder were `Slice` ... `Slice13`.
+    text = HEAD + (
+        "def build(make, x):\n"
+        "    a = make(backbone=layers.Lambda(lambda inputs: inputs['shared']))\n"
+        "    b = make(backbone=layers.Lambda(lambda inputs: inputs['shared']), tower=layers.Lambda(lambda t: t[0])(x))\n"
+        "    return make(encoders={'control_encoder': layers.Lambda(lambda inputs: inputs['control'])})\n"
+    )
+    result = fixed(text)
+    assert "a = make(backbone=Backbone())\n" in result
+    assert "b = make(backbone=Backbone2(), tower=Tower()(x))\n" in result
+    assert "make(encoders={'control_encoder': ControlEncoder()})\n" in result
+    # `name=` comes before the keyword (as does an assignment target)
+    result = fixed(HEAD + "y = f(tower=layers.Lambda(lambda t: t[0], name='first')(x))\nz = f(tower=layers.Lambda(lambda t: t[1]))\n")
+    assert "y = f(tower=First(name='first')(x))\n" in result and "z = f(tower=Tower())\n" in result
+
+
 def test_rewrites_in_different_statements_get_distinct_names():
     # Both are named after what they compute, `Shift`: the second is numbered past the first.
     result = fixed(HEAD + "a = layers.Lambda(lambda t: t + 1)(x)\nb = layers.Lambda(lambda t: t - 2)(x)\n")

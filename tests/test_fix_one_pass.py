@@ -2,6 +2,7 @@
 same result as one rewrite per pass with the file linted again in between, as it once did."""
 
 import importlib.util
+import itertools
 import os
 
 import pytest
@@ -88,6 +89,7 @@ def test_one_pass_gives_what_one_per_pass_gave(text, unsafe):
     old = fixes.fix_text(text, counting_lint([]), unsafe, together=False)  # the loop as it was
     assert new.text == old.text
     assert new.fixed == old.fixed and new.problems == old.problems == []
+    assert new.codes == old.codes and sum(new.codes.values()) == new.fixed  # what --show-fixes lists
     assert new.text != text
 
 
@@ -106,3 +108,31 @@ def test_names_are_numbered_in_order():
     assert [line.split("(")[0] for line in text.splitlines() if line.startswith("class ")] == [
         "class Scale", "class Scale2", "class Scale3", "class Scale4"]
     assert "# scales\ndef block" in text and "    # the classes go above this comment\n" in text
+
+
+# -- the import a rewrite adds, written without LibCST's codemod where that is plain ------------------
+
+DOCSTRINGS = ['', '"""Doc."""\n', "'doc'  # c\n", '"""a\nb"""\n', '"a" "b"\n', 'r"""x"""\n', '("doc")\n', 'b"x"\n', '1\n']
+IMPORT_LINES = ['', 'import os\n', 'from keras import layers, ops\n', 'from keras.saving import x\n', 'from . import y\n',
+                'from .keras.saving import z\n', 'import a\n\n# comment\nimport b\n', 'from x import (\n    a,\n    b,\n)\n',
+                'import a  # trailing\n', 'import a\n\n\n', 'import a\\\n    .b\n', 'from keras.saving import *\n',
+                'from __future__ import annotations\n', 'import a; import b\n', 'import a', '# only comment\n']
+
+
+def test_import_line_without_libcst_is_what_libcst_writes():
+    from keras_lint.finding import import_added_by_libcst, import_line_added
+
+    plain = 0
+    for doc, one, two in itertools.product(DOCSTRINGS, IMPORT_LINES, IMPORT_LINES):
+        old = doc + one + two
+        try:
+            compile(old, "block.py", "exec")
+        except SyntaxError:
+            continue
+        new = import_line_added(old, "keras.saving", "register_keras_serializable")
+        if new is None:  # LibCST decides (an import from keras.saving already, `;`, "a" "b", ...)
+            continue
+        plain += 1
+        expected = import_added_by_libcst(old, "keras.saving", "register_keras_serializable")
+        assert new.rstrip("\n") == expected.rstrip("\n"), old
+    assert plain > 500

@@ -185,3 +185,65 @@ def test_a_new_import_joins_the_third_party_ones_not_the_project_own(tmp_path):
         '"""Doc."""\nimport os\n\nfrom keras import layers\nfrom keras.saving import register_keras_serializable\n\n'
         "from mypkg import util\nfrom . import sibling\n\n\n@register_keras_serializable"
     )
+
+
+LONG_BODIES = '''\
+import keras
+from keras import layers, ops
+
+
+def block(inputs):
+    x = layers.Lambda(
+        lambda t: ops.divide(t, ops.convert_to_tensor(1e-9) + ops.sum(t, axis=-1))
+    )(inputs)
+    return layers.Lambda(
+        lambda t: ops.sum(t, axis=-1, keepdims=True) + ops.mean(t, axis=1) * 2.0
+    )(x)
+'''
+
+
+def test_a_long_one_line_body_is_wrapped_as_ruff_format_wraps_it(tmp_path):
+    # At 70 columns neither `return` fits on one line in the class.
+    result = fixed(LONG_BODIES, line_length=70)
+    assert "        return ops.divide(\n            t, ops.convert_to_tensor(1e-9) + ops.sum(t, axis=-1)\n        )\n" in result
+    assert ("        return (\n            ops.sum(t, axis=-1, keepdims=True)\n            + ops.mean(t, axis=1) * 2.0\n"
+            "        )\n") in result
+    problems = layout_problems(result, tmp_path, line_length=70)
+    # ruff format agrees; flake8 says only W503, which black's and ruff's style (a break before an
+    # operator) always draws, and pycodestyle leaves out unless --select names it.
+    assert [line.split(": ")[-1].split()[0] for line in problems.splitlines()] == ["W503"], problems
+    result = fixed(LONG_BODIES)  # at 88 columns both fit on one line
+    assert "        return ops.divide(t, ops.convert_to_tensor(1e-9) + ops.sum(t, axis=-1))\n" in result
+
+
+CONFIG_ONE_ENTRY_A_LINE = '''\
+import keras
+
+
+@keras.saving.register_keras_serializable(package="p")
+class Block(keras.layers.Layer):
+    def __init__(self, units, output_router_logits=False, aux_coef=0.01, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.output_router_logits = output_router_logits
+        self.aux_coef = aux_coef
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "units": self.units,
+            }
+        )
+        return config
+'''
+
+
+def test_entries_added_to_a_dict_written_one_a_line_get_a_line_each(tmp_path):
+    # (KL203) Both on one line made it 117 columns in keras-hub's mixtral_decoder.py.
+    result = fixed(CONFIG_ONE_ENTRY_A_LINE, select=("KL203",))
+    assert ('                "units": self.units,\n'
+            '                "output_router_logits": self.output_router_logits,\n'
+            '                "aux_coef": self.aux_coef,\n'
+            '            }\n') in result
+    assert layout_problems(CONFIG_ONE_ENTRY_A_LINE, tmp_path) == layout_problems(result, tmp_path) == ""

@@ -84,13 +84,20 @@ def test_a_file_with_nothing_for_libcst_and_a_warm_cache_never_load_it(tmp_path)
 
 
 def test_a_fix_that_adds_an_import_is_written_only_when_fixes_are_applied(tmp_path):
-    """The import edit is LibCST's AddImportsVisitor (libcst.codemod, ~0.7 s to import): a run that
-    only reports marks the finding fixable without computing it."""
+    """The import edit is LibCST's AddImportsVisitor (libcst.codemod, ~0.2-0.7 s to import): a run that
+    only reports marks the finding fixable without computing it, and a new line of its own (nothing
+    imported from that module yet) is written without it."""
     (tmp_path / "setup.cfg").write_text("")
     layer = tmp_path / "layer.py"
     layer.write_text("from keras import layers\n\n\nclass Scale(layers.Layer):\n    pass\n")
     report = _probe("--no-cache", str(layer))
     assert "KL201 [*]" in report[0] and report[-1] == "libcst no codemod", report
     fixed = _probe("--no-cache", "--fix", str(layer))
-    assert fixed[-1] == "libcst codemod", fixed
+    assert fixed[-1] == "libcst no codemod", fixed
     assert layer.read_text().startswith("from keras import layers\nfrom keras.saving import register_keras_serializable\n")
+    layer.write_text("from keras import layers\nfrom keras.saving import serialize_keras_object\n\n\n"
+                     "class Scale(layers.Layer):\n    pass\n")
+    fixed = _probe("--no-cache", "--fix", str(layer))  # merged into that import: LibCST writes it
+    assert fixed[-1] == "libcst codemod", fixed
+    assert layer.read_text().startswith(
+        "from keras import layers\nfrom keras.saving import register_keras_serializable, serialize_keras_object\n")

@@ -39,6 +39,7 @@ class FileResult:
     fixed: int = 0  # with --fix / --diff: fixes applied
     diff: str = ""  # with --diff: what --fix would change
     fixed_text: Optional[str] = None  # with --fix on stdin: the fixed source
+    fixed_codes: dict = dataclasses.field(default_factory=dict)  # with --fix / --diff: code -> findings fixed
 
 
 def lint_path(path: str, settings: Settings, project: Optional[ProjectIndex] = None) -> FileResult:

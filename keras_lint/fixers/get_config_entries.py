@@ -327,8 +327,20 @@ def append_to_dict(rule: Rule, literal: cst.Dict, text: str) -> Optional[Edit]:
     if close[0] > comma_end[0] and not lines[close[0] - 1][: close[1]].strip():
         before = lines[first_line - 1][:first_column]
         indent = before if not before.strip() else " " * first_column
-        return Edit((close[0], 0), (close[0], 0), f"{indent}{text},\n")
+        return Edit((close[0], 0), (close[0], 0), "".join(f"{indent}{entry},\n" for entry in _entries(text)))
     return Edit(comma_end, comma_end, f" {text},")
+
+
+def _entries(text: str) -> list:
+    """The entries of `text` (`"a": x, "b": f(y, z)`), one a line in a dict written one entry a line."""
+    try:
+        node = ast.parse("{" + text + "}", mode="eval").body
+    except SyntaxError:
+        return [text]
+    if not text.isascii() or not isinstance(node, ast.Dict) or any(k is None or k.lineno != 1 for k in node.keys):
+        return [text]
+    starts = [key.col_offset - 1 for key in node.keys] + [len(text) + 2]
+    return [text[start: end].strip().rstrip(",").strip() for start, end in zip(starts, starts[1:])]
 
 
 def indentation(text: str) -> str:

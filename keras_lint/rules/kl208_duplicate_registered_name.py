@@ -256,6 +256,18 @@ class DuplicateRegisteredName(Rule):
         entry = by_location.get((os.path.abspath(info.path), info.line))
         return entry is not None and len(by_key[entry.key]) > 1
 
+    @classmethod
+    def might_report_statement(cls, statement, context) -> bool:
+        """(Speed only.) A statement reports only where the index has a registration whose key is shared."""
+        by_key, by_location = context.project.registered_keys()
+        path = os.path.abspath(context.path)
+        first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", ())])
+        for line in range(first, (statement.end_lineno or statement.lineno) + 1):
+            entry = by_location.get((path, line))
+            if entry is not None and len(by_key[entry.key]) > 1:
+                return True
+        return False
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._check(node)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Union
 
 from ..analysis.registration import is_registration
@@ -154,6 +155,13 @@ class RegistrationDecoratorWithoutCall(Rule):
             5, 5,
         ),
     ]
+
+    @classmethod
+    def might_report_statement(cls, statement, context) -> bool:
+        """(Speed only.) Only a def or class with a decorator that is not a call can report."""
+        return any(not isinstance(decorator, ast.Call) for node in ast.walk(statement)
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                   for decorator in node.decorator_list)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._check(node, "class")

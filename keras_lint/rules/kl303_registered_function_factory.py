@@ -178,6 +178,12 @@ class RegisteredFunctionFactory(Rule):
         ),
     ]
 
+    @classmethod
+    def might_report_statement(cls, statement, context) -> bool:
+        """(Speed only.) Only a decorated def can report."""
+        return any(node.decorator_list for node in ast.walk(statement)
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         registration = next((d for d in node.decorators if self._registers(d)), None)
         if registration is None:

@@ -64,7 +64,7 @@ def _class_text(name: str, decorator: str, package: str, base: str, captured: li
         if method.lines:
             lines += style.indented(method.lines, 2)
         else:
-            lines.append(f"{one * 2}return {_body(method, attributes, style)}")
+            lines += _return_lines(_body(method, attributes, style), one * 2, style)
         lines.append("")
     if captured:
         entries = [f"{style.string(c.name)}: self.{c.name}" for c in captured]
@@ -96,6 +96,69 @@ def _body(method: Method, attributes: dict, style: Style = Style()) -> str:
         rest = [line.expandtabs() for line in code.split("\n")[1:] if line.strip()]
         shallowest = min(len(line) - len(line.lstrip(" ")) for line in rest)
         return f"({reindent(code, shallowest, style.indent * 2 + ' ' * len('return ('))})"
+
+
+def _return_lines(body: str, indent: str, style: Style) -> list:
+    """`return body`, a body on one line too long for it wrapped as ruff format does: a call's
+    arguments on a line of their own (else one a line), anything else in parentheses."""
+    line = f"{indent}return {body}"
+    if "\n" in body or len(line.expandtabs()) <= style.line_length:
+        return [line]
+    try:
+        node = ast.parse(body, mode="eval").body
+    except SyntaxError:
+        return [line]
+    if not body.isascii():  # (ast's columns count bytes)
+        return [line]
+    if isinstance(node, ast.Call) and node.end_col_offset == len(body) and body.endswith(")"):
+        items = [ast.get_source_segment(body, a) for a in [*node.args, *node.keywords]]
+        head = ast.get_source_segment(body, node.func)
+        if head and items and all(items) and body.startswith(head) and not any("\n" in i for i in items):
+            return call_lines(head, items, indent, style, prefix="return ")
+        return [line]
+    inner = f"{indent}{style.indent}{body}"
+    if len(inner.expandtabs()) <= style.line_length:
+        return [f"{indent}return (", inner, f"{indent})"]
+    parts = _split_at_operators(body, node)
+    if parts and all(len(f"{indent}{style.indent}{p}".expandtabs()) <= style.line_length for p in parts):
+        return [f"{indent}return (", *[f"{indent}{style.indent}{p}" for p in parts], f"{indent})"]
+    return [line]
+
+
+OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
+             ast.MatMult: "@"}
+LEVELS = ({ast.Add, ast.Sub}, {ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.MatMult})
+
+
+def _split_at_operators(body: str, node: ast.expr) -> Optional[list]:
+    """`a + b * c - d` -> [`a`, `+ b * c`, `- d`]: a chain of operators of the lowest precedence
+    split before each operator, as ruff format splits a long expression in parentheses."""
+    if not isinstance(node, ast.BinOp):
+        return None
+    level = next((ops for ops in LEVELS if type(node.op) in ops), None)
+    if level is None:
+        return None
+    operands, operators = [node.right], [node.op]
+    left, right = node.left, node.right
+    # (an operation in parentheses of its own is one operand: `)` stands between it and the next)
+    while isinstance(left, ast.BinOp) and type(left.op) in level and ")" not in body[left.end_col_offset: right.col_offset]:
+        operands.append(left.right)
+        operators.append(left.op)
+        left, right = left.left, left.right
+    operands.append(left)
+    operands.reverse()
+    operators.reverse()
+    parts, start = [], 0
+    for before, after, op in zip(operands, operands[1:], operators):
+        gap = body[before.end_col_offset: after.col_offset]
+        symbol = OPERATORS[type(op)]
+        if gap.replace("(", "").replace(")", "").strip() != symbol:
+            return None
+        at = before.end_col_offset + gap.index(symbol)
+        parts.append(body[start:at].strip())
+        start = at
+    parts.append(body[start:].strip())
+    return parts
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -145,4 +208,3 @@ def _comments(node: cst.CSTNode) -> list:
 
     node.visit(Collect())
     return found
-

@@ -14,7 +14,8 @@ from .capture import _all_params, _target_names
 class Site:
     """Where the Lambda call stands, as the rule's visitor saw it."""
 
-    target: Optional[str] = None  # the name the statement assigns the layer (or its output) to
+    target: Optional[str] = None  # the name the statement assigns the layer (or its output) to, else
+    # the keyword it is passed by or the dict key it is the value of (`backbone=Lambda(...)`)
     function: Optional[str] = None  # the innermost enclosing function
     shadowed: frozenset = frozenset()  # names bound by enclosing comprehensions or lambdas
     of_layer: bool = False  # `target` names the layer, not its output
@@ -30,6 +31,7 @@ class SiteTracker:
         self._assignments: list = []  # enclosing `x = ...` statements
         self._bound: list = []  # names bound by enclosing lambdas and comprehensions
         self._classes: list = []  # enclosing class statements
+        self._named: dict = {}  # id(call) -> (call, the keyword or dict key naming it, the call it is called by)
 
     def site_of(self, call: cst.Call) -> Site:
         target, of_layer, inputs = None, False, frozenset()
@@ -41,6 +43,12 @@ class SiteTracker:
                 of_layer = value is call
                 if not of_layer:
                     inputs = frozenset(_plain_names(value.args))
+        named = self._named.get(id(call))
+        if target is None and named is not None and named[0] is call:
+            _, target, outer = named
+            of_layer = outer is None
+            if outer is not None:
+                inputs = frozenset(_plain_names(outer.args))
         function = self._functions[-1] if self._functions else None
         shadowed = frozenset().union(*self._bound)
         return Site(target, function=function, shadowed=shadowed, of_layer=of_layer, inputs=inputs)
@@ -56,6 +64,26 @@ class SiteTracker:
                 if info is None or project.may_be_keras(info):
                     return True  # a nested class, unknown to the index: may be one
         return False
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._named.clear()  # (the engine walks one statement at a time: ids of the last may be reused)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._name(node.value, node.keyword.value)
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        if isinstance(node.key, cst.SimpleString):
+            key = node.key.evaluated_value
+            if isinstance(key, str):
+                self._name(node.value, key)
+
+    def _name(self, value: cst.BaseExpression, name: str) -> None:
+        """`name=Lambda(...)` or `name=Lambda(...)(x)`, `{"name": ...}`: the call is named so."""
+        if isinstance(value, cst.Call):
+            self._named[id(value)] = (value, name, None)
+            if isinstance(value.func, cst.Call):
+                self._named[id(value.func)] = (value.func, name, value)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._classes.append(node)
