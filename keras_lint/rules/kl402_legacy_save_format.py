@@ -120,11 +120,19 @@ class LegacySaveFormat(ErrorsExpected, Rule):
             model = keras.Sequential([])
             model.save('model.keras')
         """,
-        # a name assigned twice at the top level: which value `.save` meets is unknown
+        # a name assigned twice at the top level: the value `.save` meets is the second, not a model factory's
         """
             import keras
             model = keras.Sequential([])
             model = build()
+            model.save('saved_model')
+        """,
+        # rebound in a branch between the two
+        """
+            import keras
+            model = keras.Sequential([])
+            if resume:
+                model = restore()
             model.save('saved_model')
         """,
         # the code expects the error
@@ -222,6 +230,13 @@ class LegacySaveFormat(ErrorsExpected, Rule):
             model.add(Dense(1))
             model.save("tfmodel")
         """, 5, 1, "Invalid filepath extension"),
+        # ... and reloaded under the same name afterwards (recall case: keras-team/keras#11363)
+        Invalid("""
+            import keras
+            model = keras.Sequential([keras.layers.Dense(1)])
+            model.save("ani.model")
+            model = keras.models.load_model("ani.model")
+        """, 3, 1, "does not end in `.keras` or `.h5`"),
         # a plain variable is followed to the one value assigned to it
         Invalid("""
             import keras
@@ -436,14 +451,32 @@ class LegacySaveFormat(ErrorsExpected, Rule):
         if not isinstance(receiver, cst.Name):
             return False
         binding = self.names.binding(receiver.value, line)
-        if binding is None:
-            return False
-        if (receiver.value, binding.line) in self._models:
+        if binding is not None and (receiver.value, binding.line) in self._models:
             return True
         # assigned in a statement the rule did not read (notebook-style code: `model = Sequential()`
-        # at the top level, `model.save(...)` statements later): the one value the name was given
-        value = binding.node if binding.kind == "other" else None
-        return isinstance(value, ast.Call) and self._is_model_factory_path(dotted_name(value.func), binding.line)
+        # at the top level, `model.save(...)` statements later): the one value the name was given,
+        # or, for a save at the top level, the value of the top-level assignment last made before it
+        value = binding.node if binding is not None and binding.kind == "other" else None
+        if binding is None:
+            value = self._last_top_level_value(receiver.value, line)
+        return isinstance(value, ast.Call) and self._is_model_factory_path(dotted_name(value.func), value.lineno)
+
+    def _last_top_level_value(self, name: str, line: int) -> Optional[ast.expr]:
+        """The value `name = value` gave `name` in the last top-level statement before the top-level
+        statement holding `line`, when no statement between them binds `name` in any other way."""
+        body = self.context.tree.body if self.context.tree is not None else []
+        here = next((i for i, stmt in enumerate(body) if stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno)), None)
+        if here is None or not isinstance(body[here], (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            return None  # inside a def, a loop, a branch: which value reaches it is not straight-line
+        for stmt in reversed(body[:here]):
+            if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                    and stmt.targets[0].id == name):
+                return stmt.value
+            if any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(stmt)):
+                return None
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == name:
+                return None
+        return None
 
     # -- calls -------------------------------------------------------------------------------
 
