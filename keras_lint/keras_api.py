@@ -14,6 +14,7 @@ Paths such as `layers.Layer` are public paths: what `names.keras_path` folds eve
 KERAS_ROOTS = sorted(
     [
         "keras",
+        "keras_core",  # the Keras 3 preview (2023): the Keras 3 API under another name
         "tf_keras",
         "tensorflow.keras",
         "tensorflow.python.keras",
@@ -27,8 +28,20 @@ KERAS_ROOTS = sorted(
 # Inner package levels that say nothing about which public module a symbol belongs to.
 INNER_PREFIXES = ("src.", "api._v2.keras.", "_tf_keras.keras.", "api.", "python.")
 
+# Top-level packages that are Keras 3 (`import keras_core as keras`: the same API, judged as `keras`).
+KERAS3_PACKAGES = ("keras", "keras_core")
 # Keras 2 spellings: a file that imports one of these is judged as Keras 2 when no target is set.
-KERAS2_MODULES = ("tf_keras", "keras.engine", "tensorflow.python.keras")
+# Besides tf_keras and TensorFlow's internal copy, the modules of the `keras` package that Keras 3
+# no longer has (each `import` raises ModuleNotFoundError under Keras 3.15.1; measured): a file
+# importing one cannot run on Keras 3.
+KERAS2_MODULES = (
+    "tf_keras", "keras.engine", "tensorflow.python.keras",
+    "keras.utils.generic_utils", "keras.utils.np_utils", "keras.utils.vis_utils", "keras.utils.data_utils",
+    "keras.utils.layer_utils", "keras.layers.merge", "keras.layers.core", "keras.layers.convolutional",
+    "keras.layers.recurrent", "keras.layers.advanced_activations", "keras.layers.normalization",
+    "keras.layers.embeddings", "keras.layers.pooling", "keras.layers.wrappers", "keras.backend.tensorflow_backend",
+    "keras.wrappers.scikit_learn", "keras.preprocessing.text", "keras.callbacks.callbacks", "keras.saving.hdf5_format",
+)
 # TensorFlow's legacy switch: with it on ("1", "true", "True"), `tf.keras` is tf_keras (Keras 2);
 # `import keras` is still the keras package (Keras 3).
 LEGACY_SWITCH = "TF_USE_LEGACY_KERAS"

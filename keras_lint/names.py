@@ -21,7 +21,7 @@ import builtins
 import dataclasses
 from typing import Iterator, Optional
 
-from .keras_api import INNER_PREFIXES, KERAS2_MODULES, KERAS_ROOTS, LEGACY_SWITCH, SWITCH_ON
+from .keras_api import INNER_PREFIXES, KERAS2_MODULES, KERAS3_PACKAGES, KERAS_ROOTS, LEGACY_SWITCH, SWITCH_ON
 
 
 @dataclasses.dataclass(frozen=True)
@@ -183,7 +183,7 @@ class KerasNames:
         internals = any(m == k or m.startswith(k + ".") for m in modules for k in KERAS2_MODULES if k != "tf_keras")
         if any(m == "tf_keras" or m.startswith("tf_keras.") for m in modules):
             return "tf_keras", True
-        if any(m == "keras" or m.startswith("keras.") for m in modules):
+        if any(m.split(".", 1)[0] in KERAS3_PACKAGES for m in modules):
             return "keras", internals  # the switch does not change the keras package
         return "tf.keras", internals or self.sets_legacy_switch
 

@@ -269,7 +269,7 @@ def test_kl502_on_tensorflow_before_2_12_says_there_is_no_safe_mode_at_all(tmp_p
     code = 'import tensorflow as tf\n\nmodel = tf.keras.models.load_model("m.h5")\n'
     out = lint(make(tmp_path, code, requirements__txt="tensorflow==2.8.*\n"), monkeypatch, capsys)[1]
     assert out == (
-        "train.py:3:9: KL502 `load_model` reads `m.h5` with the HDF5 loader, which on tf.keras 2.8 has no `safe_mode` "
+        "train.py:3:9: KL502 `load_model` reads `m.h5` with the HDF5 loader, which before tf.keras 2.12 has no `safe_mode` "
         "check at all: a Lambda layer in the file runs its stored bytecode; load only files you made (a `.keras` "
         "path is HDF5 too before tf.keras 2.13)\n"
     )
@@ -301,3 +301,25 @@ def test_kl301_quotes_the_error_of_the_keras_judged_at(tmp_path, monkeypatch, ca
     (tmp_path / "requirements.txt").write_text("tensorflow>=2.16\n")
     monkeypatch.setattr(api, "_DECLARED", {})
     assert "the load fails (\"Could not locate function 'weighted'\")" in lint(tmp_path, monkeypatch, capsys)[1]
+
+
+def test_a_layer_checkpointed_to_h5_through_a_built_path_is_seen_on_tensorflow_2_2(tmp_path, monkeypatch, capsys):
+    """Recall triage (a repository's train.py on TF 2.2): the `.hdf5` name is built with `+`, and
+    ModelCheckpoint saves the whole model there, which tf.keras <= 2.10 refuses for `Window`."""
+    code = WINDOW_SAVED_TO_H5.replace(
+        'model.save("m.h5")',
+        'ckpt = tf.keras.callbacks.ModelCheckpoint(filepath=args.model + ".hdf5", save_best_only=True)',
+    )
+    project = make(tmp_path, code, requirements__txt="tensorflow==2.2.0\n")
+    assert len(_kl202(lint(project, monkeypatch, capsys)[1])) == 1
+
+
+def test_a_finding_said_differently_across_the_range_says_each_with_its_versions(tmp_path, monkeypatch, capsys):
+    """Keras 3.0-3.7 refuse an `.h5` ModelCheckpoint path, 3.8 on write legacy HDF5 (keras_api
+    `checkpoint_accepts_h5`): one finding that says both, each with where it holds."""
+    project = make(tmp_path, 'import keras\n\ncb = keras.callbacks.ModelCheckpoint("best.h5")\n',
+                   requirements__txt="keras>=3.0\n")
+    found = [line for line in lint(project, monkeypatch, capsys)[1].splitlines() if " KL402 " in line]
+    assert len(found) == 1
+    assert "KL402 [~] on Keras 3.0–3.7: Keras 3 before 3.8 refuses an `.h5` `ModelCheckpoint` path" in found[0]
+    assert "; on Keras 3.8–3.15: Keras 3 writes `.h5` in the legacy HDF5 format" in found[0]

@@ -32,6 +32,7 @@ from keras_roundtrip import (
     run_python,
 )
 
+from keras_lint import api
 from keras_lint.engine.run import lint_path
 from keras_lint.settings import Settings
 
@@ -78,7 +79,8 @@ def test_fixtures_exist():
 # Loads the saved model in a fresh process (after importing the fixture, as a loading script that
 # imports the training code would), compares its outputs with the saved model's as
 # keras_roundtrip's loader does, then builds the fixture's model anew in the same process, and
-# describes every object of a fixture class in both: layers, the model itself, its loss, metrics.
+# describes every object of a fixture class in both: layers, the model itself, its loss, metrics,
+# the layers' kernel and bias constraints.
 _INSPECT = r"""
 import importlib.util, json, sys
 ARGS = json.loads(sys.argv[1])
@@ -102,7 +104,10 @@ def describe(obj, where):
 
 def objects(model):
     found = [(model, "model")]
-    found += [(layer, "layer") for layer in model._flatten_layers(include_self=False, recursive=True)]
+    layers = list(model._flatten_layers(include_self=False, recursive=True))
+    found += [(layer, "layer") for layer in layers]
+    found += [(getattr(layer, attr), "constraint") for layer in layers
+              for attr in ("kernel_constraint", "bias_constraint") if getattr(layer, attr, None) is not None]
     if getattr(model, "loss", None) is not None:
         found += [(loss, "loss") for loss in keras.tree.flatten(model.loss)]
     compiled = getattr(model, "_compile_metrics", None)
@@ -239,3 +244,61 @@ def test_good_fixture_round_trips_with_equal_outputs_and_config(path, saved):
     if seen["given"]:
         (built,) = seen["built"]
         assert built["name"] == seen["given"]["name"] and built["dtype"] == seen["given"]["dtype"]
+
+
+# -- tf_keras: a Loss that takes nothing (recall triage; BASE_CONFIG_KEYS[(2, "loss")]) -------------
+
+TF_KERAS_LOSS = '''
+import tf_keras
+
+
+class MyLoss(tf_keras.losses.Loss):
+    def __init__(self):
+        super().__init__()
+
+    def call(self, y_true, y_pred):
+        return tf_keras.backend.mean((y_true - y_pred) ** 2)
+'''
+_TF_KERAS_SAVE = r"""
+import sys, numpy as np
+sys.path.insert(0, ".")
+import tf_keras, losses
+model = tf_keras.Sequential([tf_keras.Input((4,)), tf_keras.layers.Dense(2)])
+model.compile(optimizer="sgd", loss=losses.MyLoss())
+model.save("m.h5")
+np.save("y.npy", model(np.ones((2, 4), "float32")).numpy())
+"""
+_TF_KERAS_LOAD = r"""
+import sys, numpy as np
+sys.path.insert(0, ".")
+import tf_keras, losses
+try:
+    model = tf_keras.models.load_model("m.h5", custom_objects={"MyLoss": losses.MyLoss})
+except Exception as exc:
+    print("ERROR", type(exc).__name__, exc)
+else:
+    print("EQUAL", bool(np.allclose(model(np.ones((2, 4), "float32")).numpy(), np.load("y.npy"))))
+"""
+
+
+@pytest.mark.parametrize("fixed", [False, True], ids=["as-written", "fixed"])
+def test_kl204_tf_keras_loss_without_kwargs_fails_to_load_and_the_fix_round_trips(fixed, tmp_path):
+    from keras_roundtrip import tf_keras_env
+
+    source = TF_KERAS_LOSS
+    (tmp_path / "losses.py").write_text(source)
+    lint = lint_path(str(tmp_path / "losses.py"), Settings(select=("KL204",)))
+    assert [UNEXPECTED.search(f.message).group(1) for f in lint.findings] == ["reduction"]
+    if fixed:
+        source = api.fix_text(source, str(tmp_path / "losses.py"), Settings(select=("KL204",))).fixed_text
+        assert "def __init__(self, **kwargs):\n        super().__init__(**kwargs)" in source, source
+        (tmp_path / "losses.py").write_text(source)
+    env = tf_keras_env()
+    saved = run_python(_TF_KERAS_SAVE, cwd=tmp_path, env=env)
+    assert saved.returncode == 0, saved.stderr[-3000:]
+    loaded = run_python(_TF_KERAS_LOAD, cwd=tmp_path, env=env)
+    if fixed:
+        assert "EQUAL True" in loaded.stdout, loaded.stdout + loaded.stderr[-3000:]
+    else:
+        assert "ERROR TypeError MyLoss.__init__() got an unexpected keyword argument 'reduction'" in loaded.stdout, (
+            loaded.stdout + loaded.stderr[-3000:])

@@ -106,6 +106,24 @@ def test_keras2_is_recognised_from_imports():
     assert _major("import keras") == {3}
 
 
+@pytest.mark.parametrize("module", ["keras.utils.generic_utils", "keras.layers.merge", "keras.layers.core",
+                                    "keras.utils.np_utils", "keras.backend.tensorflow_backend"])
+def test_a_module_keras_3_no_longer_has_makes_the_file_keras2(module):
+    """Recall triage: Keras-2-era code (`from keras.utils.generic_utils import get_custom_objects`)
+    cannot run on Keras 3 (each import raises ModuleNotFoundError under Keras 3.15.1)."""
+    assert _major(f"from {module} import x\nimport keras\n") == {2}
+    assert _major("from keras.layers import merge_x\n") == {3}  # a name, not the module
+
+
+def test_keras_core_is_keras_3_under_another_name():
+    """`import keras_core as keras` (the Keras 3 preview): its names are Keras's, judged as Keras 3."""
+    code = "import keras_core as keras\nfrom keras_core.layers import Dense\n"
+    names = KerasNames(ast.parse(code), code)
+    assert names.keras("keras.layers.Layer", 2) == "layers.Layer"
+    assert names.keras("Dense", 2) == "layers.Dense"
+    assert _major(code) == {3}
+
+
 @pytest.mark.parametrize(
     "code, keras2",
     [

@@ -126,7 +126,8 @@ def _run_rules(
     gate: bool = True,
 ) -> list:
     """The findings of every point of the file's Keras range (dependencies/judging.py): a finding
-    made at some points only says at which; one made at all of them is as the newest made it."""
+    made at some points only says at which; one made at all of them is as the newest made it; one
+    whose message differs between points says each message with the versions it holds for."""
     names = KerasNames(tree, src.text)
     points = points_for(names, settings)
     if project is None:
@@ -142,7 +143,13 @@ def _run_rules(
     for found in made.values():
         point, finding = found[-1]
         label = judging.label_of([p for p, _ in found])
-        if len(found) < len(points):
+        by_message: dict = {}  # the versions that say each message, oldest first
+        for p, f in found:
+            by_message.setdefault(f.message, []).append(p)
+        if len(by_message) > 1:  # the same finding, said differently where the versions differ
+            message = "; ".join(f"on {judging.label_of(ps)}: {m}" for m, ps in by_message.items())
+            finding = dataclasses.replace(finding, message=message)
+        elif len(found) < len(points):
             finding = dataclasses.replace(finding, message=f"on {label}: {finding.message}")
         findings.append(dataclasses.replace(finding, target=label))
     return findings

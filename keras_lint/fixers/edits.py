@@ -13,7 +13,7 @@ from ..cst.lazy import cst
 from ..cst.nodes import names_read
 from ..finding import Edit, Fix, ImportEdit
 from ..index.model import ClassInfo
-from ..keras_api import REGISTER_KERAS_SERIALIZABLE
+from ..keras_api import KERAS3_PACKAGES, REGISTER_KERAS_SERIALIZABLE
 from ..names import keras_path, path_matches
 from .style import call_lines, style_of
 
@@ -55,12 +55,13 @@ def _registration_decorator(rule: Rule) -> tuple:
             tensorflow = name
     if keras_root is not None:
         name, qualified = keras_root
-        return (f"{name}.saving.register_keras_serializable" if qualified == "keras"
+        return (f"{name}.saving.register_keras_serializable" if qualified in KERAS3_PACKAGES
                 else f"{name}.utils.register_keras_serializable"), ()
     if tensorflow is not None:
         return f"{tensorflow}.keras.utils.register_keras_serializable", ()
-    if any(m == "keras" or m.startswith("keras.") for m in names.imported_modules):
-        source = "keras.saving"
+    keras3 = next((m.split(".", 1)[0] for m in names.imported_modules if m.split(".", 1)[0] in KERAS3_PACKAGES), None)
+    if keras3 is not None:
+        source = f"{keras3}.saving"
     elif any(m == "tf_keras" or m.startswith("tf_keras.") for m in names.imported_modules):
         source = "tf_keras.utils"
     else:

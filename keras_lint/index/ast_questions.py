@@ -246,9 +246,23 @@ _MODEL_SAVES = ("save", "save_model", "ModelCheckpoint")  # a whole model, unles
 
 
 def _h5_literal(node: Optional[ast.AST]) -> bool:
-    """A string (or the literal end of an f-string) naming an .h5/.hdf5 file, not .weights.h5."""
-    if isinstance(node, ast.JoinedStr) and node.values:
-        node = node.values[-1]
+    """A path whose literal end names an .h5/.hdf5 file, not .weights.h5: a string, the end of an
+    f-string, of a `+` or `/` build, of a `%` or `.format` template, or the last part given to
+    `os.path.join(...)` / `.joinpath(...)` (the builds analysis/save_paths reads, by their end only)."""
+    while True:
+        if isinstance(node, ast.JoinedStr) and node.values:
+            node = node.values[-1]
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+            node = node.right
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            node = node.left
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            node = node.func.value
+        elif (isinstance(node, ast.Call) and node.args and not node.keywords
+              and (dotted_name(node.func) or "").endswith(("path.join", "joinpath"))):
+            node = node.args[-1]
+        else:
+            break
     return (
         isinstance(node, ast.Constant) and isinstance(node.value, str)
         and node.value.endswith(_H5_ENDS) and not node.value.endswith(".weights.h5")

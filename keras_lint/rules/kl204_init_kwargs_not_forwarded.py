@@ -26,7 +26,9 @@ from .base import Invalid, Rule
 # Measured with Keras 3.15.1 and tf_keras 2.21 (`cls.from_config(obj.get_config())` and .keras
 # round trips): Layer and built-in layers write name, trainable, dtype; Loss name, reduction;
 # Metric name, dtype; Optimizer name and its hyperparameters. tf_keras's `Model.get_config` returns
-# {} once a subclass overrides it, and its compile restore was not measured: Keras 2 is layers only.
+# {} once a subclass overrides it; its Loss writes reduction, name (measured on tf_keras 2.21 and
+# TF 2.10.1: a `Loss` whose `__init__(self)` takes nothing fails `load_model` of a model compiled
+# with it, "unexpected keyword argument 'reduction'", `.h5` and `.keras` alike).
 # Initializer and Constraint write {}; Regularizer and LearningRateSchedule raise: nothing to say.
 BASE_CONFIG_KEYS = {
     (3, "layer"): ("name", "trainable", "dtype"),
@@ -38,7 +40,11 @@ BASE_CONFIG_KEYS = {
         "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps",
     ),
     (2, "layer"): ("name", "trainable", "dtype"),
+    (2, "loss"): ("reduction", "name"),
 }
+# The keys a Keras base's config holds, whatever the kind: a class whose own get_config writes one
+# of them (a Constraint writing `name`, as Keras's own constraints do not) hands it to __init__ at load.
+BASE_LIKE_KEYS = ("name", "trainable", "dtype", "reduction")
 # What the Keras base's __init__ takes besides the subclass's own arguments, by kind: given to the
 # subclass at construction and not handed on, they are dropped (plain Python, both majors).
 BASE_INIT_KEYWORDS = {
@@ -119,7 +125,7 @@ def config_keys(
         return None
     base_keys = BASE_CONFIG_KEYS.get((major, kind))
     if base_keys is None:
-        return None
+        return own_base_like_keys(classes)
     both = kind == "layer"  # the same in Keras 3 and tf_keras
     overridden = False
     for cls in classes:
@@ -159,6 +165,18 @@ def config_keys(
     # Keras 3 (Operation.get_config) keeps `name` only if __init__ takes `name` or `**kwargs`.
     keep_name = "name" in accepted(init) or any(p.kind == "var_keyword" and p.name == "kwargs" for p in init.params)
     return tuple(k for k in base_keys if k != "name" or keep_name), True, "auto"
+
+
+def own_base_like_keys(classes: list) -> Optional[tuple]:
+    """For a kind whose Keras base writes nothing to say (Constraint, Initializer, ...): the base
+    keys the nearest get_config in the project writes itself, when it builds its dict alone (measured
+    on Keras 3.15.1, tf_keras 2.21 and TF 2.10.1: a Constraint whose get_config writes `name` and whose
+    `__init__(self, c=2)` does not take it fails every load, "unexpected keyword argument 'name'")."""
+    config = next((cls.get_config for cls in classes if cls.get_config is not None), None)
+    if config is None or config.calls_super:
+        return None
+    written = tuple(k for k in BASE_LIKE_KEYS if k in config.keys)
+    return (written, False, "own") if written else None
 
 
 def next_init_takes(project: ProjectIndex, info: ClassInfo, key: str) -> Optional[bool]:
@@ -226,7 +244,8 @@ class InitKwargsNotForwarded(Rule):
     Reports the `def __init__` of a Keras custom object (layer, model, loss, metric, optimizer)
     that does not accept `**kwargs` although the saved config holds `name`, `trainable`, `dtype`
     (or a loss's `reduction`, ...), or that accepts them (or an explicit `name=`) but never passes
-    them on to `super().__init__`. Silent when get_config builds its dict alone without those
+    them on to `super().__init__`; also a class (a Constraint, an Initializer, ...) whose own
+    get_config writes such a key that its `__init__` does not take. Silent when get_config builds its dict alone without those
     keys (the config then holds none of them), when a project class defines `from_config`, when
     the class inherits its `__init__`, and when a base outside the project could change either.
     Also silent for a Keras 3 `Model` subclass with a required argument and no get_config (there is
@@ -471,6 +490,40 @@ class InitKwargsNotForwarded(Rule):
         """,
     ]
     INVALID = [
+        # recall triage: a Keras 2 Loss whose __init__ takes nothing (measured on TF 2.10.1 and tf_keras 2.21)
+        Invalid(
+            """
+                import tf_keras
+                class MyLoss(tf_keras.losses.Loss):
+                    def __init__(self):
+                        super().__init__()
+                    def call(self, y_true, y_pred):
+                        return (y_true - y_pred) ** 2
+            """,
+            3, 5, "unexpected keyword argument 'reduction'",
+            fixed="""
+                import tf_keras
+                class MyLoss(tf_keras.losses.Loss):
+                    def __init__(self, **kwargs):
+                        super().__init__(**kwargs)
+                    def call(self, y_true, y_pred):
+                        return (y_true - y_pred) ** 2
+            """,
+        ),
+        # recall triage (rnnoise): a Constraint's own get_config writes `name`; no fix (Constraint takes no keywords)
+        Invalid(
+            """
+                import keras
+                class WeightClip(keras.constraints.Constraint):
+                    def __init__(self, c=2):
+                        self.c = c
+                    def __call__(self, w):
+                        return keras.ops.clip(w, -self.c, self.c)
+                    def get_config(self):
+                        return {'name': self.__class__.__name__, 'c': self.c}
+            """,
+            3, 5, "unexpected keyword argument 'name'",
+        ),
         # S7a: get_config builds on super().get_config(), __init__ takes no **kwargs
         Invalid(
             """
@@ -879,7 +932,9 @@ class InitKwargsNotForwarded(Rule):
         major = self.context.keras_major
         message = self.not_accepted(project, info, kind, major, definition)
         fix = None
-        if message:
+        if message and BASE_CONFIG_KEYS.get((major, kind)) is None:
+            pass  # a Constraint-like base takes no keywords: `**kwargs` handed on would raise there instead
+        elif message:
             edits = accept_kwargs_edits(self, info, definition, keras_positionals=True)
             if edits:
                 fix = Fix("safe", edits, "accept `**kwargs` and pass them to `super().__init__`")
@@ -906,6 +961,13 @@ class InitKwargsNotForwarded(Rule):
         if not refused:
             return None
         error = f"TypeError: {info.name}.__init__() got an unexpected keyword argument '{refused[0]}'"
+        if BASE_CONFIG_KEYS.get((major, kind)) is None:  # its own get_config writes a key the base never does
+            return (
+                f"`__init__` does not accept {listed(refused)}, but the get_config of this {kind} writes "
+                f"{'it' if len(refused) == 1 else 'them'} and loading passes the config back into `__init__`: "
+                f"\"{error}\"; accept {'it' if len(refused) == 1 else 'them'} in `__init__` (or `**kwargs`), or "
+                "leave it out of get_config"
+            )
         version = f"Keras {major}" if major == 3 else self.context.keras.where("auto_config_passes_base_keys") \
             if source == "auto" else f"Keras {major}"
         return (

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Optional
 
 from ..analysis.keras_calls import ErrorsExpected
@@ -8,6 +9,7 @@ from ..analysis.statement_gates import has_path_call
 from ..cst.lazy import cst
 from ..cst.nodes import argument, dotted, literal_value
 from ..finding import Edit, Fix
+from ..names import dotted_name, path_matches
 from .base import Invalid, Rule
 
 SAVE_FUNCTIONS = ("models.save_model", "saving.save_model")
@@ -49,10 +51,10 @@ class LegacySaveFormat(ErrorsExpected, Rule):
     The receiver of `.save(...)` is unknown statically, so it is reported only when the evidence
     is Keras-specific: the file imports Keras or TensorFlow, and the path ends `.h5`/`.hdf5`, or a
     Keras-only keyword is passed (`save_format=`, `include_optimizer=`, `save_traces=`,
-    `signatures=`), or the receiver is a name assigned, in the same top-level
-    statement (a function body, an `if __name__ == "__main__":` block), from `keras.Model(...)`,
+    `signatures=`), or the receiver is a name assigned once in its scope (a function body, or the
+    module's top level as in notebook-style scripts) from `keras.Model(...)`,
     `keras.Sequential(...)`, `load_model(...)`, `clone_model(...)` or a `keras.applications`
-    model, and not rebound. Files judged as Keras 2 (they import `tf_keras`, or reach Keras only
+    model. Files judged as Keras 2 (they import `tf_keras`, or reach Keras only
     through `tf.keras` where TensorFlow's legacy switch is on: `--target-keras` in the README) are
     not reported: there these formats work. Calls inside `with pytest.raises(...)` / `self.assertRaises...(...)`
     expect the error and are not reported.
@@ -104,6 +106,7 @@ class LegacySaveFormat(ErrorsExpected, Rule):
     help = "save to a `.keras` path (weights: `.weights.h5`) without `save_format=`; `model.export(dir)` for a SavedModel"
     triggers = (".save(", "save_model", "save_weights", "ModelCheckpoint", "save_format")
     fix = "safe"  # dropping an agreeing save_format=; new file names are unsafe
+    versioned_facts = ("checkpoint_accepts_h5",)
 
     @classmethod
     def might_report_statement(cls, statement, context) -> bool:
@@ -117,10 +120,19 @@ class LegacySaveFormat(ErrorsExpected, Rule):
             model = keras.Sequential([])
             model.save('model.keras')
         """,
-        # a model assigned in another top-level statement is not followed (only `.save(...)` statements are read)
+        # a name assigned twice at the top level: the value `.save` meets is the second, not a model factory's
         """
             import keras
             model = keras.Sequential([])
+            model = build()
+            model.save('saved_model')
+        """,
+        # rebound in a branch between the two
+        """
+            import keras
+            model = keras.Sequential([])
+            if resume:
+                model = restore()
             model.save('saved_model')
         """,
         # the code expects the error
@@ -210,6 +222,21 @@ class LegacySaveFormat(ErrorsExpected, Rule):
         """,
     ]
     INVALID = [
+        # notebook-style: the model is made in one top-level statement and saved in another (recall cases)
+        Invalid("""
+            from keras.models import Sequential
+            from keras.layers import Dense
+            model = Sequential()
+            model.add(Dense(1))
+            model.save("tfmodel")
+        """, 5, 1, "Invalid filepath extension"),
+        # ... and reloaded under the same name afterwards (recall case: keras-team/keras#11363)
+        Invalid("""
+            import keras
+            model = keras.Sequential([keras.layers.Dense(1)])
+            model.save("ani.model")
+            model = keras.models.load_model("ani.model")
+        """, 3, 1, "does not end in `.keras` or `.h5`"),
         # a plain variable is followed to the one value assigned to it
         Invalid("""
             import keras
@@ -407,10 +434,13 @@ class LegacySaveFormat(ErrorsExpected, Rule):
             self._models.add((name, self.line_of(node)))
 
     def _is_model_factory(self, call: cst.Call) -> bool:
-        path = self.names.keras(dotted(call.func), self.line_of(call))
+        return self._is_model_factory_path(dotted(call.func), self.line_of(call))
+
+    def _is_model_factory_path(self, func: Optional[str], line: int) -> bool:
+        path = self.names.keras(func, line)
         if path is None:
             return False
-        if self.names.is_keras(dotted(call.func), self.line_of(call), *MODEL_FACTORIES):
+        if path_matches(path, *MODEL_FACTORIES):
             return True
         parts = path.split(".")
         return parts[0] == "applications" and len(parts) >= 2 and parts[-1][:1].isupper()
@@ -421,7 +451,32 @@ class LegacySaveFormat(ErrorsExpected, Rule):
         if not isinstance(receiver, cst.Name):
             return False
         binding = self.names.binding(receiver.value, line)
-        return binding is not None and (receiver.value, binding.line) in self._models
+        if binding is not None and (receiver.value, binding.line) in self._models:
+            return True
+        # assigned in a statement the rule did not read (notebook-style code: `model = Sequential()`
+        # at the top level, `model.save(...)` statements later): the one value the name was given,
+        # or, for a save at the top level, the value of the top-level assignment last made before it
+        value = binding.node if binding is not None and binding.kind == "other" else None
+        if binding is None:
+            value = self._last_top_level_value(receiver.value, line)
+        return isinstance(value, ast.Call) and self._is_model_factory_path(dotted_name(value.func), value.lineno)
+
+    def _last_top_level_value(self, name: str, line: int) -> Optional[ast.expr]:
+        """The value `name = value` gave `name` in the last top-level statement before the top-level
+        statement holding `line`, when no statement between them binds `name` in any other way."""
+        body = self.context.tree.body if self.context.tree is not None else []
+        here = next((i for i, stmt in enumerate(body) if stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno)), None)
+        if here is None or not isinstance(body[here], (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            return None  # inside a def, a loop, a branch: which value reaches it is not straight-line
+        for stmt in reversed(body[:here]):
+            if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                    and stmt.targets[0].id == name):
+                return stmt.value
+            if any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(stmt)):
+                return None
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == name:
+                return None
+        return None
 
     # -- calls -------------------------------------------------------------------------------
 
@@ -524,7 +579,15 @@ class LegacySaveFormat(ErrorsExpected, Rule):
                     _together([self._new_extension(path_arg, end, ".weights.h5") if end.kind == "h5" else None]),
                 )
         elif weights_only is False:
-            if end.tail.endswith(".h5"):
+            if end.tail.endswith(".h5") and not self.context.keras.holds("checkpoint_accepts_h5"):
+                self.report(
+                    node,
+                    f"Keras 3 before 3.8 refuses an `.h5` `ModelCheckpoint` path (it takes `.h5` from Keras 3.8): "
+                    f"`ValueError: The filepath provided must end in `.keras` (Keras model format). Received: "
+                    f"filepath={end.shown()}`, raised when the checkpoint is made; use a `.keras` checkpoint path",
+                    _together([self._new_extension(path_arg, end, ".keras")]),
+                )
+            elif end.tail.endswith(".h5"):
                 self.report(node, f"{LEGACY_H5}; use a `.keras` checkpoint path",
                             _together([self._new_extension(path_arg, end, ".keras")]))
             elif end.kind != "keras":

@@ -17,7 +17,9 @@ class LoadModelSavedModelDirectory(ErrorsExpected, Rule):
     `tf.keras.models.load_model`, in any import spelling) given a path without an extension -- a
     string literal, f-string, `os.path.join(...)` or `pathlib` join whose literal end has none,
     such as `"saved_model/1"`, `"export_dir/"` or `os.path.join(out, "model")`: the SavedModel
-    directory that Keras 2's `model.save("dir")` and `tf.saved_model.save` write. `hf://` paths
+    directory that Keras 2's `model.save("dir")` and `tf.saved_model.save` write. Also a path whose
+    extension is none of `.keras`, `.h5`, `.hdf5` (`"model.pkl"`, `"model.tf"`, `"saved_model.pb"`),
+    which Keras 3 refuses the same way (remote `scheme://` paths aside: Keras copies them first). `hf://` paths
     (Hugging Face Hub) are not reported, nor files that import Orbax (Keras 3 also loads Orbax
     checkpoint directories), nor files judged as Keras 2 (they import `tf_keras`, or reach Keras only through
     `tf.keras` where TensorFlow's legacy switch is on), nor calls
@@ -80,6 +82,11 @@ class LoadModelSavedModelDirectory(ErrorsExpected, Rule):
             import keras
             keras.saving.load_model('hf://me/my-model')
         """,
+        # a remote path is copied first, and loads when the copy is a `.keras` zip
+        """
+            import keras
+            keras.saving.load_model('gs://bucket/exports/model.zip')
+        """,
         """
             import keras
             keras.saving.load_model(path)
@@ -116,6 +123,11 @@ class LoadModelSavedModelDirectory(ErrorsExpected, Rule):
         """,
     ]
     INVALID = [
+        # a recall case: a pickle's name given to load_model
+        Invalid("""
+            import keras
+            model = keras.models.load_model('models/best_model_len500.pkl')
+        """, 2, 9, "File format not supported"),
         Invalid("""
             import keras
             model = keras.models.load_model('saved_model/1')
@@ -159,7 +171,19 @@ class LoadModelSavedModelDirectory(ErrorsExpected, Rule):
             # tests): only a path spelled at the call is judged.
             return
         end = path_end(self, path_arg.value) if path_arg is not None else None
-        if end is None or end.kind != "none" or end.remote_hub:
+        if end is None or end.remote_hub:
+            return
+        if end.kind == "other" and not (end.head is not None and "://" in end.head):
+            # Keras 3 loads only `.keras` zips, `.h5`/`.hdf5` files and unzipped `.keras` folders;
+            # any other name is refused the same way (remote paths are copied and may be zips).
+            self.report(
+                node,
+                f"`load_model` given `{end.shown()}`: Keras 3 loads only `.keras` files and legacy `.h5`/`.hdf5` "
+                "files (\"ValueError: File format not supported: filepath=...\"); save the model with "
+                "`model.save(\"....keras\")` and load that file",
+            )
+            return
+        if end.kind != "none":
             return
         self.report(
             node,

@@ -123,7 +123,7 @@ class LoadModelH5File(Rule):
         if not keras.holds("safe_mode_argument"):  # tf.keras <= 2.11: no safe_mode at all
             self.report(
                 node,
-                f"`load_model` reads `{end.shown()}` with the HDF5 loader, which on {keras.label} has no `safe_mode` "
+                f"`load_model` reads `{end.shown()}` with the HDF5 loader, which before tf.keras 2.12 has no `safe_mode` "
                 "check at all: a Lambda layer in the file runs its stored bytecode; load only files you made"
                 + ("" if keras.holds("keras_suffix_writes_zip") else
                    " (a `.keras` path is HDF5 too before tf.keras 2.13)"),
