@@ -360,6 +360,13 @@ VERSIONED_FACTS = {
     # "TypeError: Error when deserializing class 'Reverb'" on Keras 3.6.0 and 3.15.1; TF 2.12.1 and
     # 2.15.1 and tf_keras 2.21 load it; TF 2.10.1 refuses the .h5 save (found in the triage of ddsp).
     "auto_config_passes_base_keys": {"tf.keras": "==2.11", "keras3": ""},
+    # A keras.Model subclass taking a plain argument (Widen(units=5)) and without get_config, nested in
+    # a functional model saved to .h5, reloads given the class as Widen(units=5): TF 2.12.1, 2.15.1 and
+    # tf_keras 2.21. TF 2.10.1 and 2.11.1 save an empty config for it (any argument; load_model raises
+    # "TypeError: Unable to revive model from config", or rebuilds it with its defaults); TF 2.4.4
+    # raises NotImplementedError at the save; Keras 3.15.1 raises "Object Widen was created by passing
+    # non-serializable argument values" at the save (issue 18 triage of alibi-detect and ddsp).
+    "model_auto_config": {"tf.keras": ">=2.12", "tf_keras": ""},
 }
 # The __init__ arguments that default Layer.get_config of tf.keras <= 2.10 carries itself: any other
 # positional-or-keyword argument makes it raise at an .h5 save (keyword-only ones are not looked at:

@@ -301,3 +301,48 @@ def test_kl301_quotes_the_error_of_the_keras_judged_at(tmp_path, monkeypatch, ca
     (tmp_path / "requirements.txt").write_text("tensorflow>=2.16\n")
     monkeypatch.setattr(api, "_DECLARED", {})
     assert "the load fails (\"Could not locate function 'weighted'\")" in lint(tmp_path, monkeypatch, capsys)[1]
+
+
+WIDEN_SAVED_TO_H5 = (
+    "import tensorflow as tf\n\n\n"
+    "class Widen(tf.keras.Model):\n"
+    "    def __init__(self, units, **kwargs):\n"
+    "        super().__init__(**kwargs)\n"
+    "        self.dense = tf.keras.layers.Dense(units)\n\n"
+    "    def call(self, x):\n"
+    "        return self.dense(x)\n\n\n"
+    "inputs = tf.keras.Input((4,))\n"
+    "model = tf.keras.Model(inputs, Widen(5)(inputs))\n"
+    'model.save("m.h5")\n'
+)
+
+
+@pytest.mark.parametrize("declared", ["tensorflow==2.11.*\n", "tensorflow<=2.11\n"])
+def test_a_model_subclass_tensorflow_before_2_12_saves_with_an_empty_config_is_kl202_not_kl201(
+    tmp_path, monkeypatch, capsys, declared
+):
+    """Triage (alibi-detect, ddsp): KL201 said registering the class makes a `.h5` model holding it
+    load, but tf.keras 2.10 and 2.11 save an empty config for a Model subclass without get_config
+    (registered or not, load_model raises "Unable to revive model from config"; versioned fact
+    model_auto_config, proven by tests/version_probes/model_auto_config.py); KL202 says so."""
+    out = lint(make(tmp_path, WIDEN_SAVED_TO_H5, requirements__txt=declared), monkeypatch, capsys)[1]
+    assert out == (
+        "train.py:4:1: KL202 Keras 2: `keras.Model` subclass `Widen` takes `units` in __init__ and has no get_config; "
+        "on tf.keras before 2.12, saving a model holding it to .h5 (as this file does) keeps no config for it "
+        "(2.10 and 2.11 store an empty one, 2.4 raises NotImplementedError at the save), so load_model fails "
+        "`TypeError: Unable to revive model from config`; add get_config returning them\n"
+    )
+
+
+def test_from_tensorflow_2_12_a_model_subclass_is_auto_configured_and_needs_only_registering(
+    tmp_path, monkeypatch, capsys
+):
+    project = make(tmp_path, WIDEN_SAVED_TO_H5, requirements__txt="tensorflow>=2.10,<2.16\n")
+    records = json.loads(lint(project, monkeypatch, capsys, "--format", "json")[1])
+    assert {r["code"]: r["target"] for r in records} == {"KL201": "tf.keras 2.12–2.15", "KL202": "tf.keras 2.10–2.11"}
+    assert next(r for r in records if r["code"] == "KL201")["message"].startswith("on tf.keras 2.12–2.15: ")
+
+
+def test_a_model_subclass_saved_only_as_a_savedmodel_is_not_told_about_h5_configs(tmp_path, monkeypatch, capsys):
+    code = WIDEN_SAVED_TO_H5.replace('model.save("m.h5")', 'model.save("saved_model_dir")')
+    assert lint(make(tmp_path, code, requirements__txt="tensorflow==2.11.*\n"), monkeypatch, capsys)[1] == ""

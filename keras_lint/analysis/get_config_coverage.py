@@ -252,3 +252,16 @@ def h5_save_refuses(project: ProjectIndex, info: ClassInfo, point) -> list:
     if owner is None:
         return []
     return [p.name for p in owner.init.params if p.kind == "positional" and p.name not in H5_CONFIG_ARGS]
+
+
+def h5_model_config_empty(project: ProjectIndex, info: ClassInfo, point) -> list:
+    """The `__init__` arguments a `.h5` file loses for a keras.Model subclass without get_config at
+    `point`: tf.keras before the automatic config of models (keras_api.VERSIONED_FACTS
+    "model_auto_config": from 2.12) saves an empty config for it (2.10, 2.11; 2.4 raises at the save),
+    so registering the class cannot make it load as built; [] elsewhere, or without such arguments."""
+    if point.line != "tf.keras" or point.holds("model_auto_config"):
+        return []
+    owner = automatic_config_owner(project, info, *MODEL_BASES)
+    if owner is None:
+        return []
+    return [p.name for p in owner.init.own_params if p.name not in H5_CONFIG_ARGS]
