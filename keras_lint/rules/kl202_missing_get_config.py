@@ -6,6 +6,7 @@ from typing import Optional
 from ..analysis import argument_kinds
 from ..analysis.get_config_coverage import (
     config_carries,
+    h5_load_drops,
     h5_model_config_empty,
     h5_save_refuses,
     missing_argument_error,
@@ -313,7 +314,7 @@ class MissingGetConfig(Rule):
     fix = "safe"  # unsafe when an argument is stored under another attribute name
     # get_config need only exist; the index counts each method's `self.<attr> = ...` for the fix.
     reads_methods = frozenset({"__init__"})
-    versioned_facts = ("h5_requires_get_config", "model_auto_config")
+    versioned_facts = ("h5_requires_get_config", "model_auto_config", "layer_config_drops_arguments")
 
     _K3 = "import keras\n\n"
     _K2 = "import tf_keras as keras\n\n"
@@ -745,6 +746,9 @@ class MissingGetConfig(Rule):
             if not is_model and self.context.keras.holds("h5_requires_get_config"):
                 self._h5_requires_get_config(node, info)
                 return
+            if not is_model and self.context.keras.holds("layer_config_drops_arguments"):
+                self._h5_load_drops(node, info)
+                return
             if is_model and self._h5_model_config_empty(node, info):
                 return
             # A Layer, or a Keras 2 Model: the automatic config records plain values as passed (measured:
@@ -825,6 +829,14 @@ class MissingGetConfig(Rule):
             outcome = "load_model fails `TypeError: Unable to revive model from config`"
         else:
             outcome = f"load_model rebuilds it with the defaults of {names}, not the values passed"
+        if self.context.keras.line == "keras2-multibackend":
+            self.report(
+                node,
+                f"Keras 2: `keras.Model` subclass `{info.name}` takes {names} in __init__ and has no get_config; on "
+                f"multi-backend Keras, saving a model holding it to .h5 (as {where} does) raises NotImplementedError "
+                "(a subclassed Model has no config of its own there); add get_config returning them",
+            )
+            return True
         since = VERSIONED_FACTS["model_auto_config"]["tf.keras"].lstrip(">=")
         self.report(
             node,
@@ -833,6 +845,32 @@ class MissingGetConfig(Rule):
             f"2.11 store an empty one, 2.4 raises NotImplementedError at the save), so {outcome}; add get_config returning them",
         )
         return True
+
+    def _h5_load_drops(self, node: cst.ClassDef, info: ClassInfo) -> None:
+        """Multi-backend Keras: the default Layer.get_config carries name, trainable and dtype only,
+        so a model holding a layer with other arguments saves to `.h5` and fails to load, given the
+        class or not; reported where the project saves a model to `.h5`."""
+        arguments = h5_load_drops(self.context.project, info, self.context.keras)
+        savers = self.context.project.h5_savers()
+        if not arguments or not savers:
+            return
+        here = os.path.abspath(self.context.path)
+        others = [path for path in savers if os.path.abspath(path) != here]
+        where = "this file" if len(others) < len(savers) else f"`{os.path.relpath(others[0])}`"
+        owner = self.context.project.nearest(info, "__init__")
+        required = [p for p in owner.init.params if p.name in arguments and not p.has_default]
+        names = ", ".join(f"`{name}`" for name in arguments)
+        if required:
+            error = missing_argument_error(info.name, required).replace(f"{info.name}.__init__", "__init__")  # Python <= 3.7
+            outcome = f"load_model fails even given the class (`{error}`)"
+        else:
+            outcome = f"load_model rebuilds it with the defaults of {names}, not the values passed"
+        self.report(
+            node,
+            f"`{info.name}` takes {names} in __init__ and has no get_config; on multi-backend Keras, Layer.get_config "
+            f"carries only name, trainable and dtype: a model holding it saves to .h5 (as {where} does), but "
+            f"{outcome}; add get_config returning them",
+        )
 
     def _h5_requires_get_config(self, node: cst.ClassDef, info: ClassInfo) -> None:
         """tf.keras <= 2.10: the default Layer.get_config raises for any argument it does not carry
