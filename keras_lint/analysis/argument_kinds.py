@@ -107,8 +107,9 @@ def _called_argument(project: ProjectIndex, info: ClassInfo, owner: ClassInfo) -
     called = set().union(*(cls.called_unconditionally for cls in lineage))
     params = {p.name: p for p in owner.init.own_params if not p.has_default or p.default_is_none}
     names = {name: name for name in params}  # a parameter of the __init__ at hand -> the owner's
-    current = owner
-    while current is not None and current.init is not None and names:
+    current, seen = owner, set()
+    while current is not None and current.init is not None and names and current.qualname not in seen:
+        seen.add(current.qualname)
         for attr, name in current.init.stored.items():
             if name not in names or attr not in called:
                 continue
