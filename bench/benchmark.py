@@ -74,6 +74,14 @@ def copy_into(folder: str, files: list, top: str) -> str:
     return folder
 
 
+def declared_corpus(top: str, spec: str) -> str:
+    """The corpus copied into its own project whose requirements.txt declares `spec`."""
+    folder = copy_into(os.path.join(CACHE, "declared"), python_files(top), top)
+    with open(os.path.join(folder, "requirements.txt"), "w") as handle:
+        handle.write(spec + "\n")
+    return folder
+
+
 def quick_corpus(top: str, count: int) -> str:
     """The first `count` files in their own folder, so every tool is still given one folder."""
     return copy_into(os.path.join(CACHE, "quick"), python_files(top)[:count], top)
@@ -217,6 +225,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts (3)")
     parser.add_argument("--json", metavar="PATH", help="also write the figures here")
     parser.add_argument("--model-files", action="store_true", help="only the model-file rows (issue 23)")
+    parser.add_argument("--declared", metavar="SPEC", help="also lint a copy of the corpus whose requirements.txt "
+                        "says SPEC (`tensorflow>=2.4,<2.16`): what judging a declared Keras range costs (issue 18)")
     args = parser.parse_args()
     if args.model_files:
         model_file_rows(args.repeat)
@@ -308,7 +318,13 @@ def main() -> None:
         "flake8 E9,F,KL": flake8("E9,F,KL"),
         "keras-lint -j1": keras_lint("--no-cache", "-j", "1", corpus),
         f"keras-lint -j{jobs}": keras_lint("--no-cache", "-j", str(jobs), corpus),
+        **({"keras-lint -j1, declared": keras_lint("--no-cache", "-j", "1", declared_corpus(corpus, args.declared))}
+           if args.declared else {}),
     }, args.repeat))
+    if args.declared:
+        cpu = {r["name"]: r["cpu_seconds"] for r in rows}
+        added = cpu["keras-lint -j1, declared"] / cpu["keras-lint -j1"] - 1
+        print(f"  declaring {args.declared}: CPU {added:+.1%} over keras-lint -j1 (best runs)")
     out["j1"], out["jN"] = out["keras-lint -j1"], out[f"keras-lint -j{jobs}"]
     # Warm: a run that fills .keras_lint_cache (not timed), then runs that find everything in it.
     keras_lint("-j", "1", corpus)()

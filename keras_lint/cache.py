@@ -38,7 +38,7 @@ _FILE = "cache.json"
 # 3: findings carry their Keras target; 4: ModuleSummary.call_sites (CallSite records,
 # index/arguments.py); 5: Param.annotation; 6: ModuleSummary.flow (index/flow.py's saves, loads and
 # model contents).
-FORMAT = 7  # 7: Fix.chain (the one-pass Lambda rewrites)
+FORMAT = 8  # 7: Fix.chain (the one-pass Lambda rewrites); 8: ClassInfo.called_unconditionally, union Param.annotation
 _TYPES = {
     cls.__name__: cls
     for cls in (ModuleSummary, ClassInfo, InitInfo, ConfigInfo, Registration, FunctionInfo, Param, Finding, Fix, Edit, ImportEdit,

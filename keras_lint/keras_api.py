@@ -302,7 +302,16 @@ KERAS_LINES = {
 # otherwise had one answer on all Keras 3 minors and on all tf.keras minors measured (2.1, 2.4,
 # 2.10-2.15; tf.keras 2.0 has no tensorflow-cpu wheel, 2.2-2.3 and 2.5-2.9 are taken from their
 # neighbours). tf_keras was measured at 2.21 only (2.14-2.20 taken as 2.21, which agrees with tf.keras
-# 2.15 on every fact). The multi-backend Keras line (keras <= 2.3) was not measured, so no fact lists it.
+# 2.15 on every fact). The multi-backend Keras line (standalone keras <= 2.3) was measured on Keras 2.3.1
+# only (TensorFlow 2.1.4 backend, Python 3.7.16), by hand: the probes that run there as they are, and
+# for those calling `model(X)` (multi-backend Keras needs `model.predict(X)`) a script doing the same;
+# it is not in the test matrix (no Python 3.7 interpreter is made for tests). 2.0-2.2 are taken as 2.3. It
+# has no register_keras_serializable (keras.utils nor keras.saving), no safe_mode, no save_format
+# (TypeError), no SavedModel (a path without extension is an HDF5 file) and no automatic config:
+# Layer.get_config carries name, trainable and dtype only, so a Layer with arguments and without
+# get_config saves to .h5 and then fails to load even given the class ("TypeError: __init__() missing
+# 1 required positional argument: 'factor'"), and a nested Model subclass raises NotImplementedError
+# at the .h5 save.
 VERSIONED_FACTS = {
     # A Layer whose __init__ takes a plain argument and that has no get_config saves to .h5, .keras and
     # a SavedModel folder (Keras 3: .h5, .keras) and reloads, given the class, as Scale(factor=3.0).
@@ -322,7 +331,7 @@ VERSIONED_FACTS = {
     # Keras 3.0.5-3.10.0; Keras 3.11.3 on refuse it ("Requested the deserialization of a `Lambda` layer
     # whose `function` is a Python lambda"; research/saved-model-files.md dates this .h5 safe_mode gate to
     # 3.11.3, so 3.11.0-3.11.2 are taken to load it, unmeasured).
-    "lambda_bytecode_in_h5": {"tf.keras": "", "tf_keras": "", "keras3": "<=3.10"},
+    "lambda_bytecode_in_h5": {"tf.keras": "", "tf_keras": "", "keras3": "<=3.10", "keras2-multibackend": ""},
     # load_model(path, safe_mode=True) runs and safe_mode is a named parameter: TF 2.10.1 and 2.11.1
     # raise "TypeError: load_model() got an unexpected keyword argument 'safe_mode'"; TF 2.12.1 on,
     # tf_keras and every Keras 3 accept it.
@@ -355,7 +364,7 @@ VERSIONED_FACTS = {
     # ModelCheckpoint("m.h5", save_weights_only=False) writes the whole model to HDF5 during fit: every
     # tf.keras and tf_keras, Keras 3.8.0 on; Keras 3.0.5-3.7.0 raise "The filepath provided must end in
     # `.keras` (Keras model format). Received: filepath=m.h5".
-    "checkpoint_accepts_h5": {"tf.keras": "", "tf_keras": "", "keras3": ">=3.8"},
+    "checkpoint_accepts_h5": {"tf.keras": "", "tf_keras": "", "keras3": ">=3.8", "keras2-multibackend": ""},
     # An unregistered custom layer (with get_config) from an importable module, saved to "m.keras",
     # loads in a fresh process that neither imports the module nor passes custom_objects (the loader
     # imports the module the file names; CVE-2025-1550): Keras 3.0.5-3.8.0. Keras 3.9.2 on refuse
@@ -366,13 +375,26 @@ VERSIONED_FACTS = {
     # load_model("m.h5", custom_objects={"Scaled": Scaled}) finds a custom layer that has a get_config:
     # every tf.keras and tf_keras, Keras 3.3.3 on; Keras 3.0.5-3.2.1 ignore custom_objects= on the .h5
     # path ("ValueError: Unknown layer: 'Scaled'"; a custom_object_scope works there).
-    "h5_load_honours_custom_objects": {"tf.keras": "", "tf_keras": "", "keras3": ">=3.3"},
+    "h5_load_honours_custom_objects": {"tf.keras": "", "tf_keras": "", "keras3": ">=3.3", "keras2-multibackend": ""},
     # A Layer without get_config whose __init__ takes no **kwargs (Reverb(trainable=False, factor=3.0,
     # name=...)) saves to .h5, and load_model passes the automatic config's dtype back into __init__:
     # "TypeError: Reverb.__init__() got an unexpected keyword argument 'dtype'" on TF 2.11.1, and
-    # "TypeError: Error when deserializing class 'Reverb'" on Keras 3.6.0 and 3.15.1; TF 2.12.1 and
+    # "TypeError: Error when deserializing class 'Reverb'" on Keras 3.6.0 and 3.15.1, and on multi-backend
+    # Keras 2.3.1 (whose Layer.get_config always carries dtype, automatic config or not); TF 2.12.1 and
     # 2.15.1 and tf_keras 2.21 load it; TF 2.10.1 refuses the .h5 save (found in the triage of ddsp).
-    "auto_config_passes_base_keys": {"tf.keras": "==2.11", "keras3": ""},
+    "auto_config_passes_base_keys": {"tf.keras": "==2.11", "keras3": "", "keras2-multibackend": ""},
+    # A keras.Model subclass taking a plain argument (Widen(units=5)) and without get_config, nested in
+    # a functional model saved to .h5, reloads given the class as Widen(units=5): TF 2.12.1, 2.15.1 and
+    # tf_keras 2.21. TF 2.10.1 and 2.11.1 save an empty config for it (any argument; load_model raises
+    # "TypeError: Unable to revive model from config", or rebuilds it with its defaults); TF 2.4.4
+    # raises NotImplementedError at the save; Keras 3.15.1 raises "Object Widen was created by passing
+    # non-serializable argument values" at the save (issue 18 triage of alibi-detect and ddsp).
+    "model_auto_config": {"tf.keras": ">=2.12", "tf_keras": ""},
+    # Layer.get_config carries name, trainable and dtype only, whatever the __init__ takes: the Scale
+    # model saves to .h5, and load_model given the class raises "TypeError: __init__() missing 1
+    # required positional argument: 'factor'": multi-backend Keras 2.3.1 (see above); every other line
+    # either raises at the save (h5_requires_get_config) or records the argument (auto_config).
+    "layer_config_drops_arguments": {"keras2-multibackend": ""},
 }
 # The __init__ arguments that default Layer.get_config of tf.keras <= 2.10 carries itself: any other
 # positional-or-keyword argument makes it raise at an .h5 save (keyword-only ones are not looked at:

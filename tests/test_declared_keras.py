@@ -323,3 +323,104 @@ def test_a_finding_said_differently_across_the_range_says_each_with_its_versions
     assert len(found) == 1
     assert "KL402 [~] on Keras 3.0–3.7: Keras 3 before 3.8 refuses an `.h5` `ModelCheckpoint` path" in found[0]
     assert "; on Keras 3.8–3.15: Keras 3 writes `.h5` in the legacy HDF5 format" in found[0]
+
+
+WIDEN_SAVED_TO_H5 = (
+    "import tensorflow as tf\n\n\n"
+    "class Widen(tf.keras.Model):\n"
+    "    def __init__(self, units, **kwargs):\n"
+    "        super().__init__(**kwargs)\n"
+    "        self.dense = tf.keras.layers.Dense(units)\n\n"
+    "    def call(self, x):\n"
+    "        return self.dense(x)\n\n\n"
+    "inputs = tf.keras.Input((4,))\n"
+    "model = tf.keras.Model(inputs, Widen(5)(inputs))\n"
+    'model.save("m.h5")\n'
+)
+
+
+@pytest.mark.parametrize("declared", ["tensorflow==2.11.*\n", "tensorflow<=2.11\n"])
+def test_a_model_subclass_tensorflow_before_2_12_saves_with_an_empty_config_is_kl202_not_kl201(
+    tmp_path, monkeypatch, capsys, declared
+):
+    """Triage (alibi-detect, ddsp): KL201 said registering the class makes a `.h5` model holding it
+    load, but tf.keras 2.10 and 2.11 save an empty config for a Model subclass without get_config
+    (registered or not, load_model raises "Unable to revive model from config"; versioned fact
+    model_auto_config, proven by tests/version_probes/model_auto_config.py); KL202 says so."""
+    out = lint(make(tmp_path, WIDEN_SAVED_TO_H5, requirements__txt=declared), monkeypatch, capsys)[1]
+    assert out == (
+        "train.py:4:1: KL202 Keras 2: `keras.Model` subclass `Widen` takes `units` in __init__ and has no get_config; "
+        "on tf.keras before 2.12, saving a model holding it to .h5 (as this file does) keeps no config for it "
+        "(2.10 and 2.11 store an empty one, 2.4 raises NotImplementedError at the save), so load_model fails "
+        "`TypeError: Unable to revive model from config`; add get_config returning them\n"
+    )
+
+
+def test_from_tensorflow_2_12_a_model_subclass_is_auto_configured_and_needs_only_registering(
+    tmp_path, monkeypatch, capsys
+):
+    project = make(tmp_path, WIDEN_SAVED_TO_H5, requirements__txt="tensorflow>=2.10,<2.16\n")
+    records = json.loads(lint(project, monkeypatch, capsys, "--format", "json")[1])
+    assert {r["code"]: r["target"] for r in records} == {"KL201": "tf.keras 2.12–2.15", "KL202": "tf.keras 2.10–2.11"}
+    assert next(r for r in records if r["code"] == "KL201")["message"].startswith("on tf.keras 2.12–2.15: ")
+
+
+def test_a_model_subclass_saved_only_as_a_savedmodel_is_not_told_about_h5_configs(tmp_path, monkeypatch, capsys):
+    code = WIDEN_SAVED_TO_H5.replace('model.save("m.h5")', 'model.save("saved_model_dir")')
+    assert lint(make(tmp_path, code, requirements__txt="tensorflow==2.11.*\n"), monkeypatch, capsys)[1] == ""
+
+
+MULTI_BACKEND = (
+    "import keras\n\n\n"
+    "def double(x):\n"
+    "    return x * 2\n\n\n"
+    "class Window(keras.layers.Layer):\n"
+    "    def __init__(self, units, **kwargs):\n"
+    "        super().__init__(**kwargs)\n"
+    "        self.units = units\n\n"
+    "    def call(self, x):\n"
+    "        return x * self.units\n\n\n"
+    "model = keras.Sequential([keras.layers.Dense(4, activation=double, input_shape=(4,)),\n"
+    "                          keras.layers.Lambda(lambda t: t * 2), Window(2)])\n"
+    'model.save("m.h5")\n'
+    'model.save_weights("w.h5")\n'
+    'model.save("m.keras")\n'
+    'keras.callbacks.ModelCheckpoint("ckpt")\n'
+    'keras.models.load_model("m.h5", custom_objects={"Window": Window, "double": double}, safe_mode=False)\n'
+)
+
+
+def test_standalone_keras_before_2_4_is_judged_as_multi_backend_keras(tmp_path, monkeypatch, capsys):
+    """Issue 18: `keras<2.4` is multi-backend Keras (measured on Keras 2.3.1, TensorFlow 2.1.4 backend,
+    Python 3.7: keras_api.VERSIONED_FACTS): no registration API, no safe_mode, no automatic config
+    (Layer.get_config carries name, trainable and dtype only), `.h5` whatever the path."""
+    code, out, err = lint(make(tmp_path, MULTI_BACKEND, requirements__txt="keras==2.2.4\n"), monkeypatch, capsys)
+    assert err.splitlines()[-1] == (
+        "Judged against the Keras the project declares: multi-backend Keras 2.2, from requirements.txt:1: "
+        "keras==2.2.4 (--target-keras to change)."
+    )
+    codes = [line.split()[1] for line in out.splitlines()]
+    # nothing to register with: no KL201/KL302; no Keras 3 path rules (save_weights, .keras, ModelCheckpoint)
+    assert codes == ["KL202", "KL101", "KL501", "KL502"], out
+    kl202, kl101, kl501, _ = out.splitlines()
+    assert "on multi-backend Keras, Layer.get_config carries only name, trainable and dtype" in kl202
+    assert "`TypeError: __init__() missing 1 required positional argument: 'units'`" in kl202
+    assert "[*]" not in kl101 and "registered" not in kl101 and "`.keras` files refuse" not in kl101
+    assert "raises `TypeError: load_model() got an unexpected keyword argument 'safe_mode'`" in kl501
+    (tmp_path / "requirements.txt").write_text("keras<2.4\n")
+    monkeypatch.setattr(api, "_DECLARED", {})
+    assert "multi-backend Keras 2.0–2.3, from requirements.txt:1: keras<2.4" in lint(tmp_path, monkeypatch, capsys)[2]
+
+
+def test_safe_mode_false_before_tensorflow_2_12_is_a_type_error_not_a_security_hole(tmp_path, monkeypatch, capsys):
+    """tf.keras 2.10 and 2.11 have no safe_mode (versioned fact safe_mode_argument, measured): the call
+    raises TypeError; from 2.12 `safe_mode=False` is KL501's security finding."""
+    code = 'import tensorflow as tf\n\nm = tf.keras.models.load_model("m.keras", safe_mode=False)\n'
+    out = lint(make(tmp_path, code, requirements__txt="tensorflow>=2.10,<2.12\n"), monkeypatch, capsys)[1]
+    assert out.startswith(
+        "train.py:3:5: KL501 `load_model` takes no `safe_mode` on tf.keras before 2.12, which has no safe mode: the "
+        "call raises `TypeError: load_model() got an unexpected keyword argument 'safe_mode'`"
+    )
+    (tmp_path / "requirements.txt").write_text("tensorflow==2.12.*\n")
+    monkeypatch.setattr(api, "_DECLARED", {})
+    assert "KL501 `safe_mode=False` turns Keras's safe mode off" in lint(tmp_path, monkeypatch, capsys)[1]

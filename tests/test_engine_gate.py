@@ -133,3 +133,38 @@ def test_a_store_in_a_method_libcst_never_sees_still_blocks_the_fix(elsewhere, f
     gated, ungated = both_ways(src, Settings(select=("KL203",)), project)
     assert gated == ungated and [f.code for f in gated] == ["KL203"]
     assert (gated[0].fix is not None) is fixed
+
+
+def _every_rule_at_every_point(points, rules):
+    return [(point, list(rules), {rule.code: [point] for rule in rules}) for point in points]
+
+
+@pytest.mark.parametrize("target", ["2.4-2.15", "2.10-3"])
+def test_running_a_rule_once_per_run_of_its_facts_changes_no_finding(target, fixtures_index, monkeypatch):
+    """Issue 18's cost: over a range, each rule runs once per run of consecutive points on which the
+    facts it consults hold alike (engine.run._runs), not at every point. Every fixture gives the
+    same findings (where, which rule, for which versions) as running every rule at every point."""
+    from keras_lint.dependencies.target import parse_target
+    from keras_lint.engine import run
+
+    settings = Settings(target_keras=parse_target(target))
+    planned = {path: engine.lint_source(source.read(path), settings, project=fixtures_index).findings for path in FIXTURE_FILES}
+    monkeypatch.setattr(run, "_runs", _every_rule_at_every_point)
+    for path in FIXTURE_FILES:
+        naive = engine.lint_source(source.read(path), settings, project=fixtures_index).findings
+        shown = [(f.line, f.col, f.code, f.target) for f in planned[path]]
+        assert shown == [(f.line, f.col, f.code, f.target) for f in naive], path
+
+
+def test_a_rule_consulting_no_fact_runs_once_per_keras_line():
+    from keras_lint.dependencies import judging
+    from keras_lint.dependencies.target import parse_target
+    from keras_lint.engine import run
+
+    facts = sorted({fact for rule in ALL_RULES.values() for fact in rule.versioned_facts})
+    points = judging.points(parse_target("2.4-2.15"), "tf.keras", facts=facts)
+    assert len(points) == 4  # cut at 2.10/2.11, 2.11/2.12 and 2.12/2.13
+    planned = run._runs(points, list(ALL_RULES.values()))
+    runs_of = {code: [point.label for point, due, _ in planned if rule in due] for code, rule in ALL_RULES.items()}
+    assert runs_of["KL203"] == ["tf.keras 2.4–2.15"]  # no versioned fact
+    assert runs_of["KL202"] == ["tf.keras 2.4–2.10", "tf.keras 2.11", "tf.keras 2.12–2.15"]

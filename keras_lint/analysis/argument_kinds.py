@@ -87,8 +87,41 @@ def never_saved(project: ProjectIndex, info: ClassInfo) -> Optional[str]:
         if values and all(value.kind in REFUSED for value in values):
             kinds = sorted({describe(value.kind) for value in values})
             return f"`{param.name}` is given {' or '.join(kinds)} at every call site ({len(values)})"
-        if annotated and not param.has_default:
-            return f"`{param.name}` is annotated `{param.annotation.rsplit('.', 1)[-1]}`, a layer or model"
+        if annotated and (values or not param.has_default):
+            return f"`{param.name}` is annotated `{_short(param.annotation)}`, a layer or model"
+    return _called_argument(project, info, owner)
+
+
+def _short(annotation: str) -> str:
+    return " | ".join(name.rsplit(".", 1)[-1] for name in annotation.split(" | "))
+
+
+def _called_argument(project: ProjectIndex, info: ClassInfo, owner: ClassInfo) -> Optional[str]:
+    """An argument the class stores (`self.decoder = decoder`, its only store; or a base's `__init__`
+    stores it, handed on as `super().__init__(decoder=decoder)`) and calls outside any condition
+    (`self.decoder(x)`) is a callable whenever the model runs: never a plain value the automatic config
+    could carry, even when it defaults to None and no call site gives it (a value injected by gin or
+    another framework). Not when it has a default of its own (what a config that omits it rebuilds),
+    nor when a call site gives it a plain value."""
+    lineage = [info, *project.ancestors(info)]
+    called = set().union(*(cls.called_unconditionally for cls in lineage))
+    params = {p.name: p for p in owner.init.own_params if not p.has_default or p.default_is_none}
+    names = {name: name for name in params}  # a parameter of the __init__ at hand -> the owner's
+    current, seen = owner, set()
+    while current is not None and current.init is not None and names and current.qualname not in seen:
+        seen.add(current.qualname)
+        for attr, name in current.init.stored.items():
+            if name not in names or attr not in called:
+                continue
+            if any(store != name for cls in lineage for store in cls.attribute_stores.get(attr, ())):
+                continue
+            if any(value.kind == PLAIN for value in passed(project, owner, names[name])):
+                continue
+            return (f"`{names[name]}` is stored as `self.{attr}` and called (`self.{attr}(...)`): "
+                    "a callable, no plain value")
+        names = {keyword: names[name] for name, keyword in current.init.forwarded.items() if keyword and name in names}
+        base = project.find(current.bases[0]) if len(current.bases) == 1 and current.bases[0] else None
+        current = project.nearest(base, "__init__") if base is not None else None
     return None
 
 
@@ -96,6 +129,10 @@ def _annotated_layer(project: ProjectIndex, annotation: str) -> bool:
     """Does a parameter annotation name a Keras layer or model class, or a project one?"""
     if not annotation:
         return False
+    return all(_names_layer(project, name) for name in annotation.split(" | "))
+
+
+def _names_layer(project: ProjectIndex, annotation: str) -> bool:
     if base_kind(annotation) in ("layer", "model"):
         return True
     found = project.find(annotation)

@@ -12,6 +12,7 @@ No `packaging` here: nothing declared is the common case and must stay cheap.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
@@ -54,6 +55,12 @@ def spans(line: str, versions: Sequence[Minor]) -> str:
     return ", ".join(_s(r[0]) if len(r) == 1 else f"{_s(r[0])}–{_s(r[-1])}" for r in runs)
 
 
+@functools.lru_cache(maxsize=4096)
+def _holds(fact: str, line: str, version: str) -> bool:
+    """keras_api.fact_holds, asked per file, point and rule: answered once per process."""
+    return K.fact_holds(fact, line, version)
+
+
 @dataclass(frozen=True)
 class JudgingPoint:
     """A run of versions of one Keras line over which every versioned fact is the same, judged at
@@ -78,7 +85,7 @@ class JudgingPoint:
 
     def holds(self, fact: str) -> bool:
         """Does the versioned fact hold here (keras_api.VERSIONED_FACTS)?"""
-        return K.fact_holds(fact, self.line, self.version)
+        return _holds(fact, self.line, self.version)
 
     def where(self, fact: str) -> str:
         """Where a fact holds on this line, as a message says it: "tf.keras ≤ 2.10"."""
@@ -110,7 +117,7 @@ def split(line: str, versions: Sequence[str], facts: Sequence[str] = ()) -> List
     runs: List[List[str]] = []
     previous: Optional[tuple] = None
     for version in versions:
-        signature = tuple(K.fact_holds(fact, line, version) for fact in facts)
+        signature = tuple(_holds(fact, line, version) for fact in facts)
         if runs and signature == previous:
             runs[-1].append(version)
         else:

@@ -135,10 +135,18 @@ def _run_rules(
     if len(points) == 1:
         return [dataclasses.replace(f, target=points[0].label) for f in
                 _run_rules_at(points[0], src, tree, names, lines, rules, settings, project, gate)]
-    made: dict = {}  # (line, col, code) -> [(point, finding)], oldest point first
-    for point in points:
-        for finding in _run_rules_at(point, src, tree, names, lines, rules, settings, project, gate):
-            made.setdefault((finding.line, finding.col, finding.code), []).append((point, finding))
+    by_point: dict = {}  # (line, col, code) -> {point: finding}
+    planned = _runs(points, rules)
+    for line in dict.fromkeys(point.line for point, _, _ in planned):  # one LibCST parse per Keras line
+        runs = [(point, due, covered) for point, due, covered in planned if point.line == line]
+        results = _run_rules_over([(point, due) for point, due, _ in runs], src, tree, names, lines, rules, settings,
+                                  project, gate)
+        for (_, _, covered), found in zip(runs, results):
+            for finding in found:
+                # KL001 (a statement LibCST cannot parse) stands for every point
+                for judged in points if finding.code == "KL001" else covered.get(finding.code, points):
+                    by_point.setdefault((finding.line, finding.col, finding.code), {})[judged] = finding
+    made = {key: sorted(found.items(), key=lambda item: points.index(item[0])) for key, found in by_point.items()}
     findings = []
     for found in made.values():
         point, finding = found[-1]
@@ -155,6 +163,28 @@ def _run_rules(
     return findings
 
 
+def _runs(points: tuple, rules: list) -> list:
+    """Each rule runs once per run of consecutive points of one Keras line on which the versioned
+    facts it consults (Rule.versioned_facts) hold alike, at a point spanning that run (judged at its
+    newest version): a rule consulting none runs once per line, not once per point. Returns
+    [(point to run at, the rules due there, {code: the points each of their findings stands for})]."""
+    runs: dict = {}  # (first, last) index of a run -> [rules]
+    for rule in rules:
+        def signature(point):
+            return point.line, tuple(point.holds(fact) for fact in rule.versioned_facts)
+        first = 0
+        for index, point in enumerate(points):
+            if index + 1 == len(points) or signature(points[index + 1]) != signature(point):
+                runs.setdefault((first, index), []).append(rule)
+                first = index + 1
+    planned = []
+    for (first, last), due in sorted(runs.items(), key=lambda item: (item[0][1], item[0][0])):
+        span = points[first:last + 1]
+        point = span[0] if len(span) == 1 else judging.JudgingPoint(span[0].line, tuple(v for p in span for v in p.versions))
+        planned.append((point, due, {rule.code: span for rule in due}))
+    return planned
+
+
 def _run_rules_at(
     point: judging.JudgingPoint,
     src: source.SourceFile,
@@ -166,38 +196,64 @@ def _run_rules_at(
     project: ProjectIndex,
     gate: bool,
 ) -> list:
-    findings: list = []
+    return _run_rules_over([(point, rules)], src, tree, names, lines, rules, settings, project, gate)[0]
+
+
+def _run_rules_over(
+    runs: list,
+    src: source.SourceFile,
+    tree: ast.Module,
+    names: KerasNames,
+    lines: list,
+    rules: list,
+    settings: Settings,
+    project: ProjectIndex,
+    gate: bool,
+) -> list:
+    """The findings of each (point, rules) of `runs` (points of one Keras line), in order: each
+    statement is gated and parsed by LibCST once, for the rules of every run (in the order of
+    `rules`), and each run's rules visit it with that run's context. A statement LibCST cannot
+    parse is one KL001, in the first run's findings."""
     module = module_name(src.path) if src.named else ""
     # `package=` of the registrations fixes add: the setting, else the top-level package, else (a
     # buffer with no module) register_keras_serializable's own default.
     package = settings.package or module.split(".")[0] or DEFAULT_REGISTRATION_PACKAGE
-    context = FileContext(src.path, names, point, project, findings, tree=tree, lines=lines, package=package,
-                          module=module, line_length=settings.line_length)
-    visitors: dict = {}  # rule -> its visitor for this file, made when a statement first wants it
-    statement_gate = StatementGate(rules, context, gate)
+    results: list = [[] for _ in runs]
+    contexts = [FileContext(src.path, names, point, project, found, tree=tree, lines=lines, package=package,
+                            module=module, line_length=settings.line_length) for (point, _), found in zip(runs, results)]
+    due = [set(run_rules) for _, run_rules in runs]
+    union = [rule for rule in rules if any(rule in d for d in due)]
+    visitors: list = [{} for _ in runs]  # per run: rule -> its visitor for this file, made when a statement first wants it
+    statement_gate = StatementGate(union, contexts[-1], gate)
     for first, last, statements in statement_spans(tree):
         wanted, text, line_map = statement_gate.statement(first, last, statements)
         if not wanted:
             continue
         try:
-            module = cst.parse_module(text)
+            parsed = cst.parse_module(text)
         except cst.ParserSyntaxError as exc:
-            findings.append(
+            results[0].append(
                 Finding(src.path, exc.raw_line + first - 1, exc.raw_column + 1, "KL001",
                         f"cannot parse statement with LibCST: {exc.message}")
             )
             continue
-        context.line_offset = first - 1
-        context.line_map = line_map
-        try:
-            for rule in wanted:
-                if rule not in visitors:
-                    visitors[rule] = visitor_class(rule)(context)
-            context.spans = positions.spans(module)
-            walk.visit_batched(module, [visitors[rule] for rule in rules if rule in wanted])
-        except RecursionError:  # LibCST recurses per nesting level (15,000 concatenated strings): this statement only
-            findings.append(Finding(src.path, first, 1, "KL001", "cannot check statement: too deeply nested for LibCST"))
-    return findings
+        spans = None
+        for context, mine, made in zip(contexts, due, visitors):
+            batch = [rule for rule in union if rule in wanted and rule in mine]
+            if not batch:
+                continue
+            context.line_offset = first - 1
+            context.line_map = line_map
+            try:
+                for rule in batch:
+                    if rule not in made:
+                        made[rule] = visitor_class(rule)(context)
+                context.spans = spans = spans if spans is not None else positions.spans(parsed)
+                walk.visit_batched(parsed, [made[rule] for rule in batch])
+            except RecursionError:  # LibCST recurses per nesting level (15,000 concatenated strings): this statement only
+                context.findings.append(Finding(src.path, first, 1, "KL001", "cannot check statement: too deeply nested for LibCST"))
+                break
+    return results
 
 
 def unparsable(path: str, settings: Settings, error: source.SourceError) -> list:

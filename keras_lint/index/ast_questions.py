@@ -297,3 +297,45 @@ def saves_whole_model_to_h5(tree: ast.Module) -> bool:
                 and keywords["save_format"].value == "h5"):
             return True
     return False
+
+
+def annotation_members(node: Optional[ast.AST]) -> list:
+    """The members of an annotation: [A] for `A`, [A, B, None] for `Union[A, B, None]`, `Optional[...]`
+    or `A | B | None` (typing spelled `typing.X` or bare); [] for none."""
+    if node is None:
+        return []
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return annotation_members(node.left) + annotation_members(node.right)
+    if isinstance(node, ast.Subscript) and dotted_name(node.value) in ("Optional", "typing.Optional", "Union", "typing.Union"):
+        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        members = [m for item in items for m in annotation_members(item)]
+        return members + [ast.Constant(None)] if dotted_name(node.value).endswith("Optional") else members
+    return [node]
+
+
+# Nodes under which a call runs only sometimes (or elsewhere): a `self.attr(...)` below one of them is
+# no proof that the attribute must hold a callable.
+_CONDITIONAL = (
+    ast.If, ast.IfExp, ast.BoolOp, ast.While, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+    ast.ClassDef, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+)
+
+
+def unconditional_self_calls(methods: dict) -> frozenset:
+    """The attributes `self.attr(...)` calls in a method other than `__init__`, outside any condition:
+    what must hold a callable whenever that method runs (ClassInfo.called_unconditionally)."""
+    found = set()
+    for name, method in methods.items():
+        if name == "__init__":
+            continue
+        pending = list(method.body)
+        while pending:
+            node = pending.pop()
+            if isinstance(node, _CONDITIONAL) or node.__class__.__name__ in ("Match", "TryStar"):
+                continue
+            if isinstance(node, ast.Call):
+                attr = self_attribute(node.func)
+                if attr:
+                    found.add(attr)
+            pending.extend(ast.iter_child_nodes(node))
+    return frozenset(found)

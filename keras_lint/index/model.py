@@ -14,7 +14,9 @@ class Param:
     annotated: bool = False
     default_is_literal: bool = True  # False: the default is an object (a layer, an array, a call...)
     default_is_none: bool = False  # the default is the constant `None`
-    annotation: str = ""  # the annotation's qualified dotted name (`keras.Model`), "" when none or not a name
+    # the annotation's qualified dotted name (`keras.Model`); for Optional/Union/`|` the names of its
+    # members other than None joined by " | "; "" when none or not names
+    annotation: str = ""
 
 
 @dataclasses.dataclass
@@ -89,6 +91,9 @@ class ClassInfo:
     init: Optional[InitInfo] = None
     get_config: Optional[ConfigInfo] = None
     called_attributes: frozenset = frozenset()  # `self.attr(...)` anywhere in the class
+    # `self.attr(...)` in a method other than __init__, outside any condition, loop test, try or
+    # nested function: a call that runs whenever the method does (index/ast_questions.py)
+    called_unconditionally: frozenset = frozenset()
     add_weight_initializers: frozenset = frozenset()  # attrs passed as add_weight(initializer=self.attr)
     unnamed_weights: bool = False  # some `self.add_weight(...)`/`self.add_variable(...)` may lack a name
     # attr -> what each store of `self.attr` anywhere in the class assigns: the name of a plain

@@ -19,6 +19,7 @@ from .arguments import call_sites
 from .ast_questions import (
     STORING_NODES,
     adds_unlisted_key,
+    annotation_members,
     body_without_docstring,
     class_method,
     flat_statements,
@@ -35,6 +36,7 @@ from .ast_questions import (
     returned_inner,
     saves_whole_model_to_h5,
     self_attribute,
+    unconditional_self_calls,
     words_of,
 )
 from .flow import flow_facts
@@ -250,6 +252,7 @@ class _Summariser:
             init=self.summarise_init(methods["__init__"]) if "__init__" in methods else None,
             get_config=self.summarise_get_config(methods["get_config"]) if "get_config" in methods else None,
             called_attributes=frozenset(called),
+            called_unconditionally=unconditional_self_calls(methods),
             add_weight_initializers=frozenset(add_weight_inits),
             unnamed_weights=unnamed_weights,
             attribute_stores={attr: tuple(values) for attr, values in stores.items()},
@@ -264,13 +267,20 @@ class _Summariser:
         )
 
     def annotated(self, param: Param, arg: ast.arg) -> Param:
-        """The parameter with its annotation's qualified name, when the annotation is a dotted name."""
-        annotation = arg.annotation
-        if isinstance(annotation, (ast.Name, ast.Attribute)):
-            qualified = self.qualify(annotation, arg.lineno) or dotted_name(annotation)
-            if qualified:
-                return dataclasses.replace(param, annotation=qualified)
-        return param
+        """The parameter with its annotation's qualified name, when the annotation is a dotted name;
+        for `Optional[A]`, `Union[A, B, None]` or `A | B | None`, the names of its members other than
+        None joined by " | ", when each is a dotted name."""
+        names = []
+        for member in annotation_members(arg.annotation):
+            if isinstance(member, ast.Constant) and member.value is None:
+                continue
+            if not isinstance(member, (ast.Name, ast.Attribute)):
+                return param
+            qualified = self.qualify(member, arg.lineno) or dotted_name(member)
+            if not qualified:
+                return param
+            names.append(qualified)
+        return dataclasses.replace(param, annotation=" | ".join(names)) if names else param
 
     def summarise_init(self, node) -> InitInfo:
         args = node.args

@@ -87,7 +87,7 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
     triggers = ("Lambda",)
     needs_project = True  # is an enclosing class a Keras layer or model (its base may be in another file)?
     fix = "safe"
-    versioned_facts = ("safe_mode_refuses_lambda",)
+    versioned_facts = ("safe_mode_refuses_lambda", "register_in_keras_utils")
 
     @classmethod
     def might_report_statement(cls, statement, context) -> bool:
@@ -429,6 +429,9 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
             )
         else:
             why = "Keras 3 refuses to load it unless safe_mode=False"
+        if not self.context.keras.holds("register_in_keras_utils"):  # multi-backend Keras: nothing to register with
+            self.report(node, f"Lambda layer wraps {what}: {why}; use a Layer subclass (passed to load_model's custom_objects)")
+            return
         message = f"Lambda layer wraps {what}: {why}; use a registered Layer subclass"
         fix, caveat = rewrite(self, node, self.site_of(node))
         if fix is None:

@@ -93,6 +93,7 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
     """
 
     code = "KL102"
+    versioned_facts = ("safe_mode_refuses_lambda", "register_in_keras_utils")
     name = "lambda-layer-unregistered-function"
     summary = "`Lambda` layer wraps a named function that is not registered: load cannot find it"
     severity = "error"
@@ -350,10 +351,12 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
         keras2 = self.context.keras_major == 2
         if keras2:
             # tf_keras saves every Python function as bytecode, as it saves a lambda (measured, S2)
+            refused = ("`.keras` files refuse to load it (registering it does not help) and "
+                       if self.context.keras.holds("safe_mode_refuses_lambda") else "")  # tf.keras >= 2.13, tf_keras
+            registered = "a registered" if self.context.keras.holds("register_in_keras_utils") else "a"
             message = (
                 f"Lambda layer wraps {problem or f'`{dotted(function)}`'}: Keras 2 saves it as Python bytecode, as "
-                "it saves a lambda: `.keras` files refuse to load it (registering it does not help) and `.h5` "
-                "ties it to this Python version; call it from a registered Layer subclass"
+                f"it saves a lambda: {refused}`.h5` ties it to this Python version; call it from {registered} Layer subclass"
             )
         elif kind == "silently different":
             name = dotted(function).rsplit(".", 1)[-1]
@@ -373,6 +376,9 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
             )
         if kind == "local":
             self.report(node, message, None if keras2 else self._fix(function))
+            return
+        if not self.context.keras.holds("register_in_keras_utils"):
+            self.report(node, message)  # multi-backend Keras: the fix's registered Layer cannot be registered
             return
         fix, note = self._wrap(node, dotted(function), qualified)
         self.report(node, f"{message} ({note})" if note else message, fix)

@@ -5,7 +5,7 @@ import os
 from typing import Optional
 
 from ..analysis import argument_kinds
-from ..analysis.get_config_coverage import h5_save_refuses
+from ..analysis.get_config_coverage import h5_model_config_empty, h5_save_refuses
 from ..analysis.model_flow import class_covered
 from ..analysis.registration import registration_key_may_be_taken
 from ..cst.lazy import cst
@@ -123,7 +123,7 @@ class UnregisteredCustomObject(Rule):
     looks_at_custom_objects = True
     reads_methods = frozenset()  # judged from the index alone; reported at the class line
     fix = "safe"
-    versioned_facts = ("h5_requires_get_config",)
+    versioned_facts = ("h5_requires_get_config", "model_auto_config", "register_in_keras_utils")
 
     VALID = [
         # issue 20: the project exports it in a module-level custom_objects mapping, its way of loading
@@ -715,6 +715,10 @@ class UnregisteredCustomObject(Rule):
             return
         if h5_save_refuses(self.context.project, info, self.context.keras):
             return  # tf.keras <= 2.10: saving it to .h5 raises first (KL202), a SavedModel revives it
+        if not self.context.keras.holds("register_in_keras_utils"):
+            return  # multi-backend Keras has nothing to register with: KL401 asks loads for custom_objects
+        if h5_model_config_empty(self.context.project, info, self.context.keras):
+            return  # tf.keras <= 2.11: .h5 keeps an empty config for the Model subclass (KL202), registered or not
         if argument_kinds.never_saved(self.context.project, info):
             return  # its save raises first, whatever the Keras (KL202 says so): no load to fail
         covered, uncovered = class_covered(self.context.project, info)

@@ -6,6 +6,8 @@ from typing import Optional
 from ..analysis import argument_kinds
 from ..analysis.get_config_coverage import (
     config_carries,
+    h5_load_drops,
+    h5_model_config_empty,
     h5_save_refuses,
     missing_argument_error,
     supplied_by_subclasses,
@@ -29,7 +31,7 @@ from ..fixers.get_config_entries import (
 from ..index.model import ClassInfo
 from ..index.modules import qualify
 from ..index.project_index import ProjectIndex, base_kind
-from ..keras_api import EMPTY_CONFIG_BASES, EXEMPT_PARAMS, LAYER_BASES, MODEL_BASES, RAISING_BASES
+from ..keras_api import EMPTY_CONFIG_BASES, EXEMPT_PARAMS, LAYER_BASES, MODEL_BASES, RAISING_BASES, VERSIONED_FACTS
 from ..names import keras_path, path_matches
 from .base import Invalid, Rule
 
@@ -312,7 +314,7 @@ class MissingGetConfig(Rule):
     fix = "safe"  # unsafe when an argument is stored under another attribute name
     # get_config need only exist; the index counts each method's `self.<attr> = ...` for the fix.
     reads_methods = frozenset({"__init__"})
-    versioned_facts = ("h5_requires_get_config",)
+    versioned_facts = ("h5_requires_get_config", "model_auto_config", "layer_config_drops_arguments")
 
     _K3 = "import keras\n\n"
     _K2 = "import tf_keras as keras\n\n"
@@ -744,6 +746,11 @@ class MissingGetConfig(Rule):
             if not is_model and self.context.keras.holds("h5_requires_get_config"):
                 self._h5_requires_get_config(node, info)
                 return
+            if not is_model and self.context.keras.holds("layer_config_drops_arguments"):
+                self._h5_load_drops(node, info)
+                return
+            if is_model and self._h5_model_config_empty(node, info):
+                return
             # A Layer, or a Keras 2 Model: the automatic config records plain values as passed (measured:
             # S4; tf_keras S11d), so only an argument it refuses breaks saving.
             evidence = _NonJson(self, info)
@@ -759,12 +766,12 @@ class MissingGetConfig(Rule):
             fix, note = self._fix(node, init, info, base, params, layer=True)
             if note and any(r.split(" (", 1)[1].rstrip(")") in note for r in reasons):
                 note = " (no automatic fix)"  # the reason names the call site already
-            if is_model:  # Keras 2 (measured, S11c)
+            if is_model:  # Keras 2 (measured, S11c; model_auto_config's probe on TF 2.4.4-2.15.1, tf_keras 2.21)
                 self.report(
                     node,
                     f"Keras 2: `keras.Model` subclass `{info.name}` has no get_config and its automatic config refuses "
-                    f"{', '.join(reasons)}, which is not a plain value: tf.keras saves an empty config (a warning at "
-                    "save) and load_model fails `TypeError: Unable to revive model from config`; "
+                    f"{', '.join(reasons)}, which is not a plain value: {self._empty_config_where()} saves an empty "
+                    "config (a warning at save) and load_model fails `TypeError: Unable to revive model from config`; "
                     f"add get_config (and from_config){note}",
                     fix,
                 )
@@ -795,6 +802,74 @@ class MissingGetConfig(Rule):
             f"`{info.name}` has no get_config and `{base_name}.get_config` does not carry "
             f"{self.lost_description(info, lost)}; add get_config{note}",
             fix,
+        )
+
+    def _empty_config_where(self) -> str:
+        """Which Keras 2 saves an empty config for a Model subclass whose argument is no plain value
+        (measured: TF 2.10.1-2.15.1, tf_keras 2.21; TF 2.4.4 raises at the save instead)."""
+        if self.context.keras.line == "tf.keras":
+            return "tf.keras (2.10 on; 2.4 raises NotImplementedError at the save instead)"
+        return "tf_keras" if self.context.keras.line == "tf_keras" else "Keras 2"
+
+    def _h5_model_config_empty(self, node: cst.ClassDef, info: ClassInfo) -> bool:
+        """tf.keras before 2.12 (model_auto_config): a Model subclass without get_config is saved to
+        `.h5` with an empty config, whatever its arguments are; reported where the project saves a
+        model to `.h5`. True when reported."""
+        arguments = h5_model_config_empty(self.context.project, info, self.context.keras)
+        savers = self.context.project.h5_savers()
+        if not arguments or not savers:
+            return False
+        here = os.path.abspath(self.context.path)
+        others = [path for path in savers if os.path.abspath(path) != here]
+        where = "this file" if len(others) < len(savers) else f"`{os.path.relpath(others[0])}`"
+        owner = self.context.project.nearest(info, "__init__")
+        required = [p.name for p in owner.init.own_params if p.name in arguments and not p.has_default]
+        names = ", ".join(f"`{name}`" for name in arguments)
+        if required:
+            outcome = "load_model fails `TypeError: Unable to revive model from config`"
+        else:
+            outcome = f"load_model rebuilds it with the defaults of {names}, not the values passed"
+        if self.context.keras.line == "keras2-multibackend":
+            self.report(
+                node,
+                f"Keras 2: `keras.Model` subclass `{info.name}` takes {names} in __init__ and has no get_config; on "
+                f"multi-backend Keras, saving a model holding it to .h5 (as {where} does) raises NotImplementedError "
+                "(a subclassed Model has no config of its own there); add get_config returning them",
+            )
+            return True
+        since = VERSIONED_FACTS["model_auto_config"]["tf.keras"].lstrip(">=")
+        self.report(
+            node,
+            f"Keras 2: `keras.Model` subclass `{info.name}` takes {names} in __init__ and has no get_config; on tf.keras "
+            f"before {since}, saving a model holding it to .h5 (as {where} does) keeps no config for it (2.10 and "
+            f"2.11 store an empty one, 2.4 raises NotImplementedError at the save), so {outcome}; add get_config returning them",
+        )
+        return True
+
+    def _h5_load_drops(self, node: cst.ClassDef, info: ClassInfo) -> None:
+        """Multi-backend Keras: the default Layer.get_config carries name, trainable and dtype only,
+        so a model holding a layer with other arguments saves to `.h5` and fails to load, given the
+        class or not; reported where the project saves a model to `.h5`."""
+        arguments = h5_load_drops(self.context.project, info, self.context.keras)
+        savers = self.context.project.h5_savers()
+        if not arguments or not savers:
+            return
+        here = os.path.abspath(self.context.path)
+        others = [path for path in savers if os.path.abspath(path) != here]
+        where = "this file" if len(others) < len(savers) else f"`{os.path.relpath(others[0])}`"
+        owner = self.context.project.nearest(info, "__init__")
+        required = [p for p in owner.init.params if p.name in arguments and not p.has_default]
+        names = ", ".join(f"`{name}`" for name in arguments)
+        if required:
+            error = missing_argument_error(info.name, required).replace(f"{info.name}.__init__", "__init__")  # Python <= 3.7
+            outcome = f"load_model fails even given the class (`{error}`)"
+        else:
+            outcome = f"load_model rebuilds it with the defaults of {names}, not the values passed"
+        self.report(
+            node,
+            f"`{info.name}` takes {names} in __init__ and has no get_config; on multi-backend Keras, Layer.get_config "
+            f"carries only name, trainable and dtype: a model holding it saves to .h5 (as {where} does), but "
+            f"{outcome}; add get_config returning them",
         )
 
     def _h5_requires_get_config(self, node: cst.ClassDef, info: ClassInfo) -> None:

@@ -68,6 +68,7 @@ class UnregisteredCustomFunction(CallSites, Rule):
     """
 
     code = "KL302"
+    versioned_facts = ("register_in_keras_utils",)
     name = "unregistered-custom-function"
     summary = "unregistered project function passed as loss/metric/activation/...: the saved model cannot be loaded"
     severity = "error"
@@ -328,6 +329,8 @@ class UnregisteredCustomFunction(CallSites, Rule):
     ]
 
     def check_call(self, node: cst.Call) -> None:
+        if not self.context.keras.holds("register_in_keras_utils"):
+            return  # multi-backend Keras has nothing to register with (a load passes custom_objects: KL401)
         for site in self.saved_arguments(node):
             name = self.unregistered(site.value)
             if name is not None:

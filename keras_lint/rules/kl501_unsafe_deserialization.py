@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from ..cst.lazy import cst
 from ..cst.nodes import dotted, literal_value
+from ..keras_api import KERAS_LINES, VERSIONED_FACTS
 from .base import Invalid, Rule
 
 ENABLE_UNSAFE = ("config.enable_unsafe_deserialization",)
@@ -29,6 +30,10 @@ class UnsafeDeserialization(Rule):
       TensorFlow;
     - `keras.config.enable_unsafe_deserialization()`, which turns it off for the whole process;
     - `SafeModeScope(False)` / `SafeModeScope(safe_mode=False)` (`keras.src.saving.serialization_lib`).
+
+    On a Keras without safe mode (tf.keras before 2.12, multi-backend Keras) `load_model(...,
+    safe_mode=...)` is reported as what it is there: `TypeError: load_model() got an unexpected
+    keyword argument 'safe_mode'` (measured on TensorFlow 2.10.1, 2.11.1 and Keras 2.3.1).
 
     ## Why is this bad?
     Safe mode is what stops a model file from running code when it is loaded: a `Lambda` layer
@@ -58,6 +63,7 @@ class UnsafeDeserialization(Rule):
 
     code = "KL501"
     name = "unsafe-deserialization"
+    versioned_facts = ("safe_mode_argument",)
     summary = "Keras safe mode turned off (`safe_mode=False`, `enable_unsafe_deserialization()`): loading runs code"
     severity = "security"
     help = "keep safe mode on: register the custom objects instead, and load only files you trust"
@@ -157,6 +163,18 @@ class UnsafeDeserialization(Rule):
             last = name.rsplit(".", 1)[-1] if name else None
             if last not in LOAD_NAMES or not self.names.uses_keras_or_tf() or self._is_local(name, line):
                 return
+        last = name.rsplit(".", 1)[-1] if name else ""
+        if last == "load_model" and not self.context.keras.holds("safe_mode_argument"):
+            line = self.context.keras.line
+            since = VERSIONED_FACTS["safe_mode_argument"].get(line, "").replace(">=", "")
+            where = f"{KERAS_LINES[line]} before {since}" if since else KERAS_LINES[line]
+            self.report(  # tf.keras <= 2.11 and multi-backend Keras (measured: versioned fact safe_mode_argument)
+                node,
+                f"`load_model` takes no `safe_mode` on {where}, which has no safe mode: the call raises "
+                "`TypeError: load_model() got an unexpected keyword argument 'safe_mode'`; drop it, and load only "
+                "files you made (a Lambda layer in the file runs its stored bytecode there)",
+            )
+            return
         self.report(node, f"`safe_mode=False` turns Keras's safe mode off: {WHY}; {USE_INSTEAD}")
 
     def _is_local(self, name: str, line: int) -> bool:
