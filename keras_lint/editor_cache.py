@@ -7,7 +7,8 @@ the project index (every file the project walk meets). A record in
 `.keras_lint_cache/flake8/` holds F's findings under a key of all of these, so that a call with
 nothing changed answers from the record alone: no LibCST, no rules, no engine, no cache.json.
 
-- the text: a SHA-256 of what flake8 hands over (the buffer, never the file on disk);
+- the text: a SHA-256 of what flake8 hands over (the buffer, never the file on disk), with the
+  working folder (a message may name another file relative to it);
 - the code: keras-lint's version, this layout (FORMAT) and the stat of every module of the package;
 - the settings' inputs: each file the settings are read from, looked for at each folder from F's
   up to the file system's root (config files, formatter files, project markers), and the
@@ -228,7 +229,9 @@ def state_path(root: str, project_key: str) -> str:
 
 
 def text_key(text: str, keras_target: Optional[str]) -> str:
-    return _digest("\0".join((code_stamp(), repr(keras_target), text)).encode())
+    """The text, the code, flake8's --keras-target, and the working folder (a message may name
+    another file relative to it)."""
+    return _digest("\0".join((code_stamp(), repr(keras_target), os.getcwd(), text)).encode())
 
 
 def _read_json(path: str):
