@@ -227,6 +227,7 @@ def main() -> None:
     parser.add_argument("--model-files", action="store_true", help="only the model-file rows (issue 23)")
     parser.add_argument("--declared", metavar="SPEC", help="also lint a copy of the corpus whose requirements.txt "
                         "says SPEC (`tensorflow>=2.4,<2.16`): what judging a declared Keras range costs (issue 18)")
+    parser.add_argument("--editor", action="store_true", help="only the flake8 one-file rows, cold and warm (issue 21)")
     args = parser.parse_args()
     if args.model_files:
         model_file_rows(args.repeat)
@@ -284,6 +285,33 @@ def main() -> None:
                          "runs": walls[name], "cpu_runs": cpus[name], "lines": n_lines, "vs": vs, "in_turn": True})
         return results
 
+    # The editor's call (issue 21 item 5): flake8 --select KL on the one file inside the corpus, and
+    # on stdin as editors call it, the plugin answering from its record in .keras_lint_cache/flake8/
+    # (the cold run before each round removes the records and writes them again), beside flake8
+    # with KL unloaded on the same file. Target: warm at most 1.2x the baseline.
+    def flake8_one(command: tuple = (FLAKE8,), stdin: bool = False, cold: bool = False):
+        def work():
+            if cold:
+                shutil.rmtree(os.path.join(corpus, ".keras_lint_cache", "flake8"), ignore_errors=True)
+            args = [*command, "--select", "KL", *(["--stdin-display-name", small, "-"] if stdin else [small])]
+            with open(small, "rb") as handle:
+                return subprocess.run(args, capture_output=True, stdin=handle if stdin else subprocess.DEVNULL)
+        return work
+
+    out.update(measure_in_turn({"flake8 KL one file, KL unloaded": flake8_one((sys.executable, "-c", WITHOUT_KL)),
+                                "flake8 KL one file, cold": flake8_one(cold=True),
+                                "flake8 KL one file, warm": flake8_one(),
+                                "flake8 KL stdin one file, warm": flake8_one(stdin=True)},
+                               max(10, args.repeat), vs="flake8 KL one file, KL unloaded", n_lines=line_counts[small]))
+    if out["flake8 KL one file, warm"].stdout != out["flake8 KL one file, cold"].stdout:
+        problems.append("flake8 KL one file: the warm answer differs from the cold one")
+    if args.editor:
+        for row in rows:
+            ratio = statistics.median(r / b for r, b in zip(row["cpu_runs"], rows[0]["cpu_runs"]))
+            print(f"{row['name']:32s} wall {row['seconds']:.3f} s  cpu {row['cpu_seconds']:.3f} s (best);"
+                  f" cpu round by round, median ratio to the baseline {ratio:.2f}x")
+        print("problems: " + ("none" if not problems else "; ".join(problems)))
+        return
     # Floors: the parse alone, in-process, files already in memory.
     problems += measure("ast.parse (in-process)", lambda: parse_all(ast.parse, sources))
     problems += measure("libcst.parse_module", lambda: parse_all(libcst.parse_module, sources))

@@ -19,7 +19,7 @@ import os
 import sys
 from typing import Optional
 
-from . import cache, config, dependencies, engine, files, fixes, index, model_files, source
+from . import cache, config, dependencies, editor_cache, engine, files, fixes, index, model_files, source
 from .finding import Finding
 from .index import ProjectIndex, is_marked_root, module_name, project_root
 from .rules import ALL_RULES, CATALOG
@@ -166,8 +166,16 @@ def lint_text(
     EDITOR_MAX_PROJECT_FILES files), the buffer's own text standing for its file, as flake8's plugin
     does; else on its own."""
     src = source.SourceFile(path, text)
-    project = with_buffer(project_for(path, settings, limit=EDITOR_MAX_PROJECT_FILES), src, tree) if in_project else None
-    return engine.lint_source(src, settings, tree=tree, inline_noqa=inline_noqa, project=project)
+    project = project_for(path, settings, limit=EDITOR_MAX_PROJECT_FILES, snapshot=True) if in_project else None
+    # The buffer's Keras names, made once for its summary in the index and for the rules.
+    names = None
+    if project is not None and tree is not None:
+        try:
+            names = engine.run.KerasNames(tree, text)
+        except (RecursionError, ValueError):
+            pass  # (then the engine says what is wrong with it)
+    project = with_buffer(project, src, tree, names)
+    return engine.lint_source(src, settings, tree=tree, inline_noqa=inline_noqa, project=project, names=names)
 
 
 def fix_text(text: str, path: str, settings: Settings, unsafe_fixes: bool = False) -> "engine.FileResult":
@@ -228,16 +236,17 @@ def index_project(targets: list, settings: Settings, jobs: int = 1, store=None) 
     return joined, fingerprint
 
 
-def project_files(targets: list, settings: Settings, limit: Optional[int] = None) -> list:
+def project_files(targets: list, settings: Settings, limit: Optional[int] = None, on_folder=None) -> list:
     """The files the index of the project the first target belongs to is built from, absolute;
-    with a `limit`, the walk stops one file past it (the caller only needs to know it is over)."""
+    with a `limit`, the walk stops one file past it (the caller only needs to know it is over).
+    `on_folder`: as files.discover's."""
     root = project_root(targets[0])
     walk_settings = dataclasses.replace(settings, root=root)
     # Without a project marker, the folder may be /tmp or a home folder: only its own .py files
     # (a script's sibling modules) are indexed, not everything below it.
     top = [root] if is_marked_root(root) else [entry.path for entry in _python_files_in(root)]
     # Absolute paths: `src/a.py` named and `/repo/src/a.py` walked are one file, summarised once.
-    walked = files.discover(top, walk_settings, lambda message: None)
+    walked = files.discover(top, walk_settings, lambda message: None, on_folder=on_folder)
     if limit is not None:
         walked = itertools.islice(walked, limit + 1)
     return sorted(set(walked) | {os.path.abspath(target) for target in targets})
@@ -251,20 +260,32 @@ def project_files(targets: list, settings: Settings, limit: Optional[int] = None
 EDITOR_MAX_PROJECT_FILES = 1000
 _PROJECTS: dict = {}  # (root, register decorators, bound) -> its ProjectIndex, or None: once per process
 _SAID_TOO_LARGE: set = set()
+_SNAPSHOTS: dict = {}  # the same key -> editor_cache.Snapshot of the walk its index came from (snapshot=True)
 
 
 def project_for(
-    path: str, settings: Settings, use_cache: bool = True, limit: Optional[int] = None, warn=None
+    path: str, settings: Settings, use_cache: bool = True, limit: Optional[int] = None, warn=None, snapshot: bool = False
 ) -> Optional[ProjectIndex]:
     """The index of the project `path` belongs to, as the CLI builds it (summaries from
     .keras_lint_cache/ when they are still valid, the others made and kept), made once per process;
-    None when no enabled rule asks, or the project has more than `limit` files."""
+    None when no enabled rule asks, or the project has more than `limit` files. `snapshot`: also
+    keep what the walk met, before any file is read (editor_snapshot, the flake8 plugin's records)."""
     if not _needs_project(settings):
         return None
     root = project_root(path)
     key = (root, settings.register_decorators, limit)
     if key not in _PROJECTS:
-        found = project_files([path], settings, limit)
+        snap = editor_cache.Snapshot() if snapshot else None
+        if snap is not None:
+            snap.add_folder(root)  # (an unmarked root is not walked: its own .py files are listed)
+        found = project_files([path], settings, limit, on_folder=snap.add_folder if snap is not None else None)
+        if snap is not None:
+            # Over the bound, each buffer is judged alone: the answer rests on the walk still meeting
+            # more than `limit` files, which its folders' entries tell, not on what any file holds.
+            if limit is None or len(found) <= limit:
+                for name in found:
+                    snap.add_file(name)
+            _SNAPSHOTS[key] = snap
         if limit is not None and len(found) > limit:
             if root not in _SAID_TOO_LARGE:
                 _SAID_TOO_LARGE.add(root)
@@ -280,16 +301,28 @@ def project_for(
     return _PROJECTS[key]
 
 
-def with_buffer(project: Optional[ProjectIndex], src: "source.SourceFile", tree=None) -> Optional[ProjectIndex]:
+def editor_snapshot(path: str, settings: Settings):
+    """What the flake8 plugin's answer for `path` (lint_text with `in_project`) rests on beyond its
+    text and settings: (a name of the project's walk, its editor_cache.Snapshot); None when it used
+    no project index; False when this process cannot tell (the index was built without a snapshot)."""
+    if not _needs_project(settings):
+        return None
+    key = (project_root(path), settings.register_decorators, EDITOR_MAX_PROJECT_FILES)
+    snap = _SNAPSHOTS.get(key)
+    return (repr(key), snap) if snap is not None else False
+
+
+def with_buffer(project: Optional[ProjectIndex], src: "source.SourceFile", tree=None, names=None) -> Optional[ProjectIndex]:
     """`project` in which the buffer's own summary stands for its file: the text an editor or stdin
-    hands over is judged, never the file saved on disk (the same index when the two agree)."""
+    hands over is judged, never the file saved on disk (the same index when the two agree).
+    `names`: the tree's KerasNames, when the caller made them already."""
     if project is None:
         return None
     path = os.path.abspath(src.path)
     try:
         if tree is None:
             tree = source.parse(src)
-        summary = index.summarise(path, tree, text=src.text)
+        summary = index.summarise(path, tree, names, text=src.text)
     except (source.SourceError, RecursionError, ValueError):
         return project
     known = project.summary_of(path)

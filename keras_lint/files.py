@@ -16,21 +16,24 @@ from .settings import DEFAULT_EXCLUDE, Settings, matches_path
 
 
 def discover(
-    paths, settings: Settings, on_error: Callable[[str], None], on_warning: Optional[Callable[[str], None]] = None
+    paths, settings: Settings, on_error: Callable[[str], None], on_warning: Optional[Callable[[str], None]] = None,
+    on_folder: Optional[Callable[[str, list], None]] = None,
 ) -> Iterator[str]:
     """Yield files to lint, in a stable order; report each unusable path through `on_error` and go on.
     A file reached twice (`a.py ./a.py`, or named and inside a folder named) is yielded once, under
     the first spelling met. A link to nothing met while walking (an editor's lock file `.#name.py`)
-    is skipped, told to `on_warning`; named on the command line, it is an error."""
+    is skipped, told to `on_warning`; named on the command line, it is an error. `on_folder` is
+    told each folder walked and the names of its entries, as read (the flake8 plugin's records)."""
     seen = set()
-    for path in _discover(paths, settings, on_error, on_warning or (lambda message: None)):
+    for path in _discover(paths, settings, on_error, on_warning or (lambda message: None), on_folder):
         key = path if path == "-" else os.path.normcase(os.path.abspath(path))
         if key not in seen:
             seen.add(key)
             yield path
 
 
-def _discover(paths, settings: Settings, on_error: Callable[[str], None], on_warning: Callable[[str], None]) -> Iterator[str]:
+def _discover(paths, settings: Settings, on_error: Callable[[str], None], on_warning: Callable[[str], None],
+              on_folder=None) -> Iterator[str]:
     user_globs = tuple(p for p in settings.exclude if p not in DEFAULT_EXCLUDE) + settings.extend_exclude
     walk_globs = settings.exclude + settings.extend_exclude
 
@@ -42,7 +45,7 @@ def _discover(paths, settings: Settings, on_error: Callable[[str], None], on_war
             yield path
         elif os.path.isdir(path):
             if not excluded(path, user_globs):  # a named folder: only the user's globs can exclude it
-                yield from _walk(path, lambda p: excluded(p, walk_globs, walking=True), on_error, on_warning)
+                yield from _walk(path, lambda p: excluded(p, walk_globs, walking=True), on_error, on_warning, on_folder)
         elif os.path.isfile(path):
             if not excluded(path, user_globs):
                 yield path
@@ -53,12 +56,15 @@ def _discover(paths, settings: Settings, on_error: Callable[[str], None], on_war
 
 
 def _walk(
-    top: str, excluded: Callable[[str], bool], on_error: Callable[[str], None], on_warning: Callable[[str], None]
+    top: str, excluded: Callable[[str], bool], on_error: Callable[[str], None], on_warning: Callable[[str], None],
+    on_folder=None,
 ) -> Iterator[str]:
     def complain(exc: OSError) -> None:
         on_error(f"{os.path.normpath(exc.filename)}: cannot read folder: {exc.strerror}")  # as files are named
 
     for folder, subfolders, filenames in os.walk(top, onerror=complain):  # never follows folder links
+        if on_folder is not None:
+            on_folder(folder, subfolders + filenames)
         subfolders[:] = sorted(
             name
             for name in subfolders

@@ -11,12 +11,14 @@ mistake stops flake8 with the CLI's one-line message.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import os
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from . import __version__, config, source
-from .settings import OFF_BY_DEFAULT, Settings
+from . import __version__, editor_cache
+
+if TYPE_CHECKING:
+    from .settings import Settings
+# (config, settings, source: imported when first needed -- an answer from editor_cache needs none)
 
 
 class ConfigurationError(Exception):
@@ -32,6 +34,7 @@ class KerasLintChecker:
     version = __version__
     keras_target: Optional[str] = None  # flake8's keras-target, when given: over the config file's target-keras
     _folders: dict = {}  # folder -> its Settings or its configuration's ConfigError (once per folder and process)
+    _inputs: dict = {}  # folder -> the editor_cache.Snapshot of what its Settings were read from
 
     def __init__(self, tree: ast.Module, lines: list, filename: str):
         self.tree = tree
@@ -51,17 +54,24 @@ class KerasLintChecker:
 
     @classmethod
     def parse_options(cls, options) -> None:
-        try:
-            if options.keras_target is not None:
-                config.parse_target(options.keras_target, "keras-target")
-            # The configuration of each path flake8 was given, before any file is linted; unknown
-            # rule codes wait for the first file that mentions Keras (their check loads the rules).
-            for path in options.filenames or ["."]:
-                config.check_early(options.stdin_display_name if path == "-" else path)
-        except config.ConfigError as exc:
-            raise SystemExit(f"keras-lint: error: {exc}") from None
+        # The configuration of each path flake8 was given, before any file is linted; unknown rule
+        # codes wait for the first file that mentions Keras (their check loads the rules). Not for a
+        # file whose settings were made without error from the same files before (editor_cache).
+        paths = [options.stdin_display_name if path == "-" else path for path in options.filenames or ["."]]
+        unchecked = [path for path in paths if not editor_cache.settings_hold(path)]
+        if unchecked or options.keras_target is not None:
+            from . import config
+
+            try:
+                if options.keras_target is not None:
+                    config.parse_target(options.keras_target, "keras-target")
+                for path in unchecked:
+                    config.check_early(path)
+            except config.ConfigError as exc:
+                raise SystemExit(f"keras-lint: error: {exc}") from None
         cls.keras_target = options.keras_target
         cls._folders = {}
+        cls._inputs = {}
 
     @classmethod
     def _settings_for(cls, filename: str) -> Settings:
@@ -69,8 +79,14 @@ class KerasLintChecker:
         name = "-" if filename in ("-", "stdin") else filename
         folder = os.path.dirname(os.path.abspath(name if name != "-" else "x.py"))
         if folder not in cls._folders:
-            from . import api
+            import dataclasses
 
+            from . import api, config
+            from .settings import OFF_BY_DEFAULT, Settings
+            from .dependencies.sources import source_paths
+
+            root = api.project_root(name if name != "-" else "x.py")
+            cls._inputs[folder] = editor_cache.settings_inputs(name if name != "-" else "x.py", root, source_paths(root))
             try:
                 made = api.make_settings([name], target_keras=cls.keras_target)
             except config.ConfigError as exc:
@@ -83,7 +99,7 @@ class KerasLintChecker:
                     made, select=everything.select + off, extend_select=(), ignore=(), per_file_ignores=()
                 )
         settings = cls._folders[folder]
-        if isinstance(settings, config.ConfigError):
+        if isinstance(settings, Exception):  # (a config.ConfigError)
             import multiprocessing
 
             if multiprocessing.parent_process() is None:  # flake8's own process: stop as parse_options does
@@ -94,6 +110,8 @@ class KerasLintChecker:
         return settings
 
     def run(self):
+        from . import source
+
         text = "".join(self.lines)
         if not source.may_use_keras(text):
             # Before importing the engine: code that never mentions Keras costs flake8 little more --
@@ -102,14 +120,25 @@ class KerasLintChecker:
 
             if "import" not in text or not reaches_keras_through_project(self.filename, self.tree):
                 return
+        named = self.filename not in ("-", "stdin")
+        # The answer of an earlier call, when nothing it rests on has changed (editor_cache), before
+        # the engine is imported: an editor's call costs flake8 little more.
+        known = editor_cache.lookup(self.filename, text, self.keras_target) if named else None
+        for line, col, message in known if known is not None else self._lint(text, named):
+            yield line, col, message, type(self)
+
+    def _lint(self, text: str, named: bool) -> list:
         from . import api  # (it loads the rules; LibCST comes later, only for a statement a rule wants)
 
-        result = api.lint_text(
-            text, self.filename, self._settings_for(self.filename), tree=self.tree, inline_noqa=False, in_project=True
-        )
+        settings = self._settings_for(self.filename)
+        result = api.lint_text(text, self.filename, settings, tree=self.tree, inline_noqa=False, in_project=True)
         for message in result.errors:
             raise RuntimeError(message)
-        for finding in result.findings:
-            # No [*]/[~] fix marks: flake8 cannot fix, and whether `keras-lint --fix` can depends on
-            # the whole project (a name another file defines, say), which flake8 does not show us.
-            yield finding.line, finding.col - 1, f"{finding.code} {finding.message}", type(self)
+        # No [*]/[~] fix marks: flake8 cannot fix, and whether `keras-lint --fix` can depends on
+        # the whole project (a name another file defines, say), which flake8 does not show us.
+        found = [(finding.line, finding.col - 1, f"{finding.code} {finding.message}") for finding in result.findings]
+        project = api.editor_snapshot(self.filename, settings) if named else False
+        inputs = self._inputs.get(os.path.dirname(os.path.abspath(self.filename)))
+        if project is not False and inputs is not None:
+            editor_cache.store(self.filename, text, self.keras_target, inputs, project, found)
+        return found

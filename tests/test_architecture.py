@@ -25,7 +25,7 @@ STAGES = [
     {"analysis"},  # read-only questions several rules ask
     {"fixers"},  # the edits and rewrites several rules' fixes are made of
     {"rules"},  # the rules: base.py and one module per rule
-    {"engine", "config", "cache"},  # run the rules on a file; check settings; remember results
+    {"engine", "config", "cache", "editor_cache"},  # run the rules on a file; check settings; remember results
     {"fixes"},  # apply fixes
     {"report", "adopt"},  # print findings; adopt on a codebase with findings (--add-noqa, baselines)
     {"api"},  # the public pipeline every front end calls

@@ -167,8 +167,8 @@ def test_a_file_deleted_during_the_run(project, monkeypatch, capsys):
 
     discover = files.discover
 
-    def discover_then_delete(paths, settings, on_error, on_warning=None):  # the file goes between listing and reading
-        found = list(discover(paths, settings, on_error, on_warning))
+    def discover_then_delete(paths, settings, on_error, on_warning=None, on_folder=None):  # the file goes between listing and reading
+        found = list(discover(paths, settings, on_error, on_warning, on_folder))
         if (project / "gone.py").exists():
             (project / "gone.py").unlink()
         return iter(found)

@@ -60,8 +60,10 @@ def lint_source(
     inline_noqa: bool = True,
     project: Optional[ProjectIndex] = None,
     gate: bool = True,
+    names: Optional[KerasNames] = None,
 ) -> FileResult:
-    """Lint decoded text. `tree` may be given when the caller already parsed it (flake8 does);
+    """Lint decoded text. `tree` may be given when the caller already parsed it (flake8 does), and
+    with it its `names` (KerasNames(tree, text)) when the caller already made them;
     without a `project` index the file is judged on its own (what flake8 and stdin can prove).
     `gate=False` hands every custom-object class to its rules (tests prove the gate changes nothing)."""
     try:
@@ -77,7 +79,7 @@ def lint_source(
         if not might_matter(src.text, rules, judged_alone=project is None):
             return FileResult(src.path, _unused_noqa(src, settings, [], inline_noqa, project is None))
         lines = src.lines
-        raw = _run_rules(src, tree, lines, rules, settings, project, gate)
+        raw = _run_rules(src, tree, lines, rules, settings, project, gate, names)
         findings = noqa.filter_findings(raw, src.text, lines, inline=inline_noqa)
         findings += _unused_noqa(src, settings, raw, inline_noqa, project is None)
         return FileResult(src.path, sorted(set(findings)))
@@ -124,11 +126,13 @@ def _run_rules(
     settings: Settings,
     project: Optional[ProjectIndex],
     gate: bool = True,
+    names: Optional[KerasNames] = None,
 ) -> list:
     """The findings of every point of the file's Keras range (dependencies/judging.py): a finding
     made at some points only says at which; one made at all of them is as the newest made it; one
     whose message differs between points says each message with the versions it holds for."""
-    names = KerasNames(tree, src.text)
+    if names is None:
+        names = KerasNames(tree, src.text)
     points = points_for(names, settings)
     if project is None:
         project = ProjectIndex([summarise(src.path, tree, names, text=src.text)], settings.register_decorators)
