@@ -453,6 +453,7 @@ class LoadModelWithoutCustomObjects(Rule):
                 self._report_flow(node, name, line, verdict)
             return
         missing = self._unregistered(skip_compile, before=line if not self._functions else None)
+        missing = [n for n in missing if n not in self._wrappers(line)]
         if not missing:
             return
         shown = ", ".join(f"`{n}`" for n in missing[:MAX_NAMED])
@@ -517,7 +518,10 @@ class LoadModelWithoutCustomObjects(Rule):
         local = [info for info in project.classes_in(self.context.path) if before is None or info.line < before]
         # Classes it imports by name (`from .blocks import Gate`): not every class of a module it imports
         # a function from, or imports whole (issue 20: today's rule, narrowed).
-        imported = [found for found in map(project.find, sorted(self._imported_targets())) if found is not None]
+        # Not those it uses otherwise either (constructs, annotates, checks with isinstance): a class the
+        # loader builds in code is rebuilt there (alibi-detect's `AE(encoder_net, decoder_net)` around the
+        # networks it loads), while one imported and left unused is imported for the load to find.
+        imported = [found for found in map(project.find, sorted(self._imported_for_load())) if found is not None]
         names = []
         for info in local + imported:
             kind = project.keras_kind(info)
@@ -532,6 +536,60 @@ class LoadModelWithoutCustomObjects(Rule):
         if not skip_compile:
             names += [n for n in self._loss_functions() if n not in names]
         return names
+
+    def _imported_for_load(self) -> set:
+        """The absolute names of the classes this file imports by name and never mentions again."""
+        tree = self.context.tree
+        if tree is None:
+            return self._imported_targets()
+        mentioned = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        module, is_package = self.context.module, os.path.basename(self.context.path) == "__init__.py"
+        found = set()
+        for name, bindings in self.names.module.bindings.items():
+            for binding in bindings:
+                if binding.kind == "import" and binding.target and name not in mentioned:
+                    found.add(absolute_import(binding.target, module, is_package))
+        for target in self._imported_targets():
+            if target.rsplit(".", 1)[-1] not in mentioned:
+                found.add(target)  # imported inside a function
+        return found
+
+    def _wrappers(self, line: int) -> set:
+        """The file's own classes built around the model loaded at `line`, which it therefore does not
+        hold (issue 20): the class whose instance method loads it (ddsp's `PretrainedCREPE.__init__`:
+        `self.core_model = load_model(path)`), and a class the loading function constructs from the
+        loaded value (`inner = load_model(p)` ... `Wrapper(inner)`)."""
+        tree = self.context.tree
+        if tree is None:
+            return set()
+        found, owners, function = set(), [], None
+        stack = [(node, []) for node in tree.body]
+        while stack:
+            node, classes = stack.pop()
+            if not (getattr(node, "lineno", 0) <= line <= (getattr(node, "end_lineno", 0) or 0)):
+                continue
+            if isinstance(node, ast.ClassDef):
+                classes = [*classes, node.name]
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                function = node
+                params = node.args.posonlyargs + node.args.args
+                instance = params and params[0].arg == "self" and not any(
+                    dotted_name(d) in ("classmethod", "staticmethod") for d in node.decorator_list)
+                owners = classes[-1:] if instance else []
+            stack.extend((child, classes) for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt))
+        found.update(owners)
+        if function is None:
+            return found
+        loaded = set()
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and node.value.lineno == line:
+                loaded.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        if loaded:
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and any(
+                        isinstance(a, ast.Name) and a.id in loaded for a in [*node.args, *(k.value for k in node.keywords)]):
+                    found.add(node.func.id)
+        return found
 
     def _imported_targets(self) -> set:
         """The absolute qualified names this file imports (in any scope), relative imports resolved."""
