@@ -108,15 +108,65 @@ def _all_saves(project):
     """The project's save sites with their resolved paths, gathered once per index."""
     known = _SAVES.get(id(project))
     if known is None or known[0] is not project:
-        found = []
+        found, passes = [], None
         for summary in project.summaries:
             flow = getattr(summary, "flow", None)
-            if flow is not None:
-                for save in flow.saves:
-                    found.append((os.path.abspath(summary.path), save, resolve(project, save.path)))
+            if flow is None:
+                continue
+            for save in flow.saves:
+                if save.function is not None:
+                    if passes is None:
+                        passes = _passes(project)
+                    handed = passes.get(save.function, [])
+                    for caller, line, arguments in handed:
+                        site = _handed(save, line, arguments)
+                        found.append((caller, site, resolve(project, site.path)))
+                    if handed:
+                        continue
+                found.append((os.path.abspath(summary.path), save, resolve(project, save.path)))
         _SAVES.clear()
         known = _SAVES[id(project)] = (project, found)
     return known[1]
+
+
+def _passes(project) -> dict:
+    """{qualified name of a project function: [(calling file, line, arguments)]} of the calls that hand
+    it a model (FileFlow.passes), callees found through the index (re-exports, relative imports)."""
+    found: dict = {}
+    for summary in project.summaries:
+        flow = getattr(summary, "flow", None)
+        for callee, line, arguments in getattr(flow, "passes", None) or ():
+            function = project.find(callee, "functions")
+            key = f"{function.module}.{function.name}" if function is not None else callee
+            found.setdefault(key, []).append((os.path.abspath(summary.path), line, arguments))
+    return found
+
+
+def _handed(save, line: int, arguments: list):
+    """The save of a helper function as one call of it makes it: the model and path its arguments give."""
+    def argument(index, name):
+        for position, keyword, uses, parts in arguments:
+            if (keyword is not None and keyword == name) or (keyword is None and index is not None and position == index):
+                return uses, tuple(parts)
+        return None, (UNKNOWN,)
+
+    contents = save.contents
+    if save.param is not None:
+        given = argument(*save.param)[0]
+        if given is None:
+            contents = None  # the caller's model is not built where it calls either
+        elif contents is not None:  # what the helper adds (compile(loss=...)) to what it is handed
+            contents = Uses(*(tuple(dict.fromkeys((*a, *b))) for a, b in zip(_fields(given), _fields(contents))))
+        else:
+            contents = given
+    path: list = []
+    for part in save.path:
+        if part.startswith("p:"):
+            index, _, name = part[2:].partition(":")
+            path += argument(int(index) if index != "-1" else None, name)[1]
+        else:
+            path.append(part)
+    return dataclasses.replace(save, line=line, path=tuple(path), contents=contents, function=None, param=None)
 
 
 def _covered(item: Missing, covered: Optional[tuple]) -> bool:
@@ -237,7 +287,10 @@ def _part(project, part: str, depth: int) -> str:
     if part.startswith("s:"):
         return part[2:]
     if part.startswith("c:") and depth < 6:
-        module, _, name = part[2:].rpartition(".")
+        # `c:pkg.config.NAME`, or an entry of a config dict: `c:pkg.config.CFG[paths][model]`
+        dotted, bracket, keys = part[2:].partition("[")
+        module, _, name = dotted.rpartition(".")
+        name += bracket + keys
         summary = project.module(module)
         flow = getattr(summary, "flow", None) if summary is not None else None
         if flow is not None and name in flow.constants:
@@ -302,3 +355,7 @@ def class_covered(project, info) -> tuple:
     loads = holders.get((os.path.abspath(info.path), info.line), [])
     uncovered = [(path, load) for path, load in loads if not _covered(Missing(info.name, "", None, 0), load.covered)]
     return bool(loads) and not uncovered, uncovered
+
+
+def _fields(uses) -> list:
+    return [tuple(getattr(uses, f.name)) for f in dataclasses.fields(Uses)]
