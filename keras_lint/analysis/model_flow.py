@@ -39,6 +39,7 @@ class Missing:
     path: Optional[str]  # where it is defined (absolute), None for a bound method or a library's object
     line: int
     library: Optional[str] = None  # the third-party library, for its objects
+    unimported: bool = False  # registered, but by a module the loading process never imports
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,11 +90,12 @@ def judge_load(project, path: str, line: int, compile_false: bool = False) -> Op
     if not linked:
         return Verdict([], [], may, unknown=True)
     missing, unknown = [], False
+    reach = reached(project, summary.module)
     for save_path, save in linked:
         if save.contents is None:
             unknown = True
             continue
-        for item in contents(project, save.contents, compile_false):
+        for item in contents(project, save.contents, compile_false, reach):
             if item not in missing and not _covered(item, load.covered):
                 missing.append(item)
     order = {"method": 2, "function": 1}
@@ -180,9 +182,10 @@ def _covered(item: Missing, covered: Optional[tuple]) -> bool:
 # -- what a saved model holds --------------------------------------------------------------------
 
 
-def contents(project, uses, compile_false: bool = False) -> list:
+def contents(project, uses, compile_false: bool = False, reach: Optional[set] = None) -> list:
     """The objects `uses` (and the project functions it calls, transitively) put in a model that a
-    bare load will not resolve."""
+    bare load will not resolve; with `reach` (the modules the loader runs), a registration counts only
+    where it is executed by one of them."""
     found: list = []
     seen: set = set()
     stack = [(uses, 0)]
@@ -201,11 +204,12 @@ def contents(project, uses, compile_false: bool = False) -> list:
             cls = project.find(qualified)
             if cls is not None:
                 kind = project.keras_kind(cls)
-                if kind is None or not _unresolved_class(project, cls):
+                if kind is None or not _unresolved_class(project, cls, reach):
                     continue
                 if compile_false and kind in COMPILE_ONLY_KINDS:
                     continue
-                _add(found, Missing(cls.name, kind, os.path.abspath(cls.path), cls.line))
+                _add(found, Missing(cls.name, kind, os.path.abspath(cls.path), cls.line,
+                                    unimported=project.is_registered(cls)))
                 continue
             function = project.find(qualified, "functions")
             if function is not None and depth < _MAX_DEPTH:
@@ -224,9 +228,10 @@ def contents(project, uses, compile_false: bool = False) -> list:
                     _add(found, Missing(qualified.rsplit(".", 1)[-1], third[1], None, 0, third[0]))
                 continue
             function = project.find(qualified, "functions")
-            if function is None or not function.is_def or _registered_function(project, function):
+            if function is None or not function.is_def or _registered_function(project, function, reach):
                 continue
-            _add(found, Missing(function.name, "function", os.path.abspath(function.path), function.line))
+            _add(found, Missing(function.name, "function", os.path.abspath(function.path), function.line,
+                                unimported=_registered_function(project, function)))
     return found
 
 
@@ -247,18 +252,61 @@ def _uses_of(project, function):
     return Uses(tuple(function.calls), passed.refs, passed.compile_refs, passed.methods)
 
 
-def _unresolved_class(project, cls) -> bool:
-    if project.is_registered(cls):
+def _unresolved_class(project, cls, reach: Optional[set] = None) -> bool:
+    if project.is_registered(cls) and _registration_runs(project, cls, reach):
         return False
     if any(d and d.rsplit(".", 1)[-1].endswith("_export") for d in cls.decorators):
         return False
     return cls.module.split(".")[0] not in SELF_LOCATING_PACKAGES
 
 
-def _registered_function(project, function) -> bool:
-    if function.registration is not None or function.name in project.custom_object_names:
+def _registered_function(project, function, reach: Optional[set] = None) -> bool:
+    if function.registration is not None or function.name in project.custom_object_names \
+            or any(project.registers(d) for d in function.decorators):
+        return _registration_runs(project, function, reach)
+    return False
+
+
+def _registration_runs(project, info, reach: Optional[set]) -> bool:
+    """Does a module the loader runs register `info`? Its decorator runs with its own module; a write to
+    `get_custom_objects()` with the module that makes it. (Measured, Keras 3 and tf_keras `.h5`: a class
+    registered in a module the loading process never imports is "Could not locate class".)"""
+    if reach is None or info.module in reach:
         return True
-    return any(project.registers(d) for d in function.decorators)
+    return any(info.name in summary.custom_object_names and summary.module in reach for summary in project.summaries)
+
+
+_REACHED: dict = {}  # id(project) -> (project, {module: modules it runs})
+
+
+def reached(project, module: str) -> Optional[set]:
+    """The project modules that running `module` executes: its imports in any scope, transitively, and
+    the packages above each (their `__init__`). None when the index does not know the module."""
+    known = _REACHED.get(id(project))
+    if known is None or known[0] is not project:
+        _REACHED.clear()
+        known = _REACHED[id(project)] = (project, {})
+    if module in known[1]:
+        return known[1][module]
+    if project.module(module) is None:
+        return None
+    seen, stack = set(), [module]
+    while stack:
+        name = stack.pop()
+        summary = project.module(name)
+        if summary is None or summary.module in seen:
+            continue
+        seen.add(summary.module)
+        flow = getattr(summary, "flow", None)
+        targets = list(flow.imported) if flow is not None else []
+        targets += list(summary.imports.values())
+        for target in targets:
+            parts = target.split(".")
+            stack += [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        parts = summary.module.split(".")
+        stack += [".".join(parts[:i]) for i in range(1, len(parts))]
+    known[1][module] = seen
+    return seen
 
 
 def third_party(qualified: Optional[str]) -> Optional[tuple]:
@@ -337,7 +385,7 @@ def loads_holding(project) -> tuple:
             for _, save, resolved in saves:
                 if save.contents is None or not _matches(resolved, wanted):
                     continue
-                for item in contents(project, save.contents, load.compile_false):
+                for item in contents(project, save.contents, load.compile_false, reached(project, summary.module)):
                     if item.path is not None:
                         holders.setdefault((item.path, item.line), []).append((os.path.abspath(summary.path), load))
     _HOLDERS.clear()  # one index at a time

@@ -30,7 +30,7 @@ from typing import Optional
 
 from ..keras_api import COMPILE_KEYWORDS, LAYER_KEYWORD_SUFFIXES, LAYER_KEYWORDS, LOADERS
 from ..names import KerasNames, dotted_name, keras_path, path_matches
-from .modules import qualify
+from .modules import absolute_import, qualify
 
 UNKNOWN = "*"
 _BRACE = re.compile(r"\{[^{}]*\}")
@@ -92,14 +92,22 @@ class FileFlow:
     # Calls handing a model built here to a module-level project function (`train(build())`, issue 20):
     # [callee qualified, line, [[index or -1, keyword or None, Uses or None, path parts], ...]].
     passes: list = dataclasses.field(default_factory=list)
+    # The modules the file imports, in any scope, absolute (`from pkg import x` gives pkg and pkg.x):
+    # what running it executes, for the registrations a load can count on (issue 20).
+    imported: tuple = ()
 
 
 def flow_facts(tree: ast.Module, names: KerasNames, module: str, path: str, text: str = "") -> Optional[FileFlow]:
     """The flow facts of a file: its path constants (a config module need not use Keras), and for a
     file that uses Keras or TensorFlow what it builds, saves and loads. None when there is nothing."""
     keras = names.uses_keras_or_tf()
-    flow = _FlowReader(tree, names, module, path, keras and (not text or any(w in text for w in _FLOW_WORDS)), text).run(keras)
-    return flow if flow.constants or flow.uses or flow.saves or flow.loads or flow.exported or flow.passes else None
+    # A training script may never import Keras itself (`model = build(); model.fit(...); model.save(p)`).
+    trains = keras or ".fit(" in text or ".fit_generator(" in text
+    flow = _FlowReader(tree, names, module, path, trains and (not text or any(w in text for w in _FLOW_WORDS)), text).run(keras)
+    if flow.constants or flow.uses or flow.saves or flow.loads or flow.exported or flow.passes:
+        flow.imported = _imported_modules(tree, module, path.endswith("__init__.py"))
+        return flow
+    return None
 
 
 class _FlowReader:
@@ -536,6 +544,23 @@ class _FlowReader:
             if qualified and binding is not None and binding.kind == "import":
                 return (f"c:{qualified}",)
         return (UNKNOWN,)
+
+
+def _imported_modules(tree: ast.Module, module: str, is_package: bool) -> tuple:
+    found: list = []
+    stack = list(tree.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.Import):
+            found += [a.name for a in stmt.names]
+        elif isinstance(stmt, ast.ImportFrom):
+            base = absolute_import("." * stmt.level + (stmt.module or ""), module, is_package).rstrip(".")
+            found += [base] + [f"{base}.{a.name}" if base else a.name for a in stmt.names if a.name != "*"]
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                stack.extend(inner)
+    return _unique(sorted(found))
 
 
 def _entry(node: ast.Subscript) -> Optional[tuple]:

@@ -486,6 +486,9 @@ class LoadModelWithoutCustomObjects(Rule):
                              "load with compile=False and compile again)")
             elif item.library:
                 shown.append(f"`{item.name}` ({item.library}'s {item.kind}, which it never registers)")
+            elif item.unimported:
+                shown.append(f"`{item.name}` ({item.kind}, {where(item.path, item.line)}, registered by a module "
+                             "this loader never imports, so the registration does not run)")
             else:
                 shown.append(f"`{item.name}` ({item.kind}, {where(item.path, item.line)})")
         if len(verdict.missing) > MAX_NAMED:
