@@ -15,7 +15,13 @@ of each save and load as far as static reading gets, and what each saved model i
   whether it passes `compile=False`.
 - A **path** is a tuple of parts: a literal (`"s:text"`), a module constant to resolve in the index
   (`"c:pkg.config.MODEL_PATH"`), or `"*"` for anything else; f-strings, `+`, `%`/`.format`,
-  `os.path.join`, `Path(...)`, `p / "x"` and local single assignments are read.
+  `os.path.join`, `Path(...)`, `p / "x"` and local single assignments are read, and so are
+  `args.name` for an `argparse` default (`add_argument("--name", default=...)`), entries of module-level
+  config dicts with literal values (`CFG["paths"]["model"]`, constants `CFG[paths][model]`), and a
+  parameter of the enclosing function (`"p:<index>:<name>"`, filled in from its callers).
+- A **pass** is a call handing a model built here to a module-level project function
+  (`fit_and_save(build(), "m.keras")`): the analysis judges that function's saves with the caller's
+  model and path.
 
 Everything is plain and picklable (the cache keeps it as JSON); linking saves to loads across files is
 `analysis/model_flow.py`'s.

@@ -40,19 +40,27 @@ class LoadModelWithoutCustomObjects(Rule):
       the classes of Keras's own packages;
     - **which save a load reads**: the saves whose path ends like the load's, read statically
       (literals, module constants of any project file, f-strings, `+`, `%`, `.format`,
-      `os.path.join`, `Path`, `/`); in a file that saves what it loads, the nearest save before the
-      load. A load no save's path matches is judged against what its own file saves, or, when it
+      `os.path.join`, `Path`, `/`, `argparse` defaults, entries of module-level config dicts with
+      literal values); a model handed to a project helper that saves it (`save(build(), path)`) is
+      judged with the caller's model and path, and `clone_model(m)` holds what `m` holds; in a file
+      that saves what it loads, the nearest save before the load. A load no save's path matches is judged against what its own file saves, or, when it
       saves nothing, against the saves of its folder whose path cannot be read: the message then
       says the model *may* hold them;
+    - **what the load's process registers**: a registration counts only when the loading module
+      imports, directly or through project modules, the module that registers the object (Keras 3
+      and tf_keras `.h5` measured: a registration that never runs is "Could not locate class");
     - **what the load supplies**: `custom_objects` (a literal dict is checked name by name; any other
       value, a `**kwargs`, or an enclosing `custom_object_scope`/`CustomObjectScope` is taken to
       cover all), and `compile=False`, under which losses, metrics, optimizers and bound methods
       given to compile do not count.
     When the project shows no save a load could read, the rule falls back on what the loading file
     itself sees: the unregistered classes it defines (before the load, for a load at module level)
-    or imports by name, and its module-level functions shaped like a loss `(y_true, y_pred)`.
+    or imports by name and leaves otherwise unused (imported for the load to find: a class the file
+    constructs or annotates is rebuilt in code), and its module-level functions shaped like a loss
+    `(y_true, y_pred)`; not a class built around the loaded model (the class whose instance method
+    loads it, or one constructed from the loaded value).
 
-    A path without extension (a SavedModel directory) is not reported: Keras 2 revives the classes
+    A path without extension (a SavedModel directory, also `os.path.splitext(p)[0]`) is not reported: Keras 2 revives the classes
     of a SavedModel without them, and Keras 3 cannot load it at all (KL403). Under Keras 2
     (tf_keras), a `.keras` path is not reported either: that loader imports the module a class's
     config names. A project function that happens to be called `load_model` is not Keras's. Calls
@@ -156,6 +164,23 @@ class LoadModelWithoutCustomObjects(Rule):
             model.compile(optimizer='adam', loss='mse', metrics=[hit_rate])
             model.save('m2.keras')
             restored = keras.models.load_model('m2.keras', compile=False)
+        """,
+        # a class whose own __init__ loads the network it wraps is not in that network (ddsp's PretrainedCREPE)
+        """
+            import keras
+            class Pretrained(keras.Model):
+                def __init__(self, path, **kwargs):
+                    super().__init__(**kwargs)
+                    self.core = keras.models.load_model(path)
+        """,
+        # an extracted archive's folder: a SavedModel directory (deepcell)
+        """
+            import os
+            import tf_keras
+            class Norm(tf_keras.layers.Layer):
+                pass
+            def pretrained(archive):
+                return tf_keras.models.load_model(os.path.splitext(archive)[0])
         """,
         # a SavedModel directory through a variable: Keras 2 revives its classes, Keras 3 cannot load it (KL403)
         """
@@ -315,6 +340,21 @@ class LoadModelWithoutCustomObjects(Rule):
             def predict():
                 return keras.models.load_model('scaled.keras', custom_objects={'Scale': Scale})
         """, 11, 12, "`dice`"),
+        # the save's path is an argparse default
+        Invalid("""
+            import argparse
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            parser = argparse.ArgumentParser()
+            parser.add_argument('--out', default='scaled.keras')
+            args = parser.parse_args()
+            def train():
+                model = keras.Sequential([keras.Input((4,)), Scale()])
+                model.save(args.out)
+            def predict():
+                return keras.models.load_model('scaled.keras')
+        """, 12, 12, "loads the model saved at"),
         # a bound method given to compile
         Invalid("""
             import keras
