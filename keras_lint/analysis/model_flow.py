@@ -90,7 +90,7 @@ def judge_load(project, path: str, line: int, compile_false: bool = False) -> Op
     if not linked:
         return Verdict([], [], may, unknown=True)
     missing, unknown = [], False
-    reach = reached(project, summary.module)
+    reach = _Reach(project, summary.module)
     for save_path, save in linked:
         if save.contents is None:
             unknown = True
@@ -249,7 +249,8 @@ def _uses_of(project, function):
     passed = flow.uses.get(f"{function.module}.{function.name}") if flow is not None else None
     if passed is None:
         return Uses(calls=tuple(function.calls))
-    return Uses(tuple(function.calls), passed.refs, passed.compile_refs, passed.methods)
+    calls = tuple(c for c in function.calls if c not in passed.graph_only)
+    return Uses(calls, passed.refs, passed.compile_refs, passed.methods)
 
 
 def _unresolved_class(project, cls, reach: Optional[set] = None) -> bool:
@@ -267,13 +268,25 @@ def _registered_function(project, function, reach: Optional[set] = None) -> bool
     return False
 
 
-def _registration_runs(project, info, reach: Optional[set]) -> bool:
+class _Reach:
+    """The modules a loading module runs, found only when a registration is asked about."""
+
+    def __init__(self, project, module: str):
+        self.project, self.module, self.modules = project, module, None
+
+    def __contains__(self, name: str) -> bool:
+        if self.modules is None:
+            self.modules = reached(self.project, self.module)
+        return self.modules is None or name in self.modules
+
+
+def _registration_runs(project, info, reach) -> bool:
     """Does a module the loader runs register `info`? Its decorator runs with its own module; a write to
     `get_custom_objects()` with the module that makes it. (Measured, Keras 3 and tf_keras `.h5`: a class
     registered in a module the loading process never imports is "Could not locate class".)"""
     if reach is None or info.module in reach:
         return True
-    return any(info.name in summary.custom_object_names and summary.module in reach for summary in project.summaries)
+    return any(summary.module in reach for summary in project.summaries if info.name in summary.custom_object_names)
 
 
 _REACHED: dict = {}  # id(project) -> (project, {module: modules it runs})
@@ -285,27 +298,28 @@ def reached(project, module: str) -> Optional[set]:
     known = _REACHED.get(id(project))
     if known is None or known[0] is not project:
         _REACHED.clear()
-        known = _REACHED[id(project)] = (project, {})
-    if module in known[1]:
-        return known[1][module]
+        known = _REACHED[id(project)] = (project, {}, {})
+    found, edges = known[1], known[2]
+    if module in found:
+        return found[module]
     if project.module(module) is None:
         return None
     seen, stack = set(), [module]
     while stack:
-        name = stack.pop()
-        summary = project.module(name)
+        summary = project.module(stack.pop())
         if summary is None or summary.module in seen:
             continue
         seen.add(summary.module)
-        flow = getattr(summary, "flow", None)
-        targets = list(flow.imported) if flow is not None else []
-        targets += list(summary.imports.values())
-        for target in targets:
-            parts = target.split(".")
-            stack += [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
-        parts = summary.module.split(".")
-        stack += [".".join(parts[:i]) for i in range(1, len(parts))]
-    known[1][module] = seen
+        if summary.module not in edges:
+            flow = getattr(summary, "flow", None)
+            targets = {*(flow.imported if flow is not None else ()), *summary.imports.values(), summary.module}
+            names = set()
+            for target in targets:
+                parts = target.split(".")
+                names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+            edges[summary.module] = [n for n in names if project.module(n) is not None]
+        stack += [n for n in edges[summary.module] if n not in seen]
+    found[module] = seen
     return seen
 
 
@@ -385,7 +399,7 @@ def loads_holding(project) -> tuple:
             for _, save, resolved in saves:
                 if save.contents is None or not _matches(resolved, wanted):
                     continue
-                for item in contents(project, save.contents, load.compile_false, reached(project, summary.module)):
+                for item in contents(project, save.contents, load.compile_false, _Reach(project, summary.module)):
                     if item.path is not None:
                         holders.setdefault((item.path, item.line), []).append((os.path.abspath(summary.path), load))
     _HOLDERS.clear()  # one index at a time

@@ -49,6 +49,13 @@ _FLOW_WORDS = ("save", "load_model", "model_from", "ModelCheckpoint", "to_json")
 # The last names of the calls that are save or load sites, and the text a function must hold to have one.
 _SITE_WORDS = ("save", "to_json", "save_model", "ModelCheckpoint", "load_model", "model_from_json",
                "model_from_config", "model_from_yaml")
+_GRAPH_TEXT = re.compile(r"\.(?:outputs?|get_layer)\b")
+_BUILT_TEXT = re.compile(r"\w\s*=\s*[A-Z][\w.]*\(")
+_GRAPH_ATTRIBUTES = ("output", "outputs", "input", "inputs", "layers", "get_layer")  # reads of its graph
+# Modules whose functions never save a model they are handed.
+_FOREIGN = ("numpy", "os", "sys", "re", "json", "math", "random", "time", "logging", "typing", "collections",
+            "functools", "itertools", "pathlib", "argparse", "shutil", "glob", "pickle", "sklearn", "scipy",
+            "pandas", "matplotlib", "cv2", "PIL", "tensorflow", "torch", "jax", "absl", "tqdm")
 _SITE_TEXT = re.compile(r"save|to_json|ModelCheckpoint|load_model|model_from_")
 # The text a function must hold to pass a callable where Keras saves it by name.
 _REF_WORDS = re.compile(r"activation|initializer|regularizer|constraint|loss|metrics|Lambda|Activation|compile")
@@ -62,6 +69,9 @@ class Uses:
     refs: tuple = ()  # passed to a Keras call or compile(...) without being called
     compile_refs: tuple = ()  # the part of `refs` (and `methods`) given to compile(...)
     methods: tuple = ()  # bound methods passed that way, by method name
+    # Classes a function constructs only to read their graph (`encoder = VGG16(inputs)` then only
+    # `encoder.outputs`, `.get_layer(...)`): the model it builds holds their layers, not them.
+    graph_only: tuple = ()
 
 
 @dataclasses.dataclass
@@ -111,7 +121,7 @@ def flow_facts(tree: ast.Module, names: KerasNames, module: str, path: str, text
     trains = keras or ".fit(" in text or ".fit_generator(" in text
     flow = _FlowReader(tree, names, module, path, trains and (not text or any(w in text for w in _FLOW_WORDS)), text).run(keras)
     if flow.constants or flow.uses or flow.saves or flow.loads or flow.exported or flow.passes:
-        flow.imported = _imported_modules(tree, module, path.endswith("__init__.py"))
+        flow.imported = _imported_modules(names, module, path.endswith("__init__.py"))
         return flow
     return None
 
@@ -143,11 +153,14 @@ class _FlowReader:
         if self.sites and (not self.lines or self.has_arguments):
             self.arguments()
         for stmt in self.tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and keras and self.mentions(stmt, _REF_WORDS):
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and keras:
                 # Its calls are the summary's FunctionInfo.calls; here what it passes by name.
-                uses = self.uses_of([stmt], with_calls=False)
-                if uses.refs or uses.methods:
-                    self.flow.uses[f"{self.module}.{stmt.name}"] = uses
+                text = self.text_of(stmt)
+                uses = self.uses_of([stmt], with_calls=False) if text is None or _REF_WORDS.search(text) else Uses()
+                graph = self.graph_only(stmt) if text is None or (
+                    _GRAPH_TEXT.search(text) and _BUILT_TEXT.search(text)) else ()
+                if uses.refs or uses.methods or graph:
+                    self.flow.uses[f"{self.module}.{stmt.name}"] = dataclasses.replace(uses, graph_only=graph)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and "custom_objects" in stmt.name.lower():
                 for sub in stmt.body:
                     if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Dict):
@@ -166,15 +179,30 @@ class _FlowReader:
         if self.sites:
             self.site_words = set(_SITE_WORDS) | self.names.aliases_of(_SITE_WORDS)
             self.scope(self.tree.body)
-            stack = list(self.tree.body)
+            stack, others = list(self.tree.body), []
             while stack:  # every function, through statements only (expressions hold no `def`)
                 stmt = stack.pop()
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    self.scope(stmt.body, stmt, self.mentions(stmt, _SITE_TEXT))
+                    if self.mentions(stmt, _SITE_TEXT):
+                        self.scope(stmt.body, stmt)
+                    else:
+                        others.append(stmt)
                 for field in ("body", "orelse", "finalbody", "handlers"):
                     inner = getattr(stmt, field, None)
                     if isinstance(inner, list):
                         stack.extend(inner)
+            # The other functions only for the calls they make of a helper that may save what it is
+            # handed (`main(): train(build())`): this file's functions with such a save, and the
+            # functions it imports by name from outside Keras; read only where the text calls one.
+            helpers = {save.function.rsplit(".", 1)[-1] for save in self.flow.saves if save.param is not None}
+            helpers |= {name for name, bindings in self.names.module.bindings.items() if any(
+                b.kind == "import" and b.target and keras_path(b.target) is None and not b.target.startswith(_FOREIGN)
+                for b in bindings)}
+            if others and helpers:
+                pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(helpers))) + r")\(")
+                for stmt in others:
+                    if self.mentions(stmt, pattern):
+                        self.scope(stmt.body, stmt, sites_here=False)
         return self.flow
 
     def entries(self, name: str, mapping: ast.Dict, depth: int = 0) -> None:
@@ -226,9 +254,31 @@ class _FlowReader:
         self.parsed_args = parsed
         self.arg_defaults = {dest: parts for dest, parts in defaults.items() if any(p != UNKNOWN for p in parts)}
 
+    def graph_only(self, function: ast.AST) -> tuple:
+        """The classes `function` constructs into a name it then only reads the graph of (Uses.graph_only)."""
+        built, reads, graph_reads = {}, {}, {}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Call) and _capitalised(node.value.func):
+                built.setdefault(node.targets[0].id, []).append(node.value)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                reads[node.id] = reads.get(node.id, 0) + 1
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in _GRAPH_ATTRIBUTES:
+                graph_reads[node.value.id] = graph_reads.get(node.value.id, 0) + 1
+        found = []
+        for name, calls in built.items():
+            if len(calls) == 1 and reads.get(name) and reads.get(name) == graph_reads.get(name):
+                target = self.qualify(calls[0].func, calls[0].lineno)
+                if target and keras_path(target) is None:
+                    found.append(target)
+        return _unique(found)
+
     def export(self, mapping: ast.Dict) -> None:
         names = [self.qualify(v, v.lineno) for v in mapping.values if isinstance(v, (ast.Name, ast.Attribute))]
         self.flow.exported = _unique([*self.flow.exported, *(n for n in names if n)])
+
+    def text_of(self, node: ast.AST) -> Optional[str]:
+        return "\n".join(self.lines[node.lineno - 1: node.end_lineno]) if self.lines else None
 
     def mentions(self, node: ast.AST, pattern) -> bool:
         """Does the text of `node` hold the pattern? (A cheap gate before walking its nodes.)"""
@@ -552,21 +602,15 @@ class _FlowReader:
         return (UNKNOWN,)
 
 
-def _imported_modules(tree: ast.Module, module: str, is_package: bool) -> tuple:
-    found: list = []
-    stack = list(tree.body)
-    while stack:
-        stmt = stack.pop()
-        if isinstance(stmt, ast.Import):
-            found += [a.name for a in stmt.names]
-        elif isinstance(stmt, ast.ImportFrom):
-            base = absolute_import("." * stmt.level + (stmt.module or ""), module, is_package).rstrip(".")
-            found += [base] + [f"{base}.{a.name}" if base else a.name for a in stmt.names if a.name != "*"]
-        for field in ("body", "orelse", "finalbody", "handlers"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                stack.extend(inner)
-    return _unique(sorted(found))
+def _imported_modules(names: KerasNames, module: str, is_package: bool) -> tuple:
+    found = [absolute_import(m, module, is_package).rstrip(".") for m in names.imported_modules]
+    stack = [names.module]
+    while stack:  # `from pkg import x` also imports pkg.x when x is a module
+        scope = stack.pop()
+        stack.extend(scope.children)
+        found += [absolute_import(b.target, module, is_package) for bindings in scope.bindings.values()
+                  for b in bindings if b.kind == "import" and b.target]
+    return _unique(sorted(m for m in found if m))
 
 
 def _entry(node: ast.Subscript) -> Optional[tuple]:

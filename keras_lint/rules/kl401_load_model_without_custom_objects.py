@@ -19,6 +19,7 @@ from .base import Invalid, Rule
 # Kinds of custom object a model needs only to restore its compile() state: `compile=False` skips them.
 COMPILE_ONLY_KINDS = ("loss", "metric", "optimizer", "schedule")
 MAX_NAMED = 3
+_MENTIONED: dict = {}  # id(tree) -> (tree, the names it reads anywhere): the last file's
 
 
 class LoadModelWithoutCustomObjects(Rule):
@@ -585,7 +586,11 @@ class LoadModelWithoutCustomObjects(Rule):
         tree = self.context.tree
         if tree is None:
             return self._imported_targets()
-        mentioned = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        known = _MENTIONED.get(id(tree))
+        if known is None or known[0] is not tree:
+            _MENTIONED.clear()  # one file at a time
+            known = _MENTIONED[id(tree)] = (tree, {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)})
+        mentioned = known[1]
         module, is_package = self.context.module, os.path.basename(self.context.path) == "__init__.py"
         found = set()
         for name, bindings in self.names.module.bindings.items():
