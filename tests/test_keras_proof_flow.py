@@ -138,3 +138,74 @@ def test_split_project_prediction_script_fails_and_serving_script_loads(tmp_path
     failed = result["flow_split_predict:predict"]
     assert not failed["ok"] and ("'Gate'" in failed["error"] or "'smooth_l1'" in failed["error"]), failed
     assert result["flow_split_serve:predict"]["ok"], result["flow_split_serve:predict"]
+
+
+PATHS = FLOW.parent / "flow_paths"
+REACH = FLOW.parent / "flow_reach"
+WRAP = FLOW.parent / "flow_wrap"
+
+
+@pytest.mark.keras
+def test_argparse_config_helper_and_clone_paths_lead_to_the_failing_loads(tmp_path):
+    """Item 2 (argparse default, config dict) and item 4 (a helper handed the model; clone_model): the
+    loads KL401 links to those saves fail on the unregistered layer; the plain model's load works."""
+    findings = kl401(*sorted(PATHS.glob("*.py")))
+    assert {int(f.split(":")[1]) for f in findings} == {6, 10, 14}, findings
+    assert all(named_in(f) == {"Clip"} and "flow_paths_predict.py" in f for f in findings), findings
+
+    saved = run_calls(tmp_path, PATHS, [["flow_paths_train", "train"]])
+    assert all(r["ok"] for r in saved.values()), saved
+    names = ["from_arguments", "from_config", "from_clone", "plain_model"]
+    result = run_calls(tmp_path, PATHS, [["flow_paths_predict", n] for n in names])
+    for name in names[:3]:
+        outcome = result[f"flow_paths_predict:{name}"]
+        assert not outcome["ok"] and "'Clip'" in outcome["error"], (name, outcome)
+    assert result["flow_paths_predict:plain_model"]["ok"], result["flow_paths_predict:plain_model"]
+
+
+@pytest.mark.keras
+def test_a_registration_counts_only_in_a_process_that_imports_its_module(tmp_path):
+    """Item 3: the layer is registered, but the prediction script never imports the registering module
+    (directly or through another): Keras 3 cannot locate the class. The serving script imports the
+    builder module, which imports the layer's: it loads."""
+    findings = kl401(*sorted(REACH.glob("*.py")))
+    assert [os.path.basename(f.split(":")[0]) for f in findings] == ["flow_reach_predict.py"], findings
+    assert named_in(findings[0]) == {"Swish"} and "never imports" in findings[0], findings
+
+    saved = run_calls(tmp_path, REACH, [["flow_reach_train", "train"]])
+    assert all(r["ok"] for r in saved.values()), saved
+    bare = run_calls(tmp_path, REACH, [["flow_reach_predict", "predict"]])["flow_reach_predict:predict"]
+    assert not bare["ok"] and "'Swish'" in bare["error"], bare
+    served = run_calls(tmp_path, REACH, [["flow_reach_serve", "predict"]])["flow_reach_serve:predict"]
+    assert served["ok"], served
+
+
+_WRAP_SAVE = r"""
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import keras
+from flow_wrap_nets import Autoencoder
+encoder = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4)])
+encoder.save("wrap_encoder.keras")
+decoder.save("wrap_decoder.keras")
+model = Autoencoder(encoder, decoder)
+model(keras.ops.zeros((1, 4)))
+model.save_weights("wrap_autoencoder.weights.h5")
+print("SAVED")
+"""
+
+
+@pytest.mark.keras
+def test_the_wrapper_loader_that_kl401_leaves_alone_loads(tmp_path):
+    """alibi-detect's pattern: networks of built-in layers saved alone, the wrapper rebuilt in code around
+    them and given its weights. KL401 is silent, and the load works in a fresh process."""
+    findings = kl401(*sorted(WRAP.glob("*.py")))
+    assert {os.path.basename(f.split(":")[0]) for f in findings} == {
+        "bad_class_imported_for_the_load.py", "bad_splitext_h5_file.py", "flow_wrap_pretrained.py"}, findings
+    proc = run_python(_WRAP_SAVE, str(WRAP), cwd=tmp_path)
+    assert "SAVED" in proc.stdout, proc.stderr[-2000:]
+    loaded = run_python(
+        "import sys; sys.path.insert(0, sys.argv[1]); import good_wrapper_around_loaded_networks as g; "
+        "m = g.load_autoencoder('.'); print('LOADED', type(m).__name__)", str(WRAP), cwd=tmp_path)
+    assert "LOADED Autoencoder" in loaded.stdout, loaded.stderr[-2000:]

@@ -39,6 +39,7 @@ class Missing:
     path: Optional[str]  # where it is defined (absolute), None for a bound method or a library's object
     line: int
     library: Optional[str] = None  # the third-party library, for its objects
+    unimported: bool = False  # registered, but by a module the loading process never imports
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,11 +90,12 @@ def judge_load(project, path: str, line: int, compile_false: bool = False) -> Op
     if not linked:
         return Verdict([], [], may, unknown=True)
     missing, unknown = [], False
+    reach = _Reach(project, summary.module)
     for save_path, save in linked:
         if save.contents is None:
             unknown = True
             continue
-        for item in contents(project, save.contents, compile_false):
+        for item in contents(project, save.contents, compile_false, reach):
             if item not in missing and not _covered(item, load.covered):
                 missing.append(item)
     order = {"method": 2, "function": 1}
@@ -108,15 +110,65 @@ def _all_saves(project):
     """The project's save sites with their resolved paths, gathered once per index."""
     known = _SAVES.get(id(project))
     if known is None or known[0] is not project:
-        found = []
+        found, passes = [], None
         for summary in project.summaries:
             flow = getattr(summary, "flow", None)
-            if flow is not None:
-                for save in flow.saves:
-                    found.append((os.path.abspath(summary.path), save, resolve(project, save.path)))
+            if flow is None:
+                continue
+            for save in flow.saves:
+                if save.function is not None:
+                    if passes is None:
+                        passes = _passes(project)
+                    handed = passes.get(save.function, [])
+                    for caller, line, arguments in handed:
+                        site = _handed(save, line, arguments)
+                        found.append((caller, site, resolve(project, site.path)))
+                    if handed:
+                        continue
+                found.append((os.path.abspath(summary.path), save, resolve(project, save.path)))
         _SAVES.clear()
         known = _SAVES[id(project)] = (project, found)
     return known[1]
+
+
+def _passes(project) -> dict:
+    """{qualified name of a project function: [(calling file, line, arguments)]} of the calls that hand
+    it a model (FileFlow.passes), callees found through the index (re-exports, relative imports)."""
+    found: dict = {}
+    for summary in project.summaries:
+        flow = getattr(summary, "flow", None)
+        for callee, line, arguments in getattr(flow, "passes", None) or ():
+            function = project.find(callee, "functions")
+            key = f"{function.module}.{function.name}" if function is not None else callee
+            found.setdefault(key, []).append((os.path.abspath(summary.path), line, arguments))
+    return found
+
+
+def _handed(save, line: int, arguments: list):
+    """The save of a helper function as one call of it makes it: the model and path its arguments give."""
+    def argument(index, name):
+        for position, keyword, uses, parts in arguments:
+            if (keyword is not None and keyword == name) or (keyword is None and index is not None and position == index):
+                return uses, tuple(parts)
+        return None, (UNKNOWN,)
+
+    contents = save.contents
+    if save.param is not None:
+        given = argument(*save.param)[0]
+        if given is None:
+            contents = None  # the caller's model is not built where it calls either
+        elif contents is not None:  # what the helper adds (compile(loss=...)) to what it is handed
+            contents = Uses(*(tuple(dict.fromkeys((*a, *b))) for a, b in zip(_fields(given), _fields(contents))))
+        else:
+            contents = given
+    path: list = []
+    for part in save.path:
+        if part.startswith("p:"):
+            index, _, name = part[2:].partition(":")
+            path += argument(int(index) if index != "-1" else None, name)[1]
+        else:
+            path.append(part)
+    return dataclasses.replace(save, line=line, path=tuple(path), contents=contents, function=None, param=None)
 
 
 def _covered(item: Missing, covered: Optional[tuple]) -> bool:
@@ -130,9 +182,10 @@ def _covered(item: Missing, covered: Optional[tuple]) -> bool:
 # -- what a saved model holds --------------------------------------------------------------------
 
 
-def contents(project, uses, compile_false: bool = False) -> list:
+def contents(project, uses, compile_false: bool = False, reach: Optional[set] = None) -> list:
     """The objects `uses` (and the project functions it calls, transitively) put in a model that a
-    bare load will not resolve."""
+    bare load will not resolve; with `reach` (the modules the loader runs), a registration counts only
+    where it is executed by one of them."""
     found: list = []
     seen: set = set()
     stack = [(uses, 0)]
@@ -151,11 +204,12 @@ def contents(project, uses, compile_false: bool = False) -> list:
             cls = project.find(qualified)
             if cls is not None:
                 kind = project.keras_kind(cls)
-                if kind is None or not _unresolved_class(project, cls):
+                if kind is None or not _unresolved_class(project, cls, reach):
                     continue
                 if compile_false and kind in COMPILE_ONLY_KINDS:
                     continue
-                _add(found, Missing(cls.name, kind, os.path.abspath(cls.path), cls.line))
+                _add(found, Missing(cls.name, kind, os.path.abspath(cls.path), cls.line,
+                                    unimported=project.is_registered(cls)))
                 continue
             function = project.find(qualified, "functions")
             if function is not None and depth < _MAX_DEPTH:
@@ -174,9 +228,10 @@ def contents(project, uses, compile_false: bool = False) -> list:
                     _add(found, Missing(qualified.rsplit(".", 1)[-1], third[1], None, 0, third[0]))
                 continue
             function = project.find(qualified, "functions")
-            if function is None or not function.is_def or _registered_function(project, function):
+            if function is None or not function.is_def or _registered_function(project, function, reach):
                 continue
-            _add(found, Missing(function.name, "function", os.path.abspath(function.path), function.line))
+            _add(found, Missing(function.name, "function", os.path.abspath(function.path), function.line,
+                                unimported=_registered_function(project, function)))
     return found
 
 
@@ -194,21 +249,78 @@ def _uses_of(project, function):
     passed = flow.uses.get(f"{function.module}.{function.name}") if flow is not None else None
     if passed is None:
         return Uses(calls=tuple(function.calls))
-    return Uses(tuple(function.calls), passed.refs, passed.compile_refs, passed.methods)
+    calls = tuple(c for c in function.calls if c not in passed.graph_only)
+    return Uses(calls, passed.refs, passed.compile_refs, passed.methods)
 
 
-def _unresolved_class(project, cls) -> bool:
-    if project.is_registered(cls):
+def _unresolved_class(project, cls, reach: Optional[set] = None) -> bool:
+    if project.is_registered(cls) and _registration_runs(project, cls, reach):
         return False
     if any(d and d.rsplit(".", 1)[-1].endswith("_export") for d in cls.decorators):
         return False
     return cls.module.split(".")[0] not in SELF_LOCATING_PACKAGES
 
 
-def _registered_function(project, function) -> bool:
-    if function.registration is not None or function.name in project.custom_object_names:
+def _registered_function(project, function, reach: Optional[set] = None) -> bool:
+    if function.registration is not None or function.name in project.custom_object_names \
+            or any(project.registers(d) for d in function.decorators):
+        return _registration_runs(project, function, reach)
+    return False
+
+
+class _Reach:
+    """The modules a loading module runs, found only when a registration is asked about."""
+
+    def __init__(self, project, module: str):
+        self.project, self.module, self.modules = project, module, None
+
+    def __contains__(self, name: str) -> bool:
+        if self.modules is None:
+            self.modules = reached(self.project, self.module)
+        return self.modules is None or name in self.modules
+
+
+def _registration_runs(project, info, reach) -> bool:
+    """Does a module the loader runs register `info`? Its decorator runs with its own module; a write to
+    `get_custom_objects()` with the module that makes it. (Measured, Keras 3 and tf_keras `.h5`: a class
+    registered in a module the loading process never imports is "Could not locate class".)"""
+    if reach is None or info.module in reach:
         return True
-    return any(project.registers(d) for d in function.decorators)
+    return any(summary.module in reach for summary in project.summaries if info.name in summary.custom_object_names)
+
+
+_REACHED: dict = {}  # id(project) -> (project, {module: modules it runs})
+
+
+def reached(project, module: str) -> Optional[set]:
+    """The project modules that running `module` executes: its imports in any scope, transitively, and
+    the packages above each (their `__init__`). None when the index does not know the module."""
+    known = _REACHED.get(id(project))
+    if known is None or known[0] is not project:
+        _REACHED.clear()
+        known = _REACHED[id(project)] = (project, {}, {})
+    found, edges = known[1], known[2]
+    if module in found:
+        return found[module]
+    if project.module(module) is None:
+        return None
+    seen, stack = set(), [module]
+    while stack:
+        summary = project.module(stack.pop())
+        if summary is None or summary.module in seen:
+            continue
+        seen.add(summary.module)
+        if summary.module not in edges:
+            flow = getattr(summary, "flow", None)
+            targets = {*(flow.imported if flow is not None else ()), *summary.imports.values(), summary.module}
+            names = set()
+            for target in targets:
+                parts = target.split(".")
+                names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+            edges[summary.module] = [n for n in names if project.module(n) is not None]
+        stack += [n for n in edges[summary.module] if n not in seen]
+    found[module] = seen
+    return seen
 
 
 def third_party(qualified: Optional[str]) -> Optional[tuple]:
@@ -237,7 +349,10 @@ def _part(project, part: str, depth: int) -> str:
     if part.startswith("s:"):
         return part[2:]
     if part.startswith("c:") and depth < 6:
-        module, _, name = part[2:].rpartition(".")
+        # `c:pkg.config.NAME`, or an entry of a config dict: `c:pkg.config.CFG[paths][model]`
+        dotted, bracket, keys = part[2:].partition("[")
+        module, _, name = dotted.rpartition(".")
+        name += bracket + keys
         summary = project.module(module)
         flow = getattr(summary, "flow", None) if summary is not None else None
         if flow is not None and name in flow.constants:
@@ -284,7 +399,7 @@ def loads_holding(project) -> tuple:
             for _, save, resolved in saves:
                 if save.contents is None or not _matches(resolved, wanted):
                     continue
-                for item in contents(project, save.contents, load.compile_false):
+                for item in contents(project, save.contents, load.compile_false, _Reach(project, summary.module)):
                     if item.path is not None:
                         holders.setdefault((item.path, item.line), []).append((os.path.abspath(summary.path), load))
     _HOLDERS.clear()  # one index at a time
@@ -302,3 +417,7 @@ def class_covered(project, info) -> tuple:
     loads = holders.get((os.path.abspath(info.path), info.line), [])
     uncovered = [(path, load) for path, load in loads if not _covered(Missing(info.name, "", None, 0), load.covered)]
     return bool(loads) and not uncovered, uncovered
+
+
+def _fields(uses) -> list:
+    return [tuple(getattr(uses, f.name)) for f in dataclasses.fields(Uses)]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # for annotations only: the rule calling in hands itself over
 _JOIN_FUNCTIONS = ("os.path.join", "posixpath.join", "ntpath.join", "tensorflow.io.gfile.join")
 _PATH_CLASSES = ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath",
                  "pathlib.WindowsPath", "pathlib.PureWindowsPath")
+_SPLITEXT_FUNCTIONS = ("os.path.splitext", "posixpath.splitext", "ntpath.splitext")
 _BRACE_FIELD = re.compile(r"\{[^{}]*\}")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z%]")
 
@@ -96,6 +97,8 @@ def path_end(rule: Rule, node: Optional[cst.BaseExpression], line: Optional[int]
         return None
     if isinstance(node, cst.Call):
         return _call_path_end(rule, node, line, depth)
+    if isinstance(node, cst.Subscript):
+        return _stem_path_end(rule, node, line)
     if isinstance(node, cst.Name) and depth < 3:
         return _variable_path_end(rule, node.value, line if line is not None else rule.line_of(node), depth)
     return None
@@ -110,6 +113,21 @@ def _variable_path_end(rule: Rule, name: str, line: int, depth: int) -> Optional
     except (cst.ParserSyntaxError, ValueError, RecursionError):
         return None
     return path_end(rule, value, binding.line, depth + 1)
+
+
+def _stem_path_end(rule: Rule, node: cst.Subscript, line: Optional[int]) -> Optional[PathEnd]:
+    """`os.path.splitext(p)[0]`: the path with its extension cut off, a path without one (issue 20: the
+    folder an archive `model.tgz` extracts to, a SavedModel directory). Its start is unknown."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    index = node.slice[0].slice.value
+    if not (isinstance(index, cst.Integer) and index.value == "0") or not isinstance(node.value, cst.Call):
+        return None
+    name = dotted(node.value.func)
+    line = line if line is not None else rule.line_of(node)
+    if rule.names.qualified(name, line) not in _SPLITEXT_FUNCTIONS if name else True:
+        return None
+    return PathEnd("")
 
 
 def _joined(left: Optional[PathEnd], right: Optional[PathEnd]) -> Optional[PathEnd]:

@@ -19,6 +19,7 @@ from .base import Invalid, Rule
 # Kinds of custom object a model needs only to restore its compile() state: `compile=False` skips them.
 COMPILE_ONLY_KINDS = ("loss", "metric", "optimizer", "schedule")
 MAX_NAMED = 3
+_MENTIONED: dict = {}  # id(tree) -> (tree, the names it reads anywhere): the last file's
 
 
 class LoadModelWithoutCustomObjects(Rule):
@@ -40,19 +41,27 @@ class LoadModelWithoutCustomObjects(Rule):
       the classes of Keras's own packages;
     - **which save a load reads**: the saves whose path ends like the load's, read statically
       (literals, module constants of any project file, f-strings, `+`, `%`, `.format`,
-      `os.path.join`, `Path`, `/`); in a file that saves what it loads, the nearest save before the
-      load. A load no save's path matches is judged against what its own file saves, or, when it
+      `os.path.join`, `Path`, `/`, `argparse` defaults, entries of module-level config dicts with
+      literal values); a model handed to a project helper that saves it (`save(build(), path)`) is
+      judged with the caller's model and path, and `clone_model(m)` holds what `m` holds; in a file
+      that saves what it loads, the nearest save before the load. A load no save's path matches is judged against what its own file saves, or, when it
       saves nothing, against the saves of its folder whose path cannot be read: the message then
       says the model *may* hold them;
+    - **what the load's process registers**: a registration counts only when the loading module
+      imports, directly or through project modules, the module that registers the object (Keras 3
+      and tf_keras `.h5` measured: a registration that never runs is "Could not locate class");
     - **what the load supplies**: `custom_objects` (a literal dict is checked name by name; any other
       value, a `**kwargs`, or an enclosing `custom_object_scope`/`CustomObjectScope` is taken to
       cover all), and `compile=False`, under which losses, metrics, optimizers and bound methods
       given to compile do not count.
     When the project shows no save a load could read, the rule falls back on what the loading file
     itself sees: the unregistered classes it defines (before the load, for a load at module level)
-    or imports by name, and its module-level functions shaped like a loss `(y_true, y_pred)`.
+    or imports by name and leaves otherwise unused (imported for the load to find: a class the file
+    constructs or annotates is rebuilt in code), and its module-level functions shaped like a loss
+    `(y_true, y_pred)`; not a class built around the loaded model (the class whose instance method
+    loads it, or one constructed from the loaded value).
 
-    A path without extension (a SavedModel directory) is not reported: Keras 2 revives the classes
+    A path without extension (a SavedModel directory, also `os.path.splitext(p)[0]`) is not reported: Keras 2 revives the classes
     of a SavedModel without them, and Keras 3 cannot load it at all (KL403). Under Keras 2
     (tf_keras), a `.keras` path is not reported either: that loader imports the module a class's
     config names. A project function that happens to be called `load_model` is not Keras's. Calls
@@ -156,6 +165,23 @@ class LoadModelWithoutCustomObjects(Rule):
             model.compile(optimizer='adam', loss='mse', metrics=[hit_rate])
             model.save('m2.keras')
             restored = keras.models.load_model('m2.keras', compile=False)
+        """,
+        # a class whose own __init__ loads the network it wraps is not in that network (ddsp's PretrainedCREPE)
+        """
+            import keras
+            class Pretrained(keras.Model):
+                def __init__(self, path, **kwargs):
+                    super().__init__(**kwargs)
+                    self.core = keras.models.load_model(path)
+        """,
+        # an extracted archive's folder: a SavedModel directory (deepcell)
+        """
+            import os
+            import tf_keras
+            class Norm(tf_keras.layers.Layer):
+                pass
+            def pretrained(archive):
+                return tf_keras.models.load_model(os.path.splitext(archive)[0])
         """,
         # a SavedModel directory through a variable: Keras 2 revives its classes, Keras 3 cannot load it (KL403)
         """
@@ -315,6 +341,21 @@ class LoadModelWithoutCustomObjects(Rule):
             def predict():
                 return keras.models.load_model('scaled.keras', custom_objects={'Scale': Scale})
         """, 11, 12, "`dice`"),
+        # the save's path is an argparse default
+        Invalid("""
+            import argparse
+            import keras
+            class Scale(keras.layers.Layer):
+                pass
+            parser = argparse.ArgumentParser()
+            parser.add_argument('--out', default='scaled.keras')
+            args = parser.parse_args()
+            def train():
+                model = keras.Sequential([keras.Input((4,)), Scale()])
+                model.save(args.out)
+            def predict():
+                return keras.models.load_model('scaled.keras')
+        """, 12, 12, "loads the model saved at"),
         # a bound method given to compile
         Invalid("""
             import keras
@@ -453,6 +494,7 @@ class LoadModelWithoutCustomObjects(Rule):
                 self._report_flow(node, name, line, verdict)
             return
         missing = self._unregistered(skip_compile, before=line if not self._functions else None)
+        missing = [n for n in missing if n not in self._wrappers(line)]
         if not missing:
             return
         shown = ", ".join(f"`{n}`" for n in missing[:MAX_NAMED])
@@ -485,6 +527,9 @@ class LoadModelWithoutCustomObjects(Rule):
                              "load with compile=False and compile again)")
             elif item.library:
                 shown.append(f"`{item.name}` ({item.library}'s {item.kind}, which it never registers)")
+            elif item.unimported:
+                shown.append(f"`{item.name}` ({item.kind}, {where(item.path, item.line)}, registered by a module "
+                             "this loader never imports, so the registration does not run)")
             else:
                 shown.append(f"`{item.name}` ({item.kind}, {where(item.path, item.line)})")
         if len(verdict.missing) > MAX_NAMED:
@@ -517,7 +562,10 @@ class LoadModelWithoutCustomObjects(Rule):
         local = [info for info in project.classes_in(self.context.path) if before is None or info.line < before]
         # Classes it imports by name (`from .blocks import Gate`): not every class of a module it imports
         # a function from, or imports whole (issue 20: today's rule, narrowed).
-        imported = [found for found in map(project.find, sorted(self._imported_targets())) if found is not None]
+        # Not those it uses otherwise either (constructs, annotates, checks with isinstance): a class the
+        # loader builds in code is rebuilt there (alibi-detect's `AE(encoder_net, decoder_net)` around the
+        # networks it loads), while one imported and left unused is imported for the load to find.
+        imported = [found for found in map(project.find, sorted(self._imported_for_load())) if found is not None]
         names = []
         for info in local + imported:
             kind = project.keras_kind(info)
@@ -532,6 +580,64 @@ class LoadModelWithoutCustomObjects(Rule):
         if not skip_compile:
             names += [n for n in self._loss_functions() if n not in names]
         return names
+
+    def _imported_for_load(self) -> set:
+        """The absolute names of the classes this file imports by name and never mentions again."""
+        tree = self.context.tree
+        if tree is None:
+            return self._imported_targets()
+        known = _MENTIONED.get(id(tree))
+        if known is None or known[0] is not tree:
+            _MENTIONED.clear()  # one file at a time
+            known = _MENTIONED[id(tree)] = (tree, {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)})
+        mentioned = known[1]
+        module, is_package = self.context.module, os.path.basename(self.context.path) == "__init__.py"
+        found = set()
+        for name, bindings in self.names.module.bindings.items():
+            for binding in bindings:
+                if binding.kind == "import" and binding.target and name not in mentioned:
+                    found.add(absolute_import(binding.target, module, is_package))
+        for target in self._imported_targets():
+            if target.rsplit(".", 1)[-1] not in mentioned:
+                found.add(target)  # imported inside a function
+        return found
+
+    def _wrappers(self, line: int) -> set:
+        """The file's own classes built around the model loaded at `line`, which it therefore does not
+        hold (issue 20): the class whose instance method loads it (ddsp's `PretrainedCREPE.__init__`:
+        `self.core_model = load_model(path)`), and a class the loading function constructs from the
+        loaded value (`inner = load_model(p)` ... `Wrapper(inner)`)."""
+        tree = self.context.tree
+        if tree is None:
+            return set()
+        found, owners, function = set(), [], None
+        stack = [(node, []) for node in tree.body]
+        while stack:
+            node, classes = stack.pop()
+            if not (getattr(node, "lineno", 0) <= line <= (getattr(node, "end_lineno", 0) or 0)):
+                continue
+            if isinstance(node, ast.ClassDef):
+                classes = [*classes, node.name]
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                function = node
+                params = node.args.posonlyargs + node.args.args
+                instance = params and params[0].arg == "self" and not any(
+                    dotted_name(d) in ("classmethod", "staticmethod") for d in node.decorator_list)
+                owners = classes[-1:] if instance else []
+            stack.extend((child, classes) for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt))
+        found.update(owners)
+        if function is None:
+            return found
+        loaded = set()
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and node.value.lineno == line:
+                loaded.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        if loaded:
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and any(
+                        isinstance(a, ast.Name) and a.id in loaded for a in [*node.args, *(k.value for k in node.keywords)]):
+                    found.add(node.func.id)
+        return found
 
     def _imported_targets(self) -> set:
         """The absolute qualified names this file imports (in any scope), relative imports resolved."""
