@@ -214,7 +214,8 @@ SERIALIZED_ENTRIES = frozenset({LAYER_ENTRY, "initializers", "regularizers", "co
 
 def entry_kind(rule: Rule, info: ClassInfo, param: cst.Param, called: bool) -> tuple:
     """(how, why) for an argument a config fix would write: see above. `why` says, for None and
-    UNKNOWN_ENTRY, what stops a safe fix (naming a call site where one decides)."""
+    UNKNOWN_ENTRY, what stops a safe fix (naming a call site where one decides), and for a serialized
+    entry what a fix that cannot serialize (KL203's) is missing."""
     name = param.name.value
     values = argument_kinds.passed(rule.context.project, info, name)
     root = getattr(rule.context.project, "root", None)
@@ -227,13 +228,13 @@ def entry_kind(rule: Rule, info: ClassInfo, param: cst.Param, called: bool) -> t
         family = families.pop() if len(families) == 1 else ""
         whole = len(objects) == len(values) and (param.default is None or _is_none(param.default))
         if whole and family in SERIALIZED_ENTRIES and not called:
-            return family, ""
+            return family, f"`{name}` is given a Keras object (at {objects[0].where(root)}), which needs serializing"
         other = next((v for v in values if v.family != family or v.kind != argument_kinds.SERIALIZABLE), objects[0])
         return None, f"`{name}` is given {argument_kinds.describe(other.kind)} at {other.where(root)}"
     layers = [v for v in values if v.kind == argument_kinds.LAYER]
     if layers:
         if len(layers) == len(values) and (param.default is None or _is_none(param.default)):
-            return LAYER_ENTRY, ""
+            return LAYER_ENTRY, f"`{name}` is given a layer or model (at {layers[0].where(root)}), which needs serializing"
         other = next(v for v in values if v.kind != argument_kinds.LAYER)
         return None, (
             f"`{name}` is given a layer or model at {layers[0].where(root)} and "
