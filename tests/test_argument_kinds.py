@@ -96,6 +96,13 @@ def test_never_saved_when_every_call_site_gives_a_refused_value(tmp_path):
     with_config = wrapper + "\n    def get_config(self):\n        return super().get_config()\n"
     project = index_of(tmp_path / "c", {"pkg/__init__.py": "", "pkg/w.py": with_config, "pkg/u.py": uses})
     assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None
+    (tmp_path / "e").mkdir()
+    defaulted = wrapper.replace("inner, **kwargs", "inner=None, **kwargs")
+    project = index_of(tmp_path / "e", {"pkg/__init__.py": "", "pkg/w.py": defaulted, "pkg/u.py": uses})
+    assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is not None  # given at every site
+    (tmp_path / "f").mkdir()
+    project = index_of(tmp_path / "f", {"pkg/__init__.py": "", "pkg/w.py": defaulted, "pkg/u.py": uses + "c = Wrap(name='w')\n"})
+    assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None  # one site leaves it out: its default
     project = index_of(tmp_path / "d", {"pkg/__init__.py": "", "pkg/w.py": wrapper})  # no call site: judged as before
     assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None
 
