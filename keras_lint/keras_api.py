@@ -171,6 +171,18 @@ PLAIN_BUILTINS = frozenset("int float str bool len round abs min max sum repr fo
 # The public Keras paths whose instances an argument may hold, by the kind argument_kinds gives them
 # (the rest of a Keras class's kind comes from base_kind: a layer or model, else serializable).
 TENSOR_CLASSES = ("Input", "layers.Input", "Variable", "KerasTensor")
+# Public functions that rebuild an object from its config (or name), by the custom-object kind of what
+# they return ("function" for an activation): a from_config's `config["x"] = keras.layers.deserialize(...)`
+# says what `cls(**config)` gives `x`.
+REBUILDERS = {
+    **{f"{module}.{name}": kind for module, kind in (
+        ("layers", "layer"), ("initializers", "initializer"), ("regularizers", "regularizer"),
+        ("constraints", "constraint"), ("losses", "loss"), ("metrics", "metric"), ("optimizers", "optimizer"),
+        ("activations", "function"),
+    ) for name in ("deserialize", "get")},
+    "models.model_from_json": "model", "models.clone_model": "model", "saving.load_model": "model",
+    "models.load_model": "model",
+}
 
 # -- a Layer's own names ----------------------------------------------------------------------
 

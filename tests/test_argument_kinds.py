@@ -96,6 +96,13 @@ def test_never_saved_when_every_call_site_gives_a_refused_value(tmp_path):
     with_config = wrapper + "\n    def get_config(self):\n        return super().get_config()\n"
     project = index_of(tmp_path / "c", {"pkg/__init__.py": "", "pkg/w.py": with_config, "pkg/u.py": uses})
     assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None
+    (tmp_path / "e").mkdir()
+    defaulted = wrapper.replace("inner, **kwargs", "inner=None, **kwargs")
+    project = index_of(tmp_path / "e", {"pkg/__init__.py": "", "pkg/w.py": defaulted, "pkg/u.py": uses})
+    assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is not None  # given at every site
+    (tmp_path / "f").mkdir()
+    project = index_of(tmp_path / "f", {"pkg/__init__.py": "", "pkg/w.py": defaulted, "pkg/u.py": uses + "c = Wrap(name='w')\n"})
+    assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None  # one site leaves it out: its default
     project = index_of(tmp_path / "d", {"pkg/__init__.py": "", "pkg/w.py": wrapper})  # no call site: judged as before
     assert kinds.never_saved(project, project.find("pkg.w.Wrap")) is None
 
@@ -114,3 +121,48 @@ def test_an_annotation_naming_a_model_says_what_a_value_of_unknown_kind_is(tmp_p
     plain = wrapper.replace("encoder_net: tf.keras.Model", "encoder_net: int")
     project = index_of(tmp_path / "b", {"pkg/__init__.py": "", "pkg/w.py": plain, "pkg/u.py": uses})
     assert kinds.never_saved(project, project.find("pkg.w.Enc")) is None
+
+
+FROM_CONFIG = """
+    import keras
+    from pkg.layers import Wrap, Config
+
+    class Rebuilt(keras.layers.Layer):
+        def __init__(self, inner, init=None, **kwargs):
+            super().__init__(**kwargs)
+            self.inner, self.init = inner, init
+
+        @classmethod
+        def from_config(cls, config):
+            config = dict(config)
+            config["inner"] = keras.layers.deserialize(config["inner"])
+            config["init"] = keras.initializers.get(config["init"])
+            return cls(**config)
+
+    a = Wrap.from_config({"inner": "relu", "size": 7, "name": "w"})
+    b = Rebuilt.from_config({"inner": {"class_name": "Dense"}})
+"""
+
+
+def test_from_config_calls_are_call_sites(tmp_path):
+    """A literal config given to the from_config Keras's `cls(**config)` runs is a call site (not to
+    a project from_config, which may rebuild its entries); a project from_config rebuilding an
+    entry with a deserializer says what `cls(**config)` gives that argument."""
+    project = index_of(tmp_path, {"pkg/__init__.py": "", "pkg/layers.py": LAYERS, "pkg/uses.py": FROM_CONFIG})
+    wrap, rebuilt = project.find("pkg.layers.Wrap"), project.find("pkg.uses.Rebuilt")
+    assert [(p.kind, p.line) for p in kinds.passed(project, wrap, "inner")] == [(kinds.PLAIN, 17)]
+    assert [(p.kind, p.line) for p in kinds.passed(project, wrap, "size")] == [(kinds.PLAIN, 14), (kinds.PLAIN, 17)]
+    assert [(p.kind, p.line) for p in kinds.passed(project, rebuilt, "inner")] == [(kinds.LAYER, 15)]
+    assert [(p.kind, p.family) for p in kinds.passed(project, rebuilt, "init")] == [(kinds.SERIALIZABLE, "initializers")]
+
+
+def test_keras_objects_name_the_module_that_rebuilds_them(tmp_path):
+    """`keras.initializers.Constant(2.0)` is rebuilt by keras.initializers' serialize/deserialize
+    pair (the family a config fix writes); a project initializer has none (it needs registering)."""
+    uses = USES + "    h = Wrap(MyInit())\n"
+    layers = LAYERS + "\n    class MyInit(keras.initializers.Initializer):\n        pass\n"
+    project = index_of(tmp_path, {"pkg/__init__.py": "", "pkg/layers.py": layers,
+                                  "pkg/uses.py": uses.replace("Passing, Config", "Passing, Config, MyInit")})
+    found = [(p.kind, p.family, p.line) for p in kinds.passed(project, project.find("pkg.layers.Wrap"), "inner")]
+    assert (kinds.SERIALIZABLE, "initializers", 13) in found
+    assert (kinds.SERIALIZABLE, "", 18) in found

@@ -1,6 +1,8 @@
 """What each `__init__` argument of a project class is, from every call site in the project
 (index/arguments.py reads them per file): `Cls(...)`, a subclass's `super().__init__(...)`,
-`Base.__init__(self, ...)`, `functools.partial(Cls, ...)`. A call of a subclass that defines no
+`Base.__init__(self, ...)`, `functools.partial(Cls, ...)`, `Cls.from_config({...})` with a literal
+config (for a class whose from_config is Keras's), and a class's own from_config that builds it
+with `cls(**config)` after `config["x"] = keras.layers.deserialize(...)`. A call of a subclass that defines no
 `__init__` of its own counts for the ancestor whose `__init__` it runs; a value a subclass passes
 on from its own parameter (`super().__init__(inner=inner)`) is whatever that parameter is given.
 
@@ -19,7 +21,7 @@ from typing import Optional
 from ..index import arguments
 from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex, base_kind
-from ..keras_api import LAYER_BASES, MODEL_BASES, TENSOR_CLASSES
+from ..keras_api import LAYER_BASES, MODEL_BASES, REBUILDERS, TENSOR_CLASSES
 from ..names import keras_path, path_matches
 from .get_config_coverage import automatic_config_owner
 
@@ -48,6 +50,9 @@ class Passed:
     kind: str
     path: str
     line: int
+    # For a SERIALIZABLE instance of one of Keras's own classes: the Keras module whose
+    # serialize/deserialize pair rebuilds it ("initializers", "regularizers", ...); else "".
+    family: str = ""
 
     def where(self, root: Optional[str] = None) -> str:
         path = os.path.relpath(self.path, root) if root else os.path.basename(self.path)
@@ -72,8 +77,9 @@ def call_site_count(project: ProjectIndex, info: ClassInfo) -> int:
 def never_saved(project: ProjectIndex, info: ClassInfo) -> Optional[str]:
     """Why no model holding the class can be saved at all, or None: it has no get_config (itself or
     a project ancestor), its Keras base is the plain Layer or Model (whose automatic config then
-    applies), and every call site in the project gives one of its arguments a value that automatic
-    config refuses ("`encoder_net` is given a layer or model at every call site (3)"). KL201's load
+    applies), and every call site in the project gives one of its required arguments a value that
+    automatic config refuses (a defaulted one: given at as many sites as reach the class)
+    ("`encoder_net` is given a layer or model at every call site (3)"). KL201's load
     failure cannot happen for such a class; KL202 reports the save."""
     owner = automatic_config_owner(project, info, *LAYER_BASES, *MODEL_BASES)
     if owner is None:
@@ -84,7 +90,10 @@ def never_saved(project: ProjectIndex, info: ClassInfo) -> Optional[str]:
         annotated = _annotated_layer(project, param.annotation)
         if any(value.kind not in REFUSED and not (value.kind == UNKNOWN and annotated) for value in values):
             continue
-        if values and all(value.kind in REFUSED for value in values):
+        # a defaulted argument: a call site that leaves it out gives the default (tf-models' routers
+        # built with `bias_initializer=initializers.get("ones")` in a test only, its default elsewhere)
+        every_site = not param.has_default or len(values) >= call_site_count(project, owner)
+        if values and every_site and all(value.kind in REFUSED for value in values):
             kinds = sorted({describe(value.kind) for value in values})
             return f"`{param.name}` is given {' or '.join(kinds)} at every call site ({len(values)})"
         if annotated and (values or not param.has_default):
@@ -169,6 +178,8 @@ class _Table:
             target = project.find(site.callee)
         if target is None:
             return
+        if site.via == "from_config" and project.nearest(target, "from_config") is not None:
+            return  # a project from_config may rebuild the literal config's entries: not what __init__ gets
         owner = project.nearest(target, "__init__")
         if owner is None or owner.init is None:
             return
@@ -199,7 +210,9 @@ class _Table:
                 for inner in self.passed(caller, value[len(arguments.PARAM):], seen):
                     found.append(inner)
                 continue
-            found.append(Passed(self.kind(value), os.path.abspath(path), site.line))
+            kind = self.kind(value)
+            family = self.family(value) if kind == SERIALIZABLE else ""
+            found.append(Passed(kind, os.path.abspath(path), site.line, family))
         found.sort(key=lambda p: (p.path, p.line))
         self.memo[key] = found
         return found
@@ -227,6 +240,9 @@ class _Table:
         if self.project.find(qualified, "functions") is not None:
             return UNKNOWN  # what a project function returns
         path = keras_path(qualified)
+        if path in REBUILDERS:
+            made = REBUILDERS[path]
+            return LAYER if made in ("layer", "model") else FUNCTION if made == "function" else SERIALIZABLE
         if not path or not path.rpartition(".")[2][:1].isupper():
             return UNKNOWN
         if path_matches(path, *TENSOR_CLASSES):
@@ -235,6 +251,24 @@ class _Table:
         if kind in ("layer", "model"):
             return LAYER
         return SERIALIZABLE if kind else UNKNOWN
+
+
+    def family(self, value: str) -> str:
+        """The Keras module of a Keras class's instance (`keras.initializers.Constant(2.0)` ->
+        "initializers"); "" for a project class (its deserialize needs it registered) or another."""
+        qualified = value[len(arguments.NEW):]
+        if self.project.find(qualified) is not None:
+            return ""
+        made = REBUILDERS.get(keras_path(qualified) or "")
+        return _FAMILIES.get(made or base_kind(qualified) or "", "")
+
+
+# The Keras module, by base kind, whose serialize/deserialize pair rebuilds a Keras instance of that
+# kind (fixers/get_config_entries.entry_kind writes it).
+_FAMILIES = {
+    "initializer": "initializers", "regularizer": "regularizers", "constraint": "constraints",
+    "loss": "losses", "metric": "metrics", "optimizer": "optimizers",
+}
 
 
 def _value_class(project: ProjectIndex, info: ClassInfo) -> bool:

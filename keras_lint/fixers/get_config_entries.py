@@ -202,24 +202,39 @@ def plain_argument(param: cst.Param, called: bool) -> bool:
 # -- what a fix may write for an argument (decided by its kind at every call site) -----------------
 
 # How a config fix may carry an argument: as `self.x` and call itself safe (PLAIN_ENTRY), as `self.x`
-# at most unsafe (UNKNOWN_ENTRY: nothing shows what it holds), serialized with keras.layers.serialize
-# and rebuilt in a generated from_config (LAYER_ENTRY), or not at all (None, with the reason).
-PLAIN_ENTRY, UNKNOWN_ENTRY, LAYER_ENTRY = "plain", "unknown", "layer"
+# at most unsafe (UNKNOWN_ENTRY: nothing shows what it holds), serialized with `keras.<module>.serialize`
+# and rebuilt with `keras.<module>.deserialize` in a generated from_config (the module's name: LAYER_ENTRY
+# for a layer or model, or one of SERIALIZED_ENTRIES' others for an instance of a Keras initializer,
+# regularizer or constraint class), or not at all (None, with the reason).
+PLAIN_ENTRY, UNKNOWN_ENTRY, LAYER_ENTRY = "plain", "unknown", "layers"
+# The modules whose pair round-trips an argument in Keras 3 (.keras) and tf_keras (.keras and .h5),
+# None included (measured: tests/test_keras_proof_arguments.py).
+SERIALIZED_ENTRIES = frozenset({LAYER_ENTRY, "initializers", "regularizers", "constraints"})
 
 
 def entry_kind(rule: Rule, info: ClassInfo, param: cst.Param, called: bool) -> tuple:
     """(how, why) for an argument a config fix would write: see above. `why` says, for None and
-    UNKNOWN_ENTRY, what stops a safe fix (naming a call site where one decides)."""
+    UNKNOWN_ENTRY, what stops a safe fix (naming a call site where one decides), and for a serialized
+    entry what a fix that cannot serialize (KL203's) is missing."""
     name = param.name.value
     values = argument_kinds.passed(rule.context.project, info, name)
     root = getattr(rule.context.project, "root", None)
     for value in values:
-        if value.kind in (argument_kinds.FUNCTION, argument_kinds.ARRAY, argument_kinds.OBJECT, argument_kinds.SERIALIZABLE):
+        if value.kind in (argument_kinds.FUNCTION, argument_kinds.ARRAY, argument_kinds.OBJECT):
             return None, f"`{name}` is given {argument_kinds.describe(value.kind)} at {value.where(root)}"
+    objects = [v for v in values if v.kind == argument_kinds.SERIALIZABLE]
+    if objects:
+        families = {v.family for v in objects}
+        family = families.pop() if len(families) == 1 else ""
+        whole = len(objects) == len(values) and (param.default is None or _is_none(param.default))
+        if whole and family in SERIALIZED_ENTRIES and not called:
+            return family, f"`{name}` is given a Keras object (at {objects[0].where(root)}), which needs serializing"
+        other = next((v for v in values if v.family != family or v.kind != argument_kinds.SERIALIZABLE), objects[0])
+        return None, f"`{name}` is given {argument_kinds.describe(other.kind)} at {other.where(root)}"
     layers = [v for v in values if v.kind == argument_kinds.LAYER]
     if layers:
         if len(layers) == len(values) and (param.default is None or _is_none(param.default)):
-            return LAYER_ENTRY, ""
+            return LAYER_ENTRY, f"`{name}` is given a layer or model (at {layers[0].where(root)}), which needs serializing"
         other = next(v for v in values if v.kind != argument_kinds.LAYER)
         return None, (
             f"`{name}` is given a layer or model at {layers[0].where(root)} and "
@@ -246,15 +261,15 @@ def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
-def layers_module(rule: Rule, function: cst.FunctionDef) -> Optional[str]:
-    """How this file spells `keras.layers`: as `function`'s own `*.layers.serialize(...)` does,
-    else through a name bound to Keras (`keras`, `tf_keras as keras`, `from tensorflow import
-    keras`), to its `layers` module, or to TensorFlow (`tf.keras.layers`)."""
+def layers_module(rule: Rule, function: cst.FunctionDef, module: str = "layers") -> Optional[str]:
+    """How this file spells `keras.layers` (or `keras.<module>`): as `function`'s own
+    `*.layers.serialize(...)` does, else through a name bound to Keras (`keras`, `tf_keras as
+    keras`, `from tensorflow import keras`), to its `layers` module, or to TensorFlow (`tf.keras.layers`)."""
     names = rule.names
     for sub in nodes_in_order(function.body):
         if isinstance(sub, cst.Call):
             name = dotted(sub.func) or ""
-            if "." in name and names.is_keras(name, rule.line_of(sub), "layers.serialize"):
+            if "." in name and names.is_keras(name, rule.line_of(sub), f"{module}.serialize"):
                 return name.rsplit(".", 1)[0]
     line = rule.line_of(function)
     found = {}
@@ -265,21 +280,22 @@ def layers_module(rule: Rule, function: cst.FunctionDef) -> Optional[str]:
         qualified = names.qualified(name, line)
         path = keras_path(qualified)
         if path == "":
-            found.setdefault(0, f"{name}.layers")
-        elif path == "layers":
+            found.setdefault(0, f"{name}.{module}")
+        elif path == module:
             found.setdefault(1, name)
         elif qualified == "tensorflow":
-            found.setdefault(2, f"{name}.keras.layers")
+            found.setdefault(2, f"{name}.keras.{module}")
     return found[min(found)] if found else None
 
 
-def from_config_lines(layers: str, keys: list, quote: str = '"') -> list:
-    """A from_config rebuilding each key in `keys` with `<layers>.deserialize` (the pair to
-    `<layers>.serialize` that round-trips in every format, Keras 3 and tf_keras: measured)."""
+def from_config_lines(modules: list, quote: str = '"') -> list:
+    """A from_config rebuilding each key with `<module>.deserialize`, for each (key, module) of
+    `modules` (`keras.layers`, `keras.initializers`...: the pair to `<module>.serialize` that
+    round-trips in every format, Keras 3 and tf_keras: measured)."""
     body = ["@classmethod", "def from_config(cls, config):", "    config = dict(config)"]
-    for key in keys:
+    for key, module in modules:
         item = f"config[{quote}{key}{quote}]"
-        body.append(f"    {item} = {layers}.deserialize({item})")
+        body.append(f"    {item} = {module}.deserialize({item})")
     body.append("    return cls(**config)")
     return body
 

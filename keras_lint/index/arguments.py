@@ -32,7 +32,7 @@ _FOREIGN = ("tensorflow.", "torch.", "jax.", "numpy.", "typing.", "collections."
 class CallSite:
     callee: str  # qualified name of the class built; for via="super", of the class whose __init__ calls super()
     line: int
-    via: str  # "call" | "super" | "partial"
+    via: str  # "call" | "super" | "partial" | "from_config" (`Cls.from_config({...})`: a literal config)
     args: tuple  # the positional arguments' values (see above), in order
     keywords: tuple  # ((keyword, value), ...)
     open: bool = False  # *args/**kwargs passed, or a partial: other arguments may be given too (not yet used)
@@ -65,6 +65,8 @@ class _Reader:
                 for item in stmt.body:
                     if isinstance(item, ast.FunctionDef) and item.name == "__init__":
                         found += self.init_calls(stmt, item, supers)
+                    elif isinstance(item, ast.FunctionDef) and item.name == "from_config":
+                        found += self.from_config_calls(stmt, item, supers)
         for node in calls:
             if id(node) in supers:
                 continue
@@ -79,6 +81,8 @@ class _Reader:
         if name is None or not (node.args or node.keywords):
             return None
         last = name.rpartition(".")[2]
+        if last == "from_config" and isinstance(node.func, ast.Attribute):
+            return self.literal_config(node)
         if last == "partial":
             if not node.args or self.qualify(node.func, node.lineno) != "functools.partial":
                 return None
@@ -115,6 +119,55 @@ class _Reader:
                     supers.add(id(node))
                     found.append(self.site(callee, node, node.args[1:], "call", params))
         return found
+
+    def literal_config(self, node: ast.Call) -> Optional[CallSite]:
+        """`Cls.from_config({"units": 3, ...})`: each key of a literal config is a keyword argument
+        (argument_kinds takes it only for a class whose from_config is Keras's `cls(**config)`)."""
+        config = node.args[0] if len(node.args) == 1 and not node.keywords else None
+        if config is None and not node.args and len(node.keywords) == 1 and node.keywords[0].arg == "config":
+            config = node.keywords[0].value
+        if not isinstance(config, ast.Dict):
+            return None
+        inner = dotted_name(node.func.value)
+        if inner is None or not inner.rpartition(".")[2][:1].isupper():
+            return None
+        callee = self.qualify(node.func.value, node.lineno)
+        if callee is None or callee.startswith(_FOREIGN):
+            return None
+        keywords, open_ = [], False
+        for key, value in zip(config.keys, config.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                keywords.append((key.value, self.value(value, node.lineno)))
+            else:
+                open_ = True  # `**other` or a computed key
+        return CallSite(callee, node.lineno, "from_config", (), tuple(keywords), open_)
+
+    def from_config_calls(self, cls: ast.ClassDef, function: ast.FunctionDef, supers: set) -> list:
+        """A class's own from_config that rebuilds entries of its config and builds the class with
+        them: `config["inner"] = keras.layers.deserialize(config["inner"])` ... `cls(**config)` is a
+        call site giving `inner` what the right side makes (a layer here)."""
+        args = function.args.args
+        if len(args) < 2:
+            return []
+        config = args[1].arg
+        built, given = None, []
+        for node in ast_nodes(function):
+            if node.__class__ is ast.Call and isinstance(node.func, ast.Name) and node.func.id == args[0].arg:
+                if any(k.arg is None and isinstance(k.value, ast.Name) and k.value.id == config for k in node.keywords):
+                    built = node
+            elif node.__class__ is ast.Assign and len(node.targets) == 1:
+                target = node.targets[0]
+                if (
+                    isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                    and target.value.id == config and isinstance(target.slice, ast.Constant)
+                    and isinstance(target.slice.value, str)
+                ):
+                    given.append((target.slice.value, self.value(node.value, node.lineno, (config,))))
+        if built is None or not given:
+            return []
+        supers.add(id(built))
+        keywords = tuple((key, value) for key, value in given if not value.startswith(PARAM))
+        return [CallSite(f"{self.module}.{cls.name}", built.lineno, "call", (), keywords, True)]
 
     def site(self, callee: str, node: ast.Call, args: list, via: str, params=(), open_: bool = False) -> CallSite:
         values = []

@@ -17,6 +17,7 @@ from ..cst.nodes import descendants, dotted, method, params_by_name
 from ..finding import Edit, Fix
 from ..fixers.get_config_entries import (
     LAYER_ENTRY,
+    SERIALIZED_ENTRIES,
     UNKNOWN_ENTRY,
     calls_name,
     dict_lines,
@@ -294,9 +295,15 @@ class MissingGetConfig(Rule):
       with `keras.layers.deserialize`: safe (measured on a GAN-style `Model(generator,
       discriminator)`, Keras 3 and tf_keras: same outputs and weights, and the attributes are
       models again after loading; `"generator": self.generator` instead loads a dict);
+    - an instance of a Keras initializer, regularizer or constraint class at every call site that
+      gives it one (all of one family; default None or none), in a `Layer` or `Model`:
+      `keras.initializers.serialize(self.p)` (`regularizers`, `constraints`) and the matching
+      `deserialize` in a generated `from_config`: safe (measured with `Constant`, `L2`, `MaxNorm`,
+      `NonNeg` and None, Keras 3 `.keras`, tf_keras `.keras` and `.h5`: same outputs and weights,
+      the attribute is the same class again after loading);
     - a required argument of unknown kind (no annotation, no call site): `self.p`, unsafe (the
       message says so: were it a layer, it would load as a dict);
-    - anything else (a function, an array, a Keras object, a project object at a call site; an
+    - anything else (a function, an array, another Keras object, a project object at a call site; an
       object annotation; a defaulted argument not provably plain): no fix, the message says why.
 
     There is no fix either when an argument is not stored unchanged; when `__init__` lacks
@@ -381,6 +388,34 @@ class MissingGetConfig(Rule):
             "    def build(self, shape):\n        self.w = self.add_weight(name='w', shape=(1,), initializer=self.init)\n\n\n"
             "window = Window(3, keras.initializers.Constant(2.0))\n",
             3, 1, "refuses `init` (given a Keras object at example.py:12)",
+            # serialized with keras.initializers' pair, rebuilt in from_config (measured: round-trips)
+            fixed="""
+                import keras
+
+                class Window(keras.layers.Layer):
+                    def __init__(self, size, init, **kwargs):
+                        super().__init__(**kwargs)
+                        self.size, self.init = size, init
+
+                    def get_config(self):
+                        return {
+                            **super().get_config(),
+                            "size": self.size,
+                            "init": keras.initializers.serialize(self.init),
+                        }
+
+                    @classmethod
+                    def from_config(cls, config):
+                        config = dict(config)
+                        config["init"] = keras.initializers.deserialize(config["init"])
+                        return cls(**config)
+
+                    def build(self, shape):
+                        self.w = self.add_weight(name='w', shape=(1,), initializer=self.init)
+
+
+                window = Window(3, keras.initializers.Constant(2.0))
+            """,
         ),
         # models passed at the call site: serialized, and rebuilt in from_config
         Invalid(
@@ -910,7 +945,7 @@ class MissingGetConfig(Rule):
         (fixers/get_config_entries.entry_kind): a plain value as `self.p` (safe), one of unknown kind
         as `self.p` (unsafe), a layer or model (of a Layer or Model) serialized with
         `keras.layers.serialize` and rebuilt by a generated from_config (safe: that pair round-trips,
-        measured). `note` tells the message why the fix is unsafe or missing, when kinds decided."""
+        measured), a Keras initializer/regularizer/constraint likewise with its module's pair. `note` tells the message why the fix is unsafe or missing, when kinds decided."""
         project = self.context.project
         if project.subclasses(info) or project.nearest(info, "from_config") is not None:
             return None, ""  # a subclass would inherit the new keys; a from_config may read others
@@ -928,30 +963,31 @@ class MissingGetConfig(Rule):
             how, why = entry_kind(self, info, signature[param.name], called)
             if how is None:
                 return None, f" (no automatic fix: {why})"
-            if how == LAYER_ENTRY:
+            if how in SERIALIZED_ENTRIES:
                 if not layer or attr != param.name:
-                    return None, f" (no automatic fix: `{param.name}` holds a layer or model, which needs serializing)"
-                layers.append(param.name)
+                    what = "a layer or model" if how == LAYER_ENTRY else "a Keras object"
+                    return None, f" (no automatic fix: `{param.name}` holds {what}, which needs serializing)"
+                layers.append((param.name, how))
             elif how == UNKNOWN_ENTRY:
                 unknown.append(why)
             stored.append((param.name, attr))
         if not stored:
             return None, ""
         quote = quote_of(init)
-        module = layers_module(self, init) if layers else None
-        if layers and module is None:
+        modules = {name: layers_module(self, init, how) for name, how in layers}
+        if None in modules.values():
             return None, ""
         entries = []
         for name, attr in stored:
             text = entry(name, attr, quote)  # __init__: never blanked
-            if name in layers:
-                text = f"{quote}{name}{quote}: {module}.serialize(self.{attr})"
+            if name in modules:
+                text = f"{quote}{name}{quote}: {modules[name]}.serialize(self.{attr})"
             entries.append(text)
         if not standalone:
             entries.insert(0, "**super().get_config()")
         body = ["def get_config(self):", *("    " + line for line in dict_lines(entries))]
         if layers:
-            body += ["", *from_config_lines(module, layers, quote)]
+            body += ["", *from_config_lines(list(modules.items()), quote)]
         edit = method_after(self, init, body)
         edit = Edit(edit.start, edit.end, "\n".join(line if line.strip() else "" for line in edit.text.split("\n")))
         if unknown:

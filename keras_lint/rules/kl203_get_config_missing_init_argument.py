@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Optional
 
 from ..analysis.get_config_coverage import (
@@ -29,6 +30,7 @@ from ..fixers.get_config_entries import (
 from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex
 from ..keras_api import EXEMPT_PARAMS
+from ..names import ast_nodes
 from .base import Invalid, Rule
 
 
@@ -210,6 +212,14 @@ class GetConfigMissingInitArgument(Rule):
     config holding an object would turn a silently lost value into a load failure); when get_config
     has another shape or more than one `return`; when the class or a project ancestor defines
     `from_config`; and when a project class subclasses it (it would inherit the new keys).
+
+    When the config comes from a `{**self.config}` / `{**self.config_of()}` spread of a member the
+    class itself defines (its own, or the one overriding what an inherited get_config spreads), the
+    entries go where a person adds them: into the dict that member returns, in the same shapes as
+    above; only when every class of the lineage is in the file and nothing in it reads the member
+    outside a get_config (were it also unpacked into a sub-layer, say, a new key would break that).
+    Otherwise they go to get_config (a new one `{**super().get_config(), "p": self.p}` for a
+    subclass that has none). Measured: the fixed property fixture round-trips, Keras 3 and tf_keras.
     """
 
     code = "KL203"
@@ -369,7 +379,8 @@ class GetConfigMissingInitArgument(Rule):
                 layer = Scaled(1.0, 2.0)
             """,
         ),
-        # get_config spreads a `config` property that leaves out an argument
+        # get_config spreads a `config` property that leaves out an argument: added where a person
+        # would, to the property (nothing else reads it)
         Invalid(
             _HEAD + "class Block(keras.layers.Layer):\n    def __init__(self, k=3, width=2, **kwargs):\n"
             "        super().__init__(**kwargs)\n        self.k, self.width = k, width\n\n"
@@ -386,7 +397,34 @@ class GetConfigMissingInitArgument(Rule):
 
                     @property
                     def config(self):
-                        return {'k': self.k}
+                        return {'k': self.k, 'width': self.width}
+
+                    def get_config(self):
+                        return {**super().get_config(), **self.config}
+            """,
+        ),
+        # ... but a property also unpacked into a sub-layer keeps its keys: the entry goes to get_config
+        Invalid(
+            _HEAD + "class Block(keras.layers.Layer):\n    def __init__(self, units=3, width=2, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.units, self.width = units, width\n\n"
+            "    @property\n    def config(self):\n        return {'units': self.units}\n\n"
+            "    def build(self, shape):\n        self.inner = keras.layers.Dense(**self.config)\n\n"
+            "    def get_config(self):\n        return {**super().get_config(), **self.config}\n",
+            15, 5, "leaves out `__init__` argument `width` (defaulted",
+            fixed="""
+                import keras
+
+                class Block(keras.layers.Layer):
+                    def __init__(self, units=3, width=2, **kwargs):
+                        super().__init__(**kwargs)
+                        self.units, self.width = units, width
+
+                    @property
+                    def config(self):
+                        return {'units': self.units}
+
+                    def build(self, shape):
+                        self.inner = keras.layers.Dense(**self.config)
 
                     def get_config(self):
                         return {**super().get_config(), **self.config, "width": self.width}
@@ -786,6 +824,12 @@ class GetConfigMissingInitArgument(Rule):
             if how == UNKNOWN_ENTRY:
                 unknown.append(why)
             stored.append((param.name, attr))
+        holder = self.context.project.nearest(info, "get_config")
+        member, edits = self._member_edits(node, info, holder.get_config.spreads if holder else (), stored)
+        if edits is not None:  # the subclass's own `config` property leaves the argument out: add it there
+            names = ", ".join(f"`{name}`" for name, _ in stored)
+            safety = "safe" if all(name == attr for name, attr in stored) and not unknown else "unsafe"
+            return Fix(safety, edits, f"add {names} to `{member}`"), f" (unsafe fix: {unknown[0]})" if unknown else ""
         quote = quote_of(init)
         entries = ["**super().get_config()", *(entry(name, attr, quote) for name, attr in stored)]
         body = ["def get_config(self):", *("    " + line for line in dict_lines(entries))]
@@ -815,12 +859,65 @@ class GetConfigMissingInitArgument(Rule):
                 return None  # an object (a layer needs serializing and a from_config: KL206's fix)
             unknown = unknown or how == UNKNOWN_ENTRY
             stored.append((param.name, attr))
-        edits = add_to_config(self, get_config, stored)
+        member, edits = self._member_edits(node, info, spread_members(get_config), stored)
+        if edits is None:
+            member, edits = "get_config", add_to_config(self, get_config, stored)
         if edits is None:
             return None
         safety = "safe" if all(name == attr for name, attr in stored) and not unknown else "unsafe"
         names = ", ".join(f"`{name}`" for name, _ in stored)
-        return Fix(safety, edits, f"add {names} to get_config")
+        return Fix(safety, edits, f"add {names} to {member if member == 'get_config' else f'`{member}`'}")
+
+    def _member_edits(self, node: cst.ClassDef, info: ClassInfo, spreads, stored: list) -> tuple:
+        """(member, edits) adding the entries to the dict the class's own `config` property (or
+        `config_of()` helper) returns, when get_config's config comes from one `{**self.<member>}`
+        spread of it: where a person adds an argument to such a config. Only when nothing else reads
+        the member (it is not also, say, unpacked into a sub-layer's constructor): every class of
+        the lineage is in this file, and every `.member` of the file is in a get_config or the member
+        itself. (None, None) otherwise: the entries then go to get_config."""
+        spreads = tuple(spreads)
+        if len(spreads) != 1:
+            return None, None
+        member = spreads[0]
+        function = method(node, member)
+        project = self.context.project
+        if function is None or any(c.module != info.module for c in project.lineage(info)):
+            return None, None
+        if not member_read_only_by_configs(self.context.tree, member):
+            return None, None
+        return member, add_to_config(self, function, stored)
+
+
+def spread_members(function: cst.FunctionDef) -> tuple:
+    """The members a get_config's returned dict spreads: `{**self.config}`, `{**self.config_of()}`
+    (a name holding "config", as the index reads them)."""
+    returns = [n for n in nodes_in_order(function.body) if isinstance(n, cst.Return)]
+    if len(returns) != 1 or not isinstance(returns[0].value, cst.Dict):
+        return ()
+    found = []
+    for element in returns[0].value.elements:
+        if not isinstance(element, cst.StarredDictElement):
+            continue
+        value = element.value
+        if isinstance(value, cst.Call) and not value.args:
+            value = value.func
+        name = dotted(value) or ""
+        if name.startswith("self.") and name.count(".") == 1 and "config" in name and name != "self.get_config":
+            found.append(name[len("self."):])
+    return tuple(found)
+
+
+def member_read_only_by_configs(tree, member: str) -> bool:
+    """Is every `.member` of the file inside a function named get_config or `member`?"""
+    if tree is None:
+        return False
+    inside = set()
+    for function in ast_nodes(tree):
+        if function.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and function.name in ("get_config", member):
+            inside |= {id(n) for n in ast_nodes(function) if n.__class__ is ast.Attribute}
+    return all(
+        id(n) in inside for n in ast_nodes(tree) if n.__class__ is ast.Attribute and n.attr == member
+    )
 
 
 def written_keys(function: cst.FunctionDef) -> set:
