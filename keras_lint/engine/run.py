@@ -138,7 +138,7 @@ def _run_rules(
         project = ProjectIndex([summarise(src.path, tree, names, text=src.text)], settings.register_decorators)
     if len(points) == 1:
         return [dataclasses.replace(f, target=points[0].label) for f in
-                _run_rules_at(points[0], src, tree, names, lines, rules, settings, project, gate)]
+                _run_rules_over([(points[0], rules)], src, tree, names, lines, rules, settings, project, gate)[0]]
     by_point: dict = {}  # (line, col, code) -> {point: finding}
     planned = _runs(points, rules)
     for line in dict.fromkeys(point.line for point, _, _ in planned):  # one LibCST parse per Keras line
@@ -187,20 +187,6 @@ def _runs(points: tuple, rules: list) -> list:
         point = span[0] if len(span) == 1 else judging.JudgingPoint(span[0].line, tuple(v for p in span for v in p.versions))
         planned.append((point, due, {rule.code: span for rule in due}))
     return planned
-
-
-def _run_rules_at(
-    point: judging.JudgingPoint,
-    src: source.SourceFile,
-    tree: ast.Module,
-    names: KerasNames,
-    lines: list,
-    rules: list,
-    settings: Settings,
-    project: ProjectIndex,
-    gate: bool,
-) -> list:
-    return _run_rules_over([(point, rules)], src, tree, names, lines, rules, settings, project, gate)[0]
 
 
 def _run_rules_over(

@@ -846,17 +846,24 @@ class MissingGetConfig(Rule):
             return "tf.keras (2.10 on; 2.4 raises NotImplementedError at the save instead)"
         return "tf_keras" if self.context.keras.line == "tf_keras" else "Keras 2"
 
+    def _h5_saver(self) -> Optional[str]:
+        """Where the project saves a model to `.h5`, as a message says it ("this file", or the first
+        other file that does); None when it does not."""
+        savers = self.context.project.h5_savers()
+        if not savers:
+            return None
+        here = os.path.abspath(self.context.path)
+        others = [path for path in savers if os.path.abspath(path) != here]
+        return "this file" if len(others) < len(savers) else f"`{os.path.relpath(others[0])}`"
+
     def _h5_model_config_empty(self, node: cst.ClassDef, info: ClassInfo) -> bool:
         """tf.keras before 2.12 (model_auto_config): a Model subclass without get_config is saved to
         `.h5` with an empty config, whatever its arguments are; reported where the project saves a
         model to `.h5`. True when reported."""
         arguments = h5_model_config_empty(self.context.project, info, self.context.keras)
-        savers = self.context.project.h5_savers()
-        if not arguments or not savers:
+        where = self._h5_saver() if arguments else None
+        if where is None:
             return False
-        here = os.path.abspath(self.context.path)
-        others = [path for path in savers if os.path.abspath(path) != here]
-        where = "this file" if len(others) < len(savers) else f"`{os.path.relpath(others[0])}`"
         owner = self.context.project.nearest(info, "__init__")
         required = [p.name for p in owner.init.own_params if p.name in arguments and not p.has_default]
         names = ", ".join(f"`{name}`" for name in arguments)
@@ -886,12 +893,9 @@ class MissingGetConfig(Rule):
         so a model holding a layer with other arguments saves to `.h5` and fails to load, given the
         class or not; reported where the project saves a model to `.h5`."""
         arguments = h5_load_drops(self.context.project, info, self.context.keras)
-        savers = self.context.project.h5_savers()
-        if not arguments or not savers:
+        where = self._h5_saver() if arguments else None
+        if where is None:
             return
-        here = os.path.abspath(self.context.path)
-        others = [path for path in savers if os.path.abspath(path) != here]
-        where = "this file" if len(others) < len(savers) else f"`{os.path.relpath(others[0])}`"
         owner = self.context.project.nearest(info, "__init__")
         required = [p for p in owner.init.params if p.name in arguments and not p.has_default]
         names = ", ".join(f"`{name}`" for name in arguments)
@@ -912,12 +916,9 @@ class MissingGetConfig(Rule):
         itself, and `.h5` saving calls it (a SavedModel directory does not): reported where the
         project saves a model to `.h5`."""
         arguments = h5_save_refuses(self.context.project, info, self.context.keras)
-        savers = self.context.project.h5_savers()
-        if not arguments or not savers:
+        where = self._h5_saver() if arguments else None
+        if where is None:
             return
-        here = os.path.abspath(self.context.path)
-        others = [path for path in savers if os.path.abspath(path) != here]
-        where = "this file" if len(others) < len(savers) else f"`{os.path.relpath(others[0])}`"
         names = ", ".join(f"`{name}`" for name in arguments)
         self.report(
             node,
