@@ -29,8 +29,8 @@ from .finding import Chain, Edit, Finding, Fix, ImportEdit
 from .index.arguments import CallSite
 from .index.flow import FileFlow, LoadSite, SaveSite, Uses
 from .index.model import ClassInfo, ConfigInfo, FunctionInfo, InitInfo, ModuleSummary, Param, Registration
+from .roots import FOLDER
 
-FOLDER = ".keras_lint_cache"
 _FILE = "cache.json"
 # The layout of the stored records: bumped whenever index/model.py's records or finding.py's change,
 # so that entries of another layout are never decoded into them (2: the summaries carry what the

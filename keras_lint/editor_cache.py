@@ -34,6 +34,7 @@ import time
 from typing import Optional
 
 from . import __version__
+from .roots import FOLDER, project_root
 
 try:  # CPython's own SHA-256: hashlib would load OpenSSL first, 5-10 ms of every flake8 call
     from _sha256 import sha256 as _sha256
@@ -43,11 +44,9 @@ except ImportError:  # pragma: no cover - Python 3.12 renamed it; other Pythons:
     except ImportError:
         from hashlib import sha256 as _sha256
 
-FOLDER = ".keras_lint_cache"  # cache.FOLDER (not imported: keras_lint.cache loads the index)
 SUBFOLDER = "flake8"
 FORMAT = 1  # the layout of the records and states below
 RACY_SECONDS = 2.0
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")  # index.modules.PROJECT_MARKERS
 # What the settings are read from in a folder, from the linted file's up to the root of the file
 # system: config.CONFIG_FILES, config.formatter_line_length's files, the project markers.
 LOOKED_FOR = ("pyproject.toml", "setup.cfg", "tox.ini", "ruff.toml", ".ruff.toml", ".git")
@@ -81,19 +80,6 @@ def _file_hash(path: str) -> Optional[str]:
             return _digest(handle.read())
     except OSError:
         return None
-
-
-def project_root(path: str) -> str:
-    """index.modules.project_root, without importing the index (tests check they agree)."""
-    start = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
-    folder = start
-    while True:
-        if any(os.path.exists(os.path.join(folder, marker)) for marker in PROJECT_MARKERS):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return start
-        folder = parent
 
 
 _CODE: list = []

@@ -18,7 +18,7 @@ STAGES = [
     {"__init__", "finding", "settings"},  # plain data
     {"keras_api"},  # every fact about Keras the rules rely on, as data
     {"cst"},  # LibCST plumbing: lazy import, node positions, the walk, node questions (no Keras knowledge)
-    {"source", "files", "noqa", "dependencies"},  # read a file (find files, decode, noqa comments; declared versions)
+    {"source", "files", "noqa", "dependencies", "roots"},  # read a file (find files, decode, noqa comments; declared versions)
     {"names"},  # resolve a file's Keras names
     {"index"},  # summarise each file, join the summaries into the project index
     {"model_files"},  # read saved model files and judge them against the Keras that loads them (KL6nn)

@@ -7,6 +7,7 @@ import ast
 import os
 from typing import TYPE_CHECKING, Optional
 
+from ..roots import is_marked_root, project_root  # noqa: F401  (the index answers with them)
 from ..source import may_use_keras
 
 if TYPE_CHECKING:  # for annotations only: this module is also the flake8 plugin's cheap first question
@@ -51,26 +52,6 @@ def namespace_names(path: str, module: str, root: Optional[str]) -> list:
         names.append(module)
         folder = os.path.dirname(folder)
     return names
-
-
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
-
-def project_root(path: str) -> str:
-    """The folder the project is indexed from: the nearest one at or above `path` holding
-    pyproject.toml, setup.cfg or .git; the path's own folder when there is none."""
-    start = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
-    folder = start
-    while True:
-        if is_marked_root(folder):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return start
-        folder = parent
-
-
-def is_marked_root(folder: str) -> bool:
-    return any(os.path.exists(os.path.join(folder, marker)) for marker in PROJECT_MARKERS)
 
 
 def qualify(names: KerasNames, module: str, is_package: bool, dotted: Optional[str], line: int) -> Optional[str]:
