@@ -408,6 +408,8 @@ def check_model_files(model_paths: list, settings: Settings, use_cache: bool = T
             verdicts = []
             for call in its_calls:
                 options = {k: v for k, v in (("compile", call.compile), ("safe_mode", call.safe_mode)) if v is not None}
+                options.update(imports=model_files.imported_files(call.path, project),  # the registrations it imports
+                               at=f"{os.path.relpath(call.path)}:{call.line}")
                 judged = model_files.as_called(model_files.judge_file(model, dataclasses.replace(loader, **options), project), call)
                 verdicts += [v for v in judged if v not in verdicts]
                 for verdict in judged:

@@ -466,6 +466,19 @@ SUSPICIOUS_BYTECODE_NAMES = frozenset(
     """os subprocess system popen Popen eval exec compile __import__ open socket urllib urlopen requests
     shutil rmtree remove unlink getattr setattr globals builtins __builtins__ pickle marshal ctypes""".split()
 )
+# The globals a Lambda's rebuilt lambda sees besides Python's builtins (KL626; measured with
+# tests/test_model_files_matrix.py): Keras 3 rebuilds it with python_utils.func_load's own module
+# globals, for `.keras` and HDF5 files alike (keras/src/utils/python_utils.py, 3.6 and 3.15.1);
+# tf_keras with those of tf_keras/src/layers/core/lambda_layer.py (2.21), updated with the loading
+# process's `__main__` (the lambda's saved `module`) and custom_objects.
+KERAS3_LAMBDA_GLOBALS = frozenset(
+    """binascii codecs default func_dump func_load is_continuous_axis is_default marshal os python_types
+    pythonify_logs remove_by_id remove_long_seq removeprefix removesuffix to_list""".split()
+)
+TF_KERAS_LAMBDA_GLOBALS = frozenset(
+    """Lambda Layer generic_utils keras_export np python_types serialization_lib sys textwrap tf tf_inspect
+    tf_logging tf_utils warnings""".split()
+)
 
 
 # -- issue 20: what a loader must name, beyond the project's own classes ------------------------

@@ -91,6 +91,12 @@ embedding = keras.Sequential([keras.Input(shape=(4,), dtype="int32"), keras.laye
 save("embedding", embedding)
 save("lambda_defaults", functional(keras.layers.Lambda(lambda t, a=2.0: t * a)))
 save("lambda_suspicious", functional(keras.layers.Lambda(lambda t: t if hasattr(t, "system") else t)))
+# Lambdas reading globals (KL626): a module constant, and `tf` (tf_keras's Lambda module has it, Keras 3's
+# rebuilt lambda does not).
+SCALE = 3.0
+save("lambda_global_scale", functional(keras.layers.Lambda(lambda t: t * SCALE)))
+import tensorflow as tf
+save("lambda_global_tf", functional(keras.layers.Lambda(lambda t: tf.abs(t))))
 save("nested_builtin", functional(functional(keras.layers.Dense(4)), keras.layers.Dense(2)))
 inner = functional(keras.layers.Dense(4), UnregLayer(4))
 save("nested_unreg", functional(inner, keras.layers.Dense(2)))

@@ -398,3 +398,92 @@ def test_a_load_model_call_naming_the_file_is_how_it_is_judged_and_where_it_is_r
     (project / "serve.py").write_text("import mylib\nmodel = mylib.load_model('models/best.keras')\n")  # not Keras's
     main(["--no-cache", "--select", "KL6", "models/best.keras"])
     assert [line.split(": ")[0] for line in capsys.readouterr().out.splitlines()] == ["models/best.keras:1:1"] * 2
+
+
+# -- the globals a lambda reads (KL626) ----------------------------------------------------------------
+
+# `lambda t: tf.abs(t) * np.float32(SCALE)` marshalled by CPython 3.8.18, 3.10.13, 3.12.1 and 3.13.0.
+GLOBALS_BYTECODE = [
+    "4wEAAAAAAAAAAAAAAAEAAAAEAAAAQwAAAHMUAAAAdACgAXwAoQF0AqADdAShARQAUwCpAU4pBdoCdGbaA2Fic9oCbnDaB2Zsb2F0MzLaBVNDQUxF"
+    "qQHaAXSpAHIJAAAA+g4vdG1wL2gyMy9nbC5wedoIPGxhbWJkYT4FAAAA8wAAAAA=",
+    "4wEAAAAAAAAAAAAAAAEAAAAEAAAAQwAAAHMUAAAAdACgAXwAoQF0AqADdAShARQAUwCpAU4pBdoCdGbaA2Fic9oCbnDaB2Zsb2F0MzLaBVNDQUxF"
+    "qQHaAXSpAHIJAAAA+g4vdG1wL2gyMy9nbC5wedoIPGxhbWJkYT4FAAAAcwIAAAAUAA==",
+    "4wEAAAAAAAAAAAAAAAQAAAADAAAA82AAAACXAHQAAAAAAAAAAABqAwAAAAAAAAAAAAAAAAAAAAAAAHwAqwEAAAAAAAB0BAAAAAAAAAAAagcAAAAA"
+    "AAAAAAAAAAAAAAAAAAB0CAAAAAAAAAAAqwEAAAAAAAB6BQAAUwCpAU4pBdoCdGbaA2Fic9oCbnDaB2Zsb2F0MzLaBVNDQUxFqQHaAXRzAQAAACD6"
+    "Di90bXAvaDIzL2dsLnB5+gg8bGFtYmRhPnILAAAABQAAAHMcAAAAgACUUpdWkVaYQZNZpBKnGqEarEXTITLRFTKAAPMAAAAA",
+    "4wEAAAAAAAAAAAAAAAQAAAADAAAA82AAAACVAFsAAAAAAAAAAABSAwAAAAAAAAAAAAAAAAAAAAAAAFUANQEAAAAAAABbBAAAAAAAAAAAUgcAAAAA"
+    "AAAAAAAAAAAAAAAAAABbCAAAAAAAAAAANQEAAAAAAAAtBQAAJACpAU4pBdoCdGbaA2Fic9oCbnDaB2Zsb2F0MzLaBVNDQUxFqQHaAXRzAQAAACDa"
+    "Di90bXAvaDIzL2dsLnB52gg8bGFtYmRhPnILAAAABQAAAHMaAAAAgACUUpdWkVaYQZNZpBKnGqEarEXTITLSFTLzAAAAAA==",
+]
+# `def f(t): return [tf.abs(x) for x in t] + SCALE` by CPython 3.10.13: the comprehension is a nested code object.
+NESTED_BYTECODE_PY310 = (
+    "4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMSAAAAZAFkAoQAfABEAIMBdAAXAFMAKQNOYwEAAAAAAAAAAAAAAAIAAAAFAAAAUwAAAHMWAAAAZwB8"
+    "AF0HfQF0AKABfAGhAZECcQJTAKkAKQLaAnRm2gNhYnMpAtoCLjDaAXhyAQAAAHIBAAAA+g4vdG1wL2gyMy9nbC5wedoKPGxpc3Rjb21wPgQAAABz"
+    "AgAAABYAehVmLjxsb2NhbHM+LjxsaXN0Y29tcD4pAdoFU0NBTEWpAdoBdHIBAAAAcgEAAAByBgAAANoBZgMAAABzAgAAABIB"
+)
+
+
+def test_the_globals_a_lambda_reads_are_read_from_its_bytecode_of_any_python():
+    import marshal
+
+    for code in GLOBALS_BYTECODE:
+        assert bytecode.global_names(bytecode.decode(code)) == ["tf", "np", "SCALE"]
+    assert bytecode.global_names(bytecode.decode(NESTED_BYTECODE_PY310)) == ["SCALE", "tf"]
+    scale = 2.0
+    assert bytecode.global_names(marshal.dumps((lambda t, a=1: t * a * scale + len(t)).__code__)) == ["len"]
+    assert bytecode.global_names(marshal.dumps((lambda t: keras.ops.abs(t)).__code__)) == ["keras"]  # noqa: F821
+    data = marshal.dumps((lambda t: tf.abs(t)).__code__)  # noqa: F821
+    for cut in range(0, len(data), 7):  # truncated or garbled data: None or a list, never an exception
+        assert bytecode.global_names(data[:cut]) in (None, [], ["tf"])
+        assert isinstance(bytecode.global_names(data[:cut] + b"r\xff\xff\xff\x7f" + data[cut:]), (list, type(None)))
+    assert bytecode.global_names(b"not code at all, just bytes in a row") is None
+
+
+def _lambda_layer(code):
+    function = {"class_name": "__lambda__", "config": {"code": code, "defaults": None, "closure": None}}
+    return layer("Lambda", function=function)
+
+
+def test_a_lambda_reading_globals_fails_where_it_runs(tmp_path):
+    import base64
+    import marshal
+
+    code = base64.b64encode(marshal.dumps((lambda t: t * SCALE).__code__)).decode()  # noqa: F821
+    path = write_keras(tmp_path / "m.keras", functional(_lambda_layer(code)))
+    unsafe = Loader("keras3", "3.15.1", safe_mode=False)
+    assert [(v.code, v.fails) for v in check_model_file(path, unsafe)] == [("KL620", False), ("KL626", True)]
+    assert "`SCALE`" in check_model_file(path, unsafe)[1].message
+    assert [v.code for v in check_model_file(path, KERAS3)] == ["KL620"]  # refused before it runs
+    builtin_only = base64.b64encode(marshal.dumps((lambda t: abs(t) + len(t)).__code__)).decode()
+    clean = write_keras(tmp_path / "clean.keras", functional(_lambda_layer(builtin_only)))
+    assert [v.code for v in check_model_file(clean, unsafe)] == ["KL620"]
+    # tf_keras: its Lambda module's globals (tf, np) and the loading script's __main__
+    tk = functional(layer("Lambda", function=[code, None, None], function_type="lambda", module="__main__"))
+    tk["module"] = None
+    tk_path = write_keras(tmp_path / "tk.keras", tk, version="2.21.0")
+    tk_unsafe = Loader("tf_keras", "2.21.0", safe_mode=False)
+    assert "KL626" in [v.code for v in check_model_file(tk_path, tk_unsafe)]
+    given = Loader("tf_keras", "2.21.0", safe_mode=False, main_globals=frozenset({"SCALE"}))
+    assert "KL626" not in [v.code for v in check_model_file(tk_path, given)]
+
+
+# -- --model-loader ---------------------------------------------------------------------------------
+
+
+def test_the_model_loader_option_chooses_who_loads(project, capsys):
+    dense = layer("Dense", units=2, quantization_config=None)
+    write_keras(project / "model.keras", functional(dense))
+    assert main(["--no-cache", "--select", "KL6", "model.keras"]) == 0
+    assert "judged for loading by Keras 3.15.1 (installed)" in capsys.readouterr().err
+    assert main(["--no-cache", "--select", "KL6", "--model-loader", "tf_keras", "model.keras"]) == 1
+    out = capsys.readouterr()
+    assert out.out.startswith("model.keras:1:1: KL631 saved by Keras 3.15.1: tf_keras cannot load")
+    assert "judged for loading by tf_keras 2.21.0 (--model-loader, installed)" in out.err
+    assert main(["--no-cache", "--select", "KL6", "--model-loader", "keras==3.6.0", "model.keras"]) == 1
+    out = capsys.readouterr()
+    assert "KL633" in out.out and "judged for loading by Keras 3.6.0 (--model-loader)" in out.err
+    for wrong in ("torch", "tf_keras==3.1", "keras==x"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--model-loader", wrong, "model.keras"])
+        assert exit_.value.code == 2
+        assert "--model-loader" in capsys.readouterr().err

@@ -10,6 +10,7 @@ runs all its loads in one process.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import shutil
@@ -25,8 +26,25 @@ from keras_lint.model_files import CHECKS, Loader, check_model_file
 from keras_roundtrip import run_python, tf_keras_env
 from model_file_builders import BUILD, LOAD, MYLIB
 
+
+def _module_names(code: str) -> frozenset:
+    """The names a script binds at module level: what tf_keras's rebuilt lambdas see of `__main__`."""
+    import ast
+
+    names = set()
+    for node in ast.parse(code).body:
+        for inner in ast.walk(node) if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) else [node]:
+            if isinstance(inner, (ast.FunctionDef, ast.ClassDef)):
+                names.add(inner.name)
+            elif isinstance(inner, ast.alias):
+                names.add((inner.asname or inner.name).split(".")[0])
+            elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                names.add(inner.id)
+    return frozenset(names)
+
+
 KERAS3 = Loader("keras3", "3.15.1", "test")
-TF_KERAS = Loader("tf_keras", "2.21.0", "test")
+TF_KERAS = Loader("tf_keras", "2.21.0", "test", main_globals=_module_names(LOAD))
 # `lambda t: t * 2.0` marshalled by CPython 3.10.13 (base64(marshal.dumps(f.__code__)), as Keras writes it).
 PY310_LAMBDA = ("4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMIAAAAfABkARQAUwApAk7nAAAAAAAAAECpACkB2gF0cgIAAAByAgAAANoI"
                 "PHN0cmluZz7aCDxsYW1iZGE+AwAAAHMCAAAACAA=")
@@ -127,7 +145,7 @@ def test_every_prediction_agrees_with_a_real_load(model_folder, real_loads):
     wrong, seen = [], set()
     for (line, name, compile_, safe_mode), error in sorted(real_loads.items(), key=str):
         base = KERAS3 if line == "keras3" else TF_KERAS
-        loader = Loader(base.line, base.version, base.why, compile=compile_, safe_mode=safe_mode)
+        loader = dataclasses.replace(base, compile=compile_, safe_mode=safe_mode)
         verdicts = check_model_file(os.path.join(model_folder, name), loader)
         seen |= {v.code for v in verdicts}
         predicted = any(v.fails for v in verdicts)
@@ -193,4 +211,47 @@ def test_predictions_agree_under_an_older_keras_3(model_folder, older_keras):
             wrong.append(f"{key}: predicted {[(v.code, v.fails) for v in verdicts]}, real: {error or 'loaded'}")
     assert len(loaded) == len(jobs)
     assert wrong == []
-    assert {"KL633", "KL610", "KL623"} <= seen
+    assert {"KL633", "KL610", "KL623", "KL626"} <= seen
+
+
+# -- registrations the loading code imports ----------------------------------------------------------
+
+SERVE = {
+    # file loaded -> the loading script: it imports a project module, but not the one registering mylib>RegLayer
+    "missing.keras": "import keras\nimport mylib.other\nmodel = keras.models.load_model('missing.keras')\n",
+    # through the project's imports: serving.py imports mylib.layers
+    "through.keras": "import keras\nfrom serving import prepare\nmodel = keras.models.load_model('through.keras')\n",
+    "direct.keras": "import keras\n\ndef main():\n    from mylib import layers\n    return keras.models.load_model('direct.keras')\n\nmain()\n",
+}
+
+
+def test_a_registration_counts_only_where_the_loading_code_imports_it(model_folder, tmp_path, monkeypatch, capsys):
+    """k3_registered.keras needs `mylib>RegLayer`, which mylib/layers.py registers. A loading script
+    that never imports mylib.layers fails for real, and keras-lint says so at its load_model call;
+    one that imports it (itself, inside a function, or through another project module) loads."""
+    from keras_lint.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(os.path.join(model_folder, "mylib"), project / "mylib")
+    (project / "mylib" / "other.py").write_text("HELLO = 1\n")
+    (project / "serving.py").write_text("import mylib.layers\n\ndef prepare():\n    return None\n")
+    (project / "setup.cfg").write_text("[metadata]\nname = served\n")
+    real = {}
+    for name, script in SERVE.items():
+        shutil.copy(os.path.join(model_folder, "k3_registered.keras"), project / name)
+        (project / f"serve_{name.split('.')[0]}.py").write_text(script)
+        result = run_python(script, cwd=project, env={"KERAS_BACKEND": "tensorflow", "PYTHONPATH": str(project)})
+        real[name] = result.returncode == 0
+    assert real == {"missing.keras": False, "through.keras": True, "direct.keras": True}
+    monkeypatch.chdir(project)
+    for name, loads in real.items():
+        assert main(["--no-cache", "--select", "KL6", "--model-loader", "keras==3.15.1", name]) == (0 if loads else 1)
+        out = capsys.readouterr().out.splitlines()
+        if not loads:
+            assert [line.split()[0] + " " + line.split()[1] for line in out] == [
+                f"{name}:1:1: KL610", f"serve_{name.split('.')[0]}.py:3:9: KL610"]
+            assert "registered as `mylib>RegLayer` at mylib/layers.py:" in out[0]
+            assert "in `mylib.layers`, which the loading code (serve_missing.py:3) does not import" in out[0]
+    # no load_model call names the file: a key the project registers counts as found (the loader is unknown)
+    os.remove(project / "serve_missing.py")
+    assert main(["--no-cache", "--select", "KL6", "missing.keras"]) == 0

@@ -235,6 +235,33 @@ class LambdaWithDefaults(ModelFileCheck):
     severity, help = "error", "use a registered function (or a lambda without default values) and re-save the model"
 
 
+class LambdaReadsMissingGlobals(ModelFileCheck):
+    """## What it does
+    Reports a Lambda layer's lambda that reads global names (`tf`, `np`, `keras`, a module constant)
+    which the loading Keras does not give the rebuilt function, where the lambda runs on load
+    (`safe_mode=False`, or a legacy HDF5 file its loader runs unguarded). The names are read from
+    the saved bytecode's `LOAD_GLOBAL` instructions by a pure-Python reader, never unmarshalled.
+
+    ## Why is this bad?
+    The lambda is rebuilt from bytecode, not imported: its globals are not the saving module's.
+    Keras 3 rebuilds it with the globals of `keras/src/utils/python_utils.py` only, so `tf.abs(t)`,
+    `keras.ops.abs(t)` or `t * SCALE` raise NameError while the model is built (Keras reports
+    `We could not automatically infer the shape of the Lambda's output`), in `.keras` and HDF5 files
+    alike (measured on 3.15.1 and 3.6.0). tf_keras gives it its own module's globals (`tf`, `np`) and
+    the loading script's `__main__`: a name only the training script defined fails there.
+
+    ## Example
+    `SCALE = 3.0` then `keras.layers.Lambda(lambda t: t * SCALE)`, saved, loaded with
+    `safe_mode=False`.
+
+    ## Use instead
+    A registered function (`@keras.saving.register_keras_serializable()` on a `def`) in the
+    Lambda, or a custom layer; values passed with `Lambda(..., arguments={"scale": 3.0})`; re-save."""
+
+    code, name, summary = "KL626", "lambda-reads-missing-globals", "a Lambda's lambda reads globals the loading Keras does not provide"
+    severity, help = "error", "replace the lambda by a registered function (or pass values with `arguments=`) and re-save"
+
+
 class LambdaBytecodeOtherPython(ModelFileCheck):
     """## What it does
     Reports Lambda bytecode written by another Python family than the one loading it (read from the

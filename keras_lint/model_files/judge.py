@@ -8,6 +8,7 @@ tests/test_model_files_matrix.py), and where the project defines what the file n
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import os
 import sys
@@ -19,6 +20,7 @@ from .read import ModelFile
 from .walk import Reference, references, training_references
 
 KERAS_ROOTS = ("keras", "tf_keras")
+_BUILTINS = frozenset(dir(builtins))
 
 
 def _is_key(name: str) -> bool:
@@ -36,6 +38,13 @@ class Loader:
     compile: bool = True
     safe_mode: bool = True
     python: tuple = tuple(sys.version_info[:2])
+    # The module-level names of the script that loads (tf_keras looks a lambda's globals up in the
+    # loading process's `__main__`); None: unknown, taken to define none of the saver's globals.
+    main_globals: Optional[frozenset] = None
+    # The project files the loading code imports (loaders.imported_files, from a project load_model
+    # call naming the file); None: unknown, and a key the project registers anywhere counts as found.
+    imports: Optional[frozenset] = None
+    at: str = ""  # that call, "serve.py:7", for the messages
 
     @property
     def minor(self) -> tuple:
@@ -258,11 +267,39 @@ class _Context:
                 out.append(Verdict("KL622", ref.path, f"bytecode written by Python {family}, loaded under Python "
                                    f"{'.'.join(map(str, self.loader.python))}: where it runs (safe_mode=False, tf_keras "
                                    "HDF5) it fails ('bad marshal data'), misbehaves or crashes", runs))
+            missing = self.missing_globals(data) if (executed or not self.loader.safe_mode) and not ref.in_compile else []
+            if missing and family == running:
+                out.append(self.missing_globals_verdict(ref, missing))
             names = bytecode.suspicious_names(data)
             if names:
                 out.append(Verdict("KL624", ref.path, f"the bytecode names {', '.join(names)}: a model has no use for "
                                    "them; do not load this file", False))
         return out
+
+    def missing_globals(self, data: bytes) -> list:
+        """The globals the lambda reads that its rebuilt function will not have (KL626)."""
+        if self.revived:
+            return []  # a SavedModel's layers are revived from traced functions: not measured
+        read = bytecode.global_names(data) or []
+        if self.loader.line == "keras3":
+            provided = K.KERAS3_LAMBDA_GLOBALS
+        else:
+            provided = K.TF_KERAS_LAMBDA_GLOBALS | (self.loader.main_globals or frozenset())
+        return [name for name in read if name not in provided and name not in _BUILTINS
+                and not (name.startswith("__") and name.endswith("__"))]
+
+    def missing_globals_verdict(self, ref: Reference, missing: list) -> Verdict:
+        names = ", ".join(f"`{name}`" for name in missing)
+        if self.loader.line == "keras3":
+            how = (f"{self.loader.describe()} rebuilds the lambda with none of the saving module's globals, so building "
+                   f"the model raises NameError (reported as 'We could not automatically infer the shape of the "
+                   f"Lambda's output')")
+        else:
+            how = (f"{self.loader.describe()} gives the lambda its own module's globals (`tf`, `np`) and the loading "
+                   "script's (`__main__`), so the load raises NameError unless that script defines "
+                   + ("them" if len(missing) > 1 else "it") + " at module level")
+        return Verdict("KL626", ref.path, f"the lambda reads the global{'s' if len(missing) > 1 else ''} {names}: "
+                       f"{how}; replace the lambda by a registered function and re-save", True)
 
     # -- against the project --------------------------------------------------------------------
 
@@ -278,7 +315,7 @@ class _Context:
         bare = key.partition(">")[2]
         project = self.project
         if project is not None and key in project.registered_keys()[0]:
-            return []
+            return self.registered_elsewhere(ref, key, code, project.registered_keys()[0][key])
         head = f"{what} registered as `{key}` when saved"
         if project is None:
             return [Verdict(code, ref.path, f"{head}: nothing in the loading process registers it (no project "
@@ -295,6 +332,18 @@ class _Context:
         else:
             detail = "not defined in this project (a third-party package the loader must import? renamed?)"
         return [Verdict(code, ref.path, f"{head}, {detail}", True, key)]
+
+    def registered_elsewhere(self, ref: Reference, key: str, code: str, entries: list) -> list:
+        """A key the project registers: found only if the loading code imports a module registering it."""
+        imports = self.loader.imports
+        if imports is None or any(entry.path in imports for entry in entries):
+            return []
+        entry = entries[0]
+        module = entry.qualname.rpartition(".")[0]
+        return [Verdict(code, ref.path, f"registered as `{key}` at {self.where(entry)}, in `{module}`, which the loading "
+                        f"code{f' ({self.loader.at})' if self.loader.at else ''} does not import, directly or through the "
+                        f"project's imports: {self.loader.describe()} fails to find it; import `{module}` before "
+                        "load_model", True, key)]
 
     def unregistered_class(self, ref: Reference, name: str, module: Optional[str], legacy: bool = False) -> Verdict:
         if module and not legacy and self.loader.line == "keras3" and self.loader.minor < (3, 9):

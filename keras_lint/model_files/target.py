@@ -42,3 +42,37 @@ def resolve_loader(root: Optional[str], warn=lambda message: None) -> Loader:
     if tf_keras:
         return Loader("tf_keras", tf_keras, "installed")
     return Loader("keras3", K.KERAS_VERSIONS[-1], "no Keras declared or installed: the newest")
+
+
+# -- --model-loader: the loader chosen on the command line ---------------------------------------------
+
+LOADER_CHOICES = {"keras": "keras3", "keras3": "keras3", "tf_keras": "tf_keras", "tf-keras": "tf_keras"}
+
+
+def loader_from_option(text: str) -> Loader:
+    """`keras`, `tf_keras`, or either with `==VERSION` (`keras==3.6.0`, `keras==2.3` for a Keras 2):
+    the Loader the command line names. Without a version: the installed one of that line, else its
+    newest release. ValueError on anything else."""
+    name, _, version = text.strip().partition("==")
+    line = LOADER_CHOICES.get(name.strip().lower())
+    version = version.strip()
+    if line is None or (_ and not version):
+        raise ValueError(f"expected keras or tf_keras, optionally with ==VERSION (keras==3.6.0), got {text!r}")
+    if version:
+        parts = version.split(".")
+        if not all(part.isdigit() for part in parts[:2]):
+            raise ValueError(f"expected a version such as 3.6 or 3.6.0, got {version!r}")
+        major = int(parts[0])
+        if line == "tf_keras" and major >= 3:
+            raise ValueError(f"{name.strip()} {version}: tf_keras is Keras 2 (2.x); Keras 3 is `keras==3.x`")
+        # `keras==2.3`: a Keras 2 (standalone or TensorFlow's tf.keras), judged as the Keras 2 line.
+        return Loader("keras3" if major >= 3 else "tf_keras", version, "--model-loader")
+    if line == "keras3":
+        installed = _installed("keras")
+        if installed and installed.split(".")[0].isdigit() and int(installed.split(".")[0]) >= 3:
+            return Loader(line, installed, "--model-loader, installed")
+        return Loader(line, K.KERAS_VERSIONS[-1], "--model-loader, not installed: the newest")
+    installed = _installed("tf-keras") or _installed("tf_keras")
+    if installed:
+        return Loader(line, installed, "--model-loader, installed")
+    return Loader(line, K.TF_KERAS_VERSIONS[-1], "--model-loader, not installed: the newest")
