@@ -62,8 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"keras-lint {__version__}")
     parser.add_argument(  # issue 23: which Keras loads the model files given
         "--model-loader", type=_model_loader, metavar="LOADER",
-        help="the Keras that loads the model files given: keras or tf_keras, optionally ==VERSION (keras==3.6.0); "
-        "default: the project's declared Keras, else the installed one",
+        help="the Keras that loads the model files given: keras or tf_keras, optionally ==VERSION (keras==3.6.0), "
+        "or tensorflow==VERSION before 2.16; default: the project's declared Keras, else the installed one",
     )
     _add_output_and_adoption_options(parser)
     return parser

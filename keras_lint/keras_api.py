@@ -466,6 +466,13 @@ SUSPICIOUS_BYTECODE_NAMES = frozenset(
     """os subprocess system popen Popen eval exec compile __import__ open socket urllib urlopen requests
     shutil rmtree remove unlink getattr setattr globals builtins __builtins__ pickle marshal ctypes""".split()
 )
+# Keras 2.4 renamed the saved class of a functional model from "Model" to "Functional"; an older
+# Keras meets it as "Unknown layer: Functional" (KL634; research section 3, from the issues
+# teachablemachine-community#163, DeepDanbooru#26, onnx2keras#85). TensorFlow 2.3 already bundles
+# Keras 2.4.0 (measured: TF 2.3.4 writes keras_version "2.4.0" and loads a TF 2.10 `Functional`
+# .h5), so for a version given as TensorFlow's the bound is 2.3.
+FUNCTIONAL_SINCE = (2, 4)
+FUNCTIONAL_SINCE_TENSORFLOW = (2, 3)
 # The globals a Lambda's rebuilt lambda sees besides Python's builtins (KL626; measured with
 # tests/test_model_files_matrix.py): Keras 3 rebuilds it with python_utils.func_load's own module
 # globals, for `.keras` and HDF5 files alike (keras/src/utils/python_utils.py, 3.6 and 3.15.1);

@@ -487,3 +487,53 @@ def test_the_model_loader_option_chooses_who_loads(project, capsys):
             main(["--model-loader", wrong, "model.keras"])
         assert exit_.value.code == 2
         assert "--model-loader" in capsys.readouterr().err
+
+
+# -- Keras before 2.4 (KL634) -------------------------------------------------------------------------
+
+
+def _legacy_h5(path, model_config, keras_version="2.21.0"):
+    h5py = pytest.importorskip("h5py")  # installed with TensorFlow, the test extra
+    with h5py.File(path, "w") as handle:
+        handle.attrs["model_config"] = json.dumps(model_config)
+        handle.attrs["keras_version"] = keras_version
+        handle.attrs["backend"] = "tensorflow"
+        handle.create_group("model_weights")
+    return str(path)
+
+
+def _legacy_model(class_name, *layers):
+    inputs = {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4], "name": "input_1"}}
+    return {"class_name": class_name, "config": {"name": "model", "layers": [inputs, *layers]}}
+
+
+def test_a_functional_model_under_keras_before_2_4(project, capsys):
+    dense = {"class_name": "Dense", "config": {"name": "dense", "units": 2}}
+    new = _legacy_h5(project / "new.h5", _legacy_model("Functional", dense))
+    nested = _legacy_h5(project / "nested.h5", _legacy_model("Model", _legacy_model("Functional", dense)))
+    old = _legacy_h5(project / "old.h5", _legacy_model("Model", dense), keras_version="2.3.1")
+    tf23 = Loader("tf_keras", "2.3")
+    assert [(v.code, v.where, v.fails) for v in check_model_file(new, tf23)] == [("KL634", "model_config", True)]
+    assert [(v.code, v.where) for v in check_model_file(nested, tf23)] == [("KL634", "model_config.config.layers[1]")]
+    assert check_model_file(old, tf23) == []
+    for loader in (Loader("tf_keras", "2.4"), Loader("tf_keras", "2.21.0")):
+        assert check_model_file(new, loader) == []
+    assert "Keras 2.3" in check_model_file(new, tf23)[0].message  # not "tf_keras 2.3": that package began at 2.14
+    # TensorFlow 2.3 bundles Keras 2.4.0: a version given as TensorFlow's is bounded at 2.3
+    assert [v.code for v in check_model_file(new, Loader("tf_keras", "2.2", tensorflow=True))] == ["KL634"]
+    assert check_model_file(new, Loader("tf_keras", "2.3", tensorflow=True)) == []
+    # the project declares TensorFlow 2.2: judged so without naming the loader
+    (project / "requirements.txt").write_text("tensorflow==2.2.0\n")
+    assert main(["--no-cache", "--select", "KL6", "new.h5", "old.h5"]) == 1
+    out = capsys.readouterr()
+    assert [line.split()[:2] for line in out.out.splitlines()] == [["new.h5:1:1:", "KL634"]]
+    assert "judged for loading by the tf.keras of TensorFlow 2.2 (declared: tf.keras 2.2, from requirements.txt:1" in out.err
+    (project / "requirements.txt").write_text("tensorflow==2.3.0\n")
+    assert main(["--no-cache", "--select", "KL6", "new.h5", "old.h5"]) == 0
+    os.remove(project / "requirements.txt")
+    assert main(["--no-cache", "--select", "KL6", "--model-loader", "tensorflow==2.2", "new.h5"]) == 1
+    assert main(["--no-cache", "--select", "KL6", "--model-loader", "keras==2.3", "new.h5"]) == 1
+    assert main(["--no-cache", "--select", "KL6", "--model-loader", "tensorflow==2.3", "new.h5"]) == 0
+    with pytest.raises(SystemExit):
+        main(["--model-loader", "tensorflow==2.16", "new.h5"])
+    capsys.readouterr()

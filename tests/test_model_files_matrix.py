@@ -49,8 +49,9 @@ TF_KERAS = Loader("tf_keras", "2.21.0", "test", main_globals=_module_names(LOAD)
 PY310_LAMBDA = ("4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMIAAAAfABkARQAUwApAk7nAAAAAAAAAECpACkB2gF0cgIAAAByAgAAANoI"
                 "PHN0cmluZz7aCDxsYW1iZGE+AwAAAHMCAAAACAA=")
 # Checks the matrix cannot show by a load: a hostile archive is never loaded (tests/test_model_files.py);
-# KL633 needs an older Keras (test_predictions_agree_under_an_older_keras_3).
-NOT_LOADED = {"KL603", "KL633"}
+# KL633 needs an older Keras (test_predictions_agree_under_an_older_keras_3), KL634 an older TensorFlow
+# (test_functional_under_keras_before_2_4).
+NOT_LOADED = {"KL603", "KL633", "KL634"}
 
 
 def _json_line(stdout: str, mark: str) -> dict:
@@ -255,3 +256,69 @@ def test_a_registration_counts_only_where_the_loading_code_imports_it(model_fold
     # no load_model call names the file: a key the project registers counts as found (the loader is unknown)
     os.remove(project / "serve_missing.py")
     assert main(["--no-cache", "--select", "KL6", "missing.keras"]) == 0
+
+
+# -- Keras before 2.4 (KL634) ---------------------------------------------------------------------------
+
+OLD_BUILD = r"""
+import json
+from tensorflow import keras
+def functional(*layers):
+    inputs = keras.Input(shape=(4,))
+    x = inputs
+    for layer in layers:
+        x = layer(x)
+    return keras.Model(inputs, x)
+for name, model in (("functional", functional(keras.layers.Dense(3))),
+                    ("seq_nested", keras.Sequential([keras.Input(shape=(4,)), functional(keras.layers.Dense(4))])),
+                    ("sequential", keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)]))):
+    model.compile(optimizer="adam", loss="mean_squared_error")
+    model.save(f"tf210_{name}.h5")
+print("@@built@@ " + json.dumps(keras.__version__))
+"""
+OLD_LOAD = r"""
+import json, sys
+import tensorflow as tf
+out = {}
+for path, compile_ in json.loads(sys.argv[1]):
+    try:
+        tf.keras.models.load_model(path, compile=compile_)
+        out[f"{path}|{compile_}"] = None
+    except Exception as exc:
+        out[f"{path}|{compile_}"] = f"{type(exc).__name__}: {exc}"[:300]
+print("@@loaded@@ " + json.dumps(out))
+"""
+
+
+def test_functional_under_keras_before_2_4(tmp_path, pytestconfig):
+    """Files TensorFlow 2.10 saves, loaded by TensorFlow 2.2.3 (tf.keras 2.3.0-tf, no `Functional`)
+    and 2.3.4 (which bundles Keras 2.4.0): the prediction agrees with each load. TF 2.2 also fails to
+    compile a newer file's training config (KeyError 'sample_weight_mode'), which keras-lint does not
+    model: the compile=True loads are asserted only for the files holding a Functional."""
+    from keras_envs import env_python
+
+    built = subprocess.run([str(env_python("tf210", pytestconfig)), "-c", OLD_BUILD], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=600)
+    assert _json_line(built.stdout, "@@built@@ ").startswith("2.10"), built.stderr[-2000:]
+    files = sorted(name for name in os.listdir(tmp_path) if name.endswith(".h5"))
+    jobs = [(name, compile_) for name in files for compile_ in (True, False)]
+    wrong, seen = [], set()
+    for env, version in (("tf22", "2.2"), ("tf23", "2.3")):
+        done = subprocess.run([str(env_python(env, pytestconfig)), "-c", OLD_LOAD, json.dumps(jobs)], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=600)
+        loaded = _json_line(done.stdout, "@@loaded@@ ")
+        assert len(loaded) == len(jobs)
+        for key, error in sorted(loaded.items()):
+            name, compile_ = key.split("|")
+            if env == "tf22" and compile_ == "True" and name == "tf210_sequential.h5":
+                assert "sample_weight_mode" in error  # the unmodelled training-config failure
+                continue
+            loader = Loader("tf_keras", version, "test", compile=compile_ == "True", tensorflow=True)
+            verdicts = check_model_file(os.path.join(tmp_path, name), loader)
+            seen |= {v.code for v in verdicts}
+            if any(v.fails for v in verdicts) != (error is not None):
+                wrong.append(f"TF {version} {key}: predicted {[(v.code, v.where) for v in verdicts]}, real: {error or 'loaded'}")
+            if error:
+                assert "Unknown layer: Functional" in error
+    assert wrong == []
+    assert seen == {"KL634"}

@@ -400,6 +400,29 @@ class SavedModelUnderKeras3(ModelFileCheck):
     severity, help = "error", '`keras.layers.TFSMLayer("export_dir", call_endpoint="serving_default")` for inference, or load it with...'
 
 
+class FunctionalUnderKerasBefore24(ModelFileCheck):
+    """## What it does
+    Reports a model saved as `Functional` (what Keras 2.4 and later write for a functional model,
+    nested ones included; TensorFlow 2.3 already bundles Keras 2.4) that a Keras older than 2.4 is
+    to load: the project declares `tensorflow==2.2` or `keras==2.3.1` (multi-backend Keras), or
+    `--model-loader keras==2.3` is given.
+
+    ## Why is this bad?
+    Keras before 2.4 saved functional models as `Model` and has no class `Functional`: the load
+    fails with `ValueError: Unknown layer: Functional`.
+
+    ## Example
+    A model trained with TensorFlow 2.10 and saved as `model.h5`, served by an image pinned to
+    `tensorflow==2.2.0`.
+
+    ## Use instead
+    Load it with Keras 2.4 or later (TensorFlow 2.3 or later), or rebuild the model in code under
+    the older version and load its weights."""
+
+    code, name, summary = "KL634", "functional-under-keras-before-2-4", "a Functional model that Keras < 2.4 (TensorFlow < 2.3) cannot load"
+    severity, help = "error", "load it with Keras 2.4 or later (TensorFlow 2.3 or later)"
+
+
 class SuspiciousModuleReference(ModelFileCheck):
     """## What it does
     Reports an object in the file whose `module` is outside any model library (`os`, `subprocess`,

@@ -45,6 +45,7 @@ class Loader:
     # call naming the file); None: unknown, and a key the project registers anywhere counts as found.
     imports: Optional[frozenset] = None
     at: str = ""  # that call, "serve.py:7", for the messages
+    tensorflow: bool = False  # a Keras 2 given by TensorFlow's version (the tf.keras it bundles)
 
     @property
     def minor(self) -> tuple:
@@ -63,8 +64,18 @@ class Loader:
         return tuple(parts + [99] * (3 - len(parts)))
 
     def describe(self) -> str:
-        name = "Keras" if self.line == "keras3" else "tf_keras"
+        if self.tensorflow:
+            name = "the tf.keras of TensorFlow"
+        else:
+            name = "Keras" if self.line == "keras3" or self.minor < (2, 14) else "tf_keras"  # tf-keras began at 2.14
         return f"{name} {self.version}" + (f" ({self.why})" if self.why else "")
+
+    @property
+    def knows_functional(self) -> bool:
+        """Does it know the class `Functional` (KL634)?"""
+        if self.line == "keras3":
+            return True
+        return self.minor >= (K.FUNCTIONAL_SINCE_TENSORFLOW if self.tensorflow else K.FUNCTIONAL_SINCE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,6 +163,10 @@ class _Context:
 
     def class_(self, ref: Reference) -> list:
         name, module, registered = ref.name, ref.module or "", ref.registered_name or ""
+        if name == "Functional" and not self.loader.knows_functional:
+            return [Verdict("KL634", ref.path, f"a `Functional` model, as Keras >= 2.4 (TensorFlow >= 2.3) saves it: "
+                            f"{self.loader.describe()} does not know that class ('Unknown layer: Functional'); load it "
+                            "with Keras >= 2.4 or TensorFlow >= 2.3, or rebuild it in code under the older version", True)]
         if not ref.has_module_key:  # a legacy HDF5 object: its class_name is its registration key
             if self.revived and not ref.in_compile:
                 return []

@@ -32,7 +32,7 @@ def resolve_loader(root: Optional[str], warn=lambda message: None) -> Loader:
             if keras3 is not None:
                 return Loader("keras3", keras3.versions[-1], f"declared: {target.reason}")
             newest = max(target.lines, key=lambda line: line.last)
-            return Loader("tf_keras", newest.versions[-1], f"declared: {target.reason}")
+            return Loader("tf_keras", newest.versions[-1], f"declared: {target.reason}", tensorflow=newest.name == "tf.keras")
     tf_keras = _installed("tf-keras") or _installed("tf_keras")
     if legacy_switch and tf_keras:
         return Loader("tf_keras", tf_keras, f"installed, {K.LEGACY_SWITCH}=1")
@@ -50,12 +50,20 @@ LOADER_CHOICES = {"keras": "keras3", "keras3": "keras3", "tf_keras": "tf_keras",
 
 
 def loader_from_option(text: str) -> Loader:
-    """`keras`, `tf_keras`, or either with `==VERSION` (`keras==3.6.0`, `keras==2.3` for a Keras 2):
+    """`keras`, `tf_keras`, or either with `==VERSION` (`keras==3.6.0`, `keras==2.3` for a Keras 2), or
+    `tensorflow==VERSION` before 2.16 (the tf.keras it bundles):
     the Loader the command line names. Without a version: the installed one of that line, else its
     newest release. ValueError on anything else."""
     name, _, version = text.strip().partition("==")
-    line = LOADER_CHOICES.get(name.strip().lower())
     version = version.strip()
+    if name.strip().lower() == "tensorflow":  # tensorflow==2.2: the tf.keras it bundles (before Keras 3)
+        if not all(part.isdigit() for part in version.split(".")[:2]) or len(version.split(".")) < 2:
+            raise ValueError(f"expected tensorflow==VERSION such as tensorflow==2.2, got {text!r}")
+        first_keras3 = tuple(int(part) for part in K.FIRST_TF_WITH_KERAS3.split("."))
+        if tuple(int(part) for part in version.split(".")[:2]) >= first_keras3:
+            raise ValueError(f"TensorFlow {version} loads with Keras 3: give --model-loader keras")
+        return Loader("tf_keras", version, "--model-loader", tensorflow=True)
+    line = LOADER_CHOICES.get(name.strip().lower())
     if line is None or (_ and not version):
         raise ValueError(f"expected keras or tf_keras, optionally with ==VERSION (keras==3.6.0), got {text!r}")
     if version:
