@@ -117,7 +117,8 @@ print("@@built@@ " + json.dumps(done))
 '''
 
 LOAD = r'''
-import json, os, sys
+import json, os, select, signal, sys
+LOAD_TIMEOUT = 60
 legacy = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
 if legacy:
     import tf_keras as keras
@@ -147,8 +148,16 @@ for path, compile_, safe_mode in json.loads(sys.argv[1]):
         os._exit(0)
     os.close(write)
     data = b""
-    while chunk := os.read(read, 65536):
+    # A load may hang (Keras 3.6 on a tf_keras HDF5 file with a nested model spins at 100 % CPU):
+    # after LOAD_TIMEOUT seconds without an answer the child is killed, and that counts as a failure.
+    while select.select([read], [], [], LOAD_TIMEOUT)[0]:
+        chunk = os.read(read, 65536)
+        if not chunk:
+            break
         data += chunk
+    else:
+        os.kill(pid, signal.SIGKILL)
+        data = json.dumps(f"TimeoutError: the load did not finish in {LOAD_TIMEOUT} s").encode()
     os.close(read)
     _, status = os.waitpid(pid, 0)
     results[f"{path}|{compile_}|{safe_mode}"] = json.loads(data) if data else f"the loading process died ({status})"

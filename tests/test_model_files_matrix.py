@@ -192,11 +192,13 @@ def older_keras(tmp_path_factory):
 
 
 def test_predictions_agree_under_an_older_keras_3(model_folder, older_keras):
-    """The files Keras 3.15.1 wrote, loaded by Keras 3.6.0 (TensorFlow backend): every Dense and
-    Embedding fails on `quantization_config` (KL633), an unregistered class loads by importing its
-    module (the loader's folder holds mylib), an HDF5 Lambda runs with no safe_mode check. The
-    tf_keras files under 3.6 are not modelled (its legacy loader differs in ways not measured)."""
-    jobs = [job for job in _jobs(model_folder) if job[0].startswith("k3_")]
+    """Every file of the matrix -- Keras 3.15.1's, tf_keras 2.21's and the crafted ones -- loaded by
+    Keras 3.6.0 (TensorFlow backend): every Dense and Embedding of a Keras 3.15 file fails on
+    `quantization_config` (KL633), an unregistered class loads by importing its module (the
+    loader's folder holds mylib), an HDF5 Lambda runs with no safe_mode check, a lambda reading
+    globals fails (KL626); a tf_keras file meets what it meets under 3.15 (KL630), a nested model in
+    a tf_keras HDF5 file hanging instead of raising (killed after LOAD_TIMEOUT, a failure)."""
+    jobs = _jobs(model_folder)
     result = run_python(LOAD, json.dumps(jobs), cwd=model_folder,
                         env={"PYTHONPATH": older_keras, "KERAS_BACKEND": "tensorflow"})
     loaded = _json_line(result.stdout, "@@loaded@@ ")
