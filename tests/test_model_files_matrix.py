@@ -196,8 +196,9 @@ def test_predictions_agree_under_an_older_keras_3(model_folder, older_keras):
     Keras 3.6.0 (TensorFlow backend): every Dense and Embedding of a Keras 3.15 file fails on
     `quantization_config` (KL633), an unregistered class loads by importing its module (the
     loader's folder holds mylib), an HDF5 Lambda runs with no safe_mode check, a lambda reading
-    globals fails (KL626); a tf_keras file meets what it meets under 3.15 (KL630), a nested model in
-    a tf_keras HDF5 file hanging instead of raising (killed after LOAD_TIMEOUT, a failure)."""
+    globals fails (KL626); a tf_keras file meets what it meets under 3.15 (KL630). (The research saw
+    a nested tf_keras HDF5 model hang under 3.6; a load that hangs is killed after LOAD_TIMEOUT and
+    counts as a failure.)"""
     jobs = _jobs(model_folder)
     result = run_python(LOAD, json.dumps(jobs), cwd=model_folder,
                         env={"PYTHONPATH": older_keras, "KERAS_BACKEND": "tensorflow"})
