@@ -453,9 +453,33 @@ NON_MODELING_APIS = frozenset(
 # Constructor keywords later Keras 3 releases save for built-in layers: an older Keras fails on them
 # ("Unrecognized keyword arguments passed to Dense: {'quantization_config': None}", measured: a
 # Keras 3.15.1 file under Keras 3.6.0). keyword -> (layers, the first release writing it).
-KERAS3_NEW_LAYER_KEYWORDS = {"quantization_config": (frozenset({"Dense", "EinsumDense", "Embedding"}), (3, 13))}
+# oov_method and salt: Keras 3.14's IndexLookup (wheels 3.13.2 and 3.14.0 compared), written by every
+# StringLookup / IntegerLookup (measured: a 3.15.1 StringLookup under 3.6.0).
+_LOOKUPS = frozenset({"StringLookup", "IntegerLookup"})
+KERAS3_NEW_LAYER_KEYWORDS = {
+    "quantization_config": (frozenset({"Dense", "EinsumDense", "Embedding"}), (3, 13)),
+    "oov_method": (_LOOKUPS, (3, 14)),
+    "salt": (_LOOKUPS, (3, 14)),
+}
 # Module roots whose classes Keras 3 (>= 3.9) imports by module path without a registration.
 KERAS_IMPORTABLE_ROOTS = ("keras", "keras_hub", "keras_cv", "keras_nlp")
+# Keras 3.14 refuses a TFSMLayer in a file under safe_mode (research section 2; measured on 3.15.1;
+# 3.6.0 loads it when its SavedModel folder exists).
+TFSM_LAYER_GATE = (3, 14, 0)
+# Layers that take `vocabulary=` as a file path: tf_keras 2.21 saves the path itself (in .keras and
+# .h5) and loading reads the file ('Vocabulary file vocab.txt does not exist', under tf_keras and
+# Keras 3 alike); Keras 3 saves the vocabulary in the file (KL615, tests/test_model_files_matrix.py).
+# Since Keras 3.12 (index_lookup.py; absent from the 3.11.3 wheel) a vocabulary file is refused
+# under safe_mode ('Requested the loading of a vocabulary file outside of the model archive').
+VOCABULARY_LAYERS = frozenset({"StringLookup", "IntegerLookup", "TextVectorization"})
+VOCABULARY_FILE_GATE = (3, 12, 0)
+# Those model libraries (import root -> distribution names): where none is installed, Keras fails on
+# their classes ('Could not locate class'; KL613, measured with a crafted file on 3.15.1 and 3.6.0).
+MODEL_LIBRARY_DISTRIBUTIONS = {
+    "keras_hub": ("keras-hub", "keras-hub-nightly"),
+    "keras_nlp": ("keras-nlp", "keras-nlp-nightly"),
+    "keras_cv": ("keras-cv", "keras-cv-nightly"),
+}
 # Modules a model config has no business naming: a class or function from one is an exploit attempt.
 HOSTILE_MODULE_ROOTS = frozenset(
     """os posix nt subprocess sys builtins shutil socket importlib runpy pickle marshal code pty

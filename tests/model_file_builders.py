@@ -101,6 +101,17 @@ save("nested_builtin", functional(functional(keras.layers.Dense(4)), keras.layer
 inner = functional(keras.layers.Dense(4), UnregLayer(4))
 save("nested_unreg", functional(inner, keras.layers.Dense(2)))
 save("wrapped_unreg", keras.Sequential([keras.Input(shape=(2, 4)), keras.layers.TimeDistributed(UnregLayer(4))]))
+# Lookup layers given their vocabulary as a file (KL615): one kept in exports/, one deleted after saving.
+os.makedirs("exports", exist_ok=True)
+for name, vocabulary in (("vocab_present", "exports/vocab.txt"), ("vocab_missing", prefix + "vocab_gone.txt")):
+    with open(vocabulary, "w") as handle:
+        handle.write("a\nb\nc\n")
+    lookup = keras.Sequential([keras.Input(shape=(1,), dtype="string"), keras.layers.StringLookup(vocabulary=vocabulary)])
+    save(name, lookup, loss=None)
+os.remove(prefix + "vocab_gone.txt")
+if not legacy:  # a TFSMLayer (KL614): the SavedModel it loads sits in exports/, beside the files
+    functional(keras.layers.Dense(3)).export("exports/dense", verbose=False)
+    save("tfsm", functional(keras.layers.TFSMLayer("exports/dense", call_endpoint="serve")), loss=None, formats=(".keras",))
 if legacy:
     model = functional(UnregLayer(3))
     model.compile(optimizer="adam", loss="mean_squared_error")

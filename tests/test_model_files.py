@@ -537,3 +537,81 @@ def test_a_functional_model_under_keras_before_2_4(project, capsys):
     with pytest.raises(SystemExit):
         main(["--model-loader", "tensorflow==2.16", "new.h5"])
     capsys.readouterr()
+
+
+# -- keras_hub and the like (KL613) --------------------------------------------------------------------
+
+
+def test_a_model_library_class_where_the_library_is_not_installed(tmp_path, monkeypatch):
+    from keras_lint.model_files import target
+
+    hub = layer("TransformerEncoder", module="keras_hub.src.layers.modeling.transformer_encoder",
+                registered_name="keras_hub>TransformerEncoder", intermediate_dim=8)
+    path = write_keras(tmp_path / "m.keras", functional(hub))
+    missing = Loader("keras3", "3.15.1", libraries=frozenset())
+    assert [(v.code, v.where, v.fails) for v in check_model_file(path, missing)] == [("KL613", "config.layers[1]", True)]
+    assert "pip install keras-hub" in check_model_file(path, missing)[0].message
+    assert check_model_file(path, Loader("keras3", "3.15.1", libraries=frozenset({"keras_hub"}))) == []
+    assert check_model_file(path, KERAS3) == []  # what the loading environment holds is unknown
+    # the installed Keras: its environment's packages are known
+    versions = {"keras": "3.15.1", "keras-hub": "0.21.0"}
+    monkeypatch.setattr(target, "_installed", versions.get)
+    assert target.resolve_loader(None).libraries == frozenset({"keras_hub"})
+    del versions["keras-hub"]
+    assert target.resolve_loader(None).libraries == frozenset()
+    assert [v.code for v in check_model_file(path, target.resolve_loader(None))] == ["KL613"]
+    (tmp_path / "requirements.txt").write_text("keras==3.15.1\n")  # declared: the loading environment is elsewhere
+    assert target.resolve_loader(str(tmp_path)).libraries is None
+
+
+# -- TFSMLayer (KL614) -----------------------------------------------------------------------------------
+
+
+def test_a_tfsm_layer_is_refused_under_safe_mode_or_needs_its_savedmodel(project):
+    tfsm = layer("TFSMLayer", filepath="exports/dense", call_endpoint="serve")
+    path = write_keras(project / "m.keras", functional(tfsm))
+    assert [(v.code, v.where, v.fails) for v in check_model_file(path, KERAS3)] == [("KL614", "config.layers[1]", True)]
+    assert "refuses it under safe_mode" in check_model_file(path, KERAS3)[0].message
+    unsafe = Loader("keras3", "3.15.1", safe_mode=False)
+    assert "is not there" in check_model_file(path, unsafe)[0].message
+    older = Loader("keras3", "3.13.2")  # before the safe_mode gate: the folder decides
+    assert [v.code for v in check_model_file(path, older)] == ["KL614"]
+    (project / "exports" / "dense").mkdir(parents=True)
+    (project / "exports" / "dense" / "saved_model.pb").write_bytes(b"\x08\x01")
+    assert check_model_file(path, unsafe) == check_model_file(path, older) == []
+    assert [v.code for v in check_model_file(path, KERAS3)] == ["KL614"]  # still refused under safe_mode
+
+
+# -- a vocabulary saved as a file path (KL615) ----------------------------------------------------------
+
+
+def test_a_vocabulary_file_path_must_be_there(project):
+    lookup = {"class_name": "StringLookup", "config": {"name": "string_lookup", "vocabulary": "vocab.txt"}}
+    path = _legacy_h5(project / "m.h5", _legacy_model("Sequential", lookup))
+    tk = Loader("tf_keras", "2.21.0")
+    assert [(v.code, v.where, v.fails) for v in check_model_file(path, tk)] == [("KL615", "model_config.config.layers[1]", True)]
+    assert "is not there" in check_model_file(path, tk)[0].message
+    assert "refuses to read it under safe_mode" in check_model_file(path, KERAS3)[0].message
+    inline = {"class_name": "StringLookup", "config": {"name": "string_lookup", "vocabulary": ["a", "b"]}}
+    assert check_model_file(_legacy_h5(project / "inline.h5", _legacy_model("Sequential", inline)), tk) == []
+    (project / "vocab.txt").write_text("a\nb\n")
+    assert check_model_file(path, tk) == []
+    assert check_model_file(path, Loader("keras3", "3.15.1", safe_mode=False)) == []
+    assert check_model_file(path, Loader("keras3", "3.11.3")) == []  # before the safe_mode gate
+    assert [v.code for v in check_model_file(path, KERAS3)] == ["KL615"]  # refused, present or not
+
+
+def test_a_load_model_call_lends_its_module_names_to_tf_keras_lambdas(project, capsys):
+    import base64
+    import marshal
+
+    code = base64.b64encode(marshal.dumps((lambda t: keras.backend.abs(t) * SCALE).__code__)).decode()  # noqa: F821
+    tk = functional(layer("Lambda", function=[code, None, None], function_type="lambda", module="__main__"))
+    tk["module"] = None
+    write_keras(project / "m.keras", tk, version="2.21.0")
+    (project / "serve.py").write_text("import tf_keras as keras\nmodel = keras.models.load_model('m.keras', safe_mode=False)\n")
+    assert main(["--no-cache", "--select", "KL626", "--model-loader", "tf_keras", "m.keras"]) == 1
+    out = capsys.readouterr().out
+    assert "global `SCALE`:" in out and "`keras`" not in out  # serve.py, run as the script, binds `keras`
+    (project / "serve.py").write_text("import tf_keras as keras\nSCALE = 2.0\nmodel = keras.models.load_model('m.keras', safe_mode=False)\n")
+    assert main(["--no-cache", "--select", "KL626", "--model-loader", "tf_keras", "m.keras"]) == 0

@@ -176,6 +176,79 @@ class LegacyH5LossAlias(ModelFileCheck):
     severity, help = "error", '`load_model("m.h5", compile=False)` and compile again'
 
 
+class ModelLibraryNotInstalled(ModelFileCheck):
+    """## What it does
+    Reports an object of a Keras model library (`keras_hub`, `keras_cv`, `keras_nlp`: a backbone,
+    a preprocessor, a tokenizer, a layer) in a file that Keras 3 is to load where that library is
+    not installed. Judged only when the loader is the Keras installed where keras-lint runs (its
+    package metadata says what else is installed); with a declared Keras, what the loading
+    environment holds is unknown and nothing is reported.
+
+    ## Why is this bad?
+    Keras finds these classes by importing the module the file names (`keras_hub.src.models...`);
+    without the package the load fails with `Could not locate class`.
+
+    ## Example
+    A `keras_hub.models.BertTextClassifier` fine-tuned and saved, served by an image with
+    `keras` but not `keras-hub`.
+
+    ## Use instead
+    Install the library where the model is loaded (`pip install keras-hub`)."""
+
+    code, name, summary = "KL613", "model-library-not-installed", "a keras_hub/keras_cv/keras_nlp object where that library is not installed"
+    severity, help = "error", "install the library where the model is loaded (`pip install keras-hub`)"
+
+
+class TFSMLayerInModelFile(ModelFileCheck):
+    """## What it does
+    Reports a `keras.layers.TFSMLayer` in a file Keras 3 is to load: under `safe_mode` (the
+    default) from Keras 3.14 on; otherwise when the SavedModel folder its `filepath` names is not
+    there, from the current folder or the model file's.
+
+    ## Why is this bad?
+    A TFSMLayer keeps no weights of its own: it loads an external SavedModel, which runs TensorFlow
+    graph code. Keras 3.14+ refuses it under `safe_mode` (`Requested the deserialization of a
+    TFSMLayer, which loads an external SavedModel`); where it is allowed, a missing folder fails with
+    `SavedModel file does not exist at: ...` (measured on 3.15.1 and 3.6.0).
+
+    ## Example
+    `keras.layers.TFSMLayer("exported", call_endpoint="serve")` in a model saved as `.keras`, the
+    `exported/` folder left behind.
+
+    ## Use instead
+    Ship the SavedModel folder with the file and load with `safe_mode=False` if you trust it; or
+    rebuild the model in Keras and save it whole."""
+
+    code, name, summary = "KL614", "tfsm-layer-in-model-file", "a TFSMLayer: refused under safe_mode, or its SavedModel is missing"
+    severity, help = "error", "ship the SavedModel folder with the file and load with `safe_mode=False` if you trust it"
+
+
+class VocabularyFilePath(ModelFileCheck):
+    """## What it does
+    Reports a `StringLookup`, `IntegerLookup` or `TextVectorization` layer saved with its
+    vocabulary as a file path (tf_keras writes the path itself into the config, in `.keras` and
+    `.h5` alike): Keras 3.12+ refuses it under `safe_mode`; otherwise the file must be there, from
+    the current folder or the model file's.
+
+    ## Why is this bad?
+    Loading rebuilds the layer from the path and reads the file. Keras 3.12 and later refuse that
+    under `safe_mode` (`Requested the loading of a vocabulary file outside of the model archive`);
+    where it is allowed (tf_keras, older Keras 3, `safe_mode=False`) a missing file fails with
+    `Vocabulary file vocab.txt does not exist` (measured under tf_keras 2.21, Keras 3.15.1 and
+    3.6.0). Keras 3 saves the vocabulary inside the file, so its own files do not need it.
+
+    ## Example
+    `tf_keras.layers.StringLookup(vocabulary="vocab.txt")` in a model saved as `.h5`, loaded on a
+    server without `vocab.txt`, or by Keras 3.
+
+    ## Use instead
+    Ship the vocabulary file at that path with the model (and load with `safe_mode=False` under
+    Keras 3.12+), or build the layer with the vocabulary as a list and re-save."""
+
+    code, name, summary = "KL615", "vocabulary-file-path", "a lookup layer's vocabulary saved as a file path: refused, or missing"
+    severity, help = "error", "ship the vocabulary file with the model, or build the layer with the vocabulary as a list and re-save"
+
+
 class PythonLambdaInModelFile(ModelFileCheck):
     """## What it does
     Reports Python bytecode in a model layer: a `Lambda` layer's `function` or `output_shape` in

@@ -46,6 +46,8 @@ class Loader:
     imports: Optional[frozenset] = None
     at: str = ""  # that call, "serve.py:7", for the messages
     tensorflow: bool = False  # a Keras 2 given by TensorFlow's version (the tf.keras it bundles)
+    # The model libraries (keras_hub, keras_cv, keras_nlp) installed where it loads; None: unknown.
+    libraries: Optional[frozenset] = None
 
     @property
     def minor(self) -> tuple:
@@ -159,7 +161,35 @@ class _Context:
             return self.function(ref)
         if ref.kind == "name":
             return self.compile_name(ref)
-        return self.class_(ref)
+        return self.vocabulary_file(ref) + self.class_(ref)
+
+    def vocabulary_file(self, ref: Reference) -> list:
+        """A lookup layer saved with its vocabulary as a file path (tf_keras writes the path)."""
+        if ref.name not in K.VOCABULARY_LAYERS or not ref.filepath:
+            return []
+        if self.loader.line == "keras3" and self.loader.safe_mode and self.loader.release >= K.VOCABULARY_FILE_GATE:
+            return [Verdict("KL615", ref.path, f"`{ref.name}` was saved with its vocabulary as the file `{ref.filepath}`: "
+                            f"{self.loader.describe()} refuses to read it under safe_mode ('Requested the loading of a "
+                            "vocabulary file outside of the model archive'); load with safe_mode=False if you trust it, "
+                            "or re-save with Keras 3, which keeps the vocabulary in the file", True)]
+        if self.exists(ref.filepath, "file"):
+            return []
+        return [Verdict("KL615", ref.path, f"`{ref.name}` was saved with its vocabulary as the file `{ref.filepath}`, "
+                        f"which is not there (from the current folder nor the model file's): {self.loader.describe()} "
+                        f"fails ('Vocabulary file {ref.filepath} does not exist'); ship the file at that path, or build "
+                        "the layer with the vocabulary as a list and re-save", True)]
+
+    def exists(self, path: str, what: str) -> bool:
+        """Is `path` (as a saved config names it) there when loading: from the current folder, or from the
+        model file's folder (where a loader usually runs)? A folder: holding a SavedModel."""
+        bases = [""] if os.path.isabs(path) else [os.getcwd(), os.path.dirname(os.path.abspath(self.model.path))]
+        for base in bases:
+            full = os.path.join(base, path)
+            if what == "file" and os.path.isfile(full):
+                return True
+            if what == "savedmodel" and any(os.path.isfile(os.path.join(full, n)) for n in ("saved_model.pb", "saved_model.pbtxt")):
+                return True
+        return False
 
     def class_(self, ref: Reference) -> list:
         name, module, registered = ref.name, ref.module or "", ref.registered_name or ""
@@ -191,6 +221,8 @@ class _Context:
             return [Verdict("KL640", ref.path, f"an object from `{module}.{name}`: no model saves that; the file is crafted "
                             "to run code (CVE-2025-1550) -- Keras >= 3.9 refuses it, older Keras imports it", True)]
         if root in KERAS_ROOTS:
+            if name == "TFSMLayer" and root == "keras" and self.loader.line == "keras3":
+                return self.tfsm_layer(ref)
             if name in K.NON_MODELING_APIS:
                 return [Verdict("KL640", ref.path, f"`{module}.{name}` is not a model object: a file naming it is crafted "
                                 "(CVE-2025-8747/-9906); Keras 3.15 refuses it", True)]
@@ -202,12 +234,32 @@ class _Context:
                                 f"which Keras never writes for its own classes: {outcome}", refused)]
             return []
         if root in K.KERAS_IMPORTABLE_ROOTS:
-            return []  # keras_hub / keras_cv / keras_nlp: imported by module path when installed
+            # keras_hub / keras_cv / keras_nlp: imported by module path, where installed
+            libraries = self.loader.libraries
+            if self.loader.line == "keras3" and libraries is not None and root not in libraries:
+                package = K.MODEL_LIBRARY_DISTRIBUTIONS[root][0]
+                return [Verdict("KL613", ref.path, f"`{module}.{name}` comes from {root}, which is not installed where "
+                                f"it loads: {self.loader.describe()} imports it by module path and fails ('Could not locate "
+                                f"class'); pip install {package} where the model is loaded", True)]
+            return []
         if self.revived and not ref.in_compile:
             return []
         if _is_key(registered):
             return self.registered(ref, registered, "class")
         return [self.unregistered_class(ref, name, module or None)]
+
+    def tfsm_layer(self, ref: Reference) -> list:
+        """A TFSMLayer: refused under safe_mode since Keras 3.14; else its SavedModel must exist."""
+        if self.loader.safe_mode and self.loader.release >= K.TFSM_LAYER_GATE:
+            return [Verdict("KL614", ref.path, f"a TFSMLayer, which loads the external SavedModel `{ref.filepath}`: "
+                            f"{self.loader.describe()} refuses it under safe_mode ('Requested the deserialization of a "
+                            "`TFSMLayer`'); load with safe_mode=False if you trust that folder", True)]
+        path = ref.filepath
+        if path and self.exists(path, "savedmodel"):
+            return []
+        return [Verdict("KL614", ref.path, f"a TFSMLayer loading the SavedModel `{path}`, which is not there (from the "
+                        f"current folder nor the model file's): {self.loader.describe()} fails ('SavedModel file does "
+                        "not exist'); ship that folder with the model, at that path from where it loads", True)]
 
     def newer_than_loader(self, ref: Reference) -> list:
         """A built-in layer's config holding a keyword the loading Keras does not know yet."""

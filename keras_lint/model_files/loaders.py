@@ -160,3 +160,23 @@ def imported_files(path: str, project) -> Optional[frozenset]:
                 seen.add(found)
                 queue.append(found)
     return frozenset(seen)
+
+
+def module_names(path: str) -> Optional[frozenset]:
+    """The names a file binds at module level (imports, defs, classes, assignments): what tf_keras's
+    rebuilt lambdas find in `__main__` when this file is the script that loads. None if unreadable."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        return None
+    names = set()
+    for node in tree.body:
+        for inner in [node] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ast.walk(node):
+            if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(inner.name)
+            elif isinstance(inner, ast.alias):
+                names.add(inner.asname or inner.name.split(".")[0])
+            elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                names.add(inner.id)
+    return frozenset(names)

@@ -23,6 +23,11 @@ def _installed(distribution: str) -> Optional[str]:
         return None
 
 
+def _libraries() -> frozenset:
+    """The model libraries Keras imports by module path (keras_hub, ...) installed here."""
+    return frozenset(root for root, names in K.MODEL_LIBRARY_DISTRIBUTIONS.items() if any(_installed(n) for n in names))
+
+
 def resolve_loader(root: Optional[str], warn=lambda message: None) -> Loader:
     legacy_switch = os.environ.get(K.LEGACY_SWITCH) in K.SWITCH_ON
     if root and dependencies.may_declare_keras(root):
@@ -38,7 +43,7 @@ def resolve_loader(root: Optional[str], warn=lambda message: None) -> Loader:
         return Loader("tf_keras", tf_keras, f"installed, {K.LEGACY_SWITCH}=1")
     keras = _installed("keras")
     if keras:
-        return Loader("keras3" if keras.split(".")[0] >= "3" else "tf_keras", keras, "installed")
+        return Loader("keras3" if keras.split(".")[0] >= "3" else "tf_keras", keras, "installed", libraries=_libraries())
     if tf_keras:
         return Loader("tf_keras", tf_keras, "installed")
     return Loader("keras3", K.KERAS_VERSIONS[-1], "no Keras declared or installed: the newest")
@@ -78,7 +83,7 @@ def loader_from_option(text: str) -> Loader:
     if line == "keras3":
         installed = _installed("keras")
         if installed and installed.split(".")[0].isdigit() and int(installed.split(".")[0]) >= 3:
-            return Loader(line, installed, "--model-loader, installed")
+            return Loader(line, installed, "--model-loader, installed", libraries=_libraries())
         return Loader(line, K.KERAS_VERSIONS[-1], "--model-loader, not installed: the newest")
     installed = _installed("tf-keras") or _installed("tf_keras")
     if installed:
