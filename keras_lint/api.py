@@ -424,7 +424,7 @@ def check_model_files(model_paths: list, settings: Settings, use_cache: bool = T
     if wanted:
         start = os.path.join(root, "__keras_lint_model__.py")  # the project of the model's folder
         project = index_project([start], dataclasses.replace(settings, select=("KL",)), 1, cache.Cache(root) if use_cache else None)[0]
-    calls = _load_calls(root, settings) if wanted else []
+    calls = _load_calls(root, settings)  # how the project loads a file matters to every check (safe_mode=, compile=)
     for path in model_paths:
         try:
             model = model_files.read_model_file(path)
@@ -441,6 +441,9 @@ def check_model_files(model_paths: list, settings: Settings, use_cache: bool = T
             verdicts = []
             for call in its_calls:
                 options = {k: v for k, v in (("compile", call.compile), ("safe_mode", call.safe_mode)) if v is not None}
+                options.update(imports=model_files.imported_files(call.path, project),  # the registrations it imports
+                               main_globals=model_files.module_names(call.path),  # if it is the script run
+                               at=f"{os.path.relpath(call.path)}:{call.line}")
                 judged = model_files.as_called(model_files.judge_file(model, dataclasses.replace(loader, **options), project), call)
                 verdicts += [v for v in judged if v not in verdicts]
                 for verdict in judged:

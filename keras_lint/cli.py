@@ -59,11 +59,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true", help=f"neither read nor write {cache.FOLDER}/ (project root)")
     parser.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
     parser.add_argument("--version", action="version", version=f"keras-lint {__version__}")
+    parser.add_argument(  # issue 23: which Keras loads the model files given
+        "--model-loader", type=_model_loader, metavar="LOADER",
+        help="the Keras that loads the model files given: keras or tf_keras, optionally ==VERSION (keras==3.6.0), "
+        "or tensorflow==VERSION before 2.16; default: the project's declared Keras, else the installed one",
+    )
     _add_output_and_adoption_options(parser)
     return parser
 
 
 # -- issue 22: output formats, severity, adoption (--add-noqa, baselines) --------------------------
+
+
+def _model_loader(text: str):
+    from .model_files.target import loader_from_option
+
+    try:
+        return loader_from_option(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
 
 
 def _severities(text: str) -> list:
@@ -170,7 +184,7 @@ def main(argv: Optional[list] = None) -> int:
     )
     findings = sorted(f for result in results for f in result.findings)
     errors += [e for result in results for e in result.errors]
-    model_findings, model_errors, loader = api.check_model_files(model_paths, settings, not args.no_cache)
+    model_findings, model_errors, loader = api.check_model_files(model_paths, settings, not args.no_cache, args.model_loader)
     findings, errors = sorted(findings + model_findings), errors + model_errors
     texts = {args.stdin_filename or "stdin": stdin.decode("utf-8", "replace")} if stdin is not None else None
     if args.add_noqa or args.write_baseline:

@@ -500,9 +500,33 @@ NON_MODELING_APIS = frozenset(
 # Constructor keywords later Keras 3 releases save for built-in layers: an older Keras fails on them
 # ("Unrecognized keyword arguments passed to Dense: {'quantization_config': None}", measured: a
 # Keras 3.15.1 file under Keras 3.6.0). keyword -> (layers, the first release writing it).
-KERAS3_NEW_LAYER_KEYWORDS = {"quantization_config": (frozenset({"Dense", "EinsumDense", "Embedding"}), (3, 13))}
+# oov_method and salt: Keras 3.14's IndexLookup (wheels 3.13.2 and 3.14.0 compared), written by every
+# StringLookup / IntegerLookup (measured: a 3.15.1 StringLookup under 3.6.0).
+_LOOKUPS = frozenset({"StringLookup", "IntegerLookup"})
+KERAS3_NEW_LAYER_KEYWORDS = {
+    "quantization_config": (frozenset({"Dense", "EinsumDense", "Embedding"}), (3, 13)),
+    "oov_method": (_LOOKUPS, (3, 14)),
+    "salt": (_LOOKUPS, (3, 14)),
+}
 # Module roots whose classes Keras 3 (>= 3.9) imports by module path without a registration.
 KERAS_IMPORTABLE_ROOTS = ("keras", "keras_hub", "keras_cv", "keras_nlp")
+# Keras 3.14 refuses a TFSMLayer in a file under safe_mode (research section 2; measured on 3.15.1;
+# 3.6.0 loads it when its SavedModel folder exists).
+TFSM_LAYER_GATE = (3, 14, 0)
+# Layers that take `vocabulary=` as a file path: tf_keras 2.21 saves the path itself (in .keras and
+# .h5) and loading reads the file ('Vocabulary file vocab.txt does not exist', under tf_keras and
+# Keras 3 alike); Keras 3 saves the vocabulary in the file (KL615, tests/test_model_files_matrix.py).
+# Since Keras 3.12 (index_lookup.py; absent from the 3.11.3 wheel) a vocabulary file is refused
+# under safe_mode ('Requested the loading of a vocabulary file outside of the model archive').
+VOCABULARY_LAYERS = frozenset({"StringLookup", "IntegerLookup", "TextVectorization"})
+VOCABULARY_FILE_GATE = (3, 12, 0)
+# Those model libraries (import root -> distribution names): where none is installed, Keras fails on
+# their classes ('Could not locate class'; KL613, measured with a crafted file on 3.15.1 and 3.6.0).
+MODEL_LIBRARY_DISTRIBUTIONS = {
+    "keras_hub": ("keras-hub", "keras-hub-nightly"),
+    "keras_nlp": ("keras-nlp", "keras-nlp-nightly"),
+    "keras_cv": ("keras-cv", "keras-cv-nightly"),
+}
 # Modules a model config has no business naming: a class or function from one is an exploit attempt.
 HOSTILE_MODULE_ROOTS = frozenset(
     """os posix nt subprocess sys builtins shutil socket importlib runpy pickle marshal code pty
@@ -512,6 +536,26 @@ HOSTILE_MODULE_ROOTS = frozenset(
 SUSPICIOUS_BYTECODE_NAMES = frozenset(
     """os subprocess system popen Popen eval exec compile __import__ open socket urllib urlopen requests
     shutil rmtree remove unlink getattr setattr globals builtins __builtins__ pickle marshal ctypes""".split()
+)
+# Keras 2.4 renamed the saved class of a functional model from "Model" to "Functional"; an older
+# Keras meets it as "Unknown layer: Functional" (KL634; research section 3, from the issues
+# teachablemachine-community#163, DeepDanbooru#26, onnx2keras#85). TensorFlow 2.3 already bundles
+# Keras 2.4.0 (measured: TF 2.3.4 writes keras_version "2.4.0" and loads a TF 2.10 `Functional`
+# .h5), so for a version given as TensorFlow's the bound is 2.3.
+FUNCTIONAL_SINCE = (2, 4)
+FUNCTIONAL_SINCE_TENSORFLOW = (2, 3)
+# The globals a Lambda's rebuilt lambda sees besides Python's builtins (KL626; measured with
+# tests/test_model_files_matrix.py): Keras 3 rebuilds it with python_utils.func_load's own module
+# globals, for `.keras` and HDF5 files alike (keras/src/utils/python_utils.py, 3.6 and 3.15.1);
+# tf_keras with those of tf_keras/src/layers/core/lambda_layer.py (2.21), updated with the loading
+# process's `__main__` (the lambda's saved `module`) and custom_objects.
+KERAS3_LAMBDA_GLOBALS = frozenset(
+    """binascii codecs default func_dump func_load is_continuous_axis is_default marshal os python_types
+    pythonify_logs remove_by_id remove_long_seq removeprefix removesuffix to_list""".split()
+)
+TF_KERAS_LAMBDA_GLOBALS = frozenset(
+    """Lambda Layer generic_utils keras_export np python_types serialization_lib sys textwrap tf tf_inspect
+    tf_logging tf_utils warnings""".split()
 )
 
 

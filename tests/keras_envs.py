@@ -39,6 +39,10 @@ ENVS = {
     "tf211": ("3.10", ("tensorflow-cpu==2.11.1", "numpy<2")),  # the one tf.keras with auto_config_passes_base_keys
     "tf215": ("3.11", ("tensorflow-cpu==2.15.1",)),
     "keras36": ("3.11", ("tensorflow-cpu==2.18.1", "keras==3.6.0")),
+    # The last tf.keras without `Functional` (Keras 2.3.0-tf) and the first with it (TF 2.3 bundles
+    # Keras 2.4.0); their protobuf must predate 3.21 (TF 2.2/2.3's generated code), numpy is pinned by TF.
+    "tf22": ("3.8", ("tensorflow-cpu==2.2.3", "protobuf<3.21")),
+    "tf23": ("3.8", ("tensorflow-cpu==2.3.4", "protobuf<3.21")),
 }
 ROOT_VARIABLE = "KERAS_LINT_TEST_ENVS"
 INSTALL_TIMEOUT = 1800  # seconds for one pip install

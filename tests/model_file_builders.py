@@ -91,10 +91,27 @@ embedding = keras.Sequential([keras.Input(shape=(4,), dtype="int32"), keras.laye
 save("embedding", embedding)
 save("lambda_defaults", functional(keras.layers.Lambda(lambda t, a=2.0: t * a)))
 save("lambda_suspicious", functional(keras.layers.Lambda(lambda t: t if hasattr(t, "system") else t)))
+# Lambdas reading globals (KL626): a module constant, and `tf` (tf_keras's Lambda module has it, Keras 3's
+# rebuilt lambda does not).
+SCALE = 3.0
+save("lambda_global_scale", functional(keras.layers.Lambda(lambda t: t * SCALE)))
+import tensorflow as tf
+save("lambda_global_tf", functional(keras.layers.Lambda(lambda t: tf.abs(t))))
 save("nested_builtin", functional(functional(keras.layers.Dense(4)), keras.layers.Dense(2)))
 inner = functional(keras.layers.Dense(4), UnregLayer(4))
 save("nested_unreg", functional(inner, keras.layers.Dense(2)))
 save("wrapped_unreg", keras.Sequential([keras.Input(shape=(2, 4)), keras.layers.TimeDistributed(UnregLayer(4))]))
+# Lookup layers given their vocabulary as a file (KL615): one kept in exports/, one deleted after saving.
+os.makedirs("exports", exist_ok=True)
+for name, vocabulary in (("vocab_present", "exports/vocab.txt"), ("vocab_missing", prefix + "vocab_gone.txt")):
+    with open(vocabulary, "w") as handle:
+        handle.write("a\nb\nc\n")
+    lookup = keras.Sequential([keras.Input(shape=(1,), dtype="string"), keras.layers.StringLookup(vocabulary=vocabulary)])
+    save(name, lookup, loss=None)
+os.remove(prefix + "vocab_gone.txt")
+if not legacy:  # a TFSMLayer (KL614): the SavedModel it loads sits in exports/, beside the files
+    functional(keras.layers.Dense(3)).export("exports/dense", verbose=False)
+    save("tfsm", functional(keras.layers.TFSMLayer("exports/dense", call_endpoint="serve")), loss=None, formats=(".keras",))
 if legacy:
     model = functional(UnregLayer(3))
     model.compile(optimizer="adam", loss="mean_squared_error")
@@ -111,7 +128,8 @@ print("@@built@@ " + json.dumps(done))
 '''
 
 LOAD = r'''
-import json, os, sys
+import json, os, select, signal, sys
+LOAD_TIMEOUT = 60
 legacy = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
 if legacy:
     import tf_keras as keras
@@ -141,8 +159,16 @@ for path, compile_, safe_mode in json.loads(sys.argv[1]):
         os._exit(0)
     os.close(write)
     data = b""
-    while chunk := os.read(read, 65536):
+    # A load may hang (Keras 3.6 on a tf_keras HDF5 file with a nested model spins at 100 % CPU):
+    # after LOAD_TIMEOUT seconds without an answer the child is killed, and that counts as a failure.
+    while select.select([read], [], [], LOAD_TIMEOUT)[0]:
+        chunk = os.read(read, 65536)
+        if not chunk:
+            break
         data += chunk
+    else:
+        os.kill(pid, signal.SIGKILL)
+        data = json.dumps(f"TimeoutError: the load did not finish in {LOAD_TIMEOUT} s").encode()
     os.close(read)
     _, status = os.waitpid(pid, 0)
     results[f"{path}|{compile_}|{safe_mode}"] = json.loads(data) if data else f"the loading process died ({status})"

@@ -398,3 +398,220 @@ def test_a_load_model_call_naming_the_file_is_how_it_is_judged_and_where_it_is_r
     (project / "serve.py").write_text("import mylib\nmodel = mylib.load_model('models/best.keras')\n")  # not Keras's
     main(["--no-cache", "--select", "KL6", "models/best.keras"])
     assert [line.split(": ")[0] for line in capsys.readouterr().out.splitlines()] == ["models/best.keras:1:1"] * 2
+
+
+# -- the globals a lambda reads (KL626) ----------------------------------------------------------------
+
+# `lambda t: tf.abs(t) * np.float32(SCALE)` marshalled by CPython 3.8.18, 3.10.13, 3.12.1 and 3.13.0.
+GLOBALS_BYTECODE = [
+    "4wEAAAAAAAAAAAAAAAEAAAAEAAAAQwAAAHMUAAAAdACgAXwAoQF0AqADdAShARQAUwCpAU4pBdoCdGbaA2Fic9oCbnDaB2Zsb2F0MzLaBVNDQUxF"
+    "qQHaAXSpAHIJAAAA+g4vdG1wL2gyMy9nbC5wedoIPGxhbWJkYT4FAAAA8wAAAAA=",
+    "4wEAAAAAAAAAAAAAAAEAAAAEAAAAQwAAAHMUAAAAdACgAXwAoQF0AqADdAShARQAUwCpAU4pBdoCdGbaA2Fic9oCbnDaB2Zsb2F0MzLaBVNDQUxF"
+    "qQHaAXSpAHIJAAAA+g4vdG1wL2gyMy9nbC5wedoIPGxhbWJkYT4FAAAAcwIAAAAUAA==",
+    "4wEAAAAAAAAAAAAAAAQAAAADAAAA82AAAACXAHQAAAAAAAAAAABqAwAAAAAAAAAAAAAAAAAAAAAAAHwAqwEAAAAAAAB0BAAAAAAAAAAAagcAAAAA"
+    "AAAAAAAAAAAAAAAAAAB0CAAAAAAAAAAAqwEAAAAAAAB6BQAAUwCpAU4pBdoCdGbaA2Fic9oCbnDaB2Zsb2F0MzLaBVNDQUxFqQHaAXRzAQAAACD6"
+    "Di90bXAvaDIzL2dsLnB5+gg8bGFtYmRhPnILAAAABQAAAHMcAAAAgACUUpdWkVaYQZNZpBKnGqEarEXTITLRFTKAAPMAAAAA",
+    "4wEAAAAAAAAAAAAAAAQAAAADAAAA82AAAACVAFsAAAAAAAAAAABSAwAAAAAAAAAAAAAAAAAAAAAAAFUANQEAAAAAAABbBAAAAAAAAAAAUgcAAAAA"
+    "AAAAAAAAAAAAAAAAAABbCAAAAAAAAAAANQEAAAAAAAAtBQAAJACpAU4pBdoCdGbaA2Fic9oCbnDaB2Zsb2F0MzLaBVNDQUxFqQHaAXRzAQAAACDa"
+    "Di90bXAvaDIzL2dsLnB52gg8bGFtYmRhPnILAAAABQAAAHMaAAAAgACUUpdWkVaYQZNZpBKnGqEarEXTITLSFTLzAAAAAA==",
+]
+# `def f(t): return [tf.abs(x) for x in t] + SCALE` by CPython 3.10.13: the comprehension is a nested code object.
+NESTED_BYTECODE_PY310 = (
+    "4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMSAAAAZAFkAoQAfABEAIMBdAAXAFMAKQNOYwEAAAAAAAAAAAAAAAIAAAAFAAAAUwAAAHMWAAAAZwB8"
+    "AF0HfQF0AKABfAGhAZECcQJTAKkAKQLaAnRm2gNhYnMpAtoCLjDaAXhyAQAAAHIBAAAA+g4vdG1wL2gyMy9nbC5wedoKPGxpc3Rjb21wPgQAAABz"
+    "AgAAABYAehVmLjxsb2NhbHM+LjxsaXN0Y29tcD4pAdoFU0NBTEWpAdoBdHIBAAAAcgEAAAByBgAAANoBZgMAAABzAgAAABIB"
+)
+
+
+def test_the_globals_a_lambda_reads_are_read_from_its_bytecode_of_any_python():
+    import marshal
+
+    for code in GLOBALS_BYTECODE:
+        assert bytecode.global_names(bytecode.decode(code)) == ["tf", "np", "SCALE"]
+    assert bytecode.global_names(bytecode.decode(NESTED_BYTECODE_PY310)) == ["SCALE", "tf"]
+    scale = 2.0
+    assert bytecode.global_names(marshal.dumps((lambda t, a=1: t * a * scale + len(t)).__code__)) == ["len"]
+    assert bytecode.global_names(marshal.dumps((lambda t: keras.ops.abs(t)).__code__)) == ["keras"]  # noqa: F821
+    data = marshal.dumps((lambda t: tf.abs(t)).__code__)  # noqa: F821
+    for cut in range(0, len(data), 7):  # truncated or garbled data: None or a list, never an exception
+        assert bytecode.global_names(data[:cut]) in (None, [], ["tf"])
+        assert isinstance(bytecode.global_names(data[:cut] + b"r\xff\xff\xff\x7f" + data[cut:]), (list, type(None)))
+    assert bytecode.global_names(b"not code at all, just bytes in a row") is None
+
+
+def _lambda_layer(code):
+    function = {"class_name": "__lambda__", "config": {"code": code, "defaults": None, "closure": None}}
+    return layer("Lambda", function=function)
+
+
+def test_a_lambda_reading_globals_fails_where_it_runs(tmp_path):
+    import base64
+    import marshal
+
+    code = base64.b64encode(marshal.dumps((lambda t: t * SCALE).__code__)).decode()  # noqa: F821
+    path = write_keras(tmp_path / "m.keras", functional(_lambda_layer(code)))
+    unsafe = Loader("keras3", "3.15.1", safe_mode=False)
+    assert [(v.code, v.fails) for v in check_model_file(path, unsafe)] == [("KL620", False), ("KL626", True)]
+    assert "`SCALE`" in check_model_file(path, unsafe)[1].message
+    assert [v.code for v in check_model_file(path, KERAS3)] == ["KL620"]  # refused before it runs
+    builtin_only = base64.b64encode(marshal.dumps((lambda t: abs(t) + len(t)).__code__)).decode()
+    clean = write_keras(tmp_path / "clean.keras", functional(_lambda_layer(builtin_only)))
+    assert [v.code for v in check_model_file(clean, unsafe)] == ["KL620"]
+    # tf_keras: its Lambda module's globals (tf, np) and the loading script's __main__
+    tk = functional(layer("Lambda", function=[code, None, None], function_type="lambda", module="__main__"))
+    tk["module"] = None
+    tk_path = write_keras(tmp_path / "tk.keras", tk, version="2.21.0")
+    tk_unsafe = Loader("tf_keras", "2.21.0", safe_mode=False)
+    assert "KL626" in [v.code for v in check_model_file(tk_path, tk_unsafe)]
+    given = Loader("tf_keras", "2.21.0", safe_mode=False, main_globals=frozenset({"SCALE"}))
+    assert "KL626" not in [v.code for v in check_model_file(tk_path, given)]
+
+
+# -- --model-loader ---------------------------------------------------------------------------------
+
+
+def test_the_model_loader_option_chooses_who_loads(project, capsys):
+    dense = layer("Dense", units=2, quantization_config=None)
+    write_keras(project / "model.keras", functional(dense))
+    assert main(["--no-cache", "--select", "KL6", "model.keras"]) == 0
+    assert "judged for loading by Keras 3.15.1 (installed)" in capsys.readouterr().err
+    assert main(["--no-cache", "--select", "KL6", "--model-loader", "tf_keras", "model.keras"]) == 1
+    out = capsys.readouterr()
+    assert out.out.startswith("model.keras:1:1: KL631 saved by Keras 3.15.1: tf_keras cannot load")
+    assert "judged for loading by tf_keras 2.21.0 (--model-loader, installed)" in out.err
+    assert main(["--no-cache", "--select", "KL6", "--model-loader", "keras==3.6.0", "model.keras"]) == 1
+    out = capsys.readouterr()
+    assert "KL633" in out.out and "judged for loading by Keras 3.6.0 (--model-loader)" in out.err
+    for wrong in ("torch", "tf_keras==3.1", "keras==x"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--model-loader", wrong, "model.keras"])
+        assert exit_.value.code == 2
+        assert "--model-loader" in capsys.readouterr().err
+
+
+# -- Keras before 2.4 (KL634) -------------------------------------------------------------------------
+
+
+def _legacy_h5(path, model_config, keras_version="2.21.0"):
+    h5py = pytest.importorskip("h5py")  # installed with TensorFlow, the test extra
+    with h5py.File(path, "w") as handle:
+        handle.attrs["model_config"] = json.dumps(model_config)
+        handle.attrs["keras_version"] = keras_version
+        handle.attrs["backend"] = "tensorflow"
+        handle.create_group("model_weights")
+    return str(path)
+
+
+def _legacy_model(class_name, *layers):
+    inputs = {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4], "name": "input_1"}}
+    return {"class_name": class_name, "config": {"name": "model", "layers": [inputs, *layers]}}
+
+
+def test_a_functional_model_under_keras_before_2_4(project, capsys):
+    dense = {"class_name": "Dense", "config": {"name": "dense", "units": 2}}
+    new = _legacy_h5(project / "new.h5", _legacy_model("Functional", dense))
+    nested = _legacy_h5(project / "nested.h5", _legacy_model("Model", _legacy_model("Functional", dense)))
+    old = _legacy_h5(project / "old.h5", _legacy_model("Model", dense), keras_version="2.3.1")
+    tf23 = Loader("tf_keras", "2.3")
+    assert [(v.code, v.where, v.fails) for v in check_model_file(new, tf23)] == [("KL634", "model_config", True)]
+    assert [(v.code, v.where) for v in check_model_file(nested, tf23)] == [("KL634", "model_config.config.layers[1]")]
+    assert check_model_file(old, tf23) == []
+    for loader in (Loader("tf_keras", "2.4"), Loader("tf_keras", "2.21.0")):
+        assert check_model_file(new, loader) == []
+    assert "Keras 2.3" in check_model_file(new, tf23)[0].message  # not "tf_keras 2.3": that package began at 2.14
+    # TensorFlow 2.3 bundles Keras 2.4.0: a version given as TensorFlow's is bounded at 2.3
+    assert [v.code for v in check_model_file(new, Loader("tf_keras", "2.2", tensorflow=True))] == ["KL634"]
+    assert check_model_file(new, Loader("tf_keras", "2.3", tensorflow=True)) == []
+    # the project declares TensorFlow 2.2: judged so without naming the loader
+    (project / "requirements.txt").write_text("tensorflow==2.2.0\n")
+    assert main(["--no-cache", "--select", "KL6", "new.h5", "old.h5"]) == 1
+    out = capsys.readouterr()
+    assert [line.split()[:2] for line in out.out.splitlines()] == [["new.h5:1:1:", "KL634"]]
+    assert "judged for loading by the tf.keras of TensorFlow 2.2 (declared: tf.keras 2.2, from requirements.txt:1" in out.err
+    (project / "requirements.txt").write_text("tensorflow==2.3.0\n")
+    assert main(["--no-cache", "--select", "KL6", "new.h5", "old.h5"]) == 0
+    os.remove(project / "requirements.txt")
+    assert main(["--no-cache", "--select", "KL6", "--model-loader", "tensorflow==2.2", "new.h5"]) == 1
+    assert main(["--no-cache", "--select", "KL6", "--model-loader", "keras==2.3", "new.h5"]) == 1
+    assert main(["--no-cache", "--select", "KL6", "--model-loader", "tensorflow==2.3", "new.h5"]) == 0
+    with pytest.raises(SystemExit):
+        main(["--model-loader", "tensorflow==2.16", "new.h5"])
+    capsys.readouterr()
+
+
+# -- keras_hub and the like (KL613) --------------------------------------------------------------------
+
+
+def test_a_model_library_class_where_the_library_is_not_installed(tmp_path, monkeypatch):
+    from keras_lint.model_files import target
+
+    hub = layer("TransformerEncoder", module="keras_hub.src.layers.modeling.transformer_encoder",
+                registered_name="keras_hub>TransformerEncoder", intermediate_dim=8)
+    path = write_keras(tmp_path / "m.keras", functional(hub))
+    missing = Loader("keras3", "3.15.1", libraries=frozenset())
+    assert [(v.code, v.where, v.fails) for v in check_model_file(path, missing)] == [("KL613", "config.layers[1]", True)]
+    assert "pip install keras-hub" in check_model_file(path, missing)[0].message
+    assert check_model_file(path, Loader("keras3", "3.15.1", libraries=frozenset({"keras_hub"}))) == []
+    assert check_model_file(path, KERAS3) == []  # what the loading environment holds is unknown
+    # the installed Keras: its environment's packages are known
+    versions = {"keras": "3.15.1", "keras-hub": "0.21.0"}
+    monkeypatch.setattr(target, "_installed", versions.get)
+    assert target.resolve_loader(None).libraries == frozenset({"keras_hub"})
+    del versions["keras-hub"]
+    assert target.resolve_loader(None).libraries == frozenset()
+    assert [v.code for v in check_model_file(path, target.resolve_loader(None))] == ["KL613"]
+    (tmp_path / "requirements.txt").write_text("keras==3.15.1\n")  # declared: the loading environment is elsewhere
+    assert target.resolve_loader(str(tmp_path)).libraries is None
+
+
+# -- TFSMLayer (KL614) -----------------------------------------------------------------------------------
+
+
+def test_a_tfsm_layer_is_refused_under_safe_mode_or_needs_its_savedmodel(project):
+    tfsm = layer("TFSMLayer", filepath="exports/dense", call_endpoint="serve")
+    path = write_keras(project / "m.keras", functional(tfsm))
+    assert [(v.code, v.where, v.fails) for v in check_model_file(path, KERAS3)] == [("KL614", "config.layers[1]", True)]
+    assert "refuses it under safe_mode" in check_model_file(path, KERAS3)[0].message
+    unsafe = Loader("keras3", "3.15.1", safe_mode=False)
+    assert "is not there" in check_model_file(path, unsafe)[0].message
+    older = Loader("keras3", "3.13.2")  # before the safe_mode gate: the folder decides
+    assert [v.code for v in check_model_file(path, older)] == ["KL614"]
+    (project / "exports" / "dense").mkdir(parents=True)
+    (project / "exports" / "dense" / "saved_model.pb").write_bytes(b"\x08\x01")
+    assert check_model_file(path, unsafe) == check_model_file(path, older) == []
+    assert [v.code for v in check_model_file(path, KERAS3)] == ["KL614"]  # still refused under safe_mode
+
+
+# -- a vocabulary saved as a file path (KL615) ----------------------------------------------------------
+
+
+def test_a_vocabulary_file_path_must_be_there(project):
+    lookup = {"class_name": "StringLookup", "config": {"name": "string_lookup", "vocabulary": "vocab.txt"}}
+    path = _legacy_h5(project / "m.h5", _legacy_model("Sequential", lookup))
+    tk = Loader("tf_keras", "2.21.0")
+    assert [(v.code, v.where, v.fails) for v in check_model_file(path, tk)] == [("KL615", "model_config.config.layers[1]", True)]
+    assert "is not there" in check_model_file(path, tk)[0].message
+    assert "refuses to read it under safe_mode" in check_model_file(path, KERAS3)[0].message
+    inline = {"class_name": "StringLookup", "config": {"name": "string_lookup", "vocabulary": ["a", "b"]}}
+    assert check_model_file(_legacy_h5(project / "inline.h5", _legacy_model("Sequential", inline)), tk) == []
+    (project / "vocab.txt").write_text("a\nb\n")
+    assert check_model_file(path, tk) == []
+    assert check_model_file(path, Loader("keras3", "3.15.1", safe_mode=False)) == []
+    assert check_model_file(path, Loader("keras3", "3.11.3")) == []  # before the safe_mode gate
+    assert [v.code for v in check_model_file(path, KERAS3)] == ["KL615"]  # refused, present or not
+
+
+def test_a_load_model_call_lends_its_module_names_to_tf_keras_lambdas(project, capsys):
+    import base64
+    import marshal
+
+    code = base64.b64encode(marshal.dumps((lambda t: keras.backend.abs(t) * SCALE).__code__)).decode()  # noqa: F821
+    tk = functional(layer("Lambda", function=[code, None, None], function_type="lambda", module="__main__"))
+    tk["module"] = None
+    write_keras(project / "m.keras", tk, version="2.21.0")
+    (project / "serve.py").write_text("import tf_keras as keras\nmodel = keras.models.load_model('m.keras', safe_mode=False)\n")
+    assert main(["--no-cache", "--select", "KL626", "--model-loader", "tf_keras", "m.keras"]) == 1
+    out = capsys.readouterr().out
+    assert "global `SCALE`:" in out and "`keras`" not in out  # serve.py, run as the script, binds `keras`
+    (project / "serve.py").write_text("import tf_keras as keras\nSCALE = 2.0\nmodel = keras.models.load_model('m.keras', safe_mode=False)\n")
+    assert main(["--no-cache", "--select", "KL626", "--model-loader", "tf_keras", "m.keras"]) == 0

@@ -18,7 +18,7 @@ from .catalog import ModelFileCheck as ModelFileCheck
 
 _LAZY = {
     "judge": ("Loader", "Verdict", "judge_file"),
-    "loaders": ("LoadCall", "as_called", "load_calls"),
+    "loaders": ("LoadCall", "as_called", "imported_files", "load_calls", "module_names"),
     "paths": ("MODEL_EXTENSIONS", "is_model_path", "sniff"),
     "read": ("H5_EXTRA_MESSAGE", "MissingReader", "ModelFile", "is_keras_h5", "read_model_file"),
     "target": ("resolve_loader",),

@@ -176,6 +176,79 @@ class LegacyH5LossAlias(ModelFileCheck):
     severity, help = "error", '`load_model("m.h5", compile=False)` and compile again'
 
 
+class ModelLibraryNotInstalled(ModelFileCheck):
+    """## What it does
+    Reports an object of a Keras model library (`keras_hub`, `keras_cv`, `keras_nlp`: a backbone,
+    a preprocessor, a tokenizer, a layer) in a file that Keras 3 is to load where that library is
+    not installed. Judged only when the loader is the Keras installed where keras-lint runs (its
+    package metadata says what else is installed); with a declared Keras, what the loading
+    environment holds is unknown and nothing is reported.
+
+    ## Why is this bad?
+    Keras finds these classes by importing the module the file names (`keras_hub.src.models...`);
+    without the package the load fails with `Could not locate class`.
+
+    ## Example
+    A `keras_hub.models.BertTextClassifier` fine-tuned and saved, served by an image with
+    `keras` but not `keras-hub`.
+
+    ## Use instead
+    Install the library where the model is loaded (`pip install keras-hub`)."""
+
+    code, name, summary = "KL613", "model-library-not-installed", "a keras_hub/keras_cv/keras_nlp object where that library is not installed"
+    severity, help = "error", "install the library where the model is loaded (`pip install keras-hub`)"
+
+
+class TFSMLayerInModelFile(ModelFileCheck):
+    """## What it does
+    Reports a `keras.layers.TFSMLayer` in a file Keras 3 is to load: under `safe_mode` (the
+    default) from Keras 3.14 on; otherwise when the SavedModel folder its `filepath` names is not
+    there, from the current folder or the model file's.
+
+    ## Why is this bad?
+    A TFSMLayer keeps no weights of its own: it loads an external SavedModel, which runs TensorFlow
+    graph code. Keras 3.14+ refuses it under `safe_mode` (`Requested the deserialization of a
+    TFSMLayer, which loads an external SavedModel`); where it is allowed, a missing folder fails with
+    `SavedModel file does not exist at: ...` (measured on 3.15.1 and 3.6.0).
+
+    ## Example
+    `keras.layers.TFSMLayer("exported", call_endpoint="serve")` in a model saved as `.keras`, the
+    `exported/` folder left behind.
+
+    ## Use instead
+    Ship the SavedModel folder with the file and load with `safe_mode=False` if you trust it; or
+    rebuild the model in Keras and save it whole."""
+
+    code, name, summary = "KL614", "tfsm-layer-in-model-file", "a TFSMLayer: refused under safe_mode, or its SavedModel is missing"
+    severity, help = "error", "ship the SavedModel folder with the file and load with `safe_mode=False` if you trust it"
+
+
+class VocabularyFilePath(ModelFileCheck):
+    """## What it does
+    Reports a `StringLookup`, `IntegerLookup` or `TextVectorization` layer saved with its
+    vocabulary as a file path (tf_keras writes the path itself into the config, in `.keras` and
+    `.h5` alike): Keras 3.12+ refuses it under `safe_mode`; otherwise the file must be there, from
+    the current folder or the model file's.
+
+    ## Why is this bad?
+    Loading rebuilds the layer from the path and reads the file. Keras 3.12 and later refuse that
+    under `safe_mode` (`Requested the loading of a vocabulary file outside of the model archive`);
+    where it is allowed (tf_keras, older Keras 3, `safe_mode=False`) a missing file fails with
+    `Vocabulary file vocab.txt does not exist` (measured under tf_keras 2.21, Keras 3.15.1 and
+    3.6.0). Keras 3 saves the vocabulary inside the file, so its own files do not need it.
+
+    ## Example
+    `tf_keras.layers.StringLookup(vocabulary="vocab.txt")` in a model saved as `.h5`, loaded on a
+    server without `vocab.txt`, or by Keras 3.
+
+    ## Use instead
+    Ship the vocabulary file at that path with the model (and load with `safe_mode=False` under
+    Keras 3.12+), or build the layer with the vocabulary as a list and re-save."""
+
+    code, name, summary = "KL615", "vocabulary-file-path", "a lookup layer's vocabulary saved as a file path: refused, or missing"
+    severity, help = "error", "ship the vocabulary file with the model, or build the layer with the vocabulary as a list and re-save"
+
+
 class PythonLambdaInModelFile(ModelFileCheck):
     """## What it does
     Reports Python bytecode in a model layer: a `Lambda` layer's `function` or `output_shape` in
@@ -233,6 +306,33 @@ class LambdaWithDefaults(ModelFileCheck):
 
     code, name, summary = "KL625", "lambda-with-defaults", "a Lambda's lambda with default values: Keras 3 cannot rebuild it"
     severity, help = "error", "use a registered function (or a lambda without default values) and re-save the model"
+
+
+class LambdaReadsMissingGlobals(ModelFileCheck):
+    """## What it does
+    Reports a Lambda layer's lambda that reads global names (`tf`, `np`, `keras`, a module constant)
+    which the loading Keras does not give the rebuilt function, where the lambda runs on load
+    (`safe_mode=False`, or a legacy HDF5 file its loader runs unguarded). The names are read from
+    the saved bytecode's `LOAD_GLOBAL` instructions by a pure-Python reader, never unmarshalled.
+
+    ## Why is this bad?
+    The lambda is rebuilt from bytecode, not imported: its globals are not the saving module's.
+    Keras 3 rebuilds it with the globals of `keras/src/utils/python_utils.py` only, so `tf.abs(t)`,
+    `keras.ops.abs(t)` or `t * SCALE` raise NameError while the model is built (Keras reports
+    `We could not automatically infer the shape of the Lambda's output`), in `.keras` and HDF5 files
+    alike (measured on 3.15.1 and 3.6.0). tf_keras gives it its own module's globals (`tf`, `np`) and
+    the loading script's `__main__`: a name only the training script defined fails there.
+
+    ## Example
+    `SCALE = 3.0` then `keras.layers.Lambda(lambda t: t * SCALE)`, saved, loaded with
+    `safe_mode=False`.
+
+    ## Use instead
+    A registered function (`@keras.saving.register_keras_serializable()` on a `def`) in the
+    Lambda, or a custom layer; values passed with `Lambda(..., arguments={"scale": 3.0})`; re-save."""
+
+    code, name, summary = "KL626", "lambda-reads-missing-globals", "a Lambda's lambda reads globals the loading Keras does not provide"
+    severity, help = "error", "replace the lambda by a registered function (or pass values with `arguments=`) and re-save"
 
 
 class LambdaBytecodeOtherPython(ModelFileCheck):
@@ -371,6 +471,29 @@ class SavedModelUnderKeras3(ModelFileCheck):
 
     code, name, summary = "KL632", "savedmodel-under-keras3", "a SavedModel folder that Keras 3's load_model refuses"
     severity, help = "error", '`keras.layers.TFSMLayer("export_dir", call_endpoint="serving_default")` for inference, or load it with...'
+
+
+class FunctionalUnderKerasBefore24(ModelFileCheck):
+    """## What it does
+    Reports a model saved as `Functional` (what Keras 2.4 and later write for a functional model,
+    nested ones included; TensorFlow 2.3 already bundles Keras 2.4) that a Keras older than 2.4 is
+    to load: the project declares `tensorflow==2.2` or `keras==2.3.1` (multi-backend Keras), or
+    `--model-loader keras==2.3` is given.
+
+    ## Why is this bad?
+    Keras before 2.4 saved functional models as `Model` and has no class `Functional`: the load
+    fails with `ValueError: Unknown layer: Functional`.
+
+    ## Example
+    A model trained with TensorFlow 2.10 and saved as `model.h5`, served by an image pinned to
+    `tensorflow==2.2.0`.
+
+    ## Use instead
+    Load it with Keras 2.4 or later (TensorFlow 2.3 or later), or rebuild the model in code under
+    the older version and load its weights."""
+
+    code, name, summary = "KL634", "functional-under-keras-before-2-4", "a Functional model that Keras < 2.4 (TensorFlow < 2.3) cannot load"
+    severity, help = "error", "load it with Keras 2.4 or later (TensorFlow 2.3 or later)"
 
 
 class SuspiciousModuleReference(ModelFileCheck):

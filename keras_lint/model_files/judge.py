@@ -8,6 +8,7 @@ tests/test_model_files_matrix.py), and where the project defines what the file n
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import os
 import sys
@@ -19,6 +20,7 @@ from .read import ModelFile
 from .walk import Reference, references, training_references
 
 KERAS_ROOTS = ("keras", "tf_keras")
+_BUILTINS = frozenset(dir(builtins))
 
 
 def _is_key(name: str) -> bool:
@@ -36,6 +38,16 @@ class Loader:
     compile: bool = True
     safe_mode: bool = True
     python: tuple = tuple(sys.version_info[:2])
+    # The module-level names of the script that loads (tf_keras looks a lambda's globals up in the
+    # loading process's `__main__`); None: unknown, taken to define none of the saver's globals.
+    main_globals: Optional[frozenset] = None
+    # The project files the loading code imports (loaders.imported_files, from a project load_model
+    # call naming the file); None: unknown, and a key the project registers anywhere counts as found.
+    imports: Optional[frozenset] = None
+    at: str = ""  # that call, "serve.py:7", for the messages
+    tensorflow: bool = False  # a Keras 2 given by TensorFlow's version (the tf.keras it bundles)
+    # The model libraries (keras_hub, keras_cv, keras_nlp) installed where it loads; None: unknown.
+    libraries: Optional[frozenset] = None
 
     @property
     def minor(self) -> tuple:
@@ -54,8 +66,18 @@ class Loader:
         return tuple(parts + [99] * (3 - len(parts)))
 
     def describe(self) -> str:
-        name = "Keras" if self.line == "keras3" else "tf_keras"
+        if self.tensorflow:
+            name = "the tf.keras of TensorFlow"
+        else:
+            name = "Keras" if self.line == "keras3" or self.minor < (2, 14) else "tf_keras"  # tf-keras began at 2.14
         return f"{name} {self.version}" + (f" ({self.why})" if self.why else "")
+
+    @property
+    def knows_functional(self) -> bool:
+        """Does it know the class `Functional` (KL634)?"""
+        if self.line == "keras3":
+            return True
+        return self.minor >= (K.FUNCTIONAL_SINCE_TENSORFLOW if self.tensorflow else K.FUNCTIONAL_SINCE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,10 +161,42 @@ class _Context:
             return self.function(ref)
         if ref.kind == "name":
             return self.compile_name(ref)
-        return self.class_(ref)
+        return self.vocabulary_file(ref) + self.class_(ref)
+
+    def vocabulary_file(self, ref: Reference) -> list:
+        """A lookup layer saved with its vocabulary as a file path (tf_keras writes the path)."""
+        if ref.name not in K.VOCABULARY_LAYERS or not ref.filepath:
+            return []
+        if self.loader.line == "keras3" and self.loader.safe_mode and self.loader.release >= K.VOCABULARY_FILE_GATE:
+            return [Verdict("KL615", ref.path, f"`{ref.name}` was saved with its vocabulary as the file `{ref.filepath}`: "
+                            f"{self.loader.describe()} refuses to read it under safe_mode ('Requested the loading of a "
+                            "vocabulary file outside of the model archive'); load with safe_mode=False if you trust it, "
+                            "or re-save with Keras 3, which keeps the vocabulary in the file", True)]
+        if self.exists(ref.filepath, "file"):
+            return []
+        return [Verdict("KL615", ref.path, f"`{ref.name}` was saved with its vocabulary as the file `{ref.filepath}`, "
+                        f"which is not there (from the current folder nor the model file's): {self.loader.describe()} "
+                        f"fails ('Vocabulary file {ref.filepath} does not exist'); ship the file at that path, or build "
+                        "the layer with the vocabulary as a list and re-save", True)]
+
+    def exists(self, path: str, what: str) -> bool:
+        """Is `path` (as a saved config names it) there when loading: from the current folder, or from the
+        model file's folder (where a loader usually runs)? A folder: holding a SavedModel."""
+        bases = [""] if os.path.isabs(path) else [os.getcwd(), os.path.dirname(os.path.abspath(self.model.path))]
+        for base in bases:
+            full = os.path.join(base, path)
+            if what == "file" and os.path.isfile(full):
+                return True
+            if what == "savedmodel" and any(os.path.isfile(os.path.join(full, n)) for n in ("saved_model.pb", "saved_model.pbtxt")):
+                return True
+        return False
 
     def class_(self, ref: Reference) -> list:
         name, module, registered = ref.name, ref.module or "", ref.registered_name or ""
+        if name == "Functional" and not self.loader.knows_functional:
+            return [Verdict("KL634", ref.path, f"a `Functional` model, as Keras >= 2.4 (TensorFlow >= 2.3) saves it: "
+                            f"{self.loader.describe()} does not know that class ('Unknown layer: Functional'); load it "
+                            "with Keras >= 2.4 or TensorFlow >= 2.3, or rebuild it in code under the older version", True)]
         if not ref.has_module_key:  # a legacy HDF5 object: its class_name is its registration key
             if self.revived and not ref.in_compile:
                 return []
@@ -167,6 +221,8 @@ class _Context:
             return [Verdict("KL640", ref.path, f"an object from `{module}.{name}`: no model saves that; the file is crafted "
                             "to run code (CVE-2025-1550) -- Keras >= 3.9 refuses it, older Keras imports it", True)]
         if root in KERAS_ROOTS:
+            if name == "TFSMLayer" and root == "keras" and self.loader.line == "keras3":
+                return self.tfsm_layer(ref)
             if name in K.NON_MODELING_APIS:
                 return [Verdict("KL640", ref.path, f"`{module}.{name}` is not a model object: a file naming it is crafted "
                                 "(CVE-2025-8747/-9906); Keras 3.15 refuses it", True)]
@@ -178,12 +234,32 @@ class _Context:
                                 f"which Keras never writes for its own classes: {outcome}", refused)]
             return []
         if root in K.KERAS_IMPORTABLE_ROOTS:
-            return []  # keras_hub / keras_cv / keras_nlp: imported by module path when installed
+            # keras_hub / keras_cv / keras_nlp: imported by module path, where installed
+            libraries = self.loader.libraries
+            if self.loader.line == "keras3" and libraries is not None and root not in libraries:
+                package = K.MODEL_LIBRARY_DISTRIBUTIONS[root][0]
+                return [Verdict("KL613", ref.path, f"`{module}.{name}` comes from {root}, which is not installed where "
+                                f"it loads: {self.loader.describe()} imports it by module path and fails ('Could not locate "
+                                f"class'); pip install {package} where the model is loaded", True)]
+            return []
         if self.revived and not ref.in_compile:
             return []
         if _is_key(registered):
             return self.registered(ref, registered, "class")
         return [self.unregistered_class(ref, name, module or None)]
+
+    def tfsm_layer(self, ref: Reference) -> list:
+        """A TFSMLayer: refused under safe_mode since Keras 3.14; else its SavedModel must exist."""
+        if self.loader.safe_mode and self.loader.release >= K.TFSM_LAYER_GATE:
+            return [Verdict("KL614", ref.path, f"a TFSMLayer, which loads the external SavedModel `{ref.filepath}`: "
+                            f"{self.loader.describe()} refuses it under safe_mode ('Requested the deserialization of a "
+                            "`TFSMLayer`'); load with safe_mode=False if you trust that folder", True)]
+        path = ref.filepath
+        if path and self.exists(path, "savedmodel"):
+            return []
+        return [Verdict("KL614", ref.path, f"a TFSMLayer loading the SavedModel `{path}`, which is not there (from the "
+                        f"current folder nor the model file's): {self.loader.describe()} fails ('SavedModel file does "
+                        "not exist'); ship that folder with the model, at that path from where it loads", True)]
 
     def newer_than_loader(self, ref: Reference) -> list:
         """A built-in layer's config holding a keyword the loading Keras does not know yet."""
@@ -258,11 +334,39 @@ class _Context:
                 out.append(Verdict("KL622", ref.path, f"bytecode written by Python {family}, loaded under Python "
                                    f"{'.'.join(map(str, self.loader.python))}: where it runs (safe_mode=False, tf_keras "
                                    "HDF5) it fails ('bad marshal data'), misbehaves or crashes", runs))
+            missing = self.missing_globals(data) if (executed or not self.loader.safe_mode) and not ref.in_compile else []
+            if missing and family == running:
+                out.append(self.missing_globals_verdict(ref, missing))
             names = bytecode.suspicious_names(data)
             if names:
                 out.append(Verdict("KL624", ref.path, f"the bytecode names {', '.join(names)}: a model has no use for "
                                    "them; do not load this file", False))
         return out
+
+    def missing_globals(self, data: bytes) -> list:
+        """The globals the lambda reads that its rebuilt function will not have (KL626)."""
+        if self.revived:
+            return []  # a SavedModel's layers are revived from traced functions: not measured
+        read = bytecode.global_names(data) or []
+        if self.loader.line == "keras3":
+            provided = K.KERAS3_LAMBDA_GLOBALS
+        else:
+            provided = K.TF_KERAS_LAMBDA_GLOBALS | (self.loader.main_globals or frozenset())
+        return [name for name in read if name not in provided and name not in _BUILTINS
+                and not (name.startswith("__") and name.endswith("__"))]
+
+    def missing_globals_verdict(self, ref: Reference, missing: list) -> Verdict:
+        names = ", ".join(f"`{name}`" for name in missing)
+        if self.loader.line == "keras3":
+            how = (f"{self.loader.describe()} rebuilds the lambda with none of the saving module's globals, so building "
+                   f"the model raises NameError (reported as 'We could not automatically infer the shape of the "
+                   f"Lambda's output')")
+        else:
+            how = (f"{self.loader.describe()} gives the lambda its own module's globals (`tf`, `np`) and the loading "
+                   "script's (`__main__`), so the load raises NameError unless that script defines "
+                   + ("them" if len(missing) > 1 else "it") + " at module level")
+        return Verdict("KL626", ref.path, f"the lambda reads the global{'s' if len(missing) > 1 else ''} {names}: "
+                       f"{how}; replace the lambda by a registered function and re-save", True)
 
     # -- against the project --------------------------------------------------------------------
 
@@ -278,7 +382,7 @@ class _Context:
         bare = key.partition(">")[2]
         project = self.project
         if project is not None and key in project.registered_keys()[0]:
-            return []
+            return self.registered_elsewhere(ref, key, code, project.registered_keys()[0][key])
         head = f"{what} registered as `{key}` when saved"
         if project is None:
             return [Verdict(code, ref.path, f"{head}: nothing in the loading process registers it (no project "
@@ -295,6 +399,18 @@ class _Context:
         else:
             detail = "not defined in this project (a third-party package the loader must import? renamed?)"
         return [Verdict(code, ref.path, f"{head}, {detail}", True, key)]
+
+    def registered_elsewhere(self, ref: Reference, key: str, code: str, entries: list) -> list:
+        """A key the project registers: found only if the loading code imports a module registering it."""
+        imports = self.loader.imports
+        if imports is None or any(entry.path in imports for entry in entries):
+            return []
+        entry = entries[0]
+        module = entry.qualname.rpartition(".")[0]
+        return [Verdict(code, ref.path, f"registered as `{key}` at {self.where(entry)}, in `{module}`, which the loading "
+                        f"code{f' ({self.loader.at})' if self.loader.at else ''} does not import, directly or through the "
+                        f"project's imports: {self.loader.describe()} fails to find it; import `{module}` before "
+                        "load_model", True, key)]
 
     def unregistered_class(self, ref: Reference, name: str, module: Optional[str], legacy: bool = False) -> Verdict:
         if module and not legacy and self.loader.line == "keras3" and self.loader.minor < (3, 9):

@@ -98,3 +98,85 @@ def as_called(verdicts: list, call: LoadCall) -> list:
             continue
         kept.append(verdict)
     return kept
+
+
+# -- which project files the loading process imports ----------------------------------------------------
+
+_DYNAMIC_IMPORTS = ("import_module", "__import__", "exec", "run_path", "run_module", "load_source", "exec_module")
+
+
+def _imported_names(tree, module: str, is_package: bool) -> Optional[set]:
+    """The module names a file imports anywhere in it (also inside functions and `try`), with every
+    package prefix; None when it imports dynamically (importlib, __import__, exec, runpy)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            called = _dotted(node.func) or ""
+            if called.rpartition(".")[2] in _DYNAMIC_IMPORTS:
+                return None
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = module.split(".")
+                parts = parts if is_package else parts[:-1]
+                parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+                base = ".".join([*parts, base] if base else parts)
+            names = [base] + [f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*"]
+        for name in names:
+            parts = name.split(".")
+            found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return found
+
+
+def imported_files(path: str, project) -> Optional[frozenset]:
+    """The absolute paths of the project files that importing (running) `path` imports, through the
+    project's own imports, `path` included; None when that cannot be known (a dynamic import in one
+    of them, or a file that does not parse)."""
+    if project is None:
+        return None
+    start = os.path.abspath(path)
+    seen, queue = {start}, [start]
+    while queue:
+        current = queue.pop()
+        summary = project.summary_of(current)
+        module = summary.module if summary is not None else os.path.splitext(os.path.basename(current))[0]
+        try:
+            with open(current, encoding="utf-8", errors="replace") as handle:
+                tree = ast.parse(handle.read())
+        except (OSError, SyntaxError, ValueError, RecursionError):
+            return None
+        names = _imported_names(tree, module, current.endswith("__init__.py"))
+        if names is None:
+            return None
+        for name in names:
+            target = project.module(name)
+            if target is None:
+                continue
+            found = os.path.abspath(target.path)
+            if found not in seen:
+                seen.add(found)
+                queue.append(found)
+    return frozenset(seen)
+
+
+def module_names(path: str) -> Optional[frozenset]:
+    """The names a file binds at module level (imports, defs, classes, assignments): what tf_keras's
+    rebuilt lambdas find in `__main__` when this file is the script that loads. None if unreadable."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        return None
+    names = set()
+    for node in tree.body:
+        for inner in [node] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ast.walk(node):
+            if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(inner.name)
+            elif isinstance(inner, ast.alias):
+                names.add(inner.asname or inner.name.split(".")[0])
+            elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                names.add(inner.id)
+    return frozenset(names)

@@ -29,6 +29,7 @@ class Reference:
     layer_position: bool = False  # an entry of a model's `layers` or a wrapper's `layer`
     defaults: bool = False  # a Lambda's lambda with default argument values
     config_keys: frozenset = frozenset()  # a class's config keys
+    filepath: str = ""  # a TFSMLayer's `filepath` (KL614), a lookup layer's `vocabulary` file (KL615)
 
 
 def _join(path: str, key) -> str:
@@ -71,6 +72,7 @@ def references(value, path: str = "", in_compile: bool = False, layer: bool = Fa
                 "class", path, class_name, module=value.get("module"), registered_name=value.get("registered_name"),
                 has_module_key="module" in value, in_compile=in_compile, layer_position=layer,
                 config_keys=frozenset(config) if isinstance(config, dict) else frozenset(),
+                filepath=_filepath(class_name, config),
             )
             if class_name == "Lambda" and isinstance(config, dict):
                 yield from _legacy_lambda(config, _join(path, "config"), in_compile)
@@ -81,6 +83,16 @@ def references(value, path: str = "", in_compile: bool = False, layer: bool = Fa
             continue
         for key, item in reversed(list(value.items())):
             stack.append((item, _join(path, key), in_compile or key == "compile_config", key == "layer", depth + 1))
+
+
+def _filepath(class_name: str, config) -> str:
+    if not isinstance(config, dict):
+        return ""
+    if class_name == "TFSMLayer":
+        return str(config.get("filepath") or "")
+    if class_name in K.VOCABULARY_LAYERS and isinstance(config.get("vocabulary"), str):
+        return config["vocabulary"]
+    return ""
 
 
 def _legacy_lambda(config: dict, path: str, in_compile: bool) -> Iterator[Reference]:
