@@ -315,9 +315,8 @@ KERAS_LINES = {
 # 2.10-2.15; tf.keras 2.0 has no tensorflow-cpu wheel, 2.2-2.3 and 2.5-2.9 are taken from their
 # neighbours). tf_keras was measured at 2.21 only (2.14-2.20 taken as 2.21, which agrees with tf.keras
 # 2.15 on every fact). The multi-backend Keras line (standalone keras <= 2.3) was measured on Keras 2.3.1
-# only (TensorFlow 2.1.4 backend, Python 3.7.16), by hand: the probes that run there as they are, and
-# for those calling `model(X)` (multi-backend Keras needs `model.predict(X)`) a script doing the same;
-# it is not in the test matrix (no Python 3.7 interpreter is made for tests). 2.0-2.2 are taken as 2.3. It
+# only (TensorFlow 2.1.4 backend, Python 3.7), every probe in the test matrix (interpreter kmb23 of
+# tests/test_versioned_facts.py). 2.0-2.2 are taken as 2.3. It
 # has no register_keras_serializable (keras.utils nor keras.saving), no safe_mode, no save_format
 # (TypeError), no SavedModel (a path without extension is an HDF5 file) and no automatic config:
 # Layer.get_config carries name, trainable and dtype only, so a Layer with arguments and without

@@ -1,8 +1,8 @@
 """Every versioned Keras fact (keras_api.VERSIONED_FACTS) agrees with what real Keras does, in real
-interpreters of six Keras versions: tf.keras 2.10 (TF 2.10.1, Python 3.10), tf.keras 2.11 (TF 2.11.1,
-Python 3.10), tf.keras 2.15
-(TF 2.15.1) and Keras 3.6.0 (TF 2.18.1), each made once by keras_envs.py; tf_keras 2.21 and Keras
-3.15.1 (this environment, the first under TF_USE_LEGACY_KERAS=1).
+interpreters of seven Keras versions: tf.keras 2.10 (TF 2.10.1, Python 3.10), tf.keras 2.11 (TF 2.11.1,
+Python 3.10), tf.keras 2.15 (TF 2.15.1), Keras 3.6.0 (TF 2.18.1) and multi-backend Keras 2.3.1 (TF
+2.1.4, Python 3.7), each made once by keras_envs.py; tf_keras 2.21 and Keras 3.15.1 (this
+environment, the first under TF_USE_LEGACY_KERAS=1).
 
 Each fact's probe is tests/version_probes/<fact>.py. All probes of one interpreter run in two fresh
 processes of it (run.py): one builds and saves, the second loads what the first wrote, as a loading
@@ -36,6 +36,7 @@ INTERPRETERS = {
     "tf_keras": ("tf_keras", None, {"TF_USE_LEGACY_KERAS": "1"}, "2.21"),
     "keras3": ("keras3", None, {}, "3.15"),
     "keras36": ("keras3", "keras36", {}, "3.6"),
+    "kmb23": ("keras2-multibackend", "kmb23", {}, "2.3"),
 }
 SPECIFIER = re.compile(r"(|(>=|<=|==)\d+\.\d+|>=\d+\.\d+,<=\d+\.\d+)")
 

@@ -22,8 +22,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def import_keras(line):
-    if line == "keras3":
+    if line in ("keras3", "keras2-multibackend"):
         import keras
+        module = keras.layers.Layer.__module__
+        if (line == "keras2-multibackend") != module.startswith("keras.engine."):
+            raise SystemExit(f"keras here is {module}, not the {line} line")
         return keras
     import tensorflow as tf
     keras = tf.keras
