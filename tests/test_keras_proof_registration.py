@@ -15,7 +15,8 @@
   `KL201/good_abstract_base.py` cannot be instantiated (and its registered subclass round-trips);
   a model using the base of `KL201/good_call_not_implemented_base.py`, whose `call` only raises
   NotImplementedError, fails when built (and its registered subclass round-trips);
-  the model of `KL201/good_get_config_refuses.py` fails at save, with the class's own error.
+  the model of `KL201/good_get_config_refuses.py` fails at save, with the class's own error, and that
+  of `KL201/good_argument_never_plain.py` with Keras's (its layer argument has no automatic config).
 
 A fixture is saved once per test process (the `saved` fixture of conftest.py), whichever test asks first.
 """
@@ -34,6 +35,7 @@ from keras_roundtrip import MODEL_FILE, _run, load_in_fresh_process, save_in_fre
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LOCATE_CLASS = re.compile(r"Could not locate class '([^']+)'")
 FIRST_USE = re.compile(r"^# first-use: (build|call) raises (\w+): (.+)$", re.M)
+EXPECT_COMMENT = re.compile(r"\s*#\s*expect:[^\n]*")
 
 
 def fixture_files(code, kind):
@@ -48,9 +50,10 @@ KL201_BAD = fixture_files("KL201", "bad")
 KL208_BAD = fixture_files("KL208", "bad")
 KL209_BAD = fixture_files("KL209", "bad")
 REFUSES = FIXTURES / "KL201" / "good_get_config_refuses.py"  # never saved: it has its own test
+NEVER_PLAIN = FIXTURES / "KL201" / "good_argument_never_plain.py"  # never saved either: its own test
 GOOD = [
     path for path in fixture_files("KL201", "good") + fixture_files("KL208", "good") + fixture_files("KL209", "good")
-    if path != REFUSES
+    if path not in (REFUSES, NEVER_PLAIN)
 ]
 KERAS_INTERNAL = FIXTURES / "KL201" / "good_keras_internal_class.py"
 ABSTRACT = FIXTURES / "KL201" / "good_abstract_base.py"
@@ -128,7 +131,7 @@ def registered_copy(path, folder):
         if number in marked:
             indent = line[: len(line) - len(line.lstrip())]
             out.append(f"{indent}@keras_for_the_fix.saving.register_keras_serializable(package=\"{path.stem}_fixed\")\n")
-            line = line.replace("# expect: KL201", "")
+            line = EXPECT_COMMENT.sub("", line)
         out.append(line)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "setup.cfg").write_text("[metadata]\nname = fixed\n")
@@ -187,6 +190,16 @@ def test_kl201_a_model_whose_class_refuses_get_config_fails_at_save(tmp_path):
     outcome = save_in_fresh_process(REFUSES, tmp_path)
     assert (outcome.ok, outcome.stage, outcome.error_type) == (False, "save", "NotImplementedError"), outcome.error
     assert "StatefulNoise holds Python state" in outcome.error
+
+
+@pytest.mark.keras
+def test_kl201_a_model_whose_class_takes_a_layer_argument_fails_at_save(tmp_path):
+    """good_argument_never_plain.py: `Wrapper(inner=Dense(4))` has no get_config, and Keras 3's
+    automatic config refuses the layer, so no model holding it saves: KL201's load failure cannot
+    happen (KL202 reports the save failure)."""
+    outcome = save_in_fresh_process(NEVER_PLAIN, tmp_path)
+    assert (outcome.ok, outcome.stage, outcome.error_type) == (False, "save", "NotImplementedError"), outcome.error
+    assert "Object Wrapper was created by passing" in outcome.error
 
 
 # -- KL208 ---------------------------------------------------------------------------------------
