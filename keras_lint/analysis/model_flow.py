@@ -56,9 +56,11 @@ class Verdict:
     unknown: bool = False  # some save judged builds its model where the file does not show
 
 
-def judge_load(project, path: str, line: int, compile_false: bool = False) -> Optional[Verdict]:
+def judge_load(project, path: str, line: int, compile_false: bool = False, revives_savedmodel: bool = False) -> Optional[Verdict]:
     """What the load at `path:line` will not resolve, judged on the saves the project shows; None when
-    the index has no flow facts for the load (the caller falls back on what the loading file sees)."""
+    the index has no flow facts for the load (the caller falls back on what the loading file sees).
+    `revives_savedmodel`: the Keras judged at writes a path without extension as a SavedModel and
+    revives its classes on load without them (Keras 2): such saves need nothing of the loader."""
     summary = project.summary_of(path)
     flow = getattr(summary, "flow", None) if summary is not None else None
     load = next((s for s in flow.loads if s.line == line), None) if flow is not None else None
@@ -67,6 +69,7 @@ def judge_load(project, path: str, line: int, compile_false: bool = False) -> Op
     compile_false = compile_false or load.compile_false
     wanted = resolve(project, load.path)
     everything = _all_saves(project)
+    revived = {id(s) for _, s, r in everything if revives_savedmodel and s.kind != "json" and _savedmodel_folder(r)}
     saves = [(p, s) for p, s, _ in everything]
     here = os.path.abspath(path)
     linked = [(p, s) for p, s, r in everything if wanted is not None and _matches(r, wanted)]
@@ -92,6 +95,8 @@ def judge_load(project, path: str, line: int, compile_false: bool = False) -> Op
     missing, unknown = [], False
     reach = _Reach(project, summary.module)
     for save_path, save in linked:
+        if id(save) in revived:
+            continue  # a SavedModel folder: the load revives its classes without them
         if save.contents is None:
             unknown = True
             continue
@@ -358,6 +363,14 @@ def _part(project, part: str, depth: int) -> str:
         if flow is not None and name in flow.constants:
             return "".join(_part(project, p, depth + 1) for p in flow.constants[name])
     return UNKNOWN
+
+
+def _savedmodel_folder(resolved: Optional[str]) -> bool:
+    """A resolved save path whose last component is known and has no extension."""
+    if resolved is None:
+        return False
+    last = resolved.rstrip("/").rsplit("/", 1)[-1]
+    return "*" not in last and "." not in last
 
 
 def _matches(saved: Optional[str], loaded: Optional[str]) -> bool:

@@ -111,6 +111,7 @@ class LoadModelWithoutCustomObjects(Rule):
     help = "register the custom objects where they are defined, or pass `custom_objects=` to `load_model`"
     triggers = ("load_model", "model_from_json", "model_from_config", "model_from_yaml", "deserialize")
     needs_project = True  # project functions and classes, wherever they are defined
+    versioned_facts = ("path_without_extension_savedmodel",)
 
     @classmethod
     def might_report_statement(cls, statement, context) -> bool:
@@ -119,7 +120,8 @@ class LoadModelWithoutCustomObjects(Rule):
         words = tuple(path.rsplit(".", 1)[-1] for path in LOADERS + DESERIALIZERS)
         calls, bare = list(calls_named(statement, context.names, words)), []
         for call in calls:
-            verdict = judge_load(context.project, context.path, call.lineno)
+            verdict = judge_load(context.project, context.path, call.lineno,
+                                 revives_savedmodel=context.keras.holds("path_without_extension_savedmodel"))
             if verdict is not None and verdict.missing:
                 return True  # the model flow reports it (also a load given a literal custom_objects dict)
             given = any(k.arg == "custom_objects" or k.arg is None for k in call.keywords) or len(call.args) >= 2
@@ -128,6 +130,19 @@ class LoadModelWithoutCustomObjects(Rule):
         return bool(bare) and bool(cls(context)._unregistered(skip_compile=False))  # the longest list it can name
 
     VALID = [
+        # Keras 2 writes a path without extension as a SavedModel and revives its classes on load
+        # (tf-models-official's triviaqa: a helper saves `os.path.join(model_dir, 'export')`)
+        """
+            import tf_keras
+            class Net(tf_keras.Model):
+                def call(self, x):
+                    return x
+            def train(d):
+                model = Net()
+                model.save(d + '/export')
+            def predict(p):
+                return tf_keras.models.load_model(p)
+        """,
         # issue 20: the model saved and loaded holds only built-ins, though the file defines a custom layer
         """
             import keras
@@ -312,6 +327,18 @@ class LoadModelWithoutCustomObjects(Rule):
         """,
     ]
     INVALID = [
+        # ... the same saved to `.h5`: the class is needed
+        Invalid("""
+            import tf_keras
+            class Net(tf_keras.Model):
+                def call(self, x):
+                    return x
+            def train(d):
+                model = Net()
+                model.save(d + '/export.h5')
+            def predict(p):
+                return tf_keras.models.load_model(p)
+        """, 9, 12, "may load a model saved at"),
         # issue 20: the model saved here holds an unregistered initializer function and metric
         Invalid("""
             import keras
@@ -488,7 +515,8 @@ class LoadModelWithoutCustomObjects(Rule):
                 return
         compile_arg = argument(node, 2, "compile") if is_load_model else None
         skip_compile = compile_arg is not None and literal_value(compile_arg.value) is False
-        verdict = judge_load(self.context.project, self.context.path, line, skip_compile)
+        verdict = judge_load(self.context.project, self.context.path, line, skip_compile,
+                             self.context.keras.holds("path_without_extension_savedmodel"))
         if verdict is not None and (verdict.missing or (verdict.saves and not verdict.unknown) or given is not None):
             if verdict.missing:
                 self._report_flow(node, name, line, verdict)
