@@ -15,6 +15,7 @@ import re
 import sys
 from typing import Optional
 
+from .roots import CONFIG_FILES, FORMATTER_FILES
 from .settings import Settings
 
 if sys.version_info >= (3, 11):
@@ -32,7 +33,6 @@ KNOWN_KEYS = LIST_KEYS + ("per-file-ignores", "target-keras", "package", "severi
 CODE_KEYS = ("select", "extend-select", "ignore")
 
 
-CONFIG_FILES = ("pyproject.toml", "setup.cfg", "tox.ini")
 
 
 def find_config(start: str) -> Optional[str]:
@@ -317,8 +317,7 @@ def formatter_line_length(start: str) -> Optional[int]:
     tools' default."""
     folder = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
     while True:
-        for name, tables in (("ruff.toml", ((),)), (".ruff.toml", ((),)),
-                             ("pyproject.toml", (("tool", "ruff"), ("tool", "black")))):
+        for name, tables in FORMATTER_FILES.items():
             path = os.path.join(folder, name)
             if not os.path.isfile(path):
                 continue

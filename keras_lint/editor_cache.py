@@ -34,7 +34,7 @@ import time
 from typing import Optional
 
 from . import __version__
-from .roots import FOLDER, project_root
+from .roots import CONFIG_FILES, FOLDER, FORMATTER_FILES, PROJECT_MARKERS, project_root
 
 try:  # CPython's own SHA-256: hashlib would load OpenSSL first, 5-10 ms of every flake8 call
     from _sha256 import sha256 as _sha256
@@ -48,8 +48,8 @@ SUBFOLDER = "flake8"
 FORMAT = 1  # the layout of the records and states below
 RACY_SECONDS = 2.0
 # What the settings are read from in a folder, from the linted file's up to the root of the file
-# system: config.CONFIG_FILES, config.formatter_line_length's files, the project markers.
-LOOKED_FOR = ("pyproject.toml", "setup.cfg", "tox.ini", "ruff.toml", ".ruff.toml", ".git")
+# system: keras-lint's config files, the formatters' (line length), the project markers.
+LOOKED_FOR = tuple(dict.fromkeys(CONFIG_FILES + tuple(FORMATTER_FILES) + PROJECT_MARKERS))
 
 
 def _digest(data: bytes) -> str:
