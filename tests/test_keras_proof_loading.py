@@ -9,7 +9,8 @@
   declares under Keras 3 (raises that error, or writes a legacy HDF5 file with Keras's "legacy"
   warning), and the functions holding a reported line are exactly the declared ones.
   `good_*.py`: every `save_*` function runs and writes what it names.
-- KL403: the fixture's exported SavedModel cannot be reloaded by its reported `load_model`
+- KL403: the fixture's exported SavedModel cannot be reloaded by its reported `load_model`, nor a
+  `.keras` file copied under a `.pkl` name
   ("File format not supported"); the good fixture's `TFSMLayer` reload gives the same outputs.
 - KL501: the lambda model is refused by a default load and loads (equal outputs) through each of
   the fixture's unsafe loaders: `safe_mode=False`, `SafeModeScope(False)`,
@@ -306,6 +307,29 @@ def test_kl403_savedmodel_directory_cannot_be_loaded_but_tfsm_layer_can(tmp_path
     assert "TFSMLayer" in result["bad_reload"]["error"]
     assert result["good_reload"]["ok"] and result["good_reload"]["equal"], result["good_reload"]["error"]
     assert result["good_native"]["ok"] and result["good_native"]["equal"]
+
+
+_OTHER_EXTENSION = r"""
+import shutil
+bad = import_fixture(ARGS["bad"], "kl403_other")
+model = bad.build_model()
+model.save(os.path.join(ARGS["workdir"], "model.keras"))
+shutil.copy(os.path.join(ARGS["workdir"], "model.keras"), os.path.join(ARGS["workdir"], "best_model.pkl"))
+result = attempt(bad.reload, ARGS["workdir"])
+result.pop("value", None)
+RESULT["bad_reload"] = result
+"""
+
+
+@pytest.mark.keras
+def test_kl403_a_model_file_under_another_extension_is_refused(tmp_path):
+    """The very bytes of a `.keras` file, named `.pkl`: Keras 3 refuses the name, not the content."""
+    bad = FIXTURES / "KL403" / "bad_load_other_extension.py"
+    assert functions_marked(bad, "KL403") == ["reload"]
+    result, _ = run_child(_OTHER_EXTENSION, tmp_path, bad=str(bad))
+    assert not result["bad_reload"]["ok"], "Keras 3 loaded a model file named .pkl"
+    assert result["bad_reload"]["error_type"] == "ValueError"
+    assert "File format not supported" in result["bad_reload"]["error"]
 
 
 # -- KL501 ---------------------------------------------------------------------------------------
