@@ -6,6 +6,7 @@ import pytest
 
 from keras_lint import dependencies
 from keras_lint.dependencies import judging
+from keras_lint.keras_api import KERAS2_MODULES
 from keras_lint.names import KerasNames, keras_path, path_matches
 
 
@@ -113,6 +114,20 @@ def test_a_module_keras_3_no_longer_has_makes_the_file_keras2(module):
     cannot run on Keras 3 (each import raises ModuleNotFoundError under Keras 3.15.1)."""
     assert _major(f"from {module} import x\nimport keras\n") == {2}
     assert _major("from keras.layers import merge_x\n") == {3}  # a name, not the module
+
+
+@pytest.mark.keras
+def test_the_keras2_only_modules_are_missing_from_the_installed_keras_3():
+    """keras_api.KERAS2_MODULES's `keras.*` entries: each import raises under Keras 3 (the fact the
+    Keras-2 judgement of a file importing one rests on)."""
+    import importlib
+
+    import keras
+
+    assert keras.__version__.startswith("3.")
+    for module in (m for m in KERAS2_MODULES if m.startswith("keras.")):
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(module)
 
 
 def test_keras_core_is_keras_3_under_another_name():
