@@ -160,7 +160,7 @@ def test_tensorflow_2_10_reports_a_layer_with_arguments_and_no_get_config_saved_
     found = _kl202(lint(project, monkeypatch, capsys)[1])
     assert found == [
         "train.py:4:1: KL202 `Window` takes `units` in __init__ and has no get_config; on tf.keras ≤ 2.10, saving a "
-        "model holding it to .h5 (as this file does) raises `NotImplementedError: Layer Window has arguments in "
+        "model holding it to .h5 (as line 14 of this file does) raises `NotImplementedError: Layer Window has arguments in "
         "`__init__` and therefore must override `get_config()``; add get_config returning them"
     ]
     (project / "requirements.txt").write_text("tensorflow>=2.16\n")
@@ -182,6 +182,68 @@ def test_a_layer_saved_only_as_a_savedmodel_directory_is_not_reported_on_tensorf
     code = WINDOW_SAVED_TO_H5.replace('model.save("m.h5")', 'model.save("saved_model_dir")')
     project = make(tmp_path, code, requirements__txt="tensorflow==2.10.1\n")
     assert _kl202(lint(project, monkeypatch, capsys)[1]) == []
+
+
+# Issue 18 triage (alibi-detect): whether a `.h5` save can hold the class is asked per class.
+WINDOW_NESTED = WINDOW_SAVED_TO_H5.replace(
+    "model = tf.keras.Sequential([tf.keras.Input((3,)), Window(2)])\n",
+    "class Block(tf.keras.layers.Layer):\n"
+    "    def __init__(self, units, **kwargs):\n"
+    "        super().__init__(**kwargs)\n"
+    "        self.units = units\n"
+    "        self.window = Window(units)\n\n"
+    "    def call(self, x):\n"
+    "        return self.window(x)\n\n"
+    "    def get_config(self):\n"
+    "        return {**super().get_config(), 'units': self.units}\n\n\n"
+    "class Pair(tf.keras.Model):\n"
+    "    def __init__(self, first, **kwargs):\n"
+    "        super().__init__(**kwargs)\n"
+    "        self.first = first\n\n"
+    "    def call(self, x):\n"
+    "        return self.first(x)\n\n\n"
+    "def build():\n"
+    "    window = Window(3)\n"
+    "    return Pair(window)\n\n\n"
+    "model = tf.keras.Sequential([tf.keras.Input((3,)), Block(2)])\n",
+)
+
+
+def test_a_layer_built_only_inside_other_project_layers_is_not_reported_on_tensorflow_2_10(tmp_path, monkeypatch, capsys):
+    """A `.h5` save calls get_config of the graph's layers, not of those a layer builds itself or a
+    Model subclass is handed (fact h5_skips_tracked_sublayers, probed in every interpreter; measured
+    by hand on TF 2.10.1 for the Model subclass): `Window` is only ever part of `Block` or `Pair`."""
+    project = make(tmp_path, WINDOW_NESTED, requirements__txt="tensorflow==2.10.1\n")
+    found = _kl202(lint(project, monkeypatch, capsys)[1])
+    assert found and not any("`Window`" in line for line in found)  # `Pair` keeps its own finding
+    # one build in a saved model's graph (not handed to a project class) makes it reportable again
+    (project / "train.py").write_text(
+        WINDOW_NESTED + "graph = tf.keras.Sequential([tf.keras.Input((3,)), Window(4)])\ngraph.save('g.h5')\n"
+    )
+    monkeypatch.setattr(api, "_DECLARED", {})
+    found = _kl202(lint(project, monkeypatch, capsys)[1])
+    assert any("`Window` takes `units`" in line and "(as line 43 of this file does)" in line for line in found)
+
+
+def test_a_layer_no_h5_save_can_hold_is_not_reported_and_an_unshown_save_is_named(tmp_path, monkeypatch, capsys):
+    """The project saves to .h5 only a model it shows holds no `Window` (its SavedModel holds one):
+    nothing to report. A `.h5` save of a model the file does not build (`self.model.save(...)`)
+    may hold it: reported, naming that save."""
+    code = WINDOW_SAVED_TO_H5.replace(
+        'model.save("m.h5")\n',
+        'model.save("saved_model_dir")\n'
+        "other = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(2)])\n"
+        'other.save("other.h5")\n',
+    )
+    project = make(tmp_path, code, requirements__txt="tensorflow==2.10.1\n")
+    assert _kl202(lint(project, monkeypatch, capsys)[1]) == []
+    (project / "trainer.py").write_text(
+        "class Trainer:\n    def __init__(self, model):\n        self.model = model\n\n"
+        "    def keep(self):\n        self.model.save('best.h5')\n"
+    )
+    monkeypatch.setattr(api, "_DECLARED", {})
+    found = _kl202(lint(project, monkeypatch, capsys)[1])
+    assert len(found) == 1 and "saving a model holding it to .h5 (`trainer.py` saves to .h5 a model it does not build there)" in found[0]
 
 
 def test_keyword_only_arguments_are_not_what_tensorflow_2_10_looks_at(tmp_path, monkeypatch, capsys):
@@ -350,7 +412,7 @@ def test_a_model_subclass_tensorflow_before_2_12_saves_with_an_empty_config_is_k
     out = lint(make(tmp_path, WIDEN_SAVED_TO_H5, requirements__txt=declared), monkeypatch, capsys)[1]
     assert out == (
         "train.py:4:1: KL202 Keras 2: `keras.Model` subclass `Widen` takes `units` in __init__ and has no get_config; "
-        "on tf.keras before 2.12, saving a model holding it to .h5 (as this file does) keeps no config for it "
+        "on tf.keras before 2.12, saving a model holding it to .h5 (as line 15 of this file does) keeps no config for it "
         "(2.10 and 2.11 store an empty one, 2.4 raises NotImplementedError at the save), so load_model fails "
         "`TypeError: Unable to revive model from config`; add get_config returning them\n"
     )

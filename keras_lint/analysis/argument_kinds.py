@@ -69,6 +69,18 @@ def passed(project: ProjectIndex, info: ClassInfo, param: str) -> list:
     return _Table.of(project).passed(info, param)
 
 
+def built_only_nested(project: ProjectIndex, info: ClassInfo) -> bool:
+    """Is every instance the project builds of `info` a part of another project layer or model, never a
+    layer of a model's graph itself? Each build is inside a method of a project Layer or Model class
+    (`self.inner = Inner(units)`), or its value is handed, directly or through a name, to the
+    constructor of a project Layer or Model class without get_config (`Seq2Seq(EncoderLSTM(d), ...)`),
+    counted per file. A `.h5` save serializes the layers of a Functional or Sequential graph, not the
+    ones such a layer or model tracks (measured, TF 2.10.1: a layer with arguments and no get_config
+    built in another layer's `__init__`, or handed to a Model subclass, saves and loads). False when
+    the project never builds it (a library's class: its users may)."""
+    return _Table.of(project).only_nested(info)
+
+
 def call_site_count(project: ProjectIndex, info: ClassInfo) -> int:
     """How many call sites reach the `__init__` `info` defines (with arguments, or open)."""
     return len(_Table.of(project).sites.get(info.qualname, ()))
@@ -161,7 +173,9 @@ class _Table:
     def __init__(self, project: ProjectIndex):
         self.project = project
         self.sites: dict = {}  # qualname of the class defining __init__ -> [(path, CallSite, caller ClassInfo|None)]
+        self.builds: dict = {}  # qualname of the class called -> [(path, CallSite)]
         self.memo: dict = {}
+        self.handed: Optional[dict] = None  # (path, qualname) -> instances handed to a project layer/model
         for summary in project.summaries:
             for site in getattr(summary, "call_sites", ()):
                 self.add(summary.path, site)
@@ -176,6 +190,8 @@ class _Table:
             target = project.find(caller.bases[0])
         else:
             target = project.find(site.callee)
+            if target is not None and site.via in ("call", "partial"):
+                self.builds.setdefault(target.qualname, []).append((path, site))
         if target is None:
             return
         if site.via == "from_config" and project.nearest(target, "from_config") is not None:
@@ -184,6 +200,47 @@ class _Table:
         if owner is None or owner.init is None:
             return
         self.sites.setdefault(owner.qualname, []).append((path, site, caller))
+
+    def only_nested(self, info: ClassInfo) -> bool:
+        key = ("nested", info.qualname)
+        if key not in self.memo:
+            builds = self.builds.get(info.qualname, [])
+            outside: dict = {}
+            for path, site in builds:
+                if not self.inside_keras_class(path, site.line, info):
+                    outside[path] = outside.get(path, 0) + 1
+            handed = self.handed_instances()
+            self.memo[key] = bool(builds) and all(
+                handed.get((path, info.qualname), 0) >= count for path, count in outside.items()
+            )
+        return self.memo[key]
+
+    def inside_keras_class(self, path: str, line: int, info: ClassInfo) -> bool:
+        project = self.project
+        return any(
+            other is not info and other.line <= line <= other.end_line and project.keras_kind(other) in ("layer", "model")
+            for other in project.by_path.get(os.path.abspath(path), ())
+        )
+
+    def handed_instances(self) -> dict:
+        """{(path, qualname): how many values `new:<qualname>` the file's calls of project Layer or Model
+        classes without get_config are given}."""
+        if self.handed is None:
+            project, self.handed = self.project, {}
+            for summary in project.summaries:
+                for site in getattr(summary, "call_sites", ()):
+                    if site.via != "call" or not any(v.startswith(arguments.NEW) for v in (*site.args, *dict(site.keywords).values())):
+                        continue
+                    target = project.find(site.callee)
+                    if target is None or project.keras_kind(target) not in ("layer", "model") \
+                            or project.nearest(target, "get_config") is not None:
+                        continue
+                    for value in (*site.args, *dict(site.keywords).values()):
+                        made = project.find(value[len(arguments.NEW):]) if value.startswith(arguments.NEW) else None
+                        if made is not None:
+                            key = (summary.path, made.qualname)
+                            self.handed[key] = self.handed.get(key, 0) + 1
+        return self.handed
 
     def passed(self, info: ClassInfo, param: str, seen: frozenset = frozenset()) -> list:
         key = (info.qualname, param)

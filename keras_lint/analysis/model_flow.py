@@ -432,5 +432,64 @@ def class_covered(project, info) -> tuple:
     return bool(loads) and not uncovered, uncovered
 
 
+# -- what KL202 asks on tf.keras <= 2.10: is a class in a model the project saves to .h5? -----------
+
+_H5_SAVES: dict = {}  # id(project) -> (project, {(path, line) of a class: [(saving file, line)]}, [(file, line)])
+
+
+def h5_saves(project, info) -> tuple:
+    """(holding, unshown) for a project class: the project's saves of a whole model to an `.h5`/`.hdf5`
+    path whose model is shown to build the class (its building statements, and the project functions
+    they call, construct it), and the `.h5` saves whose model the flow facts do not show (a parameter
+    nobody hands a model, an attribute `self.model.save(...)`, a ModelCheckpoint not given to fit: a
+    file ModuleSummary.saves_h5 finds where the flow shows no `.h5` save has line 0). Each a list of
+    (absolute path of the saving file, line); built once per index."""
+    known = _H5_SAVES.get(id(project))
+    if known is None or known[0] is not project:
+        holding: dict = {}
+        unshown: list = []
+        shown_files = set()
+        for path, save, resolved in _all_saves(project):
+            last = (resolved or "").rstrip("/").rsplit("/", 1)[-1].lower()
+            if save.kind not in ("save", "checkpoint") or not last.endswith((".h5", ".hdf5")):
+                continue
+            shown_files.add(path)
+            if save.contents is None:
+                unshown.append((path, save.line))
+                continue
+            for key in _built_classes(project, save.contents):
+                holding.setdefault(key, []).append((path, save.line))
+        for summary in project.summaries:
+            path = os.path.abspath(summary.path)
+            if summary.saves_h5 and path not in shown_files:
+                unshown.append((path, 0))
+        _H5_SAVES.clear()  # one index at a time
+        known = _H5_SAVES[id(project)] = (project, holding, sorted(unshown))
+    return known[1].get((os.path.abspath(info.path), info.line), []), known[2]
+
+
+def _built_classes(project, uses) -> set:
+    """(path, line) of every project class the building statements `uses` construct, following the
+    project functions they call."""
+    found: set = set()
+    seen: set = set()
+    stack = [(uses, 0)]
+    while stack:
+        current, depth = stack.pop()
+        for qualified in current.calls:
+            cls = project.find(qualified)
+            if cls is not None:
+                found.add((os.path.abspath(cls.path), cls.line))
+                continue
+            function = project.find(qualified, "functions")
+            if function is not None and depth < _MAX_DEPTH:
+                key = f"{function.module}.{function.name}"
+                inner = _uses_of(project, function)
+                if key not in seen and inner is not None:
+                    seen.add(key)
+                    stack.append((inner, depth + 1))
+    return found
+
+
 def _fields(uses) -> list:
     return [tuple(getattr(uses, f.name)) for f in dataclasses.fields(Uses)]

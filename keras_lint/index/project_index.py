@@ -69,10 +69,6 @@ class ProjectIndex:
         self._registered = None
         self._children = None
 
-    def h5_savers(self) -> list:
-        """The files that save a whole model to an .h5/.hdf5 path (ModuleSummary.saves_h5)."""
-        return [summary.path for summary in self.summaries if summary.saves_h5]
-
     def summary_of(self, path: str) -> Optional[ModuleSummary]:
         """The summary the index holds for a file (the last, where it holds two)."""
         return self.by_file.get(os.path.abspath(path))

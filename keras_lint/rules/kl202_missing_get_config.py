@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from ..analysis import argument_kinds
+from ..analysis import argument_kinds, model_flow
 from ..analysis.get_config_coverage import (
     config_carries,
     h5_load_drops,
@@ -245,6 +245,14 @@ class MissingGetConfig(Rule):
 
     `name`, `trainable`, `dtype`, `*args` and `**kwargs` never need keys.
 
+    On tf.keras 2.10 and older (a project declaring them), a `Layer` with any positional argument,
+    and on tf.keras before 2.12 a `keras.Model` subclass, is reported when a `.h5` save of the
+    project may hold it: one whose model is shown to build it (the message names that save), or one
+    whose model the project does not show (a parameter, `self.model.save(...)`). Not when every
+    instance the project builds is part of another project layer or model (built in its methods, or
+    handed to a Model subclass without get_config): a `.h5` save serializes the layers of a model's
+    graph, not those a layer tracks itself.
+
     ## Why is this bad?
     Keras rebuilds the object on load from `get_config()`. Keras 3 `model.save` raises
     `NotImplementedError: Object Wrap was created by passing non-serializable argument values in
@@ -321,7 +329,9 @@ class MissingGetConfig(Rule):
     fix = "safe"  # unsafe when an argument is stored under another attribute name
     # get_config need only exist; the index counts each method's `self.<attr> = ...` for the fix.
     reads_methods = frozenset({"__init__"})
-    versioned_facts = ("h5_requires_get_config", "model_auto_config", "layer_config_drops_arguments")
+    versioned_facts = (
+        "h5_requires_get_config", "model_auto_config", "layer_config_drops_arguments", "h5_skips_tracked_sublayers",
+    )
 
     _K3 = "import keras\n\n"
     _K2 = "import tf_keras as keras\n\n"
@@ -846,22 +856,33 @@ class MissingGetConfig(Rule):
             return "tf.keras (2.10 on; 2.4 raises NotImplementedError at the save instead)"
         return "tf_keras" if self.context.keras.line == "tf_keras" else "Keras 2"
 
-    def _h5_saver(self) -> Optional[str]:
-        """Where the project saves a model to `.h5`, as a message says it ("this file", or the first
-        other file that does); None when it does not."""
-        savers = self.context.project.h5_savers()
-        if not savers:
+    def _h5_saver(self, info: ClassInfo) -> Optional[str]:
+        """Where the project saves a model holding `info` to `.h5`, as a message says it ("as line 12 of
+        this file does", "as `train.py:30` does"), or a `.h5` save whose model it does not show ("`x.py:9`
+        saves to .h5 a model it does not build there"); None when no `.h5` save can hold it: the
+        project saves none, every one it shows builds another model, or every instance of the class is
+        a part of another project layer or model, whose get_config a `.h5` save calls instead."""
+        project = self.context.project
+        if self.context.keras.holds("h5_skips_tracked_sublayers") and argument_kinds.built_only_nested(project, info):
             return None
-        here = os.path.abspath(self.context.path)
-        others = [path for path in savers if os.path.abspath(path) != here]
-        return "this file" if len(others) < len(savers) else f"`{os.path.relpath(others[0])}`"
+        holding, unshown = model_flow.h5_saves(project, info)
+        if holding:
+            return f"as {self._place(*holding[0])} does"
+        if unshown:
+            return f"{self._place(*unshown[0])} saves to .h5 a model it does not build there"
+        return None
+
+    def _place(self, path: str, line: int) -> str:
+        if path == os.path.abspath(self.context.path):
+            return f"line {line} of this file" if line else "this file"
+        return f"`{os.path.relpath(path)}{f':{line}' if line else ''}`"
 
     def _h5_model_config_empty(self, node: cst.ClassDef, info: ClassInfo) -> bool:
         """tf.keras before 2.12 (model_auto_config): a Model subclass without get_config is saved to
         `.h5` with an empty config, whatever its arguments are; reported where the project saves a
         model to `.h5`. True when reported."""
         arguments = h5_model_config_empty(self.context.project, info, self.context.keras)
-        where = self._h5_saver() if arguments else None
+        where = self._h5_saver(info) if arguments else None
         if where is None:
             return False
         owner = self.context.project.nearest(info, "__init__")
@@ -875,7 +896,7 @@ class MissingGetConfig(Rule):
             self.report(
                 node,
                 f"Keras 2: `keras.Model` subclass `{info.name}` takes {names} in __init__ and has no get_config; on "
-                f"multi-backend Keras, saving a model holding it to .h5 (as {where} does) raises NotImplementedError "
+                f"multi-backend Keras, saving a model holding it to .h5 ({where}) raises NotImplementedError "
                 "(a subclassed Model has no config of its own there); add get_config returning them",
             )
             return True
@@ -883,7 +904,7 @@ class MissingGetConfig(Rule):
         self.report(
             node,
             f"Keras 2: `keras.Model` subclass `{info.name}` takes {names} in __init__ and has no get_config; on tf.keras "
-            f"before {since}, saving a model holding it to .h5 (as {where} does) keeps no config for it (2.10 and "
+            f"before {since}, saving a model holding it to .h5 ({where}) keeps no config for it (2.10 and "
             f"2.11 store an empty one, 2.4 raises NotImplementedError at the save), so {outcome}; add get_config returning them",
         )
         return True
@@ -893,7 +914,7 @@ class MissingGetConfig(Rule):
         so a model holding a layer with other arguments saves to `.h5` and fails to load, given the
         class or not; reported where the project saves a model to `.h5`."""
         arguments = h5_load_drops(self.context.project, info, self.context.keras)
-        where = self._h5_saver() if arguments else None
+        where = self._h5_saver(info) if arguments else None
         if where is None:
             return
         owner = self.context.project.nearest(info, "__init__")
@@ -907,7 +928,7 @@ class MissingGetConfig(Rule):
         self.report(
             node,
             f"`{info.name}` takes {names} in __init__ and has no get_config; on multi-backend Keras, Layer.get_config "
-            f"carries only name, trainable and dtype: a model holding it saves to .h5 (as {where} does), but "
+            f"carries only name, trainable and dtype: a model holding it saves to .h5 ({where}), but "
             f"{outcome}; add get_config returning them",
         )
 
@@ -916,14 +937,14 @@ class MissingGetConfig(Rule):
         itself, and `.h5` saving calls it (a SavedModel directory does not): reported where the
         project saves a model to `.h5`."""
         arguments = h5_save_refuses(self.context.project, info, self.context.keras)
-        where = self._h5_saver() if arguments else None
+        where = self._h5_saver(info) if arguments else None
         if where is None:
             return
         names = ", ".join(f"`{name}`" for name in arguments)
         self.report(
             node,
             f"`{info.name}` takes {names} in __init__ and has no get_config; on {self.context.keras.where('h5_requires_get_config')}, "
-            f"saving a model holding it to .h5 (as {where} does) raises `NotImplementedError: Layer {info.name} has "
+            f"saving a model holding it to .h5 ({where}) raises `NotImplementedError: Layer {info.name} has "
             "arguments in `__init__` and therefore must override `get_config()``; add get_config returning them",
         )
 
