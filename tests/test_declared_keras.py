@@ -225,6 +225,30 @@ def test_a_layer_built_only_inside_other_project_layers_is_not_reported_on_tenso
     assert any("`Window` takes `units`" in line and "(as line 43 of this file does)" in line for line in found)
 
 
+@pytest.mark.parametrize(
+    "container",
+    [
+        # an RNN serializes its cell (measured, TF 2.10.1: the .h5 save raises for the cell)
+        "class Block(tf.keras.layers.RNN):\n"
+        "    def __init__(self, units, **kwargs):\n"
+        "        super().__init__(Window(units), **kwargs)\n",
+        # a Functional subclass without get_config serializes its graph (measured, TF 2.10.1)
+        "class Block(tf.keras.Model):\n"
+        "    def __init__(self, units, **kwargs):\n"
+        "        inputs = tf.keras.Input((3,))\n"
+        "        super().__init__(inputs=inputs, outputs=Window(units)(inputs), **kwargs)\n",
+    ],
+)
+def test_a_layer_built_inside_a_container_that_serializes_it_is_reported(tmp_path, monkeypatch, capsys, container):
+    code = WINDOW_SAVED_TO_H5.replace(
+        "model = tf.keras.Sequential([tf.keras.Input((3,)), Window(2)])\n",
+        container + "\n\nmodel = tf.keras.Sequential([tf.keras.Input((3,)), Block(2)])\n",
+    )
+    project = make(tmp_path, code, requirements__txt="tensorflow==2.10.1\n")
+    found = _kl202(lint(project, monkeypatch, capsys)[1])
+    assert any("`Window` takes `units`" in line for line in found)
+
+
 def test_a_layer_no_h5_save_can_hold_is_not_reported_and_an_unshown_save_is_named(tmp_path, monkeypatch, capsys):
     """The project saves to .h5 only a model it shows holds no `Window` (its SavedModel holds one):
     nothing to report. A `.h5` save of a model the file does not build (`self.model.save(...)`)

@@ -81,6 +81,15 @@ def built_only_nested(project: ProjectIndex, info: ClassInfo) -> bool:
     return _Table.of(project).only_nested(info)
 
 
+def serialized_parts(project: ProjectIndex, info: ClassInfo) -> list:
+    """The project classes a class builds in its own methods whose configs its get_config puts in a
+    saved model with its own: those of a layer or model that is not a plain container (an RNN subclass
+    its cell, a Functional subclass without get_config its graph; see built_only_nested); []
+    for a plain Layer or Model subclass, whose get_config holds only what it says."""
+    table = _Table.of(project)
+    return [] if table.plain_container(info) else table.parts(info)
+
+
 def call_site_count(project: ProjectIndex, info: ClassInfo) -> int:
     """How many call sites reach the `__init__` `info` defines (with arguments, or open)."""
     return len(_Table.of(project).sites.get(info.qualname, ()))
@@ -174,8 +183,10 @@ class _Table:
         self.project = project
         self.sites: dict = {}  # qualname of the class defining __init__ -> [(path, CallSite, caller ClassInfo|None)]
         self.builds: dict = {}  # qualname of the class called -> [(path, CallSite)]
+        self.functional: set = set()  # qualnames of the classes whose __init__ calls super().__init__(inputs, outputs)
         self.memo: dict = {}
         self.handed: Optional[dict] = None  # (path, qualname) -> instances handed to a project layer/model
+        self.inside: Optional[dict] = None  # qualname of a class -> [ClassInfo built in its lines]
         for summary in project.summaries:
             for site in getattr(summary, "call_sites", ()):
                 self.add(summary.path, site)
@@ -184,6 +195,8 @@ class _Table:
         project = self.project
         caller = None
         if site.via == "super":
+            if any(k in ("inputs", "outputs") for k, _ in site.keywords) or len(site.args) >= 2:
+                self.functional.add(site.callee)  # super().__init__(inputs, outputs): a Functional subclass
             caller = project.find(site.callee)
             if caller is None or len(caller.bases) != 1:
                 return
@@ -216,11 +229,36 @@ class _Table:
         return self.memo[key]
 
     def inside_keras_class(self, path: str, line: int, info: ClassInfo) -> bool:
-        project = self.project
         return any(
-            other is not info and other.line <= line <= other.end_line and project.keras_kind(other) in ("layer", "model")
-            for other in project.by_path.get(os.path.abspath(path), ())
+            other is not info and other.line <= line <= other.end_line and self.plain_container(other)
+            for other in self.project.by_path.get(os.path.abspath(path), ())
         )
+
+    def parts(self, info: ClassInfo) -> list:
+        """The project classes whose builds lie in the lines of `info`."""
+        if self.inside is None:
+            self.inside = {}
+            for qualname, builds in self.builds.items():
+                built = self.project.find(qualname)
+                for path, site in builds:
+                    for other in self.project.by_path.get(os.path.abspath(path), ()):
+                        known = self.inside.setdefault(other.qualname, [])
+                        if other is not built and other.line <= site.line <= other.end_line and all(b is not built for b in known):
+                            known.append(built)
+        return self.inside.get(info.qualname, [])
+
+    def plain_container(self, info: ClassInfo) -> bool:
+        """A project Layer or Model subclass of Keras's plain Layer/Model only: no built-in whose
+        get_config serializes the layers it holds (an RNN its cell, a Wrapper its layer, Sequential),
+        and no Functional subclass (`super().__init__(inputs, outputs)`) without a get_config of its own
+        (measured, TF 2.10.1: Functional.get_config serializes the graph it built, a layer of it with
+        an argument and no get_config makes the .h5 save raise; with its own get_config it saves)."""
+        project = self.project
+        found = project.keras_bases(info)
+        if not found or not all(path_matches(base, *LAYER_BASES, *MODEL_BASES) for base in found):
+            return False
+        functional = any(cls.qualname in self.functional for cls in project.lineage(info))
+        return not functional or project.nearest(info, "get_config") is not None
 
     def handed_instances(self) -> dict:
         """{(path, qualname): how many values `new:<qualname>` the file's calls of project Layer or Model
@@ -232,8 +270,7 @@ class _Table:
                     if site.via != "call" or not any(v.startswith(arguments.NEW) for v in (*site.args, *dict(site.keywords).values())):
                         continue
                     target = project.find(site.callee)
-                    if target is None or project.keras_kind(target) not in ("layer", "model") \
-                            or project.nearest(target, "get_config") is not None:
+                    if target is None or not self.plain_container(target) or project.nearest(target, "get_config") is not None:
                         continue
                     for value in (*site.args, *dict(site.keywords).values()):
                         made = project.find(value[len(arguments.NEW):]) if value.startswith(arguments.NEW) else None

@@ -25,6 +25,7 @@ from typing import Optional
 from ..index.flow import UNKNOWN, Uses
 from ..keras_api import SELF_LOCATING_PACKAGES, THIRD_PARTY_OBJECTS
 from ..names import keras_path
+from .argument_kinds import serialized_parts
 
 COMPILE_ONLY_KINDS = ("loss", "metric", "optimizer", "schedule")
 _MAX_DEPTH = 12
@@ -470,7 +471,8 @@ def h5_saves(project, info) -> tuple:
 
 def _built_classes(project, uses) -> set:
     """(path, line) of every project class the building statements `uses` construct, following the
-    project functions they call."""
+    project functions they call, and the classes a class built there puts in a saved model with its
+    own config (argument_kinds.serialized_parts: an RNN subclass's cell)."""
     found: set = set()
     seen: set = set()
     stack = [(uses, 0)]
@@ -479,7 +481,13 @@ def _built_classes(project, uses) -> set:
         for qualified in current.calls:
             cls = project.find(qualified)
             if cls is not None:
-                found.add((os.path.abspath(cls.path), cls.line))
+                classes = [cls]
+                while classes:
+                    cls = classes.pop()
+                    key = (os.path.abspath(cls.path), cls.line)
+                    if key not in found:
+                        found.add(key)
+                        classes += serialized_parts(project, cls)
                 continue
             function = project.find(qualified, "functions")
             if function is not None and depth < _MAX_DEPTH:
