@@ -310,10 +310,11 @@ KERAS_LINES = {
 # TF_USE_LEGACY_KERAS=1), Keras 3.6.0 (TF 2.18.1) and Keras 3.15.1 (TF 2.21.0); the boundaries between
 # them bisected by hand with the same probes on TF 2.11.1, 2.12.1, 2.13.1, 2.14.1 and on Keras 3.0.5,
 # 3.1.1, 3.2.1, 3.3.3, 3.4.1, 3.5.0 (TF 2.16.2) and 3.7.0, 3.8.0, 3.9.2, 3.10.0, 3.11.3, 3.12.4, 3.13.2,
-# 3.14.1 (TF 2.18.1), and spot-checked on TF 2.1.4 and 2.4.4 (Python 3.7). Every fact not commented
-# otherwise had one answer on all Keras 3 minors and on all tf.keras minors measured (2.1, 2.4,
-# 2.10-2.15; tf.keras 2.0 has no tensorflow-cpu wheel, 2.2-2.3 and 2.5-2.9 are taken from their
-# neighbours). tf_keras was measured at 2.21 only (2.14-2.20 taken as 2.21, which agrees with tf.keras
+# 3.14.1 (TF 2.18.1), and spot-checked on TF 2.1.4 (Python 3.7). tf.keras 2.8 (TF 2.8.4, Python 3.8)
+# is in the test matrix too; every probe was also run by hand on TF 2.2.3, 2.3.4 (whose tf.keras says
+# 2.3.0-tf and 2.4.0), 2.4.4, 2.5.3, 2.6.5, 2.7.4 and 2.9.3 (Python 3.8): every fact agreed. Every fact
+# not commented otherwise had one answer on all Keras 3 minors and on all tf.keras minors measured
+# (2.1-2.15; tf.keras 2.0 has no tensorflow-cpu wheel). tf_keras was measured at 2.21 only (2.14-2.20 taken as 2.21, which agrees with tf.keras
 # 2.15 on every fact). The multi-backend Keras line (standalone keras <= 2.3) was measured on Keras 2.3.1
 # only (TensorFlow 2.1.4 backend, Python 3.7), every probe in the test matrix (interpreter kmb23 of
 # tests/test_versioned_facts.py). 2.0-2.2 are taken as 2.3. It
@@ -326,13 +327,14 @@ KERAS_LINES = {
 VERSIONED_FACTS = {
     # A Layer whose __init__ takes a plain argument and that has no get_config saves to .h5, .keras and
     # a SavedModel folder (Keras 3: .h5, .keras) and reloads, given the class, as Scale(factor=3.0).
-    # TF 2.1.4, 2.4.4, 2.10.1: the .h5 save raises NotImplementedError; TF 2.11.1 on, tf_keras, every
-    # Keras 3: reloads.
+    # TF 2.1.4-2.10.1 (every minor): the .h5 save raises NotImplementedError; TF 2.11.1 on, tf_keras,
+    # every Keras 3: reloads.
     "auto_config": {"tf.keras": ">=2.11", "tf_keras": "", "keras3": ""},
     # model.save("m.h5") of that model raises NotImplementedError: TF 2.10.1 "Layer Scale has arguments
-    # ['factor'] in `__init__` and therefore must override `get_config()`", TF 2.4.4 "Layer Scale has
-    # arguments in `__init__` and therefore must override `get_config`.", TF 2.1.4 "Layers with arguments
-    # in `__init__` must override `get_config`."; TF 2.11.1 on save.
+    # ['factor'] in `__init__` and therefore must override `get_config()`", TF 2.7.4-2.9.3 the same
+    # naming ['self', 'factor'], TF 2.2.3-2.6.5 "Layer Scale has arguments in `__init__` and therefore
+    # must override `get_config`.", TF 2.1.4 "Layers with arguments in `__init__` must override
+    # `get_config`."; TF 2.11.1 on save.
     "h5_requires_get_config": {"tf.keras": "<=2.10"},
     # model.save("m_noext") writes a SavedModel folder (saved_model.pb) on every tf.keras and tf_keras;
     # every Keras 3 raises "ValueError: Invalid filepath extension for saving".
@@ -396,11 +398,17 @@ VERSIONED_FACTS = {
     "auto_config_passes_base_keys": {"tf.keras": "==2.11", "keras3": "", "keras2-multibackend": ""},
     # A keras.Model subclass taking a plain argument (Widen(units=5)) and without get_config, nested in
     # a functional model saved to .h5, reloads given the class as Widen(units=5): TF 2.12.1, 2.15.1 and
-    # tf_keras 2.21. TF 2.10.1 and 2.11.1 save an empty config for it (any argument; load_model raises
-    # "TypeError: Unable to revive model from config", or rebuilds it with its defaults); TF 2.4.4
-    # raises NotImplementedError at the save; Keras 3.15.1 raises "Object Widen was created by passing
+    # tf_keras 2.21. TF 2.9.3, 2.10.1 and 2.11.1 save an empty config for it (any argument; load_model
+    # raises "TypeError: Unable to revive model from config", or rebuilds it with its defaults); TF
+    # 2.2.3-2.8.4 raise NotImplementedError at the save (model_subclass_h5_save_raises); Keras 3.15.1 raises "Object Widen was created by passing
     # non-serializable argument values" at the save (issue 18 triage of alibi-detect and ddsp).
     "model_auto_config": {"tf.keras": ">=2.12", "tf_keras": ""},
+    # A keras.Model subclass without get_config cannot be saved to .h5 even with no __init__ argument
+    # (Stack(), nested in a functional model): model.save("m.h5") raises a bare NotImplementedError
+    # from Model.get_config: TF 2.2.3, 2.3.4, 2.4.4, 2.5.3, 2.6.5, 2.7.4, 2.8.4 and multi-backend Keras
+    # 2.3.1. TF 2.9.3 on save it (an empty config up to 2.11, model_auto_config after), and so do
+    # tf_keras 2.21, Keras 3.6.0 and 3.15.1.
+    "model_subclass_h5_save_raises": {"tf.keras": "<=2.8", "keras2-multibackend": ""},
     # Layer.get_config carries name, trainable and dtype only, whatever the __init__ takes: the Scale
     # model saves to .h5, and load_model given the class raises "TypeError: __init__() missing 1
     # required positional argument: 'factor'": multi-backend Keras 2.3.1 (see above); every other line

@@ -43,6 +43,9 @@ ENVS = {
     # Keras 2.4.0); their protobuf must predate 3.21 (TF 2.2/2.3's generated code), numpy is pinned by TF.
     "tf22": ("3.8", ("tensorflow-cpu==2.2.3", "protobuf<3.21")),
     "tf23": ("3.8", ("tensorflow-cpu==2.3.4", "protobuf<3.21")),
+    # The last tf.keras whose .h5 save raises for any Model subclass without get_config (TF 2.9 saves an
+    # empty config); the middle of tf.keras 2.4-2.10, whose facts were measured by hand on each minor.
+    "tf28": ("3.8", ("tensorflow-cpu==2.8.4", "protobuf<3.21")),
     # Multi-backend Keras (the standalone keras package up to 2.3), on the TensorFlow backend of its time.
     "kmb23": ("3.7", ("tensorflow-cpu==2.1.4", "keras==2.3.1", "protobuf<3.21")),
 }

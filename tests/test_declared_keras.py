@@ -430,14 +430,14 @@ def test_a_model_subclass_tensorflow_before_2_12_saves_with_an_empty_config_is_k
     tmp_path, monkeypatch, capsys, declared
 ):
     """Triage (alibi-detect, ddsp): KL201 said registering the class makes a `.h5` model holding it
-    load, but tf.keras 2.10 and 2.11 save an empty config for a Model subclass without get_config
+    load, but tf.keras 2.9 to 2.11 save an empty config for a Model subclass without get_config
     (registered or not, load_model raises "Unable to revive model from config"; versioned fact
     model_auto_config, proven by tests/version_probes/model_auto_config.py); KL202 says so."""
     out = lint(make(tmp_path, WIDEN_SAVED_TO_H5, requirements__txt=declared), monkeypatch, capsys)[1]
     assert out == (
         "train.py:4:1: KL202 Keras 2: `keras.Model` subclass `Widen` takes `units` in __init__ and has no get_config; "
         "on tf.keras before 2.12, saving a model holding it to .h5 (as line 15 of this file does) keeps no config for it "
-        "(2.10 and 2.11 store an empty one, 2.4 raises NotImplementedError at the save), so load_model fails "
+        "(2.9 to 2.11 store an empty one, 2.8 and earlier raise NotImplementedError at the save), so load_model fails "
         "`TypeError: Unable to revive model from config`; add get_config returning them\n"
     )
 
@@ -454,6 +454,19 @@ def test_from_tensorflow_2_12_a_model_subclass_is_auto_configured_and_needs_only
 def test_a_model_subclass_saved_only_as_a_savedmodel_is_not_told_about_h5_configs(tmp_path, monkeypatch, capsys):
     code = WIDEN_SAVED_TO_H5.replace('model.save("m.h5")', 'model.save("saved_model_dir")')
     assert lint(make(tmp_path, code, requirements__txt="tensorflow==2.11.*\n"), monkeypatch, capsys)[1] == ""
+
+
+def test_a_model_subclass_holding_a_layer_says_which_tf_keras_saves_an_empty_config(tmp_path, monkeypatch, capsys):
+    """A Model subclass given a layer (not a plain value) on tf.keras 2.15: the message says which
+    tf.keras saves an empty config for it and which raise at the save instead (versioned fact
+    model_subclass_h5_save_raises: TF 2.8.4 raises, 2.9.3 saves, measured by hand on every minor 2.2-2.9;
+    proven in tf.keras 2.8 and 2.10 by tests/test_versioned_facts.py)."""
+    code = WIDEN_SAVED_TO_H5.replace("units, **kwargs", "inner, **kwargs").replace(
+        "self.dense = tf.keras.layers.Dense(units)", "self.inner = inner").replace(
+        "self.dense(x)", "self.inner(x)").replace("Widen(5)", "Widen(tf.keras.layers.Dense(3))")
+    out = lint(make(tmp_path, code, requirements__txt="tensorflow==2.15.*\n"), monkeypatch, capsys)[1]
+    assert "which is not a plain value: tf.keras (2.9 on; 2.8 and earlier raise NotImplementedError at the save " \
+           "instead) saves an empty config" in out
 
 
 MULTI_BACKEND = (

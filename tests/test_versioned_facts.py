@@ -1,7 +1,7 @@
 """Every versioned Keras fact (keras_api.VERSIONED_FACTS) agrees with what real Keras does, in real
-interpreters of seven Keras versions: tf.keras 2.10 (TF 2.10.1, Python 3.10), tf.keras 2.11 (TF 2.11.1,
-Python 3.10), tf.keras 2.15 (TF 2.15.1), Keras 3.6.0 (TF 2.18.1) and multi-backend Keras 2.3.1 (TF
-2.1.4, Python 3.7), each made once by keras_envs.py; tf_keras 2.21 and Keras 3.15.1 (this
+interpreters of eight Keras versions: tf.keras 2.8 (TF 2.8.4, Python 3.8), tf.keras 2.10 (TF 2.10.1,
+Python 3.10), tf.keras 2.11 (TF 2.11.1, Python 3.10), tf.keras 2.15 (TF 2.15.1), Keras 3.6.0 (TF
+2.18.1) and multi-backend Keras 2.3.1 (TF 2.1.4, Python 3.7), each made once by keras_envs.py; tf_keras 2.21 and Keras 3.15.1 (this
 environment, the first under TF_USE_LEGACY_KERAS=1).
 
 Each fact's probe is tests/version_probes/<fact>.py. All probes of one interpreter run in two fresh
@@ -30,6 +30,7 @@ TIMEOUT = 900
 # name -> (Keras line, test environment of keras_envs or None for this one, environment variables,
 #          the Keras minor it must report)
 INTERPRETERS = {
+    "tf28": ("tf.keras", "tf28", {}, "2.8"),
     "tf210": ("tf.keras", "tf210", {}, "2.10"),
     "tf211": ("tf.keras", "tf211", {}, "2.11"),
     "tf215": ("tf.keras", "tf215", {}, "2.15"),

@@ -257,7 +257,7 @@ def h5_save_refuses(project: ProjectIndex, info: ClassInfo, point) -> list:
 def h5_model_config_empty(project: ProjectIndex, info: ClassInfo, point) -> list:
     """The `__init__` arguments a `.h5` file loses for a keras.Model subclass without get_config at
     `point`: tf.keras before the automatic config of models (keras_api.VERSIONED_FACTS
-    "model_auto_config": from 2.12) saves an empty config for it (2.10, 2.11; 2.4 raises at the save),
+    "model_auto_config": from 2.12) saves an empty config for it (2.9-2.11; up to 2.8 the save raises),
     so registering the class cannot make it load as built; [] elsewhere, or without such arguments."""
     if point.line not in ("tf.keras", "keras2-multibackend") or point.holds("model_auto_config"):
         return []  # multi-backend Keras: the .h5 save raises NotImplementedError (keras_api)

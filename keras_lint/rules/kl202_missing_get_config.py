@@ -224,6 +224,19 @@ def _unresolved(project: ProjectIndex, info: ClassInfo) -> bool:
     return False
 
 
+def _model_h5_versions() -> tuple:
+    """tf.keras and a Model subclass without get_config saved to .h5, as VERSIONED_FACTS says it: the
+    last minor whose save raises NotImplementedError (model_subclass_h5_save_raises), the first that
+    saves an empty config instead, and the last before its automatic config (model_auto_config):
+    ("2.8", "2.9", "2.11")."""
+    def minor(specifier: str, step: int) -> str:
+        major, number = specifier.lstrip("<=>").split(".")
+        return f"{major}.{int(number) + step}"
+
+    raises = VERSIONED_FACTS["model_subclass_h5_save_raises"]["tf.keras"]
+    return minor(raises, 0), minor(raises, 1), minor(VERSIONED_FACTS["model_auto_config"]["tf.keras"], -1)
+
+
 class MissingGetConfig(Rule):
     """
     ## What it does
@@ -851,9 +864,11 @@ class MissingGetConfig(Rule):
 
     def _empty_config_where(self) -> str:
         """Which Keras 2 saves an empty config for a Model subclass whose argument is no plain value
-        (measured: TF 2.10.1-2.15.1, tf_keras 2.21; TF 2.4.4 raises at the save instead)."""
+        (measured: TF 2.9.3-2.15.1, tf_keras 2.21; TF 2.2.3-2.8.4 raise NotImplementedError at the save
+        instead: versioned fact model_subclass_h5_save_raises, from which the text is derived)."""
         if self.context.keras.line == "tf.keras":
-            return "tf.keras (2.10 on; 2.4 raises NotImplementedError at the save instead)"
+            last, first, _ = _model_h5_versions()
+            return f"tf.keras ({first} on; {last} and earlier raise NotImplementedError at the save instead)"
         return "tf_keras" if self.context.keras.line == "tf_keras" else "Keras 2"
 
     def _h5_saver(self, info: ClassInfo) -> Optional[str]:
@@ -901,11 +916,13 @@ class MissingGetConfig(Rule):
             )
             return True
         since = VERSIONED_FACTS["model_auto_config"]["tf.keras"].lstrip(">=")
+        last, first, last_empty = _model_h5_versions()
         self.report(
             node,
             f"Keras 2: `keras.Model` subclass `{info.name}` takes {names} in __init__ and has no get_config; on tf.keras "
-            f"before {since}, saving a model holding it to .h5 ({where}) keeps no config for it (2.10 and "
-            f"2.11 store an empty one, 2.4 raises NotImplementedError at the save), so {outcome}; add get_config returning them",
+            f"before {since}, saving a model holding it to .h5 ({where}) keeps no config for it ({first} to "
+            f"{last_empty} store an empty one, {last} and earlier raise NotImplementedError at the save), so {outcome}; "
+            "add get_config returning them",
         )
         return True
 

@@ -8,7 +8,7 @@ script sees). Each fact is the module `<fact>.py` beside this file, with `save(k
 optionally `load(keras, work)`, each returning a verdict {"holds": bool, "observed": str} or, for
 `save`, None when `load` decides. The verdicts go to stdout as one JSON line after MARK:
 {"keras": version, "module": name, "verdicts": {fact: verdict}}. Written for Python >= 3.7 and every
-Keras from tf.keras 2.10 on.
+Keras from multi-backend Keras 2.3 and tf.keras 2.2 on.
 """
 
 import importlib.util
