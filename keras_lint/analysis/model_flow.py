@@ -57,11 +57,15 @@ class Verdict:
     unknown: bool = False  # some save judged builds its model where the file does not show
 
 
-def judge_load(project, path: str, line: int, compile_false: bool = False, revives_savedmodel: bool = False) -> Optional[Verdict]:
+def judge_load(project, path: str, line: int, compile_false: bool = False, revives_savedmodel: bool = False,
+               imports_classes: bool = False) -> Optional[Verdict]:
     """What the load at `path:line` will not resolve, judged on the saves the project shows; None when
     the index has no flow facts for the load (the caller falls back on what the loading file sees).
     `revives_savedmodel`: the Keras judged at writes a path without extension as a SavedModel and
-    revives its classes on load without them (Keras 2): such saves need nothing of the loader."""
+    revives its classes on load without them (Keras 2): such saves need nothing of the loader.
+    `imports_classes`: the Keras judged at loads an unregistered class from a `.keras` file by importing
+    the module the file names (Keras 3.0-3.8, keras_api fact keras_file_imports_unregistered_class):
+    a `.keras` save needs nothing of the loader for a project class whose module is imported by name."""
     summary = project.summary_of(path)
     flow = getattr(summary, "flow", None) if summary is not None else None
     load = next((s for s in flow.loads if s.line == line), None) if flow is not None else None
@@ -71,6 +75,7 @@ def judge_load(project, path: str, line: int, compile_false: bool = False, reviv
     wanted = resolve(project, load.path)
     everything = _all_saves(project)
     revived = {id(s) for _, s, r in everything if revives_savedmodel and s.kind != "json" and _savedmodel_folder(r)}
+    resolved_of = {id(s): r for _, s, r in everything}
     saves = [(p, s) for p, s, _ in everything]
     here = os.path.abspath(path)
     linked = [(p, s) for p, s, r in everything if wanted is not None and _matches(r, wanted)]
@@ -101,7 +106,10 @@ def judge_load(project, path: str, line: int, compile_false: bool = False, reviv
         if save.contents is None:
             unknown = True
             continue
+        keras_file = imports_classes and save.kind in ("save", "checkpoint") and _last_part(resolved_of[id(save)]).endswith(".keras")
         for item in contents(project, save.contents, compile_false, reach):
+            if keras_file and _imported_class(project, item):
+                continue  # the loader imports its module, named in the file, and finds it there
             if item not in missing and not _covered(item, load.covered):
                 missing.append(item)
     order = {"method": 2, "function": 1}
@@ -175,6 +183,40 @@ def _handed(save, line: int, arguments: list):
         else:
             path.append(part)
     return dataclasses.replace(save, line=line, path=tuple(path), contents=contents, function=None, param=None)
+
+
+def _last_part(resolved: Optional[str]) -> str:
+    """The last component of a resolved save path, lower-cased ("" when unknown)."""
+    return (resolved or "").rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def _imported_class(project, item: Missing) -> bool:
+    """Is `item` a project class whose module another project module imports (imported_by_name)?"""
+    if item.path is None or item.library is not None or item.kind in ("function", "method"):
+        return False
+    info = project.class_at(item.path, item.line)
+    return info is not None and imported_by_name(project, info)
+
+
+_IMPORTERS: dict = {}  # id(project) -> (project, {module: the project modules importing it})
+
+
+def imported_by_name(project, info) -> bool:
+    """Does another project module import the module that defines `info` (or a name from it)? Then the
+    class is defined under that module's dotted name, not `__main__`, when that importer runs -- the
+    name a saved `.keras` file records for it, which a loader in the project can import again."""
+    known = _IMPORTERS.get(id(project))
+    if known is None or known[0] is not project:
+        importers: dict = {}
+        for summary in project.summaries:
+            flow = getattr(summary, "flow", None)
+            for target in {*(flow.imported if flow is not None else ()), *summary.imports.values()}:
+                parts = target.split(".")
+                for end in range(1, len(parts) + 1):
+                    importers.setdefault(".".join(parts[:end]), set()).add(summary.module)
+        _IMPORTERS.clear()  # one index at a time
+        known = _IMPORTERS[id(project)] = (project, importers)
+    return bool(known[1].get(info.module, set()) - {info.module})
 
 
 def _covered(item: Missing, covered: Optional[tuple]) -> bool:
@@ -451,7 +493,7 @@ def h5_saves(project, info) -> tuple:
         unshown: list = []
         shown_files = set()
         for path, save, resolved in _all_saves(project):
-            last = (resolved or "").rstrip("/").rsplit("/", 1)[-1].lower()
+            last = _last_part(resolved)
             if save.kind not in ("save", "checkpoint") or not last.endswith((".h5", ".hdf5")):
                 continue
             shown_files.add(path)

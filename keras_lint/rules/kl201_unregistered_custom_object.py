@@ -6,7 +6,7 @@ from typing import Optional
 
 from ..analysis import argument_kinds
 from ..analysis.get_config_coverage import h5_model_config_empty, h5_save_refuses
-from ..analysis.model_flow import class_covered
+from ..analysis.model_flow import class_covered, h5_saves, imported_by_name
 from ..analysis.registration import registration_key_may_be_taken
 from ..cst.lazy import cst
 from ..finding import Fix
@@ -70,7 +70,10 @@ class UnregisteredCustomObject(Rule):
     lineage: Python refuses to instantiate it), a base whose own `call` only raises
     `NotImplementedError` while a project subclass implements `call` (a model using the base itself
     fails when it is built), and one whose `get_config`, its own or inherited, only raises (saving
-    fails on purpose, before any load).
+    fails on purpose, before any load). On Keras 3.0-3.8 (a declared range, `keras_api` fact
+    `keras_file_imports_unregistered_class`) a class whose module another project module imports
+    is not reported when no `.h5` save can hold it: those versions load it from a `.keras` file by
+    importing the module the file names (3.9 refuses, CVE-2025-1550; `.h5` files never do).
 
     ## Why is this bad?
     A saved model stores the class by name only. Loading it without `custom_objects` fails:
@@ -123,7 +126,8 @@ class UnregisteredCustomObject(Rule):
     looks_at_custom_objects = True
     reads_methods = frozenset()  # judged from the index alone; reported at the class line
     fix = "safe"
-    versioned_facts = ("h5_requires_get_config", "model_auto_config", "register_in_keras_utils")
+    versioned_facts = ("h5_requires_get_config", "model_auto_config", "register_in_keras_utils",
+                       "keras_file_imports_unregistered_class")
 
     VALID = [
         # issue 20: the project exports it in a module-level custom_objects mapping, its way of loading
@@ -721,6 +725,9 @@ class UnregisteredCustomObject(Rule):
             return  # tf.keras <= 2.11: .h5 keeps an empty config for the Model subclass (KL202), registered or not
         if argument_kinds.never_saved(self.context.project, info):
             return  # its save raises first, whatever the Keras (KL202 says so): no load to fail
+        if self.context.keras.holds("keras_file_imports_unregistered_class") and imported_by_name(self.context.project, info) \
+                and h5_saves(self.context.project, info) == ([], []):
+            return  # Keras 3.0-3.8: a `.keras` load imports the module the file names for it, and finds it there
         covered, uncovered = class_covered(self.context.project, info)
         if covered:
             return  # every load of a model holding it names it, or the project exports it for loading

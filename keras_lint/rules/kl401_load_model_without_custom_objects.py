@@ -5,7 +5,7 @@ import os
 from typing import Optional
 
 from ..analysis.keras_calls import expects_error
-from ..analysis.model_flow import judge_load
+from ..analysis.model_flow import imported_by_name, judge_load
 from ..analysis.registration import is_registration
 from ..analysis.save_paths import path_end
 from ..analysis.statement_gates import calls_named
@@ -62,9 +62,12 @@ class LoadModelWithoutCustomObjects(Rule):
     loads it, or one constructed from the loaded value).
 
     A path without extension (a SavedModel directory, also `os.path.splitext(p)[0]`) is not reported: Keras 2 revives the classes
-    of a SavedModel without them, and Keras 3 cannot load it at all (KL403). Under Keras 2
-    (tf_keras), a `.keras` path is not reported either: that loader imports the module a class's
-    config names. A project function that happens to be called `load_model` is not Keras's. Calls
+    of a SavedModel without them, and Keras 3 cannot load it at all (KL403). Keras 3.0-3.8 load an
+    unregistered class from a `.keras` file by importing the module the file names for it
+    (`keras_api` fact `keras_file_imports_unregistered_class`; 3.9 closed it, CVE-2025-1550): there a
+    `.keras` load does not need a project class whose module another project module imports (so it
+    is not `__main__` when saved); every Keras 2 needs it (measured: tf.keras 2.13-2.15 and tf_keras
+    load it as a string, "'str' object is not callable"). A project function that happens to be called `load_model` is not Keras's. Calls
     inside `with pytest.raises(...)`/`self.assertRaises...(...)`, and `deserialize` calls inside a
     class or inside a function that takes `custom_objects` or `**kwargs` itself (a wrapper that
     forwards them) are left alone. Under flake8, a project above the editor bound is judged one
@@ -111,7 +114,7 @@ class LoadModelWithoutCustomObjects(Rule):
     help = "register the custom objects where they are defined, or pass `custom_objects=` to `load_model`"
     triggers = ("load_model", "model_from_json", "model_from_config", "model_from_yaml", "deserialize")
     needs_project = True  # project functions and classes, wherever they are defined
-    versioned_facts = ("path_without_extension_savedmodel",)
+    versioned_facts = ("path_without_extension_savedmodel", "keras_file_imports_unregistered_class")
 
     @classmethod
     def might_report_statement(cls, statement, context) -> bool:
@@ -121,7 +124,8 @@ class LoadModelWithoutCustomObjects(Rule):
         calls, bare = list(calls_named(statement, context.names, words)), []
         for call in calls:
             verdict = judge_load(context.project, context.path, call.lineno,
-                                 revives_savedmodel=context.keras.holds("path_without_extension_savedmodel"))
+                                 revives_savedmodel=context.keras.holds("path_without_extension_savedmodel"),
+                                 imports_classes=context.keras.holds("keras_file_imports_unregistered_class"))
             if verdict is not None and verdict.missing:
                 return True  # the model flow reports it (also a load given a literal custom_objects dict)
             given = any(k.arg == "custom_objects" or k.arg is None for k in call.keywords) or len(call.args) >= 2
@@ -504,24 +508,29 @@ class LoadModelWithoutCustomObjects(Rule):
         if given is not None and not isinstance(given.value, cst.Dict):
             return
         is_load_model = self.names.is_keras(name, line, "models.load_model", "saving.load_model")
+        keras_file = False
         if is_load_model:
             path_arg = argument(node, 0, "filepath")
             end = path_end(self, path_arg.value) if path_arg is not None else None
             if end is not None and end.kind == "none":
                 # a SavedModel directory: Keras 2 revives its classes without them, Keras 3 cannot load it (KL403)
                 return
-            if end is not None and end.kind == "keras" and self.context.keras_major == 2:
-                # tf_keras's `.keras` loader imports the module a class's config names: project classes load
-                return
+            # Keras 3.0-3.8 load an unregistered class from a `.keras` file by importing the module it names
+            # (keras_file_imports_unregistered_class); every Keras 2 fails ("Unknown layer" from the HDF5
+            # tf.keras <= 2.12 writes under that name, "'str' object is not callable" from 2.13 and tf_keras)
+            keras_file = end is not None and end.kind == "keras" and \
+                self.context.keras.holds("keras_file_imports_unregistered_class")
         compile_arg = argument(node, 2, "compile") if is_load_model else None
         skip_compile = compile_arg is not None and literal_value(compile_arg.value) is False
         verdict = judge_load(self.context.project, self.context.path, line, skip_compile,
-                             self.context.keras.holds("path_without_extension_savedmodel"))
+                             self.context.keras.holds("path_without_extension_savedmodel"),
+                             self.context.keras.holds("keras_file_imports_unregistered_class"))
         if verdict is not None and (verdict.missing or (verdict.saves and not verdict.unknown) or given is not None):
             if verdict.missing:
                 self._report_flow(node, name, line, verdict)
             return
-        missing = self._unregistered(skip_compile, before=line if not self._functions else None)
+        missing = self._unregistered(skip_compile, before=line if not self._functions else None,
+                                     imported_classes_load=keras_file)
         missing = [n for n in missing if n not in self._wrappers(line)]
         if not missing:
             return
@@ -581,11 +590,13 @@ class LoadModelWithoutCustomObjects(Rule):
 
     # -- what the project leaves unregistered ---------------------------------------------------
 
-    def _unregistered(self, skip_compile: bool, before: Optional[int] = None) -> list:
+    def _unregistered(self, skip_compile: bool, before: Optional[int] = None, imported_classes_load: bool = False) -> list:
         """Unregistered custom objects the loading file can see: its own, and those it imports from the
         project (a class, or a project module holding such classes). Under flake8 only its own. With
         `before` (a module-level load), the file's own classes defined after that line do not count:
-        the model it loads was saved by another run that the file does not show."""
+        the model it loads was saved by another run that the file does not show. With
+        `imported_classes_load` (a `.keras` load where Keras imports the module a class is saved with),
+        not the classes another project module imports by name either (model_flow.imported_by_name)."""
         project = self.context.project
         local = [info for info in project.classes_in(self.context.path) if before is None or info.line < before]
         # Classes it imports by name (`from .blocks import Gate`): not every class of a module it imports
@@ -602,6 +613,8 @@ class LoadModelWithoutCustomObjects(Rule):
             if info.module.split(".")[0] in SELF_LOCATING_PACKAGES:
                 continue
             if skip_compile and kind in COMPILE_ONLY_KINDS:
+                continue
+            if imported_classes_load and imported_by_name(project, info):
                 continue
             if info.name not in names:
                 names.append(info.name)
