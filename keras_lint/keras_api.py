@@ -166,6 +166,14 @@ ARRAY_MAKERS = frozenset(
     + [f"tensorflow.{n}" for n in "constant Variable zeros ones fill eye range convert_to_tensor".split()]
     + ["keras.Input", "keras.layers.Input", "keras.ops.convert_to_tensor", "keras.Variable"]
 )
+# TensorFlow's own initializer objects (tensorflow.python.ops.init_ops_v2, no Keras class): the automatic
+# config refuses them -- Keras 3.15.1 at the save even as an untouched default, tf.keras 2.11.1/2.15.1
+# and tf_keras 2.21 when passed ("... non-serializable argument values"; measured for zeros, ones,
+# constant and random_normal).
+TF_INITIALIZER_MAKERS = frozenset(
+    f"tensorflow.{n}_initializer" for n in "zeros ones constant random_normal random_uniform truncated_normal "
+    "glorot_uniform glorot_normal orthogonal variance_scaling".split()
+)
 # Builtins whose result is a str/int/float/bool: a plain value.
 PLAIN_BUILTINS = frozenset("int float str bool len round abs min max sum repr format ord chr".split())
 # The public Keras paths whose instances an argument may hold, by the kind argument_kinds gives them
@@ -336,6 +344,16 @@ VERSIONED_FACTS = {
     # must override `get_config`.", TF 2.1.4 "Layers with arguments in `__init__` must override
     # `get_config`."; TF 2.11.1 on save.
     "h5_requires_get_config": {"tf.keras": "<=2.10"},
+    # A Layer without get_config whose argument defaults to a Keras object (`gamma_initializer=
+    # keras.initializers.Zeros()`), built without passing it: from Keras 3.12 the automatic config
+    # records the default too and refuses it, model.save("m.h5") (and "m.keras") raises
+    # "NotImplementedError: Object Gate was created by passing non-serializable argument values": Keras
+    # 3.12.1, 3.13.2, 3.14.0, 3.15.1. Keras 3.6.0-3.11.3 (bisected on TF 2.18.1: 3.7.0, 3.8.0, 3.9.2,
+    # 3.10.0, 3.11.3), tf.keras 2.11.1 and 2.15.1 and tf_keras 2.21 record only the arguments passed:
+    # saved (tf_keras reloads it given the class, with the default; also for a layer default,
+    # `inner=Dense(2)`); passing such a value raises there too. TF 2.10 and before raise for any
+    # argument (h5_requires_get_config); multi-backend Keras saves its base config.
+    "auto_config_records_defaults": {"keras3": ">=3.12"},
     # model.save("m_noext") writes a SavedModel folder (saved_model.pb) on every tf.keras and tf_keras;
     # every Keras 3 raises "ValueError: Invalid filepath extension for saving".
     "path_without_extension_savedmodel": {"tf.keras": "", "tf_keras": ""},

@@ -21,7 +21,7 @@ from typing import Optional
 from ..index import arguments
 from ..index.model import ClassInfo
 from ..index.project_index import ProjectIndex, base_kind
-from ..keras_api import LAYER_BASES, MODEL_BASES, REBUILDERS, TENSOR_CLASSES
+from ..keras_api import LAYER_BASES, MODEL_BASES, REBUILDERS, TENSOR_CLASSES, TF_INITIALIZER_MAKERS
 from ..names import keras_path, path_matches
 from .get_config_coverage import automatic_config_owner
 
@@ -333,6 +333,8 @@ class _Table:
             return OBJECT if not _value_class(self.project, found) else UNKNOWN
         if self.project.find(qualified, "functions") is not None:
             return UNKNOWN  # what a project function returns
+        if qualified in TF_INITIALIZER_MAKERS:
+            return OBJECT  # tf.zeros_initializer(): TensorFlow's own, no Keras object
         path = keras_path(qualified)
         if path in REBUILDERS:
             made = REBUILDERS[path]

@@ -32,7 +32,15 @@ from ..fixers.get_config_entries import (
 from ..index.model import ClassInfo
 from ..index.modules import qualify
 from ..index.project_index import ProjectIndex, base_kind
-from ..keras_api import EMPTY_CONFIG_BASES, EXEMPT_PARAMS, LAYER_BASES, MODEL_BASES, RAISING_BASES, VERSIONED_FACTS
+from ..keras_api import (
+    EMPTY_CONFIG_BASES,
+    EXEMPT_PARAMS,
+    LAYER_BASES,
+    MODEL_BASES,
+    RAISING_BASES,
+    TF_INITIALIZER_MAKERS,
+    VERSIONED_FACTS,
+)
 from ..names import keras_path, path_matches
 from .base import Invalid, Rule
 
@@ -72,8 +80,9 @@ class _NonJson:
         name = param.name.value
         if param.annotation is not None and self.annotation(param.annotation.annotation) == "object":
             return f"annotated `{_code(param.annotation.annotation)}`"
-        if param.default is not None and self.default(param.default):
-            return f"defaults to `{_code(param.default)}`"
+        if param.default is not None and self.default(param.default) \
+                and self.rule.context.keras.holds("auto_config_records_defaults"):
+            return f"defaults to `{_code(param.default)}`"  # (tf_keras records the arguments passed only)
         return self.use(name, init)
 
     # -- what a name means -------------------------------------------------------------------------
@@ -166,6 +175,8 @@ class _NonJson:
                 return True
             if qualified.startswith("tensorflow.") and last in ("constant", "Variable", "zeros", "ones", "convert_to_tensor"):
                 return True
+            if qualified in TF_INITIALIZER_MAKERS:
+                return True  # tf.zeros_initializer(): TensorFlow's own object, no Keras one
             return False
         if isinstance(node, (cst.Name, cst.Attribute)):
             if isinstance(node, cst.Name):
@@ -245,9 +256,13 @@ class MissingGetConfig(Rule):
 
     - Subclass of `Layer` (Keras 3, and Keras 2: a file importing `tf_keras` or `keras.engine`, or
       `--target-keras 2`): only when an argument is annotated as, defaults to, or is used as an
-      object the automatic config refuses (a layer, an initializer instance, an array, a function).
-      Plain `str`/`int`/`float`/`bool`/`None` values are recorded automatically (measured in Keras 3
-      and tf_keras; only tf.keras 2.10 and older, long unsupported, raised for any argument).
+      object the automatic config refuses (a layer, an initializer instance -- Keras's, or
+      TensorFlow's own `tf.zeros_initializer()` --, an array, a function). Plain
+      `str`/`int`/`float`/`bool`/`None` values are recorded automatically (measured in Keras 3
+      and tf_keras; only tf.keras 2.10 and older raised for any argument). An object *default*
+      counts from Keras 3.12 only, which records defaults too; earlier Keras 3, tf.keras and
+      tf_keras record the arguments passed, so there only a call site passing an object counts
+      (versioned fact `auto_config_records_defaults`).
     - Subclass of `keras.Model`: under Keras 3 always (it records the defaults); under Keras 2 as a
       `Layer` (tf_keras records plain values as passed, measured; an object argument makes it save
       an empty config that cannot be loaded).
@@ -344,6 +359,7 @@ class MissingGetConfig(Rule):
     reads_methods = frozenset({"__init__"})
     versioned_facts = (
         "h5_requires_get_config", "model_auto_config", "layer_config_drops_arguments", "h5_skips_tracked_sublayers",
+        "auto_config_records_defaults",
     )
 
     _K3 = "import keras\n\n"
@@ -356,6 +372,10 @@ class MissingGetConfig(Rule):
     VALID = [
         # tf_keras auto-configs plain values too (measured; a triage false positive when reported)
         _K2 + _PLAIN,
+        # tf_keras records only the arguments passed: an object default left alone saves and reloads
+        # (measured, versioned fact auto_config_records_defaults; Keras 3.12 on refuse it)
+        _K2 + "class Wrap(keras.layers.Layer):\n    def __init__(self, inner=keras.layers.Dense(2), **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.inner = inner\n",
         # Keras 3 auto-configs plain values (measured: round-trips with the value passed)
         _K3 + _PLAIN,
         # annotated with a project enum of strings: its members are strings
@@ -572,11 +592,18 @@ class MissingGetConfig(Rule):
             """,
             3, 1, "Keras 3: `keras.Model` subclass `Net` requires `units`",
         ),
-        # Keras 2: an object argument (tf_keras auto-configs plain values, as Keras 3 does)
+        # Keras 2: an object argument passed (tf_keras auto-configs plain values, as Keras 3 does)
         Invalid(
-            _K2 + "class Wrap(keras.layers.Layer):\n    def __init__(self, inner=keras.layers.Dense(2), **kwargs):\n"
-            "        super().__init__(**kwargs)\n        self.inner = inner\n",
+            _K2 + "class Wrap(keras.layers.Layer):\n    def __init__(self, inner, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.inner = inner\n\n\nwrap = Wrap(keras.layers.Dense(2))\n",
             3, 1, "Keras 2: `Wrap` has no get_config",
+            _K2 + "class Wrap(keras.layers.Layer):\n    def __init__(self, inner, **kwargs):\n"
+            "        super().__init__(**kwargs)\n        self.inner = inner\n\n"
+            "    def get_config(self):\n"
+            '        return {**super().get_config(), "inner": keras.layers.serialize(self.inner)}\n\n'
+            "    @classmethod\n    def from_config(cls, config):\n        config = dict(config)\n"
+            '        config["inner"] = keras.layers.deserialize(config["inner"])\n        return cls(**config)\n\n\n'
+            "wrap = Wrap(keras.layers.Dense(2))\n",
         ),
         Invalid(
             """
