@@ -28,8 +28,10 @@ KIND_WORDS = {
 }
 
 # Keras's own packages: their loaders find a class of theirs by importing the module the file names
-# (Keras 3 `serialization_lib._retrieve_class_or_fn` does so for exactly these four; tf_keras for
-# any module, and its `.h5` loader knows its built-ins), so their unregistered classes load.
+# (Keras 3 `serialization_lib._retrieve_class_or_fn` does so for exactly these four, and 3.0-3.8 for
+# any module: keras_api fact keras_file_imports_unregistered_class; tf_keras's `.h5` loader knows its
+# built-ins, while its `.keras` loader does not find a project's class that way: measured, "'str'
+# object is not callable"), so their unregistered classes load.
 # Measured: a model using keras.src.applications.convnext.LayerScale (unregistered) loads.
 KERAS_OWN_PACKAGES = frozenset({"keras", "keras_hub", "keras_cv", "keras_nlp", "tf_keras"})
 
