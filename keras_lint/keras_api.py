@@ -438,6 +438,24 @@ VERSIONED_FACTS = {
     # matrix). A layer handed to a keras.Model subclass without get_config is likewise never
     # serialized where model_auto_config does not hold (the subclass gets an empty config).
     "h5_skips_tracked_sublayers": {"tf.keras": "", "tf_keras": "", "keras3": "", "keras2-multibackend": ""},
+    # -- h5_loads_custom_layer_functions (task TA, issue 18 recall triage #09/#19; KL302 reads it) --
+    # Dense(2, activation=fn, kernel_initializer=init), fn and init plain project functions, saved to
+    # .h5, loads in a fresh process given them (a custom_object_scope; custom_objects= alike, but on
+    # Keras 3.0-3.2 which ignore it for .h5), with equal outputs; and a function registered with
+    # register_keras_serializable(package=...) as activation loads once the loader registers it.
+    # Holds: tf.keras 2.1.4-2.12.1 (TF 2.1.4, 2.2.3, 2.3.4, 2.4.4-2.9.3, 2.10.1, 2.11.1, 2.12.1) and
+    # Keras 3.0.5, 3.1.1, 3.2.1, 3.3.3, 3.4.1, 3.5.0, 3.6.0, 3.7.0-3.14.0, 3.15.1. TF 2.13.1, 2.14.1,
+    # 2.15.1 and tf_keras 2.21 store the function as {"class_name": "function", ...} and no load
+    # finds it, given, registered or not: "TypeError: Error when deserializing class 'Dense' ...
+    # Exception encountered: Unknown activation function: 'function'" (for an initializer, a
+    # regularizer, a constraint: "Unknown initializer: 'function'", ...; keras-team/keras#20833).
+    # Measured by hand alike for kernel_regularizer= and kernel_constraint= functions on TF 2.2.3-2.15.1
+    # and tf_keras 2.21 (Keras 3.5.0/3.6.0 refuse a function there when the layer is made; 3.15.1 takes
+    # it). A compile() loss function is not concerned: its .h5 loads given custom_objects on every
+    # tf.keras and tf_keras measured. Multi-backend Keras 2.3.1: the activation loads given it, but an
+    # initializer, regularizer or constraint function does not ("TypeError: probe_init() missing 1
+    # required positional argument"), so the fact does not hold there (KL302 is silent on that line).
+    "h5_loads_custom_layer_functions": {"tf.keras": "<=2.12", "keras3": ""},
 }
 # The __init__ arguments that default Layer.get_config of tf.keras <= 2.10 carries itself: any other
 # positional-or-keyword argument makes it raise at an .h5 save (keyword-only ones are not looked at:

@@ -543,3 +543,58 @@ def _built_classes(project, uses) -> set:
 
 def _fields(uses) -> list:
     return [tuple(getattr(uses, f.name)) for f in dataclasses.fields(Uses)]
+
+
+# -- what KL302 asks on tf.keras >= 2.13 / tf_keras: is a function in a model the project saves to .h5? --
+# (versioned fact h5_loads_custom_layer_functions: there a .h5 file cannot hold a layer's custom function)
+
+_H5_FUNCTION_SAVES: dict = {}  # id(project) -> (project, {(path, line) of a function: [(saving file, line)]})
+
+
+def h5_saves_passing(project, path: str, line: int) -> tuple:
+    """(holding, unshown) for the project function defined at `path`:`line`: the project's saves of a
+    whole model to an `.h5`/`.hdf5` path whose building statements (or the project functions they
+    call) pass that function to a Keras call without calling it, and the `.h5` saves whose model the
+    flow facts do not show (as h5_saves gives them). Built once per index."""
+    known = _H5_FUNCTION_SAVES.get(id(project))
+    if known is None or known[0] is not project:
+        holding: dict = {}
+        for saving, save, resolved in _all_saves(project):
+            last = (resolved or "").rstrip("/").rsplit("/", 1)[-1].lower()
+            if save.kind not in ("save", "checkpoint") or not last.endswith((".h5", ".hdf5")) or save.contents is None:
+                continue
+            for key in _passed_functions(project, save.contents):
+                holding.setdefault(key, []).append((saving, save.line))
+        _H5_FUNCTION_SAVES.clear()  # one index at a time
+        known = _H5_FUNCTION_SAVES[id(project)] = (project, holding)
+    unshown = h5_saves(project, _NoClass)[1]
+    return known[1].get((os.path.abspath(path), line), []), unshown
+
+
+class _NoClass:
+    """A class key no project class has: h5_saves(project, _NoClass)[1] is the unshown saves alone."""
+
+    path, line = "", -1
+
+
+def _passed_functions(project, uses) -> set:
+    """(path, line) of every project function `uses` (and the project functions it calls) passes to a
+    Keras call without calling it (not to compile(...) only: a model's layers hold the others)."""
+    found: set = set()
+    seen: set = set()
+    stack = [(uses, 0)]
+    while stack:
+        current, depth = stack.pop()
+        for qualified in current.refs:
+            function = None if qualified in current.compile_refs else project.find(qualified, "functions")
+            if function is not None and function.is_def:
+                found.add((os.path.abspath(function.path), function.line))
+        for qualified in current.calls:
+            function = project.find(qualified, "functions")
+            if function is not None and depth < _MAX_DEPTH:
+                key = f"{function.module}.{function.name}"
+                inner = _uses_of(project, function)
+                if key not in seen and inner is not None:
+                    seen.add(key)
+                    stack.append((inner, depth + 1))
+    return found

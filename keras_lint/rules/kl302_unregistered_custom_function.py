@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import os
 from typing import Optional
 
+from ..analysis import model_flow
 from ..analysis.callable_sites import TRIGGERS, CallSites, load_failure, qualify, silently_swapped
 from ..analysis.registration import registration_key_may_be_taken
 from ..cst.lazy import cst
 from ..cst.nodes import dotted
 from ..finding import Fix
 from ..fixers.edits import registration_fix
+from ..keras_api import KERAS_LINES, VERSIONED_FACTS
 from ..names import keras_path
 from .base import Invalid, Rule
 
@@ -34,9 +37,13 @@ class UnregisteredCustomFunction(CallSites, Rule):
     constraint: `Could not interpret initializer identifier`). Defining or importing the function
     in the loading script does not help; only `custom_objects=` does (or `compile=False` for
     `compile()` arguments, which loads the model uncompiled). Keras 2 (`.h5`): `ValueError: Unknown
-    loss function: 'my_loss'`; a custom activation in a Keras 2 `.h5` file cannot be loaded at all.
-    When the function's name is also a Keras built-in (`mish`, `dice`), the load silently uses
-    Keras's function instead.
+    loss function: 'my_loss'`, and up to tf.keras 2.12 `Unknown activation function: 'my_act'` (and
+    so on for initializers, regularizers, constraints), which custom_objects cures. From tf.keras
+    2.13 (and in tf_keras) a `.h5` file stores a layer's function as a bare `'function'` that no
+    load finds, given or registered: `Unknown activation function: 'function'` -- so there it also
+    reports a *registered* function passed to a Keras layer of a model the project saves to `.h5`
+    (keras-team/keras#20833; versioned fact `h5_loads_custom_layer_functions`). When the function's
+    name is also a Keras built-in (`mish`, `dice`), the load silently uses Keras's function instead.
 
     ## Example
     ```python
@@ -68,7 +75,7 @@ class UnregisteredCustomFunction(CallSites, Rule):
     """
 
     code = "KL302"
-    versioned_facts = ("register_in_keras_utils",)
+    versioned_facts = ("register_in_keras_utils", "h5_loads_custom_layer_functions")
     name = "unregistered-custom-function"
     summary = "unregistered project function passed as loss/metric/activation/...: the saved model cannot be loaded"
     severity = "error"
@@ -182,6 +189,16 @@ class UnregisteredCustomFunction(CallSites, Rule):
                     return t
                 return keras.layers.Dense(3, activation=act)
         """,
+        # registered, and the model is saved to `.keras`, which holds it (tf_keras)
+        """
+            import tf_keras as keras
+            @keras.utils.register_keras_serializable(package="p")
+            def act(t):
+                return t
+            inputs = keras.Input((3,))
+            model = keras.Model(inputs, keras.layers.Dense(1, activation=act)(inputs))
+            model.save("model.keras")
+        """,
         # rebound: not provably the def
         """
             import keras
@@ -282,7 +299,7 @@ class UnregisteredCustomFunction(CallSites, Rule):
                 return t
             keras.layers.Dense(3, activation=act)
         """,
-                4, 23, "Keras 2",
+                4, 23, "tf_keras saves it to `.h5` as a bare 'function' that no load finds",
                 fixed="""
                     import tf_keras as keras
                     @keras.utils.register_keras_serializable(package="example")
@@ -308,6 +325,17 @@ class UnregisteredCustomFunction(CallSites, Rule):
             keras.layers.Dense(3, activation=act)
         """,
                 7, 23),
+        # tf_keras (and tf.keras >= 2.13): a `.h5` file cannot hold a layer's function, registered or not
+        Invalid("""
+            import tf_keras as keras
+            @keras.utils.register_keras_serializable(package="p")
+            def act(t):
+                return t
+            inputs = keras.Input((3,))
+            model = keras.Model(inputs, keras.layers.Dense(1, activation=act)(inputs))
+            model.save("model.h5")
+        """, 6, 51, "registered function `act` passed as `activation=` of `layers.Dense`, in the model line 7 of "
+            "this file saves to `.h5`: tf_keras stores it in `.h5` as a bare 'function' that no load finds"),
         # a sub-layer built in a plain (non-Keras) builder class is saved with the model
         Invalid("""
             import keras
@@ -335,6 +363,52 @@ class UnregisteredCustomFunction(CallSites, Rule):
             name = self.unregistered(site.value)
             if name is not None:
                 self.report(site.node, self._message(name, site), self._fix(site))
+            elif self._h5_refuses(site):
+                self._report_registered(site)
+
+    # -- tf.keras 2.13-2.15 and tf_keras: a `.h5` file cannot hold a layer's custom function -------------
+
+    def _h5_refuses(self, site) -> bool:
+        """Is `site` a function argument of a Keras layer that a `.h5` file of this Keras cannot hold
+        (versioned fact h5_loads_custom_layer_functions, measured: tf.keras 2.13-2.15, tf_keras)?"""
+        return (self.context.keras_major == 2 and _layer_function_kind(site) is not None
+                and not self.context.keras.holds("h5_loads_custom_layer_functions"))
+
+    def _report_registered(self, site) -> None:
+        """A registered module-level project function passed to a Keras layer of a model the project
+        saves to `.h5`: registration does not help there (keras-team/keras#20833)."""
+        name = dotted(site.value)
+        if name is None or name.split(".")[0] in ("self", "cls"):
+            return
+        found = self.function_node(name, self.line_of(site.value))
+        if found is None:
+            return
+        node, names, module, scope, path = found
+        if scope != "module" or self.is_registered_function(node, names, module, path) is not True:
+            return
+        function = self.context.project.find(qualify(names, module, path, node.name, node.lineno), "functions")
+        if function is None:
+            return
+        holding, unshown = model_flow.h5_saves_passing(self.context.project, function.path, function.line)
+        if holding:
+            where = f"in the model {self._place(*holding[0])} saves to `.h5`"
+        elif unshown:
+            where = f"and {self._place(*unshown[0])} saves a model to `.h5`"
+        else:
+            return
+        kind = _layer_function_kind(site)
+        self.report(
+            site.node,
+            f"registered function `{node.name}` passed as {site.place}, {where}: "
+            f"{_refusing_keras(self.context.keras.line)} stores it in `.h5` as a bare 'function' that no load finds, "
+            "registered or given in custom_objects "
+            f"(\"Unknown {kind}: 'function'\"); save the model to `.keras` instead",
+        )
+
+    def _place(self, path: str, line: int) -> str:
+        if os.path.abspath(path) == os.path.abspath(self.context.path):
+            return f"line {line} of this file" if line else "this file"
+        return f"`{os.path.relpath(path)}{f':{line}' if line else ''}`"
 
     def _fix(self, site) -> Optional[Fix]:
         """Register a function defined at module level in this file, when it has no decorator (one
@@ -378,8 +452,18 @@ class UnregisteredCustomFunction(CallSites, Rule):
                 "@keras.saving.register_keras_serializable()"
             )
         if self.context.keras_major == 2:
-            if "activation" in site.keyword:
-                consequence = "Keras 2 cannot load a custom activation from `.h5` at all, and `.keras` files need custom_objects"
+            kind = _layer_function_kind(site)
+            if kind is not None and self._h5_refuses(site):
+                # tf.keras 2.13-2.15, tf_keras (versioned fact h5_loads_custom_layer_functions)
+                return (
+                    f"{what}: {_refusing_keras(self.context.keras.line)} saves it to `.h5` as a bare 'function' that "
+                    "no load finds, not even given "
+                    f"custom_objects or registered (\"Unknown {kind}: 'function'\"), and a `.keras` file needs "
+                    "custom_objects; register it with @keras.saving.register_keras_serializable() and save to `.keras`"
+                )
+            if kind is not None:  # tf.keras <= 2.12
+                consequence = (f"{KERAS_LINES[self.context.keras.line]} saves only its name: a load fails without "
+                               f"custom_objects (\"Unknown {kind}: '{name}'\")")
             elif site.keyword in ("loss", "metrics", "weighted_metrics"):
                 kind = "loss" if site.keyword == "loss" else "metric"
                 consequence = f"Keras 2: load fails without custom_objects (\"Unknown {kind} function: '{name}'\")"
@@ -388,3 +472,28 @@ class UnregisteredCustomFunction(CallSites, Rule):
         else:
             consequence = f"Keras 3 saves only its name and {load_failure(name, site.keyword)}, even when the loader imports it"
         return f"{what}: {consequence}; register it with @keras.saving.register_keras_serializable()"
+
+
+def _refusing_keras(line: str) -> str:
+    """The Keras 2 of `line` whose `.h5` cannot hold a layer's custom function, as a message says it
+    ("tf.keras ≥ 2.13", "tf_keras"), from the versioned fact h5_loads_custom_layer_functions."""
+    holds = VERSIONED_FACTS["h5_loads_custom_layer_functions"].get(line)
+    if holds and holds.startswith("<="):
+        major, minor = holds[2:].split(".")
+        return f"{KERAS_LINES[line]} ≥ {major}.{int(minor) + 1}"
+    return KERAS_LINES[line]
+
+
+def _layer_function_kind(site) -> Optional[str]:
+    """What Keras 2's error calls the function of a Keras layer's argument ("activation function",
+    "initializer", ...); None for compile() arguments and for project layers, whose own get_config
+    decides how the function is written."""
+    if "`layers." not in site.place:
+        return None
+    keyword = site.keyword
+    if "activation" in keyword:
+        return "activation function"
+    for suffix in ("initializer", "regularizer", "constraint"):
+        if keyword.endswith(suffix):
+            return suffix
+    return None
