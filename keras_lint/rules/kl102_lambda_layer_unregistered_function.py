@@ -50,7 +50,13 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
     registration made when the model was saved work. Keras 2 (tf_keras) saves any Python function
     as bytecode, as it saves a lambda: `.keras` files refuse it without `safe_mode=False`, however
     it is registered, and `.h5` files tie it to the Python version (the message says so; there the
-    registration fix is not offered, the Layer subclass one is).
+    registration fix is not offered, the Layer subclass one is). A *bound method* of the enclosing
+    class (`Lambda(self.method)`, a def or a classmethod of that class) is no plain function: Keras 2
+    saves it by its name only, and a load fails unless custom_objects maps that name to a function
+    (`.h5`: `AttributeError: 'NoneType' object has no attribute 'get'`, keras-team/keras#13992;
+    tf.keras >= 2.13 `.keras`: `TypeError: unsupported callable`); Keras 3 saves it as a `method` that
+    no load rebuilds. Measured on TF 2.2.3, 2.8.4, 2.10.1, 2.13.1, 2.15.1, tf_keras 2.21,
+    multi-backend Keras 2.3.1, Keras 3.6.0 and 3.15.1 (tests/test_keras_proof_lambda_method.py).
 
     ## Example
     ```python
@@ -93,7 +99,7 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
     """
 
     code = "KL102"
-    versioned_facts = ("safe_mode_refuses_lambda", "register_in_keras_utils")
+    versioned_facts = ("safe_mode_refuses_lambda", "register_in_keras_utils", "keras_suffix_writes_zip")
     name = "lambda-layer-unregistered-function"
     summary = "`Lambda` layer wraps a named function that is not registered: load cannot find it"
     severity = "error"
@@ -194,6 +200,40 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
                 def build(self):
                     return keras.layers.Lambda(self.f)
         """, 4, 16, "method"),
+        # a bound method (keras-team/keras#13992): saved by name only, in Keras 2 too (not as bytecode)
+        Invalid("""
+            import tf_keras as keras
+            class Architecture:
+                def custom_layer(self, x):
+                    return x
+                def gen(self):
+                    return keras.layers.Lambda(self.custom_layer)
+        """, 6, 16,
+            "Lambda layer wraps the bound method `self.custom_layer`: Keras 2 saves a method by its name only, not as "
+            "bytecode, and a load fails unless custom_objects maps `custom_layer` to a function (`.h5`: "
+            "\"AttributeError: 'NoneType' object has no attribute 'get'\"; a `.keras` file: \"TypeError: unsupported "
+            "callable\", safe_mode=False does not help); call it from a Layer subclass"),
+        Invalid("""
+            import keras
+            class Architecture:
+                @classmethod
+                def custom_layer(cls, x):
+                    return x
+                def gen(self):
+                    return keras.layers.Lambda(self.custom_layer)
+        """, 7, 16,
+            "Lambda layer wraps the bound method `self.custom_layer`: Keras saves it as a `method` that no load "
+            "rebuilds, custom_objects and safe_mode=False included"),
+        # a staticmethod is a plain function: tf_keras saves its bytecode
+        Invalid("""
+            import tf_keras as keras
+            class Architecture:
+                @staticmethod
+                def custom_layer(x):
+                    return x
+                def gen(self):
+                    return keras.layers.Lambda(self.custom_layer)
+        """, 7, 16, "the function `self.custom_layer`: Keras 2 saves it as Python bytecode"),
         # Keras 2 saves the function as bytecode: registering would not help, so no registration fix
         Invalid("""
             import tf_keras
@@ -349,6 +389,9 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
             return
         kind, problem, qualified = found
         keras2 = self.context.keras_major == 2
+        if kind == "bound method":
+            self.report(node, self._bound_method_message(problem, dotted(function).split(".")[-1]))
+            return
         if keras2:
             # tf_keras saves every Python function as bytecode, as it saves a lambda (measured, S2)
             refused = ("`.keras` files refuse to load it (registering it does not help) and "
@@ -383,6 +426,24 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
         fix, note = self._wrap(node, dotted(function), qualified)
         self.report(node, f"{message} ({note})" if note else message, fix)
 
+    def _bound_method_message(self, problem: str, attribute: str) -> str:
+        """A bound method is no plain function: Keras 2 saves it by name only (not as bytecode), Keras 3
+        as a `method` it cannot rebuild (measured: TF 2.2.3, 2.8.4, 2.10.1, 2.13.1, 2.15.1, tf_keras
+        2.21, multi-backend Keras 2.3.1; Keras 3.6.0 and 3.15.1; keras-team/keras#13992)."""
+        if self.context.keras_major == 2:
+            keras_file = ("; a `.keras` file: \"TypeError: unsupported callable\", safe_mode=False does not help"
+                          if self.context.keras.holds("keras_suffix_writes_zip") else "")  # tf.keras >= 2.13, tf_keras
+            return (
+                f"Lambda layer wraps {problem}: Keras 2 saves a method by its name only, not as bytecode, and a load "
+                f"fails unless custom_objects maps `{attribute}` to a function (`.h5`: \"AttributeError: 'NoneType' "
+                f"object has no attribute 'get'\"{keras_file}); call it from a Layer subclass"
+            )
+        return (
+            f"Lambda layer wraps {problem}: Keras saves it as a `method` that no load rebuilds, custom_objects and "
+            "safe_mode=False included (`.keras`: \"could not be deserialized properly\"); call it from a registered "
+            "Layer subclass"
+        )
+
     def _wrap(self, node: cst.Call, name: str, qualified: str) -> tuple:
         """KL101's rewrite, the class calling the imported function: (fix, note for the message)."""
         signature = _signature(qualified)
@@ -407,6 +468,20 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
             return None  # `package>name` could be registered twice: on load both become one
         return registration_fix(self, binding.node, f"register `{function.value}`")
 
+    def _bound_method(self, name: str) -> Optional[bool]:
+        """Is `self.f` / `cls.f` a bound method of the enclosing class (a def without decorator or a
+        classmethod; for `cls.`, a classmethod), False a plain function (a staticmethod; a plain def
+        read through `cls`), None when the class body does not say (inherited, an attribute, ...)."""
+        parts = name.split(".")
+        if len(parts) != 2 or not self._classes:
+            return None
+        decorators = _method_decorators(self._classes[-1], parts[1])
+        if decorators is None or not decorators <= {"staticmethod", "classmethod"}:
+            return None
+        if "staticmethod" in decorators:
+            return False
+        return "classmethod" in decorators or parts[0] == "self"
+
     def _problem(self, function: cst.BaseExpression) -> Optional[tuple]:
         """(kind, what the function is, its qualified name): kind "local" for a def of this file
         (or a method), "imported", or "silently different"; None when Keras finds it again."""
@@ -416,6 +491,11 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
             return None
         head = name.split(".")[0]
         if head in ("self", "cls") and "." in name:
+            bound = self._bound_method(name)
+            if bound is True:
+                return "bound method", f"the bound method `{name}`", None
+            if bound is False:  # a staticmethod, or `cls.f` of a plain def: a plain function
+                return "local", f"the function `{name}`", None
             return "local", f"the method `{name}`", None
         binding = self.names.binding(head, line)
         if binding is None:
@@ -441,6 +521,15 @@ class LambdaLayerUnregisteredFunction(SiteTracker, Rule):
                 return None if symbol in SAME_AS_BUILTIN else ("silently different", None, qualified)
             return "imported", f"the imported function `{name}`", qualified
         return None
+
+
+def _method_decorators(node: cst.ClassDef, attribute: str) -> Optional[set]:
+    """The plain decorator names of the def named `attribute` in the class body; None when the body
+    does not define it exactly once."""
+    found = [item for item in node.body.body if isinstance(item, cst.FunctionDef) and item.name.value == attribute]
+    if len(found) != 1:
+        return None
+    return {dotted(d.decorator) or "?" for d in found[0].decorators}
 
 
 def _signature(qualified: str) -> str:
