@@ -443,8 +443,9 @@ VERSIONED_FACTS = {
     # .h5, loads in a fresh process given them (a custom_object_scope; custom_objects= alike, but on
     # Keras 3.0-3.2 which ignore it for .h5), with equal outputs; and a function registered with
     # register_keras_serializable(package=...) as activation loads once the loader registers it.
-    # Holds: tf.keras 2.1.4-2.12.1 (TF 2.1.4, 2.2.3, 2.3.4, 2.4.4-2.9.3, 2.10.1, 2.11.1, 2.12.1) and
-    # Keras 3.0.5, 3.1.1, 3.2.1, 3.3.3, 3.4.1, 3.5.0, 3.6.0, 3.7.0-3.14.0, 3.15.1. TF 2.13.1, 2.14.1,
+    # Holds: tf.keras on TF 2.1.4, 2.2.3, 2.3.4, 2.4.4, 2.5.3, 2.6.5, 2.7.4, 2.8.4, 2.9.3, 2.10.1, 2.11.1,
+    # 2.12.1, and Keras 3.0.5, 3.1.1, 3.2.1, 3.3.3, 3.4.1, 3.5.0 (TF 2.16.2), 3.6.0, 3.7.0, 3.8.0, 3.9.2,
+    # 3.10.0, 3.11.3, 3.12.1, 3.13.2, 3.14.0 (TF 2.18.1), 3.15.1 (every one by this probe). TF 2.13.1, 2.14.1,
     # 2.15.1 and tf_keras 2.21 store the function as {"class_name": "function", ...} and no load
     # finds it, given, registered or not: "TypeError: Error when deserializing class 'Dense' ...
     # Exception encountered: Unknown activation function: 'function'" (for an initializer, a
