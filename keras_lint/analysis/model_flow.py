@@ -475,40 +475,59 @@ def class_covered(project, info) -> tuple:
     return bool(loads) and not uncovered, uncovered
 
 
-# -- what KL202 asks on tf.keras <= 2.10: is a class in a model the project saves to .h5? -----------
+# -- what KL202 and KL302 ask: is a class or function in a model the project saves to .h5? ---------
 
-_H5_SAVES: dict = {}  # id(project) -> (project, {(path, line) of a class: [(saving file, line)]}, [(file, line)])
+_H5_SAVES: dict = {}  # id(project) -> (project, {class key: saves}, {function key: saves}, [unshown saves])
 
 
-def h5_saves(project, info) -> tuple:
-    """(holding, unshown) for a project class: the project's saves of a whole model to an `.h5`/`.hdf5`
-    path whose model is shown to build the class (its building statements, and the project functions
-    they call, construct it), and the `.h5` saves whose model the flow facts do not show (a parameter
+def _h5_index(project) -> tuple:
+    """The project's saves of a whole model to an `.h5`/`.hdf5` path, once per index: by the (path,
+    line) of each project class their models are shown to build, and of each project function they
+    pass to a Keras call; and the `.h5` saves whose model the flow facts do not show (a parameter
     nobody hands a model, an attribute `self.model.save(...)`, a ModelCheckpoint not given to fit: a
-    file ModuleSummary.saves_h5 finds where the flow shows no `.h5` save has line 0). Each a list of
-    (absolute path of the saving file, line); built once per index."""
+    file ModuleSummary.saves_h5 finds where the flow shows no `.h5` save has line 0). Each save is
+    (absolute path of the saving file, line)."""
     known = _H5_SAVES.get(id(project))
     if known is None or known[0] is not project:
-        holding: dict = {}
+        classes: dict = {}
+        functions: dict = {}
         unshown: list = []
         shown_files = set()
         for path, save, resolved in _all_saves(project):
-            last = _last_part(resolved)
-            if save.kind not in ("save", "checkpoint") or not last.endswith((".h5", ".hdf5")):
+            if save.kind not in ("save", "checkpoint") or not _last_part(resolved).endswith((".h5", ".hdf5")):
                 continue
             shown_files.add(path)
             if save.contents is None:
                 unshown.append((path, save.line))
                 continue
             for key in _built_classes(project, save.contents):
-                holding.setdefault(key, []).append((path, save.line))
+                classes.setdefault(key, []).append((path, save.line))
+            for key in _passed_functions(project, save.contents):
+                functions.setdefault(key, []).append((path, save.line))
         for summary in project.summaries:
             path = os.path.abspath(summary.path)
             if summary.saves_h5 and path not in shown_files:
                 unshown.append((path, 0))
         _H5_SAVES.clear()  # one index at a time
-        known = _H5_SAVES[id(project)] = (project, holding, sorted(unshown))
-    return known[1].get((os.path.abspath(info.path), info.line), []), known[2]
+        known = _H5_SAVES[id(project)] = (project, classes, functions, sorted(unshown))
+    return known
+
+
+def h5_saves(project, info) -> tuple:
+    """(holding, unshown) for a project class (what KL202 asks on tf.keras <= 2.10): the `.h5` saves
+    whose model is shown to build the class (its building statements, and the project functions they
+    call, construct it), and the `.h5` saves whose model is not shown (_h5_index)."""
+    known = _h5_index(project)
+    return known[1].get((os.path.abspath(info.path), info.line), []), known[3]
+
+
+def h5_saves_passing(project, path: str, line: int) -> tuple:
+    """(holding, unshown) for the project function defined at `path`:`line` (what KL302 asks on
+    tf.keras >= 2.13 and tf_keras): the `.h5` saves whose building statements (or the project functions
+    they call) pass that function to a Keras call without calling it, and the `.h5` saves whose model
+    is not shown (_h5_index)."""
+    known = _h5_index(project)
+    return known[2].get((os.path.abspath(path), line), []), known[3]
 
 
 def _built_classes(project, uses) -> set:
@@ -547,35 +566,6 @@ def _fields(uses) -> list:
 
 # -- what KL302 asks on tf.keras >= 2.13 / tf_keras: is a function in a model the project saves to .h5? --
 # (versioned fact h5_loads_custom_layer_functions: there a .h5 file cannot hold a layer's custom function)
-
-_H5_FUNCTION_SAVES: dict = {}  # id(project) -> (project, {(path, line) of a function: [(saving file, line)]})
-
-
-def h5_saves_passing(project, path: str, line: int) -> tuple:
-    """(holding, unshown) for the project function defined at `path`:`line`: the project's saves of a
-    whole model to an `.h5`/`.hdf5` path whose building statements (or the project functions they
-    call) pass that function to a Keras call without calling it, and the `.h5` saves whose model the
-    flow facts do not show (as h5_saves gives them). Built once per index."""
-    known = _H5_FUNCTION_SAVES.get(id(project))
-    if known is None or known[0] is not project:
-        holding: dict = {}
-        for saving, save, resolved in _all_saves(project):
-            last = (resolved or "").rstrip("/").rsplit("/", 1)[-1].lower()
-            if save.kind not in ("save", "checkpoint") or not last.endswith((".h5", ".hdf5")) or save.contents is None:
-                continue
-            for key in _passed_functions(project, save.contents):
-                holding.setdefault(key, []).append((saving, save.line))
-        _H5_FUNCTION_SAVES.clear()  # one index at a time
-        known = _H5_FUNCTION_SAVES[id(project)] = (project, holding)
-    unshown = h5_saves(project, _NoClass)[1]
-    return known[1].get((os.path.abspath(path), line), []), unshown
-
-
-class _NoClass:
-    """A class key no project class has: h5_saves(project, _NoClass)[1] is the unshown saves alone."""
-
-    path, line = "", -1
-
 
 def _passed_functions(project, uses) -> set:
     """(path, line) of every project function `uses` (and the project functions it calls) passes to a

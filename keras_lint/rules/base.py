@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import os
 import textwrap
 from typing import ClassVar, Optional
 
@@ -162,6 +163,13 @@ class Rule:
         self.context.findings.append(
             Finding(self.context.path, start[0], start[1] + 1, self.code, message, end[0], end[1] + 1, fix)
         )
+
+    def place(self, path: str, line: int = 0) -> str:
+        """Where another site of the project is, as a message says it: "line 12 of this file" (or
+        "this file" without a line), else "`train.py:30`" relative to the working folder."""
+        if os.path.abspath(path) == os.path.abspath(self.context.path):
+            return f"line {line} of this file" if line else "this file"
+        return f"`{os.path.relpath(path)}{f':{line}' if line else ''}`"
 
     def span(self, node: cst.CSTNode) -> tuple:
         """((line, column), (line, column)) of a node in the file, columns from 0."""

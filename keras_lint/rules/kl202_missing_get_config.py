@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from typing import Optional
 
 from ..analysis import argument_kinds, model_flow
@@ -909,15 +908,10 @@ class MissingGetConfig(Rule):
             return None
         holding, unshown = model_flow.h5_saves(project, info)
         if holding:
-            return f"as {self._place(*holding[0])} does"
+            return f"as {self.place(*holding[0])} does"
         if unshown:
-            return f"{self._place(*unshown[0])} saves to .h5 a model it does not build there"
+            return f"{self.place(*unshown[0])} saves to .h5 a model it does not build there"
         return None
-
-    def _place(self, path: str, line: int) -> str:
-        if path == os.path.abspath(self.context.path):
-            return f"line {line} of this file" if line else "this file"
-        return f"`{os.path.relpath(path)}{f':{line}' if line else ''}`"
 
     def _h5_model_config_empty(self, node: cst.ClassDef, info: ClassInfo) -> bool:
         """tf.keras before 2.12 (model_auto_config): a Model subclass without get_config is saved to

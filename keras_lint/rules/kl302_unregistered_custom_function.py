@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from typing import Optional
 
 from ..analysis import model_flow
@@ -391,9 +390,9 @@ class UnregisteredCustomFunction(CallSites, Rule):
             return
         holding, unshown = model_flow.h5_saves_passing(self.context.project, function.path, function.line)
         if holding:
-            where = f"in the model {self._place(*holding[0])} saves to `.h5`"
+            where = f"in the model {self.place(*holding[0])} saves to `.h5`"
         elif unshown:
-            where = f"and {self._place(*unshown[0])} saves a model to `.h5`"
+            where = f"and {self.place(*unshown[0])} saves a model to `.h5`"
         else:
             return
         kind = _layer_function_kind(site)
@@ -404,11 +403,6 @@ class UnregisteredCustomFunction(CallSites, Rule):
             "registered or given in custom_objects "
             f"(\"Unknown {kind}: 'function'\"); save the model to `.keras` instead",
         )
-
-    def _place(self, path: str, line: int) -> str:
-        if os.path.abspath(path) == os.path.abspath(self.context.path):
-            return f"line {line} of this file" if line else "this file"
-        return f"`{os.path.relpath(path)}{f':{line}' if line else ''}`"
 
     def _fix(self, site) -> Optional[Fix]:
         """Register a function defined at module level in this file, when it has no decorator (one
