@@ -139,21 +139,31 @@ def _every_rule_at_every_point(points, rules):
     return [(point, list(rules), {rule.code: [point] for rule in rules}) for point in points]
 
 
+def _shown(finding):
+    """All a finding says, its fix's edits included (an ImportEdit as the edit it makes)."""
+    fix = finding.fix and (finding.fix.safety, finding.fix.title,
+                           [(e.start, e.end, e.text) for e in finding.fix.edits])
+    return finding.line, finding.col, finding.end_line, finding.end_col, finding.code, finding.target, finding.message, fix
+
+
 @pytest.mark.parametrize("target", ["2.4-2.15", "2.10-3"])
 def test_running_a_rule_once_per_run_of_its_facts_changes_no_finding(target, fixtures_index, monkeypatch):
     """Issue 18's cost: over a range, each rule runs once per run of consecutive points on which the
-    facts it consults hold alike (engine.run._runs), not at every point. Every fixture gives the
-    same findings (where, which rule, for which versions) as running every rule at every point."""
+    facts it consults hold alike (engine.run._runs), not at every point; the runs of one Keras line
+    share one walk of each statement, and what a rule works out alike at every point it works out
+    once (Rule.once). Every fixture gives the same findings (where, which rule, for which versions,
+    the message, the fix) as running every rule at every point, each working out everything."""
     from keras_lint.dependencies.target import parse_target
     from keras_lint.engine import run
+    from keras_lint.rules.base import Rule
 
     settings = Settings(target_keras=parse_target(target))
     planned = {path: engine.lint_source(source.read(path), settings, project=fixtures_index).findings for path in FIXTURE_FILES}
     monkeypatch.setattr(run, "_runs", _every_rule_at_every_point)
+    monkeypatch.setattr(Rule, "once", lambda self, node, what, compute: compute())
     for path in FIXTURE_FILES:
         naive = engine.lint_source(source.read(path), settings, project=fixtures_index).findings
-        shown = [(f.line, f.col, f.code, f.target) for f in planned[path]]
-        assert shown == [(f.line, f.col, f.code, f.target) for f in naive], path
+        assert [_shown(f) for f in planned[path]] == [_shown(f) for f in naive], path
 
 
 def test_a_rule_consulting_no_fact_runs_once_per_keras_line():

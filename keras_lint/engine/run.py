@@ -140,7 +140,7 @@ def _run_rules(
         return [dataclasses.replace(f, target=points[0].label) for f in
                 _run_rules_over([(points[0], rules)], src, tree, names, lines, rules, settings, project, gate)[0]]
     by_point: dict = {}  # (line, col, code) -> {point: finding}
-    planned = _runs(points, rules)
+    planned = _planned(points, rules)
     for line in dict.fromkeys(point.line for point, _, _ in planned):  # one LibCST parse per Keras line
         runs = [(point, due, covered) for point, due, covered in planned if point.line == line]
         results = _run_rules_over([(point, due) for point, due, _ in runs], src, tree, names, lines, rules, settings,
@@ -189,6 +189,17 @@ def _runs(points: tuple, rules: list) -> list:
     return planned
 
 
+_PLANNED: dict = {}  # (planner, points, rules) -> its plan: the same few for every file of a run
+
+
+def _planned(points: tuple, rules: list) -> list:
+    """_runs(points, rules), worked out once per process for each (points, rules)."""
+    key = (_runs, points, tuple(rules))  # (the planner in the key: tests put another in its place)
+    if key not in _PLANNED:
+        _PLANNED[key] = _runs(points, rules)
+    return _PLANNED[key]
+
+
 def _run_rules_over(
     runs: list,
     src: source.SourceFile,
@@ -201,16 +212,19 @@ def _run_rules_over(
     gate: bool,
 ) -> list:
     """The findings of each (point, rules) of `runs` (points of one Keras line), in order: each
-    statement is gated and parsed by LibCST once, for the rules of every run (in the order of
-    `rules`), and each run's rules visit it with that run's context. A statement LibCST cannot
-    parse is one KL001, in the first run's findings."""
+    statement is gated, parsed by LibCST and walked once, for the rules of every run (in the order
+    of `rules`), each run's rules visiting it with that run's context; what a rule works out alike
+    at every point it works out once per statement (Rule.once, `shared`). A statement LibCST
+    cannot parse is one KL001, in the first run's findings."""
     module = module_name(src.path) if src.named else ""
     # `package=` of the registrations fixes add: the setting, else the top-level package, else (a
     # buffer with no module) register_keras_serializable's own default.
     package = settings.package or module.split(".")[0] or DEFAULT_REGISTRATION_PACKAGE
     results: list = [[] for _ in runs]
+    shared: dict = {}  # Rule.once: what holds at every point, worked out once per statement
     contexts = [FileContext(src.path, names, point, project, found, tree=tree, lines=lines, package=package,
-                            module=module, line_length=settings.line_length) for (point, _), found in zip(runs, results)]
+                            module=module, line_length=settings.line_length, shared=shared)
+                for (point, _), found in zip(runs, results)]
     due = [set(run_rules) for _, run_rules in runs]
     union = [rule for rule in rules if any(rule in d for d in due)]
     visitors: list = [{} for _ in runs]  # per run: rule -> its visitor for this file, made when a statement first wants it
@@ -227,22 +241,34 @@ def _run_rules_over(
                         f"cannot parse statement with LibCST: {exc.message}")
             )
             continue
-        spans = None
+        # one walk for the rules of every run, each visitor with its run's context
+        batch, contexts_now = [], []
         for context, mine, made in zip(contexts, due, visitors):
-            batch = [rule for rule in union if rule in wanted and rule in mine]
-            if not batch:
+            mine_now = [rule for rule in union if rule in wanted and rule in mine]
+            if not mine_now:
                 continue
             context.line_offset = first - 1
             context.line_map = line_map
-            try:
-                for rule in batch:
-                    if rule not in made:
-                        made[rule] = visitor_class(rule)(context)
-                context.spans = spans = spans if spans is not None else positions.spans(parsed)
-                walk.visit_batched(parsed, [made[rule] for rule in batch])
-            except RecursionError:  # LibCST recurses per nesting level (15,000 concatenated strings): this statement only
-                context.findings.append(Finding(src.path, first, 1, "KL001", "cannot check statement: too deeply nested for LibCST"))
-                break
+            for rule in mine_now:
+                if rule not in made:
+                    made[rule] = visitor_class(rule)(context)
+            batch += [made[rule] for rule in mine_now]
+            contexts_now.append(context)
+        if not batch:
+            continue
+        before = [len(context.findings) for context in contexts_now]
+        try:
+            spans = positions.spans(parsed)
+            for context in contexts_now:
+                context.spans = spans
+            walk.visit_batched(parsed, batch)
+            shared.clear()  # (keyed by the ids of this statement's nodes)
+        except RecursionError:  # LibCST recurses per nesting level (15,000 concatenated strings): this statement only
+            # as when each run walked in turn, the first stopping the others: only the first run says so
+            for context, count in zip(contexts_now[1:], before[1:]):
+                del context.findings[count:]
+            contexts_now[0].findings.append(Finding(src.path, first, 1, "KL001", "cannot check statement: too deeply nested for LibCST"))
+            shared.clear()
     return results
 
 

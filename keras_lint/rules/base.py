@@ -69,6 +69,9 @@ class FileContext:
     package: Optional[str] = None  # `package` for registration fixes (config), else derived from the path
     module: str = ""  # the file's dotted module name, for project-absolute names
     line_length: int = 88  # of the code fixes write (Settings.line_length)
+    # What rules work out about the statement being walked that holds at every point of the range
+    # (Rule.once): one dict for the contexts of all the file's points, emptied after each statement.
+    shared: dict = dataclasses.field(default_factory=dict)
 
     @property
     def keras_major(self) -> int:
@@ -119,6 +122,18 @@ class Rule:
         if names is None:
             names = _VISITOR_METHODS[type(self)] = tuple(super().get_visitors())
         return {name: getattr(self, name) for name in names}
+
+    def once(self, node: cst.CSTNode, what: str, compute):
+        """`compute()`, worked out once for `node` of the statement being walked whatever the point
+        (issue 18's cost: over a range the rule runs once per run of points, on the same nodes): for
+        what does not depend on the point's facts (nor reports: only one point's visitor computes
+        it). Keyed by the rule, `what`, the node and the Keras line (messages name it);
+        tests/test_engine_gate.py checks every fixture against running without it."""
+        key = (self.code, what, id(node), self.context.keras.line)
+        found = self.context.shared.get(key)
+        if found is None:
+            found = self.context.shared[key] = (compute(),)
+        return found[0]
 
     @classmethod
     def might_report(cls, info: ClassInfo, project: ProjectIndex) -> bool:
