@@ -409,17 +409,9 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.inside_keras_class():
-            return  # a sub-layer of a custom layer/model: built again by its code on load
-        wrapped = []
-        for parameter in ("function", "output_shape", "mask"):
-            value = lambda_layer_function(self, node, parameter)
-            what = self._python_lambda(value) if value is not None else None
-            if what:
-                wrapped.append(what if parameter == "function" else f"{what} as {parameter}")
-        if not wrapped:
+        what = self.once(node, "what", lambda: self._wrapped(node))  # (no versioned fact in it)
+        if not what:
             return
-        what = " and ".join(wrapped)
         if self.context.keras_major == 2:
             refused = (", and `.keras` files refuse it" if self.context.keras.holds("safe_mode_refuses_lambda")
                        else "")  # tf.keras <= 2.12 writes `.keras` as HDF5, bytecode and all
@@ -433,12 +425,25 @@ class LambdaLayerPythonLambda(SiteTracker, Rule):
             self.report(node, f"Lambda layer wraps {what}: {why}; use a Layer subclass (passed to load_model's custom_objects)")
             return
         message = f"Lambda layer wraps {what}: {why}; use a registered Layer subclass"
-        fix, caveat = rewrite(self, node, self.site_of(node))
+        fix, caveat = self.once(node, "fix", lambda: rewrite(self, node, self.site_of(node)))
         if fix is None:
             message += f" (no automatic fix: {caveat})"
         elif caveat:
             message += f" (unsafe fix: {caveat})"
         self.report(node, message, fix)
+
+    def _wrapped(self, node: cst.Call) -> str:
+        """What the Lambda call wraps that is a Python lambda ("" when nothing, or when it is built in
+        a custom layer/model: a sub-layer, built again by its code on load)."""
+        if self.inside_keras_class():
+            return ""
+        wrapped = []
+        for parameter in ("function", "output_shape", "mask"):
+            value = lambda_layer_function(self, node, parameter)
+            what = self._python_lambda(value) if value is not None else None
+            if what:
+                wrapped.append(what if parameter == "function" else f"{what} as {parameter}")
+        return " and ".join(wrapped)
 
     def _python_lambda(self, value: cst.BaseExpression):
         if isinstance(value, cst.Lambda):

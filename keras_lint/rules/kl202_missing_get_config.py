@@ -198,7 +198,8 @@ class _NonJson:
         for attr, param in self.info.init.stored.items():
             if param == name and attr in self.info.called_attributes and self.only_assigned(attr, name):
                 return f"called as `self.{attr}(...)`"
-        assigned, called = _names_assigned_and_called(init)
+        # (memo, issue 18's cost: the same for every parameter and every point of the range)
+        assigned, called = self.rule.once(init, "assigned_and_called", lambda: _names_assigned_and_called(init))
         if name in called and name not in assigned:
             return f"called as `{name}(...)` in `__init__`"
         return None

@@ -921,12 +921,10 @@ class InitKwargsNotForwarded(Rule):
         return not init.forwards_kwargs or any(k in own and k not in read for k in (*base_keys, "reduction"))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        info = self.custom_object(node)
-        if info is None or info.init is None:
+        found = self.once(node, "init", lambda: self._init_of(node))
+        if found is None:
             return
-        definition = method(node, "__init__")
-        if definition is None or index_is_stale(info.init, definition):
-            return
+        info, definition = found
         project = self.context.project
         kind = project.keras_kind(info)
         major = self.context.keras_major
@@ -939,12 +937,26 @@ class InitKwargsNotForwarded(Rule):
             if edits:
                 fix = Fix("safe", edits, "accept `**kwargs` and pass them to `super().__init__`")
         else:
-            message, only_swallowed = self.not_forwarded(project, info, kind, definition, node)
-            edits = forward_kwargs_edits(self, info, definition) if only_swallowed else None
-            if edits:
-                fix = Fix("unsafe", edits, "pass `**kwargs` to `super().__init__`")
+            # (no versioned fact in it: the same at every point of the range)
+            message, fix = self.once(node, "not_forwarded", lambda: self._not_forwarded_finding(project, info, kind, definition, node))
         if message:
             self.report(definition, message, fix)
+
+    def _init_of(self, node: cst.ClassDef) -> Optional[tuple]:
+        """(the class's index summary, its `__init__`) when the rule judges it, else None."""
+        info = self.custom_object(node)
+        if info is None or info.init is None:
+            return None
+        definition = method(node, "__init__")
+        if definition is None or index_is_stale(info.init, definition):
+            return None
+        return info, definition
+
+    def _not_forwarded_finding(self, project: ProjectIndex, info: ClassInfo, kind: str, definition: cst.FunctionDef,
+                               node: cst.ClassDef) -> tuple:
+        message, only_swallowed = self.not_forwarded(project, info, kind, definition, node)
+        edits = forward_kwargs_edits(self, info, definition) if only_swallowed else None
+        return message, Fix("unsafe", edits, "pass `**kwargs` to `super().__init__`") if edits else None
 
     def not_accepted(
         self, project: ProjectIndex, info: ClassInfo, kind: str, major: int, definition: cst.FunctionDef

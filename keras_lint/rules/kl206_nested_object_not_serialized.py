@@ -619,19 +619,55 @@ class NestedObjectNotSerialized(Rule):
         )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        found = self.once(node, "values", lambda: self._config_values_of(node))
+        if found is None:
+            return
+        info, init, get_config, has_from_config, unserialized, serialized, values = found
+        if not has_from_config and (unserialized or serialized):
+            if self.context.keras_major == 2:
+                # measured in triage (basic-pitch): `.h5` loads fail on tf.keras 2.4 and 2.15, `.keras` on 2.15
+                files = "an `.h5` or `.keras` file" if self.context.keras.holds("keras_suffix_writes_zip") else "an `.h5` file"
+                why = f"Keras 2 hands the saved dict back to `__init__`, and loading {files} fails"
+            else:
+                why = (
+                    "Keras 3 hands the saved dict back to `__init__`, so the loaded object calls a dict "
+                    "('TrackedDict' object is not callable; inside a model, loading a `.keras` file fails with "
+                    "\"could not be deserialized properly\")"
+                )
+            self.report(
+                get_config,
+                f"get_config returns {_names(unserialized + serialized)}, called as an object, and the class has "
+                f"no `from_config` to deserialize it: {why}; serialize it in get_config and deserialize it in "
+                f"from_config (keras.layers.serialize/deserialize for a layer, the matching pair otherwise)",
+                self.once(node, "fix", lambda: self._fix(node, info, init, get_config, values)),
+            )
+        elif has_from_config and unserialized and self.context.keras_major == 3:
+            # tf_keras `.h5` fails here for a layer but loads a function: silent for Keras 2.
+            self.report(
+                get_config,
+                f"get_config returns {_names(unserialized)} unserialized although from_config deserializes: "
+                f"Keras 3 `.keras` files load, but legacy `.h5` files cannot be loaded (\"Could not parse config\" "
+                f"for a layer or function, \"Unknown config_item\" for an initializer); return "
+                f"keras.layers.serialize(...) (or the matching *.serialize) of it",
+            )
+
+    def _config_values_of(self, node: cst.ClassDef) -> Optional[tuple]:
+        """What get_config returns that the class calls as an object, split into unserialized and
+        serialized (with the class, its methods and whether it or an ancestor has from_config);
+        None when the rule does not judge the class. (No versioned fact in it.)"""
         info = self.custom_object(node)
         if info is None or info.init is None or info.get_config is None or info.name != node.name.value:
-            return
+            return None
         project = self.context.project
         if project.keras_kind(info) not in KINDS:
-            return
+            return None
         methods = {stmt.name.value: stmt for stmt in node.body.body if isinstance(stmt, cst.FunctionDef)}
         get_config, init = methods.get("get_config"), methods.get("__init__")
         if get_config is None or init is None:
-            return
+            return None
         lineage, keras_bases = _lineage(project, info)
         if lineage is None:
-            return
+            return None
         # The index may predate --fix's last edit: the class's own text decides about its methods.
         has_from_config = "from_config" in methods or any("from_config" in cls.methods for cls in lineage[1:])
         inherited_methods = set().union(*(cls.methods for cls in lineage))
@@ -655,33 +691,7 @@ class NestedObjectNotSerialized(Rule):
                 continue
             (serialized if is_serialized else unserialized).append(attr)
             values.append((key, attr, value))
-        if not has_from_config and (unserialized or serialized):
-            if self.context.keras_major == 2:
-                # measured in triage (basic-pitch): `.h5` loads fail on tf.keras 2.4 and 2.15, `.keras` on 2.15
-                files = "an `.h5` or `.keras` file" if self.context.keras.holds("keras_suffix_writes_zip") else "an `.h5` file"
-                why = f"Keras 2 hands the saved dict back to `__init__`, and loading {files} fails"
-            else:
-                why = (
-                    "Keras 3 hands the saved dict back to `__init__`, so the loaded object calls a dict "
-                    "('TrackedDict' object is not callable; inside a model, loading a `.keras` file fails with "
-                    "\"could not be deserialized properly\")"
-                )
-            self.report(
-                get_config,
-                f"get_config returns {_names(unserialized + serialized)}, called as an object, and the class has "
-                f"no `from_config` to deserialize it: {why}; serialize it in get_config and deserialize it in "
-                f"from_config (keras.layers.serialize/deserialize for a layer, the matching pair otherwise)",
-                self._fix(node, info, init, get_config, values),
-            )
-        elif has_from_config and unserialized and self.context.keras_major == 3:
-            # tf_keras `.h5` fails here for a layer but loads a function: silent for Keras 2.
-            self.report(
-                get_config,
-                f"get_config returns {_names(unserialized)} unserialized although from_config deserializes: "
-                f"Keras 3 `.keras` files load, but legacy `.h5` files cannot be loaded (\"Could not parse config\" "
-                f"for a layer or function, \"Unknown config_item\" for an initializer); return "
-                f"keras.layers.serialize(...) (or the matching *.serialize) of it",
-            )
+        return info, init, get_config, has_from_config, unserialized, serialized, values
 
     # -- the fix ---------------------------------------------------------------------------------
 
