@@ -235,10 +235,7 @@ def contents(project, uses, compile_false: bool = False, reach: Optional[set] = 
     bare load will not resolve; with `reach` (the modules the loader runs), a registration counts only
     where it is executed by one of them."""
     found: list = []
-    seen: set = set()
-    stack = [(uses, 0)]
-    while stack:
-        current, depth = stack.pop()
+    for current in _reached(project, uses):
         compile_refs = set(current.compile_refs)
         for name in current.methods:
             if not compile_false:
@@ -258,14 +255,6 @@ def contents(project, uses, compile_false: bool = False, reach: Optional[set] = 
                     continue
                 _add(found, Missing(cls.name, kind, os.path.abspath(cls.path), cls.line,
                                     unimported=project.is_registered(cls)))
-                continue
-            function = project.find(qualified, "functions")
-            if function is not None and depth < _MAX_DEPTH:
-                key = f"{function.module}.{function.name}"
-                inner = _uses_of(project, function)
-                if key not in seen and inner is not None:
-                    seen.add(key)
-                    stack.append((inner, depth + 1))
         for qualified in current.refs:
             in_compile = qualified in compile_refs
             if compile_false and in_compile:
@@ -281,6 +270,31 @@ def contents(project, uses, compile_false: bool = False, reach: Optional[set] = 
             _add(found, Missing(function.name, "function", os.path.abspath(function.path), function.line,
                                 unimported=_registered_function(project, function)))
     return found
+
+
+def _reached(project, uses):
+    """`uses`, then what each project function it calls uses, transitively (to _MAX_DEPTH calls deep,
+    each function once): the building statements of a saved model and the project code they run. A
+    call of a class (its own code rebuilds what it creates) or of another library's object is not
+    followed."""
+    seen: set = set()
+    stack = [(uses, 0)]
+    while stack:
+        current, depth = stack.pop()
+        yield current
+        if depth >= _MAX_DEPTH:
+            continue
+        for qualified in current.calls:
+            if third_party(qualified) is not None or project.find(qualified) is not None:
+                continue
+            function = project.find(qualified, "functions")
+            if function is None:
+                continue
+            key = f"{function.module}.{function.name}"
+            inner = _uses_of(project, function)
+            if key not in seen and inner is not None:
+                seen.add(key)
+                stack.append((inner, depth + 1))
 
 
 def _add(found: list, item: Missing) -> None:
@@ -535,56 +549,30 @@ def _built_classes(project, uses) -> set:
     project functions they call, and the classes a class built there puts in a saved model with its
     own config (argument_kinds.serialized_parts: an RNN subclass's cell)."""
     found: set = set()
-    seen: set = set()
-    stack = [(uses, 0)]
-    while stack:
-        current, depth = stack.pop()
+    for current in _reached(project, uses):
         for qualified in current.calls:
             cls = project.find(qualified)
-            if cls is not None:
-                classes = [cls]
-                while classes:
-                    cls = classes.pop()
-                    key = (os.path.abspath(cls.path), cls.line)
-                    if key not in found:
-                        found.add(key)
-                        classes += serialized_parts(project, cls)
-                continue
-            function = project.find(qualified, "functions")
-            if function is not None and depth < _MAX_DEPTH:
-                key = f"{function.module}.{function.name}"
-                inner = _uses_of(project, function)
-                if key not in seen and inner is not None:
-                    seen.add(key)
-                    stack.append((inner, depth + 1))
+            classes = [cls] if cls is not None else []
+            while classes:
+                cls = classes.pop()
+                key = (os.path.abspath(cls.path), cls.line)
+                if key not in found:
+                    found.add(key)
+                    classes += serialized_parts(project, cls)
     return found
 
-
-def _fields(uses) -> list:
-    return [tuple(getattr(uses, f.name)) for f in dataclasses.fields(Uses)]
-
-
-# -- what KL302 asks on tf.keras >= 2.13 / tf_keras: is a function in a model the project saves to .h5? --
-# (versioned fact h5_loads_custom_layer_functions: there a .h5 file cannot hold a layer's custom function)
 
 def _passed_functions(project, uses) -> set:
     """(path, line) of every project function `uses` (and the project functions it calls) passes to a
     Keras call without calling it (not to compile(...) only: a model's layers hold the others)."""
     found: set = set()
-    seen: set = set()
-    stack = [(uses, 0)]
-    while stack:
-        current, depth = stack.pop()
+    for current in _reached(project, uses):
         for qualified in current.refs:
             function = None if qualified in current.compile_refs else project.find(qualified, "functions")
             if function is not None and function.is_def:
                 found.add((os.path.abspath(function.path), function.line))
-        for qualified in current.calls:
-            function = project.find(qualified, "functions")
-            if function is not None and depth < _MAX_DEPTH:
-                key = f"{function.module}.{function.name}"
-                inner = _uses_of(project, function)
-                if key not in seen and inner is not None:
-                    seen.add(key)
-                    stack.append((inner, depth + 1))
     return found
+
+
+def _fields(uses) -> list:
+    return [tuple(getattr(uses, f.name)) for f in dataclasses.fields(Uses)]
