@@ -45,6 +45,22 @@ def project(tmp_path, monkeypatch):
     return tmp_path
 
 
+def lint_new_project(folder, monkeypatch, capsys, files: dict, code: str) -> list:
+    """The `code` findings keras-lint's CLI, run in-process, reports on a project made of `files`
+    ({name: text}, with an empty setup.cfg) in `folder`, its declared Keras read afresh (api keeps one
+    answer per root and process)."""
+    from keras_lint import api
+    from keras_lint.cli import main
+
+    (folder / "setup.cfg").write_text("")
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    monkeypatch.setattr(api, "_DECLARED", {})
+    monkeypatch.chdir(folder)
+    main(["--no-cache", "-j", "1", "."])
+    return [line for line in capsys.readouterr().out.splitlines() if f" {code} " in line]
+
+
 @pytest.fixture(scope="session")
 def saved(tmp_path_factory):
     """saved(path) -> the workdir holding the fixture's model, saved in a fresh process on first use

@@ -14,11 +14,9 @@ import os
 import subprocess
 
 import pytest
+from conftest import lint_new_project
 from keras_envs import env_python
 from keras_roundtrip import tf_keras_env
-
-from keras_lint import api
-from keras_lint.cli import main
 
 PROJECT = '''\
 import tensorflow as tf
@@ -115,18 +113,9 @@ def test_a_registered_activation_in_h5_loads_only_where_the_fact_says(name, tmp_
 # -- what keras-lint says, per declared TensorFlow ----------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def fresh_declarations(monkeypatch):
-    monkeypatch.setattr(api, "_DECLARED", {})  # one entry per root and process: each test is a new project
-
-
 def lint(tmp_path, monkeypatch, capsys, code, requirement):
-    (tmp_path / "setup.cfg").write_text("")
-    (tmp_path / "train.py").write_text(code)
-    (tmp_path / "requirements.txt").write_text(requirement + "\n")
-    monkeypatch.chdir(tmp_path)
-    main(["--no-cache", "-j", "1", "."])
-    return [line for line in capsys.readouterr().out.splitlines() if " KL302 " in line]
+    files = {"train.py": code, "requirements.txt": requirement + "\n"}
+    return lint_new_project(tmp_path, monkeypatch, capsys, files, "KL302")
 
 
 def test_tensorflow_2_15_reports_the_registered_activation_saved_to_h5(tmp_path, monkeypatch, capsys):

@@ -12,11 +12,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import lint_new_project
 from keras_envs import env_python
 from keras_roundtrip import tf_keras_env
-
-from keras_lint import api
-from keras_lint.cli import main
 
 PROJECT = '''\
 {imports}
@@ -117,18 +115,9 @@ def test_a_bound_method_in_a_lambda_fails_to_load(name, tmp_path, pytestconfig):
 # -- what KL102 says, per declared Keras --------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def fresh_declarations(monkeypatch):
-    monkeypatch.setattr(api, "_DECLARED", {})  # one entry per root and process: each test is a new project
-
-
 def lint(tmp_path, monkeypatch, capsys, code, requirement):
-    (tmp_path / "setup.cfg").write_text("")
-    (tmp_path / "arch.py").write_text(code)
-    (tmp_path / "requirements.txt").write_text(requirement + "\n")
-    monkeypatch.chdir(tmp_path)
-    main(["--no-cache", "-j", "1", "."])
-    return [line for line in capsys.readouterr().out.splitlines() if " KL102 " in line]
+    files = {"arch.py": code, "requirements.txt": requirement + "\n"}
+    return lint_new_project(tmp_path, monkeypatch, capsys, files, "KL102")
 
 
 def test_tensorflow_2_10_is_told_the_method_is_saved_by_name(tmp_path, monkeypatch, capsys):
